@@ -1,0 +1,46 @@
+// The bounce stage: Message -> BounceParts (what kind of report this is and
+// where its machine- and human-readable pieces are).
+#ifndef NDR_BOUNCE_H_
+#define NDR_BOUNCE_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ndr/message.h"
+
+namespace ndr {
+
+enum class BounceKind {
+  kNotBounce,       // ordinary mail, read receipt, ...
+  kDeliveryReport,  // RFC 3464 / RFC 6533 message/(global-)delivery-status
+  kPlainText,       // a bounce without DSN fields (Exim, qmail, Exchange 2003, ...)
+  kFeedbackReport,  // RFC 5965 ARF abuse report
+  kAutoReply,       // RFC 3834 vacation / out-of-office
+};
+std::string_view BounceKindName(BounceKind kind);  // "delivery-report", ...
+
+struct BounceParts {
+  BounceKind kind = BounceKind::kNotBounce;
+  Headers per_message;                 // DSN per-message fields (Reporting-MTA, ...)
+  std::vector<Headers> per_recipient;  // DSN per-recipient groups, in order
+  // The human-readable part(s), UTF-8, HTML reduced to text. For a plain-text
+  // bounce this is the body up to the returned original.
+  std::string human_text;
+  Headers original_headers;  // headers of the returned message, when present
+  Headers feedback;          // ARF message/feedback-report fields
+  std::string bounce_subject;  // Subject of the report itself
+  std::string bounce_from;     // From of the report itself
+  std::string failed_recipients;  // X-Failed-Recipients of the report (Exim and others)
+};
+
+// Never fails; kind says whether it is a bounce at all.
+BounceParts LocateBounce(const Message& message);
+
+// Reduces HTML to readable text (tags dropped, entities decoded, block
+// elements turned into line breaks).
+std::string HtmlToText(std::string_view html);
+
+}  // namespace ndr
+
+#endif  // NDR_BOUNCE_H_

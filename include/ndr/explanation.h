@@ -1,0 +1,31 @@
+// The explanation stage: Finding + Verdict -> plain words for people.
+#ifndef NDR_EXPLANATION_H_
+#define NDR_EXPLANATION_H_
+
+#include <string>
+
+#include "ndr/codebook.h"
+#include "ndr/finding.h"
+#include "ndr/reasons.h"
+#include "ndr/verdict.h"
+
+namespace ndr {
+
+struct Explanation {
+  std::string summary;         // one sentence: what happened to this recipient
+  std::string reply_meaning;   // "550: Requested action not taken: mailbox unavailable"
+  std::string status_meaning;  // "5.1.1: bad destination mailbox address (RFC 3463)"
+  std::string command_note;    // set when the reply does not fit the failed command
+  Actor actor = Actor::kNobody;
+  Retry retry = Retry::kLater;
+  bool suppress = false;
+  std::string advice;          // what to do next, specific to the reason and codes
+  std::string evidence;        // what decided the reason
+};
+
+Explanation Explain(const Finding& finding, const Verdict& verdict, const CodeBook& codes,
+                    const ReasonBook& reasons);
+
+}  // namespace ndr
+
+#endif  // NDR_EXPLANATION_H_

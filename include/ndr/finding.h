@@ -1,0 +1,66 @@
+// The extraction stage: BounceParts -> one Finding per recipient, with the
+// codes and words the report gives for it. No interpretation happens here.
+#ifndef NDR_FINDING_H_
+#define NDR_FINDING_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ndr/bounce.h"
+#include "ndr/types.h"
+
+namespace ndr {
+
+struct Finding {
+  std::string recipient;           // final recipient address ("" when unknown)
+  std::string original_recipient;  // Original-Recipient, when given
+  std::string action;              // lower-case: failed, delayed, delivered, relayed, expanded
+  EnhancedStatus status;           // as reported (Status field or the text)
+  int reply_code = 0;              // SMTP reply code, 0 when none
+  std::string diagnostic;          // the remote server's words, unfolded, one line
+  std::string remote_mta;          // host name (type prefix "dns;" removed)
+  std::string reporting_mta;
+  SmtpCommand command = SmtpCommand::kUnknown;  // the command that failed
+  std::string last_attempt;        // Last-Attempt-Date, as written
+};
+
+// The codes found in one text.
+struct CodesInText {
+  int reply_code = 0;
+  EnhancedStatus status;
+  size_t code_start = 0;  // offset of the first code used (0 when none)
+  size_t text_start = 0;  // offset of the words after the codes
+};
+
+// Compiles its patterns once; Extract and FindCodes are const and safe to
+// call from many threads.
+class Extractor {
+ public:
+  Extractor();
+  ~Extractor();
+  Extractor(const Extractor&) = delete;
+  Extractor& operator=(const Extractor&) = delete;
+
+  std::vector<Finding> Extract(const BounceParts& parts) const;
+
+  // The SMTP reply code and enhanced status code in a server reply or a
+  // sentence, never taken from IP addresses, dates, times, ports, sizes or
+  // queue ids. Multi-line replies ("550-5.1.1 ...") are understood.
+  CodesInText FindCodes(std::string_view text) const;
+  // The SMTP command named by a text ("in reply to RCPT TO command",
+  // "after end of data", ">>> DATA"), kUnknown when none.
+  SmtpCommand FindCommand(std::string_view text) const;
+  // Joins "550-5.7.1 a" / "550 5.7.1 b" continuation chunks into one reply
+  // "550 5.7.1 a b" and squeezes whitespace.
+  std::string NormalizeReply(std::string_view text) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ndr
+
+#endif  // NDR_FINDING_H_

@@ -1,0 +1,83 @@
+// The MIME stage: raw bytes -> Message (decoded headers and a flat list of parts).
+//
+// Everything in a Message is UTF-8: header values are unfolded and RFC 2047
+// decoded, bodies are transfer-decoded (base64, quoted-printable) and, for
+// text parts, converted from their charset. Line endings (LF, CRLF, CR) are
+// normalized to LF. The Message owns all its strings; nothing points into the
+// input buffer, so the input may be freed after ParseMessage returns.
+#ifndef NDR_MESSAGE_H_
+#define NDR_MESSAGE_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ndr/options.h"
+
+namespace ndr {
+
+struct HeaderField {
+  std::string name;   // as written, e.g. "Final-Recipient"
+  std::string value;  // unfolded, RFC 2047 decoded, surrounding blanks trimmed
+};
+
+// An ordered list of header fields with case-insensitive lookup.
+class Headers {
+ public:
+  void Add(std::string name, std::string value);
+  // The first field with that name, or "" when absent.
+  std::string_view Get(std::string_view name) const;
+  bool Has(std::string_view name) const;
+  const std::vector<HeaderField>& fields() const { return fields_; }
+  bool empty() const { return fields_.empty(); }
+  size_t size() const { return fields_.size(); }
+
+ private:
+  std::vector<HeaderField> fields_;
+};
+
+// Parses an RFC 5322 header block (up to the first empty line, or all of
+// `text`): unfolds continuation lines, decodes RFC 2047 words to UTF-8.
+// Lines that are not "name: value" are skipped. Also used for
+// message/delivery-status groups and text/rfc822-headers.
+Headers ParseHeaderBlock(std::string_view text, size_t max_bytes = 1u << 20);
+
+// Splits the blank-line separated groups of a message/delivery-status body
+// (RFC 3464: one per-message group, then one group per recipient).
+std::vector<Headers> ParseFieldGroups(std::string_view text, size_t max_groups = 1001);
+
+// Decodes RFC 2047 encoded words in a header value to UTF-8.
+std::string DecodeEncodedWords(std::string_view value);
+
+// Converts `text` from `charset` to UTF-8. Unknown charsets and invalid bytes
+// are replaced, never fail; returns false when a replacement happened.
+bool ToUtf8(std::string_view text, std::string_view charset, std::string* out);
+
+struct Part {
+  std::string content_type;  // lower-case "type/subtype"; "text/plain" when absent
+  std::string charset;       // lower-case, as declared ("" when none)
+  std::string filename;      // from Content-Disposition or Content-Type name
+  int depth = 0;             // 0 for the top-level entity
+  bool in_attached_message = false;  // inside a message/rfc822 (the returned original)
+  Headers headers;           // the part's own MIME headers
+  // Transfer-decoded body, converted to UTF-8 for text/* and message/*
+  // report types. For message/rfc822 and message/global: the header block of
+  // the embedded message (its parts follow as separate Parts).
+  std::string body;
+};
+
+struct Message {
+  Headers headers;           // the top-level header block
+  std::vector<Part> parts;   // depth-first, document order; parts[0] is the top entity
+  std::vector<std::string> problems;  // e.g. "unknown charset x-foo in part 3"
+
+  // The first part of that content type that is not inside a returned original, or null.
+  const Part* FindPart(std::string_view content_type) const;
+};
+
+// Never fails: malformed input gives a Message with fewer parts and problems.
+Message ParseMessage(std::string_view raw, const Limits& limits = Limits());
+
+}  // namespace ndr
+
+#endif  // NDR_MESSAGE_H_

@@ -1,0 +1,40 @@
+// The record: one per recipient a report speaks about. This is the JSON Lines
+// contract (see README "The record"): every key is always present.
+#ifndef NDR_RECORD_H_
+#define NDR_RECORD_H_
+
+#include <string>
+
+#include "ndr/explanation.h"
+#include "ndr/types.h"
+
+namespace ndr {
+
+struct Record {
+  std::string source;         // file path, or "path#N" for the N-th message of a mailbox
+  std::string recipient;      // the failed recipient's address
+  std::string action;         // failed, delayed, delivered, relayed, expanded
+  std::string status;         // enhanced status code "5.1.1", "" when none
+  std::string reply_code;     // SMTP reply code "550", "" when none
+  Reason reason = Reason::kUndefined;
+  bool hard_bounce = false;
+  std::string diagnostic;     // the remote server's words
+  std::string remote_mta;
+  std::string reporting_mta;
+  std::string smtp_command;   // "RCPT", "DATA", ... "" when unknown
+  std::string sender;         // From of the returned original (or the envelope sender)
+  std::string subject;        // Subject of the returned original
+  std::string message_id;     // Message-ID of the returned original
+  std::string date;           // Date of the returned original
+  std::string explanation;    // one plain sentence
+  std::string advice;         // what to do next
+  std::string feedback_type;  // ARF Feedback-Type, for feedback reports
+
+  // Not serialized as keys of their own (the text renderer shows them).
+  std::string vendor;
+  Explanation details;
+};
+
+}  // namespace ndr
+
+#endif  // NDR_RECORD_H_

@@ -1,0 +1,39 @@
+// The interpretation stage: Finding -> Verdict (reason, hard/soft, vendor,
+// and the evidence that decided).
+#ifndef NDR_VERDICT_H_
+#define NDR_VERDICT_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "ndr/bounce.h"
+#include "ndr/codebook.h"
+#include "ndr/finding.h"
+#include "ndr/reasons.h"
+
+namespace ndr {
+
+struct Verdict {
+  Reason reason = Reason::kUndefined;
+  bool hard_bounce = false;
+  std::string vendor;    // vendor id of the rejecting side, "" when unknown
+  std::string rule_id;   // which table row decided
+  std::string evidence;  // for people: the code, the provider's meaning or the words
+  bool reply_fits_command = true;  // false when the command may not return this reply
+};
+
+class Interpreter {
+ public:
+  Interpreter(std::shared_ptr<const CodeBook> codes, std::shared_ptr<const ReasonBook> reasons);
+  // Const and thread-safe.
+  Verdict Interpret(const Finding& finding, const BounceParts& parts) const;
+
+ private:
+  std::shared_ptr<const CodeBook> codes_;
+  std::shared_ptr<const ReasonBook> reasons_;
+};
+
+}  // namespace ndr
+
+#endif  // NDR_VERDICT_H_

@@ -1,0 +1,99 @@
+#include "ndr/analyzer.h"
+
+#include "extract/text_util.h"
+#include "ndr/explanation.h"
+#include "ndr/finding.h"
+#include "ndr/message.h"
+#include "ndr/verdict.h"
+
+namespace ndr {
+
+struct Analyzer::Impl {
+  AnalyzeOptions options;
+  std::shared_ptr<const CodeBook> codes;
+  std::shared_ptr<const ReasonBook> reasons;
+  std::unique_ptr<Extractor> extractor;
+  std::unique_ptr<Interpreter> interpreter;
+};
+
+Analyzer::Analyzer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Analyzer::~Analyzer() = default;
+
+std::unique_ptr<Analyzer> Analyzer::Create(const AnalyzeOptions& options, std::string* error) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  impl->codes = CodeBook::Load(error);
+  if (!impl->codes) return nullptr;
+  impl->reasons = ReasonBook::Load(error);
+  if (!impl->reasons) return nullptr;
+  impl->extractor = std::make_unique<Extractor>();
+  impl->interpreter = std::make_unique<Interpreter>(impl->codes, impl->reasons);
+  return std::unique_ptr<Analyzer>(new Analyzer(std::move(impl)));
+}
+
+const CodeBook& Analyzer::codes() const { return *impl_->codes; }
+const ReasonBook& Analyzer::reasons() const { return *impl_->reasons; }
+
+namespace {
+
+// The address part of a header such as "Jane <jane@example.com>".
+std::string AddressOf(std::string_view value) {
+  size_t lt = value.rfind('<');
+  size_t gt = value.rfind('>');
+  if (lt != std::string_view::npos && gt != std::string_view::npos && gt > lt) {
+    return std::string(value.substr(lt + 1, gt - lt - 1));
+  }
+  return std::string(internal::Trim(value));
+}
+
+}  // namespace
+
+Analysis Analyzer::Analyze(std::string_view bytes, std::string_view source) const {
+  Analysis analysis;
+  Message message = ParseMessage(bytes, impl_->options.limits);
+  analysis.problems = std::move(message.problems);
+  BounceParts parts = LocateBounce(message);
+  analysis.kind = parts.kind;
+  if (parts.kind == BounceKind::kNotBounce) return analysis;
+
+  std::vector<Finding> findings = impl_->extractor->Extract(parts);
+  const Headers& original = parts.original_headers;
+  std::string sender = AddressOf(original.Get("From"));
+  if (sender.empty()) sender = AddressOf(parts.per_message.Get("X-Postfix-Sender"));
+  std::string feedback_type;
+  if (parts.kind == BounceKind::kFeedbackReport) {
+    feedback_type = internal::ToLower(internal::Trim(parts.feedback.Get("Feedback-Type")));
+    if (sender.empty()) sender = AddressOf(parts.feedback.Get("Original-Mail-From"));
+  }
+
+  analysis.records.reserve(findings.size());
+  for (Finding& f : findings) {
+    Verdict verdict = impl_->interpreter->Interpret(f, parts);
+    Explanation explanation = Explain(f, verdict, *impl_->codes, *impl_->reasons);
+    Record r;
+    r.source = std::string(source);
+    r.recipient = std::move(f.recipient);
+    r.action = std::move(f.action);
+    r.status = f.status.ToString();
+    r.reply_code = f.reply_code == 0 ? std::string() : std::to_string(f.reply_code);
+    r.reason = verdict.reason;
+    r.hard_bounce = verdict.hard_bounce;
+    r.diagnostic = std::move(f.diagnostic);
+    r.remote_mta = std::move(f.remote_mta);
+    r.reporting_mta = std::move(f.reporting_mta);
+    r.smtp_command = std::string(SmtpCommandName(f.command));
+    r.sender = sender;
+    r.subject = std::string(original.Get("Subject"));
+    r.message_id = std::string(original.Get("Message-ID"));
+    r.date = std::string(original.Get("Date"));
+    r.explanation = explanation.summary;
+    r.advice = explanation.advice;
+    r.feedback_type = feedback_type;
+    r.vendor = std::move(verdict.vendor);
+    r.details = std::move(explanation);
+    analysis.records.push_back(std::move(r));
+  }
+  return analysis;
+}
+
+}  // namespace ndr

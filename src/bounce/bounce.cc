@@ -1,0 +1,239 @@
+#include "ndr/bounce.h"
+
+#include <cctype>
+
+#include "bounce/markers.h"
+
+namespace ndr {
+namespace {
+
+using internal::BounceMarkers;
+using internal::MarkerKind;
+
+bool IEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool IsDsnType(std::string_view type) {
+  return type == "message/delivery-status" || type == "message/global-delivery-status";
+}
+
+bool IsHeadersType(std::string_view type) {
+  return type == "text/rfc822-headers" || type == "message/global-headers" ||
+         type == "message/rfc822-headers";
+}
+
+bool IsMessageType(std::string_view type) {
+  return type == "message/rfc822" || type == "message/global";
+}
+
+bool StartsRecipient(std::string_view name) {
+  return IEquals(name, "Final-Recipient") || IEquals(name, "Original-Recipient");
+}
+
+// RFC 3464 says the first group is per-message and each later group is one
+// recipient; real reports break both rules (no per-message group, recipients
+// not separated). Regroup by field name instead of by blank line.
+void SplitDsnGroups(const std::vector<Headers>& groups, BounceParts* out, size_t max_recipients) {
+  for (const Headers& group : groups) {
+    Headers* current = nullptr;
+    bool current_has_final = false;
+    for (const HeaderField& f : group.fields()) {
+      if (StartsRecipient(f.name)) {
+        bool is_final = IEquals(f.name, "Final-Recipient");
+        // A new recipient begins at a recipient field unless it completes the
+        // current one (Original- followed by Final-).
+        if (current == nullptr || current_has_final || (!is_final && current->Has("Original-Recipient"))) {
+          if (out->per_recipient.size() >= max_recipients) return;
+          out->per_recipient.emplace_back();
+          current = &out->per_recipient.back();
+          current_has_final = false;
+        }
+        current_has_final = current_has_final || is_final;
+        current->Add(f.name, f.value);
+      } else if (current != nullptr) {
+        current->Add(f.name, f.value);
+      } else {
+        out->per_message.Add(f.name, f.value);
+      }
+    }
+  }
+}
+
+void AppendText(std::string_view text, std::string* out) {
+  if (text.empty()) return;
+  if (!out->empty() && out->back() != '\n') out->push_back('\n');
+  out->append(text);
+}
+
+bool LooksLikeAutoReply(const Message& m) {
+  const Headers& h = m.headers;
+  std::string_view auto_submitted = h.Get("Auto-Submitted");
+  if (IEquals(h.Get("X-Apple-Action"), "VACATION")) return true;
+  std::string_view precedence = h.Get("Precedence");
+  if (IEquals(precedence, "auto_reply")) return true;
+  if (h.Has("X-Autoreply") || h.Has("X-Autorespond")) return true;
+  const BounceMarkers& markers = BounceMarkers::Get();
+  bool auto_subject = markers.Matches(MarkerKind::kAutoReplySubject, h.Get("Subject"));
+  if (auto_submitted.size() >= 12 && IEquals(auto_submitted.substr(0, 12), "auto-replied")) {
+    return true;
+  }
+  return auto_subject && !auto_submitted.empty();
+}
+
+}  // namespace
+
+std::string_view BounceKindName(BounceKind kind) {
+  switch (kind) {
+    case BounceKind::kNotBounce: return "not-bounce";
+    case BounceKind::kDeliveryReport: return "delivery-report";
+    case BounceKind::kPlainText: return "plain-text";
+    case BounceKind::kFeedbackReport: return "feedback-report";
+    case BounceKind::kAutoReply: return "auto-reply";
+  }
+  return "not-bounce";
+}
+
+BounceParts LocateBounce(const Message& message) {
+  BounceParts out;
+  out.bounce_subject = std::string(message.headers.Get("Subject"));
+  out.bounce_from = std::string(message.headers.Get("From"));
+  out.failed_recipients = std::string(message.headers.Get("X-Failed-Recipients"));
+  const BounceMarkers& markers = BounceMarkers::Get();
+
+  std::string html_text;
+  bool have_dsn = false;
+  bool have_feedback = false;
+  for (const Part& part : message.parts) {
+    const std::string& type = part.content_type;
+    if (part.in_attached_message) {
+      // The returned original (or a report nested in it): only its headers.
+      continue;
+    }
+    if (IsDsnType(type)) {
+      SplitDsnGroups(ParseFieldGroups(part.body), &out, 1000);
+      have_dsn = true;
+    } else if (type == "message/feedback-report") {
+      out.feedback = ParseHeaderBlock(part.body);
+      have_feedback = true;
+    } else if (IsHeadersType(type)) {
+      if (out.original_headers.empty()) out.original_headers = ParseHeaderBlock(part.body);
+    } else if (IsMessageType(type)) {
+      if (out.original_headers.empty()) out.original_headers = ParseHeaderBlock(part.body);
+    } else if (type == "text/plain" || (type.rfind("text/", 0) == 0 && type != "text/html" &&
+                                        part.filename.empty() && &part == &message.parts[0])) {
+      AppendText(part.body, &out.human_text);
+    } else if (type == "text/html") {
+      AppendText(HtmlToText(part.body), &html_text);
+    }
+  }
+  if (out.human_text.empty()) out.human_text = std::move(html_text);
+
+  // A plain-text bounce quotes the original inline: cut it off the human text
+  // and take its headers.
+  size_t original = markers.FindOriginalStart(out.human_text);
+  if (original != std::string::npos) {
+    if (out.original_headers.empty()) {
+      size_t next_line = out.human_text.find('\n', original);
+      if (next_line != std::string::npos) {
+        std::string_view rest = std::string_view(out.human_text).substr(next_line + 1);
+        while (!rest.empty() && (rest.front() == '\n' || rest.front() == ' ')) rest.remove_prefix(1);
+        Headers quoted = ParseHeaderBlock(rest);
+        if (quoted.Has("From") || quoted.Has("Subject") || quoted.Has("Message-ID") || quoted.Has("To")) {
+          out.original_headers = std::move(quoted);
+        }
+      }
+    }
+    out.human_text.resize(original);
+  }
+
+  if (have_feedback) {
+    out.kind = BounceKind::kFeedbackReport;
+  } else if (have_dsn && !out.per_recipient.empty()) {
+    out.kind = BounceKind::kDeliveryReport;
+  } else {
+    const Headers& h = message.headers;
+    bool subject = markers.Matches(MarkerKind::kSubject, out.bounce_subject);
+    bool from = markers.Matches(MarkerKind::kFrom, out.bounce_from) ||
+                h.Get("Return-Path") == "<>";
+    bool body = markers.Matches(MarkerKind::kBody, out.human_text);
+    bool failed_header = h.Has("X-Failed-Recipients");
+    int score = subject + from + body + 2 * failed_header + 2 * have_dsn;
+    if (score >= 2) {
+      out.kind = BounceKind::kPlainText;
+    } else if (LooksLikeAutoReply(message)) {
+      out.kind = BounceKind::kAutoReply;
+    }
+  }
+  return out;
+}
+
+std::string HtmlToText(std::string_view html) {
+  std::string out;
+  out.reserve(html.size() / 2);
+  size_t i = 0;
+  auto starts_with_ci = [&](size_t at, std::string_view word) {
+    if (at + word.size() > html.size()) return false;
+    return IEquals(html.substr(at, word.size()), word);
+  };
+  while (i < html.size()) {
+    char c = html[i];
+    if (c == '<') {
+      // Drop <style> and <script> blocks entirely.
+      for (std::string_view block : {"style", "script"}) {
+        if (starts_with_ci(i + 1, block)) {
+          std::string close = "</" + std::string(block);
+          size_t j = i;
+          while (j < html.size() && !starts_with_ci(j, close)) ++j;
+          i = j;
+          break;
+        }
+      }
+      size_t end = html.find('>', i);
+      if (end == std::string_view::npos) break;
+      std::string_view tag = html.substr(i + 1, end - i - 1);
+      if (!tag.empty() && tag[0] == '/') tag.remove_prefix(1);
+      size_t name_end = 0;
+      while (name_end < tag.size() && std::isalnum(static_cast<unsigned char>(tag[name_end]))) ++name_end;
+      std::string_view name = tag.substr(0, name_end);
+      for (std::string_view block : {"br", "p", "div", "tr", "li", "h1", "h2", "h3", "table", "pre"}) {
+        if (IEquals(name, block)) {
+          out.push_back('\n');
+          break;
+        }
+      }
+      if (IEquals(name, "td") || IEquals(name, "th")) out.push_back(' ');
+      i = end + 1;
+      continue;
+    }
+    if (c == '&') {
+      size_t semi = html.find(';', i);
+      if (semi != std::string_view::npos && semi - i <= 8) {
+        std::string_view entity = html.substr(i + 1, semi - i - 1);
+        const char* repl = nullptr;
+        if (entity == "lt") repl = "<";
+        else if (entity == "gt") repl = ">";
+        else if (entity == "amp") repl = "&";
+        else if (entity == "quot") repl = "\"";
+        else if (entity == "apos" || entity == "#39") repl = "'";
+        else if (entity == "nbsp" || entity == "#160") repl = " ";
+        if (repl != nullptr) {
+          out.append(repl);
+          i = semi + 1;
+          continue;
+        }
+      }
+    }
+    out.push_back(c == '\r' ? '\n' : c);
+    ++i;
+  }
+  return out;
+}
+
+}  // namespace ndr

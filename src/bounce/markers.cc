@@ -1,0 +1,114 @@
+#include "bounce/markers.h"
+
+#include <re2/re2.h>
+#include <re2/set.h>
+
+#include <vector>
+
+#include "knowledge/tsv.h"
+
+namespace ndr {
+namespace internal {
+namespace {
+
+constexpr int kKinds = 5;
+
+bool KindFromName(std::string_view name, MarkerKind* out) {
+  static const std::pair<std::string_view, MarkerKind> kNames[] = {
+      {"subject", MarkerKind::kSubject},   {"from", MarkerKind::kFrom},
+      {"body", MarkerKind::kBody},         {"original", MarkerKind::kOriginal},
+      {"autoreply-subject", MarkerKind::kAutoReplySubject},
+  };
+  for (const auto& [n, k] : kNames) {
+    if (n == name) {
+      *out = k;
+      return true;
+    }
+  }
+  return false;
+}
+
+RE2::Options MarkerOptions() {
+  RE2::Options o;
+  o.set_case_sensitive(false);
+  o.set_log_errors(false);
+  o.set_max_mem(16 << 20);
+  return o;
+}
+
+}  // namespace
+
+struct BounceMarkers::Impl {
+  std::vector<std::unique_ptr<RE2::Set>> sets;  // one per MarkerKind
+  std::vector<bool> compiled;
+  std::unique_ptr<RE2> original_line;  // the "original" patterns as one multi-line RE2
+};
+
+BounceMarkers::BounceMarkers() : impl_(std::make_unique<Impl>()) {
+  RE2::Options options = MarkerOptions();
+  for (int i = 0; i < kKinds; ++i) {
+    impl_->sets.push_back(std::make_unique<RE2::Set>(options, RE2::UNANCHORED));
+  }
+  impl_->compiled.assign(kKinds, false);
+  TsvTable table;
+  if (!LoadEmbeddedTsv("bounce_markers.tsv", {"where", "pattern"}, &table, &error_)) return;
+  std::string original_alternatives;
+  for (const TsvRow& row : table.rows) {
+    MarkerKind kind;
+    if (!KindFromName(table.Cell(row, "where"), &kind)) {
+      error_ = table.Where(row, "unknown 'where'");
+      return;
+    }
+    std::string_view pattern = table.Cell(row, "pattern");
+    std::string add_error;
+    if (impl_->sets[static_cast<int>(kind)]->Add(
+            re2::StringPiece(pattern.data(), pattern.size()), &add_error) < 0) {
+      error_ = table.Where(row, "pattern does not compile: " + add_error);
+      return;
+    }
+    if (kind == MarkerKind::kOriginal) {
+      if (!original_alternatives.empty()) original_alternatives += '|';
+      original_alternatives += "(?:" + std::string(pattern) + ")";
+    }
+  }
+  for (int i = 0; i < kKinds; ++i) impl_->compiled[i] = impl_->sets[i]->Compile();
+  impl_->original_line = std::make_unique<RE2>(original_alternatives, options);
+  if (!impl_->original_line->ok()) error_ = "data/bounce_markers.tsv: original patterns do not compile";
+}
+
+BounceMarkers::~BounceMarkers() = default;
+
+const BounceMarkers& BounceMarkers::Get() {
+  static const BounceMarkers instance;
+  return instance;
+}
+
+bool BounceMarkers::Matches(MarkerKind kind, std::string_view text) const {
+  int i = static_cast<int>(kind);
+  if (!impl_->compiled[i] || text.empty()) return false;
+  std::vector<int> hits;
+  return impl_->sets[i]->Match(re2::StringPiece(text.data(), text.size()), &hits);
+}
+
+size_t BounceMarkers::FindOriginalStart(std::string_view text) const {
+  if (!impl_->original_line || !impl_->original_line->ok()) return std::string_view::npos;
+  // Leading blanks are allowed: some formats indent the whole body.
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    size_t s = pos;
+    while (s < end && (text[s] == ' ' || text[s] == '\t')) ++s;
+    std::string_view line = text.substr(s, end - s);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.size() >= 8 &&
+        RE2::FullMatch(re2::StringPiece(line.data(), line.size()), *impl_->original_line)) {
+      return pos;
+    }
+    pos = end + 1;
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace internal
+}  // namespace ndr

@@ -1,0 +1,38 @@
+// The bounce markers of data/bounce_markers.tsv, compiled once per process.
+#ifndef NDR_SRC_BOUNCE_MARKERS_H_
+#define NDR_SRC_BOUNCE_MARKERS_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace ndr {
+namespace internal {
+
+enum class MarkerKind { kSubject, kFrom, kBody, kOriginal, kAutoReplySubject };
+
+class BounceMarkers {
+ public:
+  // The process-wide instance (immutable, built on first use; thread-safe).
+  static const BounceMarkers& Get();
+
+  // True when any pattern of that kind matches somewhere in text.
+  bool Matches(MarkerKind kind, std::string_view text) const;
+  // Offset of the first line of `text` that starts the returned original, or npos.
+  size_t FindOriginalStart(std::string_view text) const;
+  // Empty when every row compiled.
+  const std::string& error() const { return error_; }
+
+  struct Impl;
+  ~BounceMarkers();
+
+ private:
+  BounceMarkers();
+  std::unique_ptr<Impl> impl_;
+  std::string error_;
+};
+
+}  // namespace internal
+}  // namespace ndr
+
+#endif  // NDR_SRC_BOUNCE_MARKERS_H_

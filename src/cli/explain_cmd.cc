@@ -1,0 +1,70 @@
+// ndr explain: analyze bounces and explain them.
+#include <unistd.h>
+
+#include <boost/program_options.hpp>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/process.h"
+
+namespace po = boost::program_options;
+
+namespace ndr {
+namespace cli {
+
+int RunExplain(int argc, char** argv) {
+  std::string format = "text";
+  std::vector<std::string> files;
+  po::options_description visible(
+      "usage: ndr explain [options] [FILE...]\n"
+      "\n"
+      "Reads bounces from the files named (or one from standard input) and tells,\n"
+      "for each recipient, what happened, why, who must act and what to do next.\n"
+      "An mbox file is read message by message.\n"
+      "\n"
+      "Exit status: 0 every input was a bounce and was analyzed, 1 an input was\n"
+      "not a bounce, 2 usage or read error.\n"
+      "\n"
+      "options");
+  visible.add_options()
+      ("help,h", "show this help")
+      ("format,f", po::value<std::string>(&format)->default_value("text"),
+       "output format: text (for people) or json (JSON Lines, one object per recipient)")
+      ("problems", "also report damage noticed while reading (bad charsets, truncated MIME)");
+  po::options_description all;
+  all.add(visible).add_options()("file", po::value<std::vector<std::string>>(&files));
+  po::positional_options_description positional;
+  positional.add("file", -1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "ndr explain: " << e.what() << "\n(see 'ndr explain --help')\n";
+    return 2;
+  }
+  if (vm.count("help")) {
+    std::cout << visible << "\n";
+    return 0;
+  }
+  std::unique_ptr<RecordSink> sink;
+  if (!MakeSink(format, &sink)) {
+    std::cerr << "ndr explain: unknown format '" << format << "' (use text or json)\n";
+    return 2;
+  }
+  std::string error;
+  auto analyzer = Analyzer::Create(AnalyzeOptions(), &error);
+  if (!analyzer) {
+    std::cerr << "ndr: built-in tables are broken: " << error << "\n";
+    return 2;
+  }
+  ProcessOptions options;
+  options.report_problems = vm.count("problems") > 0;
+  ProcessStats stats = ProcessInputs(*analyzer, files, options, sink.get());
+  if (stats.read_errors > 0) return 2;
+  if (stats.not_bounces > 0 || stats.messages == 0) return 1;
+  return 0;
+}
+
+}  // namespace cli
+}  // namespace ndr

@@ -1,0 +1,312 @@
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "extract/extractor_impl.h"
+#include "extract/text_util.h"
+#include "ndr/finding.h"
+
+namespace ndr {
+
+using internal::CleanAddress;
+using internal::ExtractorPatterns;
+using internal::IFind;
+using internal::Squeeze;
+using internal::StripTypePrefix;
+using internal::ToLower;
+using internal::Trim;
+
+struct Extractor::Impl {
+  ExtractorPatterns patterns;
+};
+
+namespace internal {
+
+std::vector<AddressHit> FindAddresses(const ExtractorPatterns& p, std::string_view text, size_t max_hits) {
+  std::vector<AddressHit> out;
+  re2::StringPiece input(text.data(), text.size());
+  re2::StringPiece match;
+  size_t offset = 0;
+  while (offset < text.size() && out.size() < max_hits &&
+         p.address->Match(input, offset, text.size(), RE2::UNANCHORED, &match, 1)) {
+    size_t begin = static_cast<size_t>(match.data() - text.data());
+    size_t end = begin + match.size();
+    out.push_back({std::string(match.data(), match.size()), begin, end});
+    offset = end;
+  }
+  return out;
+}
+
+}  // namespace internal
+
+namespace {
+
+constexpr size_t kMaxParagraph = 4000;
+
+bool SameAddress(std::string_view a, std::string_view b) {
+  return !a.empty() && ToLower(a) == ToLower(b);
+}
+
+bool IsSystemAddress(std::string_view address) {
+  std::string lower = ToLower(address);
+  for (std::string_view local : {"mailer-daemon@", "postmaster@", "mail-daemon@", "mailerdaemon@",
+                                 "double-bounce@", "noreply@", "no-reply@"}) {
+    if (lower.rfind(local, 0) == 0) return true;
+  }
+  return false;
+}
+
+// The address in a DSN field value such as "rfc822; <a@b>" or "utf-8; ü@b".
+std::string AddressFromField(const ExtractorPatterns& p, std::string_view value) {
+  std::string stripped = StripTypePrefix(value);
+  std::string cleaned = CleanAddress(stripped);
+  if (cleaned.find(' ') == std::string::npos) return cleaned;
+  auto hits = internal::FindAddresses(p, cleaned, 1);
+  return hits.empty() ? cleaned : hits[0].address;
+}
+
+std::string_view LineAt(std::string_view text, size_t pos, size_t* line_start) {
+  size_t start = text.rfind('\n', pos);
+  start = (start == std::string_view::npos) ? 0 : start + 1;
+  size_t end = text.find('\n', pos);
+  if (end == std::string_view::npos) end = text.size();
+  *line_start = start;
+  return text.substr(start, end - start);
+}
+
+// The text that speaks about one recipient: from its mention to the next
+// blank line (or the next recipient), bounded.
+std::string_view ParagraphAfter(std::string_view text, size_t from, size_t stop) {
+  size_t end = std::min(stop, text.size());
+  size_t blank = text.find("\n\n", from);
+  // A blank line right after the address line is common ("<a@b>:\n\n  reason"):
+  // allow one blank line when the paragraph would otherwise hold only the address.
+  if (blank != std::string_view::npos && blank < end) {
+    std::string_view first = Trim(text.substr(from, blank - from));
+    if (first.size() < 200 && first.find(' ') == std::string_view::npos) {
+      size_t second = text.find("\n\n", blank + 2);
+      blank = (second == std::string_view::npos) ? end : second;
+    }
+    end = std::min(end, blank);
+  }
+  if (end - from > kMaxParagraph) end = from + kMaxParagraph;
+  return text.substr(from, end - from);
+}
+
+// The reply words of a paragraph: from the first reply or status code on,
+// continuation chunks joined. Falls back to the whole paragraph.
+std::string DiagnosticFrom(const ExtractorPatterns& p, std::string_view paragraph, CodesInText* codes) {
+  std::string flat = Squeeze(paragraph);
+  *codes = internal::FindCodesIn(p, flat);
+  if (codes->reply_code != 0 || !codes->status.empty()) {
+    return internal::NormalizeReplyText(std::string_view(flat).substr(codes->code_start));
+  }
+  return flat;
+}
+
+std::string ActionOf(std::string_view raw, const EnhancedStatus& status) {
+  std::string action = ToLower(Trim(raw));
+  size_t cut = action.find_first_of(" (;");
+  if (cut != std::string::npos) action.resize(cut);
+  if (!action.empty()) return action;
+  if (status.klass == 2) return "delivered";
+  if (status.klass == 4) return "delayed";
+  return "failed";
+}
+
+std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceParts& parts) {
+  std::vector<Finding> out;
+  std::string reporting = StripTypePrefix(parts.per_message.Get("Reporting-MTA"));
+  for (const Headers& group : parts.per_recipient) {
+    Finding f;
+    f.recipient = AddressFromField(p, group.Get("Final-Recipient"));
+    f.original_recipient = AddressFromField(p, group.Get("Original-Recipient"));
+    if (f.recipient.empty()) f.recipient = AddressFromField(p, group.Get("X-Actual-Recipient"));
+    if (f.recipient.empty()) f.recipient = f.original_recipient;
+    f.reporting_mta = reporting;
+    f.remote_mta = StripTypePrefix(group.Get("Remote-MTA"));
+    f.last_attempt = std::string(group.Get("Last-Attempt-Date"));
+
+    std::string_view status_field = Trim(group.Get("Status"));
+    size_t cut = status_field.find_first_of(" (\t");
+    if (!EnhancedStatus::Parse(status_field.substr(0, cut), &f.status) && !status_field.empty()) {
+      f.status = internal::FindCodesIn(p, status_field).status;
+    }
+    std::string diagnostic = internal::NormalizeReplyText(StripTypePrefix(group.Get("Diagnostic-Code")));
+    CodesInText codes = internal::FindCodesIn(p, diagnostic);
+    f.diagnostic = diagnostic;
+
+    // The human-readable part often says more (Postfix names the command only
+    // there) or is the only place with the reply.
+    std::string paragraph_diag;
+    CodesInText paragraph_codes;
+    size_t mention = f.recipient.empty() ? std::string::npos : IFind(parts.human_text, f.recipient);
+    if (mention != std::string::npos) {
+      std::string_view paragraph = ParagraphAfter(parts.human_text, mention, parts.human_text.size());
+      paragraph_diag = DiagnosticFrom(p, paragraph.substr(std::min(paragraph.size(), f.recipient.size())),
+                                      &paragraph_codes);
+    }
+    if (codes.reply_code == 0 && codes.status.empty() &&
+        (paragraph_codes.reply_code != 0 || !paragraph_codes.status.empty())) {
+      codes = paragraph_codes;
+      if (f.diagnostic.empty() || f.diagnostic.size() < 8) f.diagnostic = paragraph_diag;
+    } else if (f.diagnostic.empty() && !paragraph_diag.empty()) {
+      f.diagnostic = paragraph_diag;
+    }
+    f.reply_code = codes.reply_code;
+    if (f.status.empty()) f.status = codes.status;
+    f.command = internal::FindCommandIn(p, f.diagnostic);
+    if (f.command == SmtpCommand::kUnknown && !paragraph_diag.empty()) {
+      f.command = internal::FindCommandIn(p, paragraph_diag);
+    }
+    f.action = ActionOf(group.Get("Action"), f.status);
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+bool LooksDelayed(const BounceParts& parts) {
+  std::string subject = ToLower(parts.bounce_subject);
+  return subject.find("delay") != std::string::npos || subject.find("warning") != std::string::npos ||
+         subject.find("still being retried") != std::string::npos;
+}
+
+std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceParts& parts) {
+  const std::string& text = parts.human_text;
+  std::string sender = CleanAddress(parts.original_headers.Get("From"));
+  {
+    auto hits = internal::FindAddresses(p, parts.original_headers.Get("From"), 1);
+    if (!hits.empty()) sender = hits[0].address;
+  }
+  std::string bounce_from;
+  {
+    auto hits = internal::FindAddresses(p, parts.bounce_from, 1);
+    if (!hits.empty()) bounce_from = hits[0].address;
+  }
+
+  struct Mention {
+    std::string address;
+    size_t pos;  // where its paragraph starts in text (npos: not in the text)
+  };
+  std::vector<Mention> mentions;
+  auto add = [&](const std::string& address, size_t pos) {
+    if (address.empty() || IsSystemAddress(address) || SameAddress(address, sender) ||
+        SameAddress(address, bounce_from)) {
+      return;
+    }
+    for (const Mention& m : mentions) {
+      if (SameAddress(m.address, address)) return;
+    }
+    mentions.push_back({address, pos});
+  };
+  for (const auto& hit : internal::FindAddresses(p, parts.failed_recipients)) {
+    add(hit.address, IFind(text, hit.address));
+  }
+  // An address that opens a line ("<a@b>:", "  a@b", "a@b: reason") names a
+  // failed recipient in most plain-text formats.
+  for (const auto& hit : internal::FindAddresses(p, text)) {
+    size_t line_start;
+    std::string_view line = LineAt(text, hit.begin, &line_start);
+    std::string_view before = Trim(text.substr(line_start, hit.begin - line_start));
+    bool opens_line = before.empty() || before == "<" || before == "\"" || before == "<<" ||
+                      before.back() == ':' || before == "RCPT TO:<" || internal::IStartsWith(before, "to:");
+    std::string_view after = Trim(line.substr(std::min(line.size(), hit.end - line_start)));
+    if (!after.empty() && (after.front() == '>' || after.front() == '"')) after = Trim(after.substr(1));
+    bool ends_ok = after.empty() || after.front() == ':' || after.front() == '(' || after.front() == '.' ||
+                   after.front() == ',' || after.size() > 0;
+    if (opens_line && ends_ok) add(hit.address, hit.begin);
+    if (mentions.size() >= 1000) break;
+  }
+  if (mentions.empty()) {
+    auto hits = internal::FindAddresses(p, parts.original_headers.Get("To"), 2);
+    if (hits.size() == 1) add(hits[0].address, IFind(text, hits[0].address));
+  }
+
+  std::vector<Finding> out;
+  std::string action = LooksDelayed(parts) ? "delayed" : "failed";
+  for (size_t i = 0; i < mentions.size(); ++i) {
+    Finding f;
+    f.recipient = mentions[i].address;
+    f.action = action;
+    CodesInText codes;
+    if (mentions[i].pos != std::string::npos) {
+      size_t stop = text.size();
+      for (size_t j = i + 1; j < mentions.size(); ++j) {
+        if (mentions[j].pos != std::string::npos && mentions[j].pos > mentions[i].pos) {
+          stop = std::min(stop, mentions[j].pos);
+        }
+      }
+      size_t from = mentions[i].pos + f.recipient.size();
+      std::string_view paragraph = ParagraphAfter(text, std::min(from, text.size()), stop);
+      f.diagnostic = DiagnosticFrom(p, paragraph, &codes);
+    }
+    if (codes.reply_code == 0 && codes.status.empty() && mentions.size() == 1) {
+      // One recipient: the reply may sit anywhere in the text.
+      f.diagnostic = DiagnosticFrom(p, text, &codes);
+      if (codes.reply_code == 0 && codes.status.empty()) f.diagnostic = Squeeze(text.substr(0, 600));
+    }
+    f.reply_code = codes.reply_code;
+    f.status = codes.status;
+    f.command = internal::FindCommandIn(p, f.diagnostic);
+    if (f.diagnostic.size() > kMaxParagraph) f.diagnostic.resize(kMaxParagraph);
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+std::vector<Finding> FromFeedback(const ExtractorPatterns& p, const BounceParts& parts) {
+  Finding f;
+  for (std::string_view field : {"Original-Rcpt-To", "Removal-Recipient"}) {
+    auto hits = internal::FindAddresses(p, parts.feedback.Get(field), 1);
+    if (!hits.empty()) {
+      f.recipient = hits[0].address;
+      break;
+    }
+  }
+  if (f.recipient.empty()) {
+    auto hits = internal::FindAddresses(p, parts.original_headers.Get("To"), 1);
+    if (!hits.empty()) f.recipient = hits[0].address;
+  }
+  f.reporting_mta = StripTypePrefix(parts.feedback.Get("Reporting-MTA"));
+  f.diagnostic = Squeeze(parts.human_text.substr(0, std::min<size_t>(parts.human_text.size(), 400)));
+  return {f};
+}
+
+std::vector<Finding> FromAutoReply(const ExtractorPatterns& p, const BounceParts& parts) {
+  Finding f;
+  auto hits = internal::FindAddresses(p, parts.bounce_from, 1);
+  if (!hits.empty()) f.recipient = hits[0].address;
+  f.diagnostic = Squeeze(parts.bounce_subject);
+  return {f};
+}
+
+}  // namespace
+
+Extractor::Extractor() : impl_(std::make_unique<Impl>()) {}
+Extractor::~Extractor() = default;
+
+std::vector<Finding> Extractor::Extract(const BounceParts& parts) const {
+  switch (parts.kind) {
+    case BounceKind::kDeliveryReport: return FromDsn(impl_->patterns, parts);
+    case BounceKind::kPlainText: return FromText(impl_->patterns, parts);
+    case BounceKind::kFeedbackReport: return FromFeedback(impl_->patterns, parts);
+    case BounceKind::kAutoReply: return FromAutoReply(impl_->patterns, parts);
+    case BounceKind::kNotBounce: break;
+  }
+  return {};
+}
+
+CodesInText Extractor::FindCodes(std::string_view text) const {
+  return internal::FindCodesIn(impl_->patterns, text);
+}
+
+SmtpCommand Extractor::FindCommand(std::string_view text) const {
+  return internal::FindCommandIn(impl_->patterns, text);
+}
+
+std::string Extractor::NormalizeReply(std::string_view text) const {
+  return internal::NormalizeReplyText(text);
+}
+
+}  // namespace ndr

@@ -1,0 +1,84 @@
+#include <ostream>
+
+#include "ndr/render.h"
+
+namespace ndr {
+namespace {
+
+std::string_view ActorPhrase(Actor a) {
+  switch (a) {
+    case Actor::kSender: return "you, the sender";
+    case Actor::kSenderAdmin: return "the administrator of your (the sending) mail system";
+    case Actor::kRecipient: return "the recipient";
+    case Actor::kRecipientAdmin: return "the administrator of the recipient's mail system";
+    case Actor::kNobody: break;
+  }
+  return "nobody";
+}
+
+std::string_view RetryPhrase(Retry r) {
+  switch (r) {
+    case Retry::kNow: return "yes, it can be sent again now";
+    case Retry::kLater: return "later, once the cause is fixed or has passed";
+    case Retry::kNever: return "no, do not send it again as it is";
+  }
+  return "";
+}
+
+class TextSink : public RecordSink {
+ public:
+  explicit TextSink(std::ostream& out) : out_(out) {}
+
+  void Write(const Record& r) override {
+    if (r.source != last_source_) {
+      if (!last_source_.empty()) out_ << '\n';
+      out_ << "== " << r.source << '\n';
+      if (!r.subject.empty() || !r.sender.empty()) {
+        out_ << "   original message: ";
+        if (!r.subject.empty()) out_ << '"' << r.subject << '"';
+        if (!r.sender.empty()) out_ << (r.subject.empty() ? "" : " ") << "from " << r.sender;
+        if (!r.date.empty()) out_ << ", " << r.date;
+        out_ << '\n';
+      }
+      last_source_ = r.source;
+    }
+    out_ << '\n' << (r.recipient.empty() ? "(recipient not named)" : r.recipient);
+    if (!r.action.empty()) out_ << "  [" << r.action << ']';
+    out_ << '\n';
+    Line("What happened", r.explanation);
+    Line("Reason", std::string(ReasonName(r.reason)) + (r.hard_bounce ? " (hard bounce)" : " (soft bounce)"));
+    if (!r.details.reply_meaning.empty()) Line("Reply code", r.details.reply_meaning);
+    if (!r.details.status_meaning.empty()) Line("Status code", r.details.status_meaning);
+    if (!r.smtp_command.empty()) Line("Failed at", r.smtp_command);
+    if (!r.details.command_note.empty()) Line("Note", r.details.command_note);
+    if (!r.remote_mta.empty()) Line("Remote server", r.remote_mta);
+    if (!r.diagnostic.empty()) Line("Server said", r.diagnostic);
+    if (!r.feedback_type.empty()) Line("Feedback type", r.feedback_type);
+    Line("Who must act", ActorPhrase(r.details.actor));
+    Line("Send again?", RetryPhrase(r.details.retry));
+    Line("Remove address?", r.details.suppress ? "yes, stop mailing this address" : "no");
+    Line("What to do", r.advice);
+    if (!r.details.evidence.empty()) Line("Decided by", r.details.evidence);
+  }
+
+  void Finish() override { out_.flush(); }
+
+ private:
+  void Line(std::string_view label, std::string_view value) {
+    if (value.empty()) return;
+    out_ << "  " << label << ':';
+    for (size_t i = label.size(); i < 16; ++i) out_ << ' ';
+    out_ << value << '\n';
+  }
+
+  std::ostream& out_;
+  std::string last_source_;
+};
+
+}  // namespace
+
+std::unique_ptr<RecordSink> MakeTextSink(std::ostream& out) {
+  return std::make_unique<TextSink>(out);
+}
+
+}  // namespace ndr
