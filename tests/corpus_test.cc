@@ -1,0 +1,118 @@
+// The real-world corpus in ../shared/corpus/sisimai (skipped when absent):
+// every bounce goes through `ndr explain --format json` without a crash, a
+// hang or an invalid line, and the RFC 3464 families meet the accuracy floor.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "json_check.h"
+#include "run_command.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using ndr_test::Lines;
+using ndr_test::Quote;
+using ndr_test::RunCommand;
+
+const std::string kBinary = NDR_BINARY;
+const fs::path kCorpus = fs::path(NDR_SOURCE_DIR) / ".." / "shared" / "corpus" / "sisimai";
+
+class CorpusTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!fs::exists(kCorpus / "maildir")) GTEST_SKIP() << "corpus not present at " << kCorpus;
+    if (!fs::exists(kBinary)) GTEST_SKIP() << "ndr binary not built";
+  }
+};
+
+std::vector<fs::path> CorpusFiles(const std::string& dir) {
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(kCorpus / dir)) {
+    if (e.is_regular_file()) files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+TEST_F(CorpusTest, EveryFileExplainsWithValidJson) {
+  ndr_test::JsonChecker json;
+  size_t files = 0;
+  for (const fs::path& file : CorpusFiles("maildir")) {
+    ++files;
+    // `timeout` turns a hang into exit status 124.
+    auto r = RunCommand("timeout 20 " + Quote(kBinary) + " explain --format json " + Quote(file.string()));
+    EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 1) << file << " exit " << r.exit_code;
+    for (const std::string& line : Lines(r.out)) {
+      EXPECT_TRUE(json.ParseObject(line)) << file << ": " << line;
+    }
+  }
+  EXPECT_GT(files, 600u);
+}
+
+TEST_F(CorpusTest, NotBouncesAreSilent) {
+  for (const fs::path& file : CorpusFiles("not-bounces")) {
+    auto r = RunCommand("timeout 20 " + Quote(kBinary) + " scan --format json " + Quote(file.string()));
+    EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 1) << file;
+  }
+}
+
+// Record count and reply code on the RFC 3464 families, scored like
+// ../shared/tools/score: counts per file, reply codes as multisets per file.
+TEST_F(CorpusTest, Rfc3464FamiliesMeetTheFloor) {
+  std::ifstream key(kCorpus / "key.tsv");
+  ASSERT_TRUE(key) << "key.tsv missing";
+  std::string line;
+  std::getline(key, line);  // header: file index status reply_code reason hard_bounce ...
+  std::map<std::string, std::vector<std::string>> expected;  // file -> reply codes
+  while (std::getline(key, line)) {
+    std::vector<std::string> cells;
+    std::stringstream ss(line);
+    std::string cell;
+    while (std::getline(ss, cell, '\t')) cells.push_back(cell);
+    if (cells.size() < 4) continue;
+    const std::string& file = cells[0];
+    if (file.rfind("rfc3464-", 0) == 0 || file.rfind("lhost-postfix-", 0) == 0 ||
+        file.rfind("lhost-sendmail-", 0) == 0) {
+      expected[file].push_back(cells[3]);
+    }
+  }
+  ASSERT_GT(expected.size(), 100u);
+  std::string args;
+  for (const auto& [file, codes] : expected) args += " " + Quote((kCorpus / "maildir" / file).string());
+  auto r = RunCommand("timeout 120 " + Quote(kBinary) + " scan --format json" + args);
+  ASSERT_EQ(r.exit_code, 0);
+  std::map<std::string, std::vector<std::string>> got;
+  ndr_test::JsonChecker json;
+  for (const std::string& out_line : Lines(r.out)) {
+    ASSERT_TRUE(json.ParseObject(out_line)) << out_line;
+    std::string source = json.values().at("source");
+    got[fs::path(source.substr(0, source.find('#'))).filename().string()].push_back(
+        json.values().at("reply_code"));
+  }
+  size_t exact = 0, reply_hits = 0, reply_total = 0;
+  for (const auto& [file, codes] : expected) {
+    std::vector<std::string> have = got[file];
+    if (have.size() == codes.size()) ++exact;
+    for (const std::string& want : codes) {
+      ++reply_total;
+      auto it = std::find(have.begin(), have.end(), want);
+      if (it != have.end()) {
+        ++reply_hits;
+        have.erase(it);
+      }
+    }
+  }
+  double count_rate = 100.0 * exact / expected.size();
+  double reply_rate = 100.0 * reply_hits / reply_total;
+  std::cout << "RFC 3464 families: record count exact " << count_rate << "% of " << expected.size()
+            << " files, reply_code " << reply_rate << "% of " << reply_total << " records\n";
+  EXPECT_GE(count_rate, 90.0);
+  EXPECT_GE(reply_rate, 90.0);
+}
+
+}  // namespace
