@@ -1,0 +1,87 @@
+// Renderers: JSON Lines contract and the text report.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "json_check.h"
+#include "ndr/render.h"
+
+namespace ndr {
+namespace {
+
+Record SampleRecord() {
+  Record r;
+  r.source = "box.mbox#2";
+  r.recipient = "alice@example.net";
+  r.action = "failed";
+  r.status = "5.1.1";
+  r.reply_code = "550";
+  r.reason = Reason::kUserUnknown;
+  r.hard_bounce = true;
+  r.diagnostic = "550 5.1.1 \"alice\" unknown\tuser\\";
+  r.explanation = "The mailbox does not exist.";
+  r.advice = "Remove the address.";
+  r.details.actor = Actor::kSender;
+  r.details.retry = Retry::kNever;
+  r.details.suppress = true;
+  r.details.status_meaning = "5.1.1: bad destination mailbox address";
+  return r;
+}
+
+TEST(RenderJson, EveryKeyInContractOrder) {
+  std::string json = RecordToJson(SampleRecord());
+  const char* keys[] = {"source", "recipient", "action", "status", "reply_code", "reason", "hard_bounce",
+                        "diagnostic", "remote_mta", "reporting_mta", "smtp_command", "sender", "subject",
+                        "message_id", "date", "explanation", "advice", "feedback_type"};
+  size_t last = 0;
+  for (const char* key : keys) {
+    size_t at = json.find(std::string("\"") + key + "\":");
+    ASSERT_NE(at, std::string::npos) << key;
+    EXPECT_GT(at, last) << key << " out of order";
+    last = at;
+  }
+  ndr_test::JsonChecker check;
+  ASSERT_TRUE(check.ParseObject(json)) << json;
+  EXPECT_EQ(check.values().at("reason"), "userunknown");
+  EXPECT_EQ(check.values().at("hard_bounce"), "true");
+  EXPECT_EQ(check.values().at("remote_mta"), "");
+}
+
+TEST(RenderJson, EscapesQuotesControlsAndBackslashes) {
+  std::string out;
+  AppendJsonString("a\"b\\c\nd\te\x01", &out);
+  EXPECT_EQ(out, "\"a\\\"b\\\\c\\nd\\te\\u0001\"");
+}
+
+TEST(RenderJson, InvalidUtf8BecomesReplacementCharacter) {
+  std::string out;
+  AppendJsonString("caf\xE9 \xC3\xA9 \xF0\x9F\x98\x80 \xED\xA0\x80", &out);
+  EXPECT_EQ(out, "\"caf\xEF\xBF\xBD \xC3\xA9 \xF0\x9F\x98\x80 \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");
+}
+
+TEST(RenderJson, SinkWritesOneLinePerRecord) {
+  std::ostringstream out;
+  auto sink = MakeJsonLinesSink(out);
+  sink->Write(SampleRecord());
+  sink->Write(SampleRecord());
+  sink->Finish();
+  std::string text = out.str();
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 2);
+}
+
+TEST(RenderText, ShowsWhatPeopleNeed) {
+  std::ostringstream out;
+  auto sink = MakeTextSink(out);
+  sink->Write(SampleRecord());
+  sink->Finish();
+  std::string text = out.str();
+  for (const char* expected : {"== box.mbox#2", "alice@example.net", "[failed]", "What happened:",
+                               "The mailbox does not exist.", "userunknown (hard bounce)",
+                               "Status code:", "Who must act:", "you, the sender", "Send again?:",
+                               "no, do not send it again", "Remove address?:", "yes", "What to do:"}) {
+    EXPECT_NE(text.find(expected), std::string::npos) << expected << "\n" << text;
+  }
+}
+
+}  // namespace
+}  // namespace ndr
