@@ -44,6 +44,16 @@ namespace {
 
 constexpr size_t kMaxParagraph = 4000;
 
+// Header lines of a quoted original name addresses that are not recipients.
+bool IsIdentifierLine(std::string_view line) {
+  line = Trim(line);
+  for (std::string_view name : {"message-id", "references", "in-reply-to", "return-path", "received",
+                                "from:", "sender:", "reply-to", "x-", "dkim", "envelope-from", "list-"}) {
+    if (internal::IStartsWith(line, name)) return true;
+  }
+  return false;
+}
+
 bool SameAddress(std::string_view a, std::string_view b) {
   return !a.empty() && ToLower(a) == ToLower(b);
 }
@@ -211,12 +221,21 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceParts& par
     std::string_view before = Trim(text.substr(line_start, hit.begin - line_start));
     bool opens_line = before.empty() || before == "<" || before == "\"" || before == "<<" ||
                       before.back() == ':' || before == "RCPT TO:<" || internal::IStartsWith(before, "to:");
-    std::string_view after = Trim(line.substr(std::min(line.size(), hit.end - line_start)));
-    if (!after.empty() && (after.front() == '>' || after.front() == '"')) after = Trim(after.substr(1));
-    bool ends_ok = after.empty() || after.front() == ':' || after.front() == '(' || after.front() == '.' ||
-                   after.front() == ',' || after.size() > 0;
-    if (opens_line && ends_ok) add(hit.address, hit.begin);
+    if (opens_line && !IsIdentifierLine(line)) add(hit.address, hit.begin);
     if (mentions.size() >= 1000) break;
+  }
+  // Some formats name the recipient inside a sentence: "... delivering your
+  // mail to <a@b>." Accept an address in angle brackets then.
+  if (mentions.empty()) {
+    for (const auto& hit : internal::FindAddresses(p, text)) {
+      size_t line_start;
+      std::string_view line = LineAt(text, hit.begin, &line_start);
+      if (hit.begin > 0 && text[hit.begin - 1] == '<' && hit.end < text.size() && text[hit.end] == '>' &&
+          !IsIdentifierLine(line)) {
+        add(hit.address, hit.begin);
+      }
+      if (mentions.size() >= 1000) break;
+    }
   }
   if (mentions.empty()) {
     auto hits = internal::FindAddresses(p, parts.original_headers.Get("To"), 2);

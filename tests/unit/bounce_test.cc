@@ -1,0 +1,115 @@
+// The bounce stage: which kind of report, where its parts are.
+#include <gtest/gtest.h>
+
+#include "ndr/bounce.h"
+#include "ndr/message.h"
+
+namespace ndr {
+namespace {
+
+BounceParts Locate(const std::string& raw) { return LocateBounce(ParseMessage(raw)); }
+
+const char kDsn[] =
+    "From: MAILER-DAEMON@mail.example.com\n"
+    "Subject: Undelivered Mail Returned to Sender\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n"
+    "\n"
+    "--B\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "<a@example.net>: host mx.example.net[192.0.2.1] said: 550 5.1.1 unknown\n"
+    "\n"
+    "--B\n"
+    "Content-Type: message/delivery-status\n"
+    "\n"
+    "Reporting-MTA: dns; mail.example.com\n"
+    "\n"
+    "Final-Recipient: rfc822; a@example.net\n"
+    "Action: failed\n"
+    "Status: 5.1.1\n"
+    "Diagnostic-Code: smtp; 550 5.1.1 <a@example.net>:\n"
+    "    Recipient address rejected\n"
+    "Final-Recipient: rfc822; b@example.net\n"
+    "Action: delayed\n"
+    "Status: 4.2.2\n"
+    "\n"
+    "--B\n"
+    "Content-Type: text/rfc822-headers\n"
+    "\n"
+    "From: Sender <sender@example.com>\n"
+    "Subject: Hello\n"
+    "Message-ID: <m1@example.com>\n"
+    "\n"
+    "--B--\n";
+
+TEST(Bounce, DeliveryReportGroupsRecipientsEvenWithoutBlankLines) {
+  BounceParts p = Locate(kDsn);
+  EXPECT_EQ(p.kind, BounceKind::kDeliveryReport);
+  EXPECT_EQ(p.per_message.Get("Reporting-MTA"), "dns; mail.example.com");
+  ASSERT_EQ(p.per_recipient.size(), 2u);
+  EXPECT_EQ(p.per_recipient[0].Get("Status"), "5.1.1");
+  EXPECT_NE(p.per_recipient[0].Get("Diagnostic-Code").find("Recipient address rejected"), std::string::npos);
+  EXPECT_EQ(p.per_recipient[1].Get("Final-Recipient"), "rfc822; b@example.net");
+  EXPECT_EQ(p.original_headers.Get("Subject"), "Hello");
+  EXPECT_NE(p.human_text.find("said: 550"), std::string::npos);
+}
+
+TEST(Bounce, PlainTextBounceCutsTheReturnedCopy) {
+  BounceParts p = Locate(
+      "From: Mail Delivery System <Mailer-Daemon@mail.example.com>\n"
+      "Subject: Mail delivery failed: returning message to sender\n"
+      "X-Failed-Recipients: bob@example.org\n"
+      "Auto-Submitted: auto-replied\n"
+      "\n"
+      "A message that you sent could not be delivered to one or more of its\n"
+      "recipients. The following address(es) failed:\n\n  bob@example.org\n"
+      "    550 5.1.1 No such user\n\n"
+      "------ This is a copy of the message, including all the headers. ------\n\n"
+      "From: sender@example.com\nSubject: Original\nTo: bob@example.org\n\nbody text 550 5.7.1\n");
+  EXPECT_EQ(p.kind, BounceKind::kPlainText);  // Auto-Submitted does not make it a vacation reply
+  EXPECT_EQ(p.failed_recipients, "bob@example.org");
+  EXPECT_EQ(p.human_text.find("body text"), std::string::npos);
+  EXPECT_EQ(p.original_headers.Get("Subject"), "Original");
+}
+
+TEST(Bounce, OrdinaryMailIsNotABounce) {
+  BounceParts p = Locate("From: friend@example.org\nSubject: lunch?\n\nCall me at 550-1234.\n");
+  EXPECT_EQ(p.kind, BounceKind::kNotBounce);
+}
+
+TEST(Bounce, MailWithAnAttachedMessageIsNotABounce) {
+  BounceParts p = Locate(
+      "From: friend@example.org\nSubject: see attached\nMIME-Version: 1.0\n"
+      "Content-Type: multipart/mixed; boundary=\"X\"\n\n--X\nContent-Type: text/plain\n\nhave a look\n"
+      "--X\nContent-Type: message/rfc822\n\nFrom: other@example.com\nSubject: old\n\nold text\n--X--\n");
+  EXPECT_EQ(p.kind, BounceKind::kNotBounce);
+}
+
+TEST(Bounce, AutoReply) {
+  BounceParts p = Locate(
+      "From: kim@example.org\nSubject: Automatic reply: Meeting\nAuto-Submitted: auto-replied\n\n"
+      "I am out of the office until Monday.\n");
+  EXPECT_EQ(p.kind, BounceKind::kAutoReply);
+}
+
+TEST(Bounce, FeedbackReport) {
+  BounceParts p = Locate(
+      "From: fbl@example.net\nSubject: complaint\nMIME-Version: 1.0\n"
+      "Content-Type: multipart/report; report-type=feedback-report; boundary=\"F\"\n\n"
+      "--F\nContent-Type: text/plain\n\nA complaint.\n"
+      "--F\nContent-Type: message/feedback-report\n\nFeedback-Type: abuse\nVersion: 1\n"
+      "Original-Rcpt-To: <judy@example.net>\n"
+      "--F--\n");
+  EXPECT_EQ(p.kind, BounceKind::kFeedbackReport);
+  EXPECT_EQ(p.feedback.Get("Feedback-Type"), "abuse");
+}
+
+TEST(Bounce, HtmlToText) {
+  EXPECT_EQ(HtmlToText("<p>Your message to <b>x@example.org</b> couldn&#39;t be delivered.</p>"
+                       "<style>p{color:red}</style><br>550&nbsp;5.1.10"),
+            "\nYour message to x@example.org couldn't be delivered.\n\n550 5.1.10");
+}
+
+}  // namespace
+}  // namespace ndr
