@@ -24,6 +24,19 @@ struct ReasonInfo {
   bool suppress = false;   // remove the address from mailing lists
   bool hard = false;       // a hard bounce (the address itself is bad)
   std::string advice;      // what to do next, in plain words
+  // With `hard`: hard only when the failure is permanent (status class 5, or a
+  // 5xx reply when there is no status). Sisimai's rule for notaccept.
+  bool hard_needs_permanent = false;
+};
+
+// A blocklist named in a rejection (data/blocklists.tsv).
+struct BlocklistInfo {
+  std::string id;      // "spamhaus-zen"
+  std::string name;    // "Spamhaus ZEN"
+  std::string listed;  // what the list holds: "ip", "domain", "url"
+  std::string lookup;  // where to look the listing up / ask for removal
+  std::string who;     // who can get it removed: "sender-admin", "provider", "recipient-admin"
+  std::string note;    // plain-words remark
 };
 
 // What the classifier looks at for one recipient.
@@ -41,6 +54,7 @@ struct Classification {
   Reason reason = Reason::kUndefined;
   std::string rule_id;   // the row that decided, e.g. "reason_rules:google-dmarc"
   std::string evidence;  // for people: "Gmail's wording 'domain's DMARC policy'"
+  std::string advice;    // the deciding row's own advice ("" when it has none)
 };
 
 class ReasonBook {
@@ -61,6 +75,21 @@ class ReasonBook {
   // Picks the reason: vendor wording rules, then generic wording rules, then
   // status-code defaults (vendor-scoped first), then reply-code defaults.
   Classification Classify(const ClassifyInput& input) const;
+
+  // Whether `reason` is a hard bounce for these codes (notaccept only when
+  // the failure is permanent).
+  bool IsHardBounce(Reason reason, int reply_code, EnhancedStatus status) const;
+
+  // The first blocklist of data/blocklists.tsv named in `text`, or null.
+  const BlocklistInfo* FindBlocklist(std::string_view text) const;
+
+  // Display name ("Gmail") and help page of a vendor id; "" when unknown.
+  std::string_view VendorName(std::string_view vendor) const;
+  std::string_view VendorUrl(std::string_view vendor) const;
+
+  // The `advice` cell of the row a Classification's rule_id names ("" when
+  // none or when the id is not a reason_rules row).
+  std::string_view RuleAdvice(std::string_view rule_id) const;
 
   struct Impl;
   explicit ReasonBook(std::unique_ptr<Impl> impl);

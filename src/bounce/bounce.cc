@@ -43,19 +43,18 @@ bool StartsRecipient(std::string_view name) {
 void SplitDsnGroups(const std::vector<Headers>& groups, BounceParts* out, size_t max_recipients) {
   for (const Headers& group : groups) {
     Headers* current = nullptr;
-    bool current_has_final = false;
     for (const HeaderField& f : group.fields()) {
       if (StartsRecipient(f.name)) {
-        bool is_final = IEquals(f.name, "Final-Recipient");
-        // A new recipient begins at a recipient field unless it completes the
-        // current one (Original- followed by Final-).
-        if (current == nullptr || current_has_final || (!is_final && current->Has("Original-Recipient"))) {
+        // A recipient field opens a new recipient unless it completes the
+        // current one (Final- and Original- come in either order, before
+        // Action and Status).
+        bool opens = current == nullptr || current->Has(f.name) || current->Has("Action") ||
+                     current->Has("Status");
+        if (opens) {
           if (out->per_recipient.size() >= max_recipients) return;
           out->per_recipient.emplace_back();
           current = &out->per_recipient.back();
-          current_has_final = false;
         }
-        current_has_final = current_has_final || is_final;
         current->Add(f.name, f.value);
       } else if (current != nullptr) {
         current->Add(f.name, f.value);

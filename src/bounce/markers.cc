@@ -102,7 +102,7 @@ size_t BounceMarkers::FindOriginalStart(std::string_view text) const {
     std::string_view line = text.substr(s, end - s);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.size() >= 8 &&
-        RE2::FullMatch(re2::StringPiece(line.data(), line.size()), *impl_->original_line)) {
+        RE2::PartialMatch(re2::StringPiece(line.data(), line.size()), *impl_->original_line)) {
       return pos;
     }
     pos = end + 1;

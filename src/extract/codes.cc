@@ -298,7 +298,7 @@ std::string NormalizeReplyText(std::string_view raw) {
         i = j;
         continue;
       }
-      if (rest[i + 3] == '-') {
+      if (rest[i + 3] == '-' || status.empty()) {
         i = j;
         continue;
       }

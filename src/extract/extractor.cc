@@ -106,8 +106,10 @@ std::string_view ParagraphAfter(std::string_view text, size_t from, size_t stop)
 
 // The reply words of a paragraph: from the first reply or status code on,
 // continuation chunks joined. Falls back to the whole paragraph.
-std::string DiagnosticFrom(const ExtractorPatterns& p, std::string_view paragraph, CodesInText* codes) {
+std::string DiagnosticFrom(const ExtractorPatterns& p, std::string_view paragraph, CodesInText* codes,
+                           SmtpCommand* command) {
   std::string flat = Squeeze(paragraph);
+  *command = internal::FindCommandIn(p, flat);
   *codes = internal::FindCodesIn(p, flat);
   if (codes->reply_code != 0 || !codes->status.empty()) {
     return internal::NormalizeReplyText(std::string_view(flat).substr(codes->code_start));
@@ -151,11 +153,12 @@ std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceParts& part
     // there) or is the only place with the reply.
     std::string paragraph_diag;
     CodesInText paragraph_codes;
+    SmtpCommand paragraph_command = SmtpCommand::kUnknown;
     size_t mention = f.recipient.empty() ? std::string::npos : IFind(parts.human_text, f.recipient);
     if (mention != std::string::npos) {
       std::string_view paragraph = ParagraphAfter(parts.human_text, mention, parts.human_text.size());
       paragraph_diag = DiagnosticFrom(p, paragraph.substr(std::min(paragraph.size(), f.recipient.size())),
-                                      &paragraph_codes);
+                                      &paragraph_codes, &paragraph_command);
     }
     if (codes.reply_code == 0 && codes.status.empty() &&
         (paragraph_codes.reply_code != 0 || !paragraph_codes.status.empty())) {
@@ -167,9 +170,7 @@ std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceParts& part
     f.reply_code = codes.reply_code;
     if (f.status.empty()) f.status = codes.status;
     f.command = internal::FindCommandIn(p, f.diagnostic);
-    if (f.command == SmtpCommand::kUnknown && !paragraph_diag.empty()) {
-      f.command = internal::FindCommandIn(p, paragraph_diag);
-    }
+    if (f.command == SmtpCommand::kUnknown) f.command = paragraph_command;
     f.action = ActionOf(group.Get("Action"), f.status);
     out.push_back(std::move(f));
   }
@@ -249,6 +250,7 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceParts& par
     f.recipient = mentions[i].address;
     f.action = action;
     CodesInText codes;
+    SmtpCommand command = SmtpCommand::kUnknown;
     if (mentions[i].pos != std::string::npos) {
       size_t stop = text.size();
       for (size_t j = i + 1; j < mentions.size(); ++j) {
@@ -258,16 +260,16 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceParts& par
       }
       size_t from = mentions[i].pos + f.recipient.size();
       std::string_view paragraph = ParagraphAfter(text, std::min(from, text.size()), stop);
-      f.diagnostic = DiagnosticFrom(p, paragraph, &codes);
+      f.diagnostic = DiagnosticFrom(p, paragraph, &codes, &command);
     }
     if (codes.reply_code == 0 && codes.status.empty() && mentions.size() == 1) {
       // One recipient: the reply may sit anywhere in the text.
-      f.diagnostic = DiagnosticFrom(p, text, &codes);
+      f.diagnostic = DiagnosticFrom(p, text, &codes, &command);
       if (codes.reply_code == 0 && codes.status.empty()) f.diagnostic = Squeeze(text.substr(0, 600));
     }
     f.reply_code = codes.reply_code;
     f.status = codes.status;
-    f.command = internal::FindCommandIn(p, f.diagnostic);
+    f.command = command;
     if (f.diagnostic.size() > kMaxParagraph) f.diagnostic.resize(kMaxParagraph);
     out.push_back(std::move(f));
   }

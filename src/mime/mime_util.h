@@ -3,8 +3,11 @@
 #define NDR_SRC_MIME_MIME_UTIL_H_
 
 #include <cstddef>
+#include <cstring>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace ndr {
 namespace internal {
@@ -49,10 +52,13 @@ class LineReader {
   explicit LineReader(std::string_view text) : text_(text) {}
   bool Next(std::string_view* line) {
     if (pos_ >= text_.size()) return false;
-    size_t start = pos_;
-    size_t i = start;
+    const size_t start = pos_;
     const size_t n = text_.size();
-    while (i < n && text_[i] != '\n' && text_[i] != '\r') ++i;
+    const char* base = text_.data();
+    const void* nl = std::memchr(base + start, '\n', n - start);
+    size_t i = nl != nullptr ? static_cast<size_t>(static_cast<const char*>(nl) - base) : n;
+    const void* cr = std::memchr(base + start, '\r', i - start);
+    if (cr != nullptr) i = static_cast<size_t>(static_cast<const char*>(cr) - base);
     *line = text_.substr(start, i - start);
     if (i < n) {
       if (text_[i] == '\r' && i + 1 < n && text_[i + 1] == '\n') ++i;
@@ -66,6 +72,24 @@ class LineReader {
  private:
   std::string_view text_;
   size_t pos_ = 0;
+};
+
+// Collects the problems of one message, up to a bound (a hostile message
+// could otherwise produce one per part and per header).
+class ProblemLog {
+ public:
+  explicit ProblemLog(std::vector<std::string>* out, size_t max = 100) : out_(out), max_(max) {}
+  void Add(std::string problem) {
+    if (out_->size() < max_) {
+      out_->push_back(std::move(problem));
+    } else if (out_->size() == max_) {
+      out_->push_back("further problems not recorded");
+    }
+  }
+
+ private:
+  std::vector<std::string>* out_;
+  size_t max_;
 };
 
 }  // namespace mime

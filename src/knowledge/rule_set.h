@@ -1,0 +1,62 @@
+// A compiled set of RE2 patterns matched together in one pass (RE2::Set), with
+// the pitfalls handled once: patterns are case-insensitive, compile errors are
+// reported per pattern, Compile() is checked, the DFA gets a generous memory
+// budget, and RE2 never logs to stderr.
+//
+// Build with Add() and Compile(); after that Match() is const and thread-safe.
+#ifndef NDR_SRC_KNOWLEDGE_RULE_SET_H_
+#define NDR_SRC_KNOWLEDGE_RULE_SET_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace re2 {
+class RE2;
+}
+
+namespace ndr {
+namespace internal {
+
+class RuleSet {
+ public:
+  RuleSet();
+  ~RuleSet();
+  RuleSet(RuleSet&&) noexcept;
+  RuleSet& operator=(RuleSet&&) noexcept;
+  RuleSet(const RuleSet&) = delete;
+  RuleSet& operator=(const RuleSet&) = delete;
+
+  // Adds a pattern (RE2 syntax, matched case-insensitively, unanchored) and
+  // returns its index, or -1 with *error set when it does not parse.
+  int Add(std::string_view pattern, std::string* error);
+  // Compiles the set; false (and *error) when RE2 runs out of memory.
+  bool Compile(std::string* error);
+
+  // Indices of the patterns that match somewhere in `text`, ascending. Empty
+  // when nothing matches, the set is empty, or matching failed (then
+  // *failed is set to true when given).
+  std::vector<int> Match(std::string_view text, bool* failed = nullptr) const;
+
+  size_t size() const { return count_; }
+  bool compiled() const { return compiled_; }
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  size_t count_ = 0;
+  bool compiled_ = false;
+};
+
+// One pattern compiled on its own, for the winning row's captures and for
+// checking a sample. Null with *error when it does not compile.
+std::unique_ptr<re2::RE2> CompilePattern(std::string_view pattern, std::string* error);
+
+// The text of the first match of `re` in `text` ("" when none).
+std::string_view FirstMatch(const re2::RE2& re, std::string_view text);
+
+}  // namespace internal
+}  // namespace ndr
+
+#endif  // NDR_SRC_KNOWLEDGE_RULE_SET_H_

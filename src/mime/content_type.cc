@@ -1,0 +1,253 @@
+// Content-Type and Content-Disposition values. See content_type.h.
+#include "mime/content_type.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "mime/charset.h"
+#include "mime/mime_util.h"
+
+namespace ndr {
+namespace internal {
+namespace mime {
+namespace {
+
+// Removes (comments) outside quoted strings.
+std::string StripComments(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  int depth = 0;
+  bool quoted = false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (quoted) {
+      out.push_back(c);
+      if (c == '\\' && i + 1 < s.size()) {
+        out.push_back(s[++i]);
+      } else if (c == '"') {
+        quoted = false;
+      }
+    } else if (depth > 0) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '(') {
+        ++depth;
+      } else if (c == ')') {
+        --depth;
+      }
+    } else if (c == '(') {
+      depth = 1;
+    } else {
+      if (c == '"') quoted = true;
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+// Splits at ';' outside quoted strings.
+std::vector<std::string_view> SplitSemicolons(std::string_view s) {
+  std::vector<std::string_view> out;
+  bool quoted = false;
+  size_t start = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (quoted) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ';') {
+      out.push_back(s.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  out.push_back(s.substr(start));
+  return out;
+}
+
+std::string Unquote(std::string_view v) {
+  v = TrimSpace(v);
+  if (v.empty() || v.front() != '"') return std::string(v);
+  std::string out;
+  for (size_t i = 1; i < v.size(); ++i) {
+    char c = v[i];
+    if (c == '\\' && i + 1 < v.size()) {
+      out.push_back(v[++i]);
+    } else if (c == '"') {
+      break;
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+void AppendPercentDecoded(std::string_view s, std::string* out) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size()) {
+      int hi = HexDigit(s[i + 1]);
+      int lo = HexDigit(s[i + 2]);
+      if (hi >= 0 && lo >= 0) {
+        out->push_back(static_cast<char>(hi * 16 + lo));
+        i += 2;
+        continue;
+      }
+    }
+    out->push_back(s[i]);
+  }
+}
+
+struct Rfc2231Segment {
+  int index = 0;
+  bool extended = false;
+  std::string value;
+};
+
+MimeParams ParseParams(const std::vector<std::string_view>& segments, size_t first) {
+  MimeParams result;
+  std::vector<std::pair<std::string, std::vector<Rfc2231Segment>>> extended;
+  // Real headers carry a handful of parameters; a bound keeps hostile ones linear.
+  constexpr size_t kMaxParams = 64;
+  for (size_t i = first; i < segments.size() && i < first + kMaxParams; ++i) {
+    std::string_view seg = segments[i];
+    size_t eq = seg.find('=');
+    if (eq == std::string_view::npos) continue;
+    std::string name = LowerAscii(TrimSpace(seg.substr(0, eq)));
+    if (name.empty()) continue;
+    std::string value = Unquote(seg.substr(eq + 1));
+    size_t star = name.find('*');
+    if (star == std::string::npos) {
+      result.params.emplace_back(std::move(name), std::move(value));
+      continue;
+    }
+    // RFC 2231: name*, name*N, name*N*
+    Rfc2231Segment s;
+    std::string base = name.substr(0, star);
+    std::string_view rest = std::string_view(name).substr(star + 1);
+    if (!rest.empty() && rest.back() == '*') {
+      s.extended = true;
+      rest.remove_suffix(1);
+    } else if (rest.empty()) {
+      s.extended = true;  // "name*"
+    }
+    if (!rest.empty()) {
+      int index = 0;
+      for (char c : rest) {
+        if (c < '0' || c > '9' || index > 1000) {
+          index = -1;
+          break;
+        }
+        index = index * 10 + (c - '0');
+      }
+      if (index < 0) continue;
+      s.index = index;
+    }
+    s.value = std::move(value);
+    auto it = std::find_if(extended.begin(), extended.end(),
+                           [&](const auto& e) { return e.first == base; });
+    if (it == extended.end()) {
+      extended.emplace_back(base, std::vector<Rfc2231Segment>());
+      it = extended.end() - 1;
+    }
+    if (it->second.size() < 100) it->second.push_back(std::move(s));
+  }
+  for (auto& [base, segs] : extended) {
+    std::stable_sort(segs.begin(), segs.end(),
+                     [](const Rfc2231Segment& a, const Rfc2231Segment& b) { return a.index < b.index; });
+    std::string charset;
+    std::string bytes;
+    for (size_t k = 0; k < segs.size(); ++k) {
+      std::string_view v = segs[k].value;
+      if (segs[k].extended) {
+        if (k == 0) {
+          size_t q1 = v.find('\'');
+          size_t q2 = q1 == std::string_view::npos ? q1 : v.find('\'', q1 + 1);
+          if (q2 != std::string_view::npos) {
+            charset = std::string(v.substr(0, q1));
+            v = v.substr(q2 + 1);
+          }
+        }
+        AppendPercentDecoded(v, &bytes);
+      } else {
+        bytes.append(v);
+      }
+    }
+    std::string value;
+    AppendUtf8(bytes, charset, &value);
+    auto it = std::find_if(result.params.begin(), result.params.end(),
+                           [&](const auto& p) { return p.first == base; });
+    if (it != result.params.end()) {
+      it->second = std::move(value);
+    } else {
+      result.params.emplace_back(base, std::move(value));
+    }
+  }
+  return result;
+}
+
+bool IsTokenChar(char c) {
+  auto u = static_cast<unsigned char>(c);
+  return u > 32 && u < 127 && c != '/' && c != ';' && c != '"' && c != '=';
+}
+
+}  // namespace
+
+std::string_view MimeParams::Get(std::string_view name) const {
+  for (const auto& p : params) {
+    if (p.first == name) return p.second;
+  }
+  return {};
+}
+
+ContentType ParseContentType(std::string_view value) {
+  ContentType ct;
+  std::string cleaned;
+  if (value.find('(') != std::string_view::npos) {
+    cleaned = StripComments(value);
+    value = cleaned;
+  }
+  std::vector<std::string_view> segments = SplitSemicolons(value);
+  std::string_view main = TrimSpace(segments[0]);
+  size_t slash = main.find('/');
+  if (slash != std::string_view::npos) {
+    std::string_view type = TrimSpace(main.substr(0, slash));
+    std::string_view subtype = TrimSpace(main.substr(slash + 1));
+    size_t end = 0;
+    while (end < subtype.size() && IsTokenChar(subtype[end])) ++end;
+    subtype = subtype.substr(0, end);
+    bool ok = !type.empty() && !subtype.empty() && std::all_of(type.begin(), type.end(), IsTokenChar);
+    if (ok) {
+      ct.type = LowerAscii(type);
+      ct.subtype = LowerAscii(subtype);
+      ct.valid = true;
+    }
+  } else if (EqualsIgnoreCase(main, "text")) {
+    ct.valid = true;  // "text" alone: text/plain
+  }
+  ct.params = ParseParams(segments, 1);
+  return ct;
+}
+
+MimeParams ParseDispositionParams(std::string_view value) {
+  std::string cleaned;
+  if (value.find('(') != std::string_view::npos) {
+    cleaned = StripComments(value);
+    value = cleaned;
+  }
+  return ParseParams(SplitSemicolons(value), 1);
+}
+
+}  // namespace mime
+}  // namespace internal
+}  // namespace ndr

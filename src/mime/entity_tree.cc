@@ -1,0 +1,507 @@
+// The mimetic adapter: the only translation unit that includes mimetic.
+//
+// mimetic's IteratorParser owns the parse state (entity stack, boundary
+// list, read position) and builds the mimetic::MimeEntity tree through
+// pushNewChild/popChild/addField. We drive it with our own loaders instead of
+// its doLoad(), because in the installed 0.9.8 (see docs/style notes):
+//  - loadHeader() grows its buffers 128 bytes at a time (quadratic on long
+//    lines) and reads an mbox "From " line as the start of the body;
+//  - the random-access copy_until_boundary() finds boundaries anywhere in a
+//    line, and after a missing inner boundary swallows the rest of the input
+//    (the outer parts are lost);
+//  - doLoad()/loadMultipart() recurse without a depth bound (10,000 nested
+//    multiparts overflow the stack) and have no part limit;
+//  - bodies are copied into the tree; we keep views into the buffer instead.
+// So: headers are scanned linearly, boundaries are matched only as whole
+// delimiter lines (longest match, any nesting level, so a missing inner
+// boundary ends the inner multipart at the next outer one), and depth, part
+// and header limits are applied as we go.
+#include "mime/entity_tree.h"
+
+#include <cstring>
+#include <list>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+#include <mimetic/mimeentity.h>
+#include <mimetic/parser/itparser.h>
+
+#include "mime/transfer_encoding.h"
+
+namespace ndr {
+namespace internal {
+namespace mime {
+namespace {
+
+// Recursion bound whatever Limits::max_depth says.
+constexpr int kHardDepthLimit = 128;
+
+using ParserBase = mimetic::IteratorParser<const char*, std::forward_iterator_tag>;
+
+std::string Unfold(const char* begin, const char* end) {
+  std::string out;
+  out.reserve(static_cast<size_t>(end - begin));
+  for (const char* p = begin; p < end; ++p) {
+    if (*p == '\n') {
+      while (p + 1 < end && IsBlank(p[1])) ++p;
+      out.push_back(' ');
+    } else {
+      out.push_back(*p);
+    }
+  }
+  return std::string(TrimSpace(out));
+}
+
+// Index of the ':' of a "Name: value" line, or -1.
+ptrdiff_t FieldColon(const char* line, const char* eol) {
+  const char* p = line;
+  while (p < eol) {
+    auto c = static_cast<unsigned char>(*p);
+    if (c == ':' || c <= 32 || c >= 127) break;
+    ++p;
+  }
+  if (p == line) return -1;
+  const char* name_end = p;
+  while (p < eol && IsBlank(*p)) ++p;  // "Subject : x"
+  if (p >= eol || *p != ':') return -1;
+  (void)name_end;
+  return p - line;
+}
+
+struct HeaderScan {
+  const char* header_begin = nullptr;
+  const char* header_end = nullptr;
+  const char* body_begin = nullptr;
+  std::string content_type;
+  std::string transfer_encoding;
+  std::string disposition;
+};
+
+class TreeParser : public ParserBase {
+ public:
+  TreeParser(mimetic::MimeEntity& root, const Limits& limits, EntityTree* tree, ProblemLog* log)
+      : ParserBase(root),
+        tree_(tree),
+        log_(log),
+        limits_(limits),
+        max_depth_(limits.max_depth < kHardDepthLimit ? limits.max_depth : kHardDepthLimit),
+        max_parts_(limits.max_parts == 0 ? 1 : limits.max_parts) {}
+
+  void Run(const char* begin, const char* end) {
+    m_bit = begin;
+    m_eit = end;
+    LoadEntity(0, false);
+  }
+
+  // Depth-first walk of the mimetic tree into tree_->entities.
+  void Walk(const mimetic::MimeEntity& root) {
+    std::vector<const mimetic::MimeEntity*> stack{&root};
+    tree_->entities.reserve(infos_.size());
+    while (!stack.empty()) {
+      const mimetic::MimeEntity* e = stack.back();
+      stack.pop_back();
+      auto it = index_.find(e);
+      if (it == index_.end()) continue;
+      tree_->entities.push_back(std::move(infos_[it->second]));
+      const mimetic::MimeEntityList& children = e->body().parts();
+      for (auto child = children.rbegin(); child != children.rend(); ++child) stack.push_back(*child);
+    }
+  }
+
+ private:
+  // ---- reading ----
+
+  // Whether [line, eol) is a delimiter line of an open multipart: "--b" or
+  // "--b--", then only blanks. The longest matching boundary wins, then the
+  // innermost. Sets matched_level_ (0 = innermost) and matched_closing_.
+  bool MatchBoundary(const char* line, const char* eol) {
+    int level = 0;
+    size_t best_len = 0;
+    int best_level = -1;
+    bool best_closing = false;
+    const auto line_len = static_cast<size_t>(eol - line);
+    for (const std::string& b : m_boundaryList) {
+      size_t blen = b.size();
+      if (line_len >= blen && blen > best_len && std::memcmp(line, b.data(), blen) == 0) {
+        const char* r = line + blen;
+        bool closing = false;
+        if (eol - r >= 2 && r[0] == '-' && r[1] == '-') {
+          closing = true;
+          r += 2;
+        }
+        while (r < eol && (IsBlank(*r) || *r == '\r')) ++r;
+        if (r == eol) {
+          best_len = blen;
+          best_level = level;
+          best_closing = closing;
+        }
+      }
+      ++level;
+    }
+    if (best_level < 0) return false;
+    matched_level_ = best_level;
+    matched_closing_ = best_closing;
+    return true;
+  }
+
+  // Reads up to the next delimiter line of any open multipart (or the end)
+  // and steps past it. Returns the content before it; the line break before
+  // the delimiter belongs to the delimiter.
+  std::string_view ScanToBoundary() {
+    const char* begin = m_bit;
+    const char* end = m_eit;
+    matched_level_ = -1;
+    matched_closing_ = false;
+    if (!m_boundaryList.empty()) {
+      const char* line = begin;
+      while (line < end) {
+        const char* p = line;
+        while (p < end && IsBlank(*p)) ++p;  // tolerate an indented delimiter (seen in the wild)
+        auto* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+        const char* eol = nl != nullptr ? nl : end;
+        if (eol - p >= 2 && p[0] == '-' && p[1] == '-' && MatchBoundary(p, eol)) {
+          m_bit = nl != nullptr ? nl + 1 : end;
+          const char* content_end = line > begin ? line - 1 : begin;
+          return std::string_view(begin, static_cast<size_t>(content_end - begin));
+        }
+        if (nl == nullptr) break;
+        line = nl + 1;
+      }
+    }
+    m_bit = end;
+    return std::string_view(begin, static_cast<size_t>(end - begin));
+  }
+
+  // Scans a header block starting at `p`: up to an empty line, or up to the
+  // first line that is no header field (then the body starts on that line).
+  HeaderScan ScanHeader(const char* p, const char* end, bool check_boundaries) {
+    HeaderScan s;
+    s.header_begin = p;
+    bool any_field = false;
+    bool mbox_checked = false;
+    std::string* field = nullptr;  // the Content-* field being collected
+    const char* value_begin = nullptr;
+    auto finish_field = [&](const char* value_end) {
+      if (field != nullptr && field->empty()) {
+        if (static_cast<size_t>(value_end - value_begin) > limits_.max_header_bytes) {
+          value_end = value_begin + limits_.max_header_bytes;
+        }
+        *field = Unfold(value_begin, value_end);
+      }
+      field = nullptr;
+    };
+    auto done = [&](const char* header_end, const char* body_begin) {
+      finish_field(header_end);
+      s.header_end = header_end;
+      s.body_begin = body_begin;
+      return s;
+    };
+    while (p < end) {
+      auto* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+      const char* eol = nl != nullptr ? nl : end;
+      const char* next = nl != nullptr ? nl + 1 : end;
+      if (eol == p) return done(p, next);  // empty line: end of the header
+      if (IsBlank(*p)) {
+        if (any_field) {  // folded line
+          p = next;
+          continue;
+        }
+        const char* q = p;
+        while (q < eol && IsSpace(*q)) ++q;
+        return q == eol ? done(p, next) : done(p, p);
+      }
+      if (check_boundaries && p[0] == '-' && eol - p >= 2 && p[1] == '-' && !m_boundaryList.empty()) {
+        int saved_level = matched_level_;
+        bool saved_closing = matched_closing_;
+        bool is_boundary = MatchBoundary(p, eol);
+        matched_level_ = saved_level;
+        matched_closing_ = saved_closing;
+        if (is_boundary) return done(p, p);  // a part with no body
+      }
+      ptrdiff_t colon = FieldColon(p, eol);
+      if (colon > 0) {
+        finish_field(p > s.header_begin ? p - 1 : p);
+        any_field = true;
+        if (static_cast<size_t>(p - s.header_begin) < limits_.max_header_bytes) {
+          std::string_view name(p, static_cast<size_t>(colon));
+          name = TrimSpace(name);
+          if (StartsWithIgnoreCase(name, "content-")) {
+            if (EqualsIgnoreCase(name, "content-type")) {
+              field = &s.content_type;
+            } else if (EqualsIgnoreCase(name, "content-transfer-encoding")) {
+              field = &s.transfer_encoding;
+            } else if (EqualsIgnoreCase(name, "content-disposition")) {
+              field = &s.disposition;
+            }
+            value_begin = p + colon + 1;
+          }
+        }
+        p = next;
+        continue;
+      }
+      if (!any_field && !mbox_checked &&
+          (std::string_view(p, static_cast<size_t>(eol - p)).substr(0, 5) == "From " ||
+           std::string_view(p, static_cast<size_t>(eol - p)).substr(0, 6) == ">From ")) {
+        mbox_checked = true;  // an mbox envelope line: not part of the header
+        s.header_begin = next;
+        p = next;
+        continue;
+      }
+      return done(p, p);  // not a header line: the body starts here
+    }
+    return done(end, end);
+  }
+
+  // ---- loading entities ----
+
+  void LoadEntity(int depth, bool attached) {
+    mimetic::MimeEntity* me = m_entityStack.top();
+    const size_t idx = infos_.size();
+    infos_.emplace_back();
+    index_.emplace(me, idx);
+    infos_[idx].depth = depth;
+    infos_[idx].in_attached_message = attached;
+
+    HeaderScan hs = ScanHeader(m_bit, m_eit, true);
+    m_bit = hs.body_begin;
+    std::string_view header(hs.header_begin, static_cast<size_t>(hs.header_end - hs.header_begin));
+    if (header.size() > limits_.max_header_bytes) {
+      log_->Add("header block of part " + std::to_string(idx) + " cut at " +
+                std::to_string(limits_.max_header_bytes) + " bytes");
+      header = header.substr(0, limits_.max_header_bytes);
+    }
+    // mimetic's tree keeps the MIME fields of each entity.
+    if (!hs.content_type.empty()) addField("Content-Type", hs.content_type);
+    if (!hs.transfer_encoding.empty()) addField("Content-Transfer-Encoding", hs.transfer_encoding);
+    if (!hs.disposition.empty()) addField("Content-Disposition", hs.disposition);
+
+    Entity& e = infos_[idx];
+    e.header = header;
+    e.content_type = ParseContentType(hs.content_type);
+    e.transfer_encoding = std::move(hs.transfer_encoding);
+    e.disposition = std::move(hs.disposition);
+    const ContentType& ct = e.content_type;
+    if (ct.type == "multipart") {
+      LoadMultipart(idx, depth, attached);
+    } else if (ct.type == "message" && (ct.subtype == "rfc822" || ct.subtype == "global")) {
+      LoadMessage(idx, depth);
+    } else {
+      infos_[idx].body = ScanToBoundary();
+    }
+  }
+
+  void ReadAsText(size_t idx, std::string_view body) {
+    Entity& e = infos_[idx];
+    e.shape = Shape::kLeaf;
+    e.content_type.type = "text";
+    e.content_type.subtype = "plain";
+    e.body = body;
+  }
+
+  // A multipart without a boundary parameter: a "boundary=..." line at the
+  // start of the body (a continuation line that lost its indentation), or
+  // a "--token" line followed by a header field near the start.
+  std::string RecoverBoundary() {
+    const char* p = m_bit;
+    const char* end = m_eit - m_bit > 8192 ? m_bit + 8192 : m_eit;  // look near the start only
+    for (int lines = 0; p < end && lines < 40; ++lines) {
+      auto* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+      if (nl == nullptr) break;
+      const char* eol = nl;
+      const char* next = nl + 1;
+      std::string_view line(p, static_cast<size_t>(eol - p));
+      if (lines == 0 && StartsWithIgnoreCase(TrimSpace(line), "boundary")) {
+        ContentType ct = ParseContentType("x/y;" + std::string(line));
+        std::string b(ct.params.Get("boundary"));
+        if (!b.empty()) return b;
+      }
+      if (line.size() > 2 && line.size() <= 202 && line[0] == '-' && line[1] == '-' && next < end) {
+        std::string_view token = TrimSpace(line.substr(2));
+        bool plausible = !token.empty() && token.find_first_of(" \t") == std::string_view::npos;
+        auto* nl2 = static_cast<const char*>(std::memchr(next, '\n', static_cast<size_t>(end - next)));
+        const char* eol2 = nl2 != nullptr ? nl2 : end;
+        if (plausible && FieldColon(next, eol2) > 0) {
+          int saved_level = matched_level_;
+          bool saved_closing = matched_closing_;
+          bool outer = MatchBoundary(p, eol);
+          matched_level_ = saved_level;
+          matched_closing_ = saved_closing;
+          if (!outer) return std::string(token);
+        }
+      }
+      p = next;
+    }
+    return std::string();
+  }
+
+  void PopBoundary() {
+    m_boundaryList.pop_front();
+    if (matched_level_ > 0) --matched_level_;  // an outer delimiter keeps its meaning
+  }
+
+  void LoadMultipart(size_t idx, int depth, bool attached) {
+    std::string boundary(infos_[idx].content_type.params.Get("boundary"));
+    if (boundary.empty()) {
+      boundary = RecoverBoundary();
+      if (!boundary.empty()) {
+        log_->Add("boundary of multipart part " + std::to_string(idx) + " missing; recovered from its body");
+      }
+    }
+    if (boundary.empty() || boundary.size() > 200) {
+      log_->Add("multipart part " + std::to_string(idx) + " has no usable boundary; read as text/plain");
+      ReadAsText(idx, ScanToBoundary());
+      return;
+    }
+    infos_[idx].shape = Shape::kMultipart;
+    if (depth + 1 > max_depth_) {
+      log_->Add("part " + std::to_string(idx) + ": nesting deeper than " + std::to_string(max_depth_) +
+                " levels not followed");
+      ScanToBoundary();
+      return;
+    }
+    m_boundaryList.push_front("--" + boundary);
+    std::string_view preamble = ScanToBoundary();
+    size_t children = 0;
+    for (;;) {
+      if (matched_level_ < 0) {  // end of input
+        if (children == 0) {
+          log_->Add("boundary of multipart part " + std::to_string(idx) + " never appears; read as text/plain");
+          ReadAsText(idx, preamble);
+        } else {
+          log_->Add("multipart part " + std::to_string(idx) + " is not closed (input ends)");
+        }
+        PopBoundary();
+        return;
+      }
+      if (matched_level_ > 0) {  // an enclosing multipart's delimiter
+        log_->Add("multipart part " + std::to_string(idx) + " is not closed (missing closing boundary)");
+        PopBoundary();
+        return;
+      }
+      if (matched_closing_) {
+        PopBoundary();
+        ScanToBoundary();  // the epilogue, ignored
+        return;
+      }
+      if (infos_.size() >= max_parts_) {
+        if (!parts_logged_) {
+          log_->Add("part limit (" + std::to_string(max_parts_) + ") reached; later parts skipped");
+          parts_logged_ = true;
+        }
+        ScanToBoundary();
+        continue;
+      }
+      pushNewChild();
+      LoadEntity(depth + 1, attached);
+      popChild();
+      ++children;
+    }
+  }
+
+  void LoadMessage(size_t idx, int depth) {
+    infos_[idx].shape = Shape::kMessage;
+    bool descend = true;
+    if (depth + 1 > max_depth_) {
+      log_->Add("part " + std::to_string(idx) + ": nesting deeper than " + std::to_string(max_depth_) +
+                " levels not followed");
+      descend = false;
+    } else if (infos_.size() >= max_parts_) {
+      if (!parts_logged_) {
+        log_->Add("part limit (" + std::to_string(max_parts_) + ") reached; later parts skipped");
+        parts_logged_ = true;
+      }
+      descend = false;
+    }
+    TransferEncoding te = ParseTransferEncoding(infos_[idx].transfer_encoding);
+    if (te == TransferEncoding::kIdentity && descend) {
+      // Parsed in place: the enclosing boundaries still end it.
+      const size_t child = infos_.size();
+      pushNewChild();
+      LoadEntity(depth + 1, true);
+      popChild();
+      infos_[idx].body = infos_[child].header;
+      return;
+    }
+    std::string_view raw = ScanToBoundary();
+    if (te != TransferEncoding::kIdentity) {
+      // An encoded embedded message (not allowed for message/rfc822, seen anyway).
+      std::string& decoded = tree_->storage.emplace_back();
+      bool complete = te == TransferEncoding::kBase64
+                          ? DecodeBase64(raw, limits_.max_decoded_part_bytes, &decoded)
+                          : DecodeQuotedPrintable(raw, limits_.max_decoded_part_bytes, &decoded);
+      if (!complete) {
+        log_->Add("decoded body of part " + std::to_string(idx) + " cut at " +
+                  std::to_string(limits_.max_decoded_part_bytes) + " bytes");
+      }
+      if (decoded.find('\r') != std::string::npos) {
+        std::string lf;
+        lf.reserve(decoded.size());
+        for (size_t i = 0; i < decoded.size(); ++i) {
+          if (decoded[i] == '\r') {
+            lf.push_back('\n');
+            if (i + 1 < decoded.size() && decoded[i + 1] == '\n') ++i;
+          } else {
+            lf.push_back(decoded[i]);
+          }
+        }
+        decoded.swap(lf);
+      }
+      raw = decoded;
+      if (descend) {
+        const size_t child = infos_.size();
+        ParseDetached(raw, depth + 1);
+        infos_[idx].body = infos_[child].header;
+        return;
+      }
+    }
+    HeaderScan hs = ScanHeader(raw.data(), raw.data() + raw.size(), false);
+    infos_[idx].body = std::string_view(hs.header_begin, static_cast<size_t>(hs.header_end - hs.header_begin))
+                           .substr(0, limits_.max_header_bytes);
+  }
+
+  // Parses `text` (a decoded embedded message) as the next child, outside the
+  // enclosing multiparts.
+  void ParseDetached(std::string_view text, int depth) {
+    const char* saved_bit = m_bit;
+    const char* saved_eit = m_eit;
+    int saved_level = matched_level_;
+    bool saved_closing = matched_closing_;
+    BoundaryList saved_boundaries;
+    saved_boundaries.swap(m_boundaryList);
+    m_bit = text.data();
+    m_eit = text.data() + text.size();
+    pushNewChild();
+    LoadEntity(depth, true);
+    popChild();
+    m_boundaryList.swap(saved_boundaries);
+    m_bit = saved_bit;
+    m_eit = saved_eit;
+    matched_level_ = saved_level;
+    matched_closing_ = saved_closing;
+  }
+
+  EntityTree* tree_;
+  ProblemLog* log_;
+  const Limits& limits_;
+  const int max_depth_;
+  const size_t max_parts_;
+  std::vector<Entity> infos_;  // in creation order (= depth-first order)
+  std::unordered_map<const mimetic::MimeEntity*, size_t> index_;
+  int matched_level_ = -1;  // level of the last delimiter read, -1 = none (end of input)
+  bool matched_closing_ = false;
+  bool parts_logged_ = false;
+};
+
+}  // namespace
+
+void BuildEntityTree(std::string_view buffer, const Limits& limits, EntityTree* tree, ProblemLog* log) {
+  mimetic::MimeEntity root;  // owns the tree; never copied
+  TreeParser parser(root, limits, tree, log);
+  parser.Run(buffer.data(), buffer.data() + buffer.size());
+  parser.Walk(root);
+}
+
+}  // namespace mime
+}  // namespace internal
+}  // namespace ndr

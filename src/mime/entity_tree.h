@@ -1,0 +1,57 @@
+// The MIME structure of a message: the mimetic adapter (internal).
+//
+// BuildEntityTree runs mimetic's IteratorParser over one contiguous,
+// LF-normalized buffer and walks the resulting mimetic::MimeEntity tree once,
+// depth-first, into a flat list of Entity records. The records point into
+// the buffer (or into EntityTree::storage); nothing is decoded here. mimetic
+// never leaves entity_tree.cc.
+#ifndef NDR_SRC_MIME_ENTITY_TREE_H_
+#define NDR_SRC_MIME_ENTITY_TREE_H_
+
+#include <deque>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mime/content_type.h"
+#include "mime/mime_util.h"
+#include "ndr/options.h"
+
+namespace ndr {
+namespace internal {
+namespace mime {
+
+enum class Shape {
+  kLeaf,       // a body to decode
+  kMultipart,  // children follow; no body of its own
+  kMessage,    // message/rfc822 or message/global: body is the embedded message
+};
+
+struct Entity {
+  int depth = 0;
+  bool in_attached_message = false;
+  Shape shape = Shape::kLeaf;
+  ContentType content_type;       // text/plain when absent, unreadable or a broken multipart
+  std::string transfer_encoding;  // raw Content-Transfer-Encoding value
+  std::string disposition;        // raw Content-Disposition value
+  std::string_view header;        // the raw header block (no blank line)
+  // Leaf: the raw (still transfer-encoded) body. Message: the embedded
+  // message's header block. Multipart: empty.
+  std::string_view body;
+};
+
+struct EntityTree {
+  std::vector<Entity> entities;       // depth-first, document order; [0] is the top entity
+  std::deque<std::string> storage;    // transfer-decoded embedded messages the views point into
+};
+
+// `buffer` must be LF-normalized and outlive the tree. Never throws (except
+// std::bad_alloc); limits (parts, depth, header bytes, decoded bytes for an
+// encoded embedded message) are honoured and logged.
+void BuildEntityTree(std::string_view buffer, const Limits& limits, EntityTree* tree, ProblemLog* log);
+
+}  // namespace mime
+}  // namespace internal
+}  // namespace ndr
+
+#endif  // NDR_SRC_MIME_ENTITY_TREE_H_

@@ -1,0 +1,260 @@
+// Header fields: Headers, ParseHeaderBlock, ParseFieldGroups and RFC 2047.
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "mime/charset.h"
+#include "mime/mime_util.h"
+#include "mime/transfer_encoding.h"
+#include "ndr/message.h"
+
+namespace ndr {
+
+using internal::mime::AppendGuessedUtf8;
+using internal::mime::AppendUtf8;
+using internal::mime::EqualsIgnoreCase;
+using internal::mime::IsBlank;
+using internal::mime::LineReader;
+using internal::mime::TrimSpace;
+
+void Headers::Add(std::string name, std::string value) {
+  fields_.push_back(HeaderField{std::move(name), std::move(value)});
+}
+
+std::string_view Headers::Get(std::string_view name) const {
+  for (const HeaderField& f : fields_) {
+    if (EqualsIgnoreCase(f.name, name)) return f.value;
+  }
+  return {};
+}
+
+bool Headers::Has(std::string_view name) const {
+  for (const HeaderField& f : fields_) {
+    if (EqualsIgnoreCase(f.name, name)) return true;
+  }
+  return false;
+}
+
+namespace {
+
+// One RFC 2047 word "=?charset?B|Q?text?=" at value[start]. Like most mail
+// readers we accept words that touch other text and Q text with blanks.
+struct EncodedWord {
+  std::string_view charset;
+  char encoding = 'Q';
+  std::string_view text;
+  size_t end = 0;  // index just past "?="
+};
+
+bool ReadEncodedWord(std::string_view value, size_t start, EncodedWord* w) {
+  // value.substr(start) begins with "=?"
+  // Searches stay within a window so that many "=?" without "?=" cost
+  // linear time (RFC 2047 words are at most 75 characters).
+  constexpr size_t kMaxCharset = 64;
+  constexpr size_t kMaxText = 512;
+  size_t cs_begin = start + 2;
+  size_t q1 = value.substr(0, cs_begin + kMaxCharset + 1).find('?', cs_begin);
+  if (q1 == std::string_view::npos || q1 == cs_begin) return false;
+  for (size_t i = cs_begin; i < q1; ++i) {
+    char c = value[i];
+    if (IsBlank(c) || c == '=' || static_cast<unsigned char>(c) < 33) return false;
+  }
+  if (q1 + 2 >= value.size() || value[q1 + 2] != '?') return false;
+  char enc = value[q1 + 1];
+  if (enc == 'b') enc = 'B';
+  if (enc == 'q') enc = 'Q';
+  if (enc != 'B' && enc != 'Q') return false;
+  size_t text_begin = q1 + 3;
+  size_t close = value.substr(0, text_begin + kMaxText + 2).find("?=", text_begin);
+  if (close == std::string_view::npos) return false;
+  w->charset = value.substr(cs_begin, q1 - cs_begin);
+  w->encoding = enc;
+  w->text = value.substr(text_begin, close - text_begin);
+  w->end = close + 2;
+  return true;
+}
+
+bool NeedsHeaderDecoding(std::string_view value) {
+  for (char c : value) {
+    if (static_cast<unsigned char>(c) >= 0x80 || c == '\x1b') return true;
+  }
+  return value.find("=?") != std::string_view::npos;
+}
+
+std::string DecodeEncodedWordsInUtf8(std::string_view value) {
+  std::string out;
+  out.reserve(value.size());
+  std::string pending;          // decoded bytes of adjacent words in one charset
+  std::string_view pending_cs;  // their charset
+  auto flush = [&]() {
+    if (!pending.empty()) AppendUtf8(pending, pending_cs, &out);
+    pending.clear();
+  };
+  bool after_word = false;
+  size_t i = 0;
+  while (i < value.size()) {
+    size_t start = value.find("=?", i);
+    if (start == std::string_view::npos) break;
+    EncodedWord w;
+    if (!ReadEncodedWord(value, start, &w)) {
+      flush();
+      out.append(value.substr(i, start + 2 - i));
+      i = start + 2;
+      after_word = false;
+      continue;
+    }
+    std::string_view between = value.substr(i, start - i);
+    bool only_blanks = true;
+    for (char c : between) {
+      if (!internal::mime::IsSpace(c)) only_blanks = false;
+    }
+    if (!(after_word && only_blanks)) {
+      flush();
+      out.append(between);
+    }
+    if (!EqualsIgnoreCase(pending_cs, w.charset)) flush();
+    pending_cs = w.charset;
+    if (w.encoding == 'B') {
+      internal::mime::DecodeBase64(w.text, static_cast<size_t>(-1), &pending);
+    } else {
+      internal::mime::DecodeQEncoding(w.text, &pending);
+    }
+    i = w.end;
+    after_word = true;
+  }
+  flush();
+  out.append(value.substr(i));
+  return out;
+}
+
+// Raw 8-bit header bytes: UTF-8 stays (RFC 6532); ISO-2022-JP escapes are
+// decoded; anything else is read as windows-1252.
+std::string DecodeHeaderValue(std::string_view value) {
+  if (!NeedsHeaderDecoding(value)) return std::string(value);
+  std::string utf8;
+  bool raw8 = false;
+  for (char c : value) {
+    if (static_cast<unsigned char>(c) >= 0x80 || c == '\x1b') {
+      raw8 = true;
+      break;
+    }
+  }
+  if (raw8) {
+    AppendGuessedUtf8(value, &utf8);
+    value = utf8;
+  }
+  if (value.find("=?") == std::string_view::npos) return utf8.empty() ? std::string(value) : utf8;
+  return DecodeEncodedWordsInUtf8(value);
+}
+
+// "Name: value" -> name and value start; false when the line is no field.
+bool SplitFieldLine(std::string_view line, std::string_view* name, std::string_view* value) {
+  size_t colon = line.find(':');
+  if (colon == std::string_view::npos || colon == 0) return false;
+  std::string_view n = line.substr(0, colon);
+  while (!n.empty() && IsBlank(n.back())) n.remove_suffix(1);  // "Subject : x"
+  if (n.empty()) return false;
+  for (char c : n) {
+    auto u = static_cast<unsigned char>(c);
+    if (u <= 32 || u >= 127) return false;
+  }
+  *name = n;
+  *value = line.substr(colon + 1);
+  return true;
+}
+
+class FieldBuilder {
+ public:
+  explicit FieldBuilder(Headers* out) : out_(out) {}
+  void Start(std::string_view name, std::string_view value) {
+    Finish();
+    name_ = name;
+    first_ = value;
+    folded_.clear();
+    is_folded_ = false;
+    active_ = true;
+  }
+  void Continue(std::string_view line) {
+    if (!active_) return;
+    std::string_view more = TrimSpace(line);
+    if (more.empty()) return;
+    if (!is_folded_) {
+      folded_.assign(TrimSpace(first_));
+      is_folded_ = true;
+    }
+    while (!folded_.empty() && IsBlank(folded_.back())) folded_.pop_back();
+    if (!folded_.empty()) folded_.push_back(' ');
+    folded_.append(more);
+  }
+  void Finish() {
+    if (!active_) return;
+    active_ = false;
+    std::string_view value = is_folded_ ? std::string_view(folded_) : TrimSpace(first_);
+    out_->Add(std::string(name_), DecodeHeaderValue(value));
+  }
+
+ private:
+  Headers* out_;
+  std::string_view name_;
+  std::string_view first_;
+  std::string folded_;
+  bool is_folded_ = false;
+  bool active_ = false;
+};
+
+}  // namespace
+
+std::string DecodeEncodedWords(std::string_view value) { return DecodeHeaderValue(value); }
+
+Headers ParseHeaderBlock(std::string_view text, size_t max_bytes) {
+  Headers headers;
+  if (text.size() > max_bytes) text = text.substr(0, max_bytes);
+  FieldBuilder field(&headers);
+  LineReader lines(text);
+  std::string_view line;
+  while (lines.Next(&line)) {
+    if (line.empty()) break;  // end of the header block
+    if (IsBlank(line.front())) {
+      field.Continue(line);  // folded line (ignored after a line that was no field)
+      continue;
+    }
+    std::string_view name, value;
+    if (SplitFieldLine(line, &name, &value)) {
+      field.Start(name, value);
+    } else {
+      field.Finish();  // not "name: value": skipped with its continuation lines
+    }
+  }
+  field.Finish();
+  return headers;
+}
+
+std::vector<Headers> ParseFieldGroups(std::string_view text, size_t max_groups) {
+  std::vector<Headers> groups;
+  LineReader lines(text);
+  std::string_view line;
+  size_t group_begin = std::string_view::npos;
+  size_t group_end = 0;
+  auto close_group = [&]() {
+    if (group_begin == std::string_view::npos) return;
+    Headers h = ParseHeaderBlock(text.substr(group_begin, group_end - group_begin));
+    group_begin = std::string_view::npos;
+    if (!h.empty()) groups.push_back(std::move(h));
+  };
+  size_t line_begin = 0;
+  while (groups.size() < max_groups && lines.Next(&line)) {
+    size_t next = lines.position();
+    if (TrimSpace(line).empty()) {
+      close_group();  // a blank (or blanks-only) line separates groups
+    } else {
+      if (group_begin == std::string_view::npos) group_begin = line_begin;
+      group_end = next;
+    }
+    line_begin = next;
+  }
+  if (groups.size() < max_groups) close_group();
+  return groups;
+}
+
+}  // namespace ndr

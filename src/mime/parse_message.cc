@@ -1,0 +1,198 @@
+// ParseMessage: raw bytes -> Message. The structure comes from
+// BuildEntityTree (mimetic); here each entity becomes a Part: headers parsed
+// and decoded, bodies transfer-decoded and converted to UTF-8.
+#include <cstring>
+#include <exception>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "mime/charset.h"
+#include "mime/entity_tree.h"
+#include "mime/mime_util.h"
+#include "mime/transfer_encoding.h"
+#include "ndr/message.h"
+
+namespace ndr {
+namespace {
+
+using internal::mime::Conversion;
+using internal::mime::Entity;
+using internal::mime::ProblemLog;
+using internal::mime::Shape;
+using internal::mime::TransferEncoding;
+
+// LF, CRLF and CR-only line endings -> LF.
+std::string NormalizeLineEndings(std::string_view in) {
+  std::string out;
+  out.reserve(in.size());
+  size_t pos = 0;
+  while (pos < in.size()) {
+    const void* hit = std::memchr(in.data() + pos, '\r', in.size() - pos);
+    if (hit == nullptr) break;
+    size_t cr = static_cast<size_t>(static_cast<const char*>(hit) - in.data());
+    out.append(in.data() + pos, cr - pos);
+    out.push_back('\n');
+    pos = cr + 1;
+    if (pos < in.size() && in[pos] == '\n') ++pos;
+  }
+  out.append(in.data() + pos, in.size() - pos);
+  return out;
+}
+
+// Bodies converted to UTF-8 besides text/*: message/* leaves, which are all
+// text in practice (delivery-status, global-delivery-status, global-headers,
+// feedback-report, disposition-notification, vendor variants).
+bool IsMessageLeafType(std::string_view type) { return type.rfind("message/", 0) == 0; }
+
+bool IsUtf8Compatible(std::string_view charset) {
+  return charset.empty() || charset == "utf-8" || charset == "utf8" || charset == "us-ascii" ||
+         charset == "ascii";
+}
+
+class PartBuilder {
+ public:
+  PartBuilder(const Limits& limits, ProblemLog* log) : limits_(limits), log_(log) {}
+
+  Part Build(const Entity& e, size_t index) {
+    Part p;
+    p.depth = e.depth;
+    p.in_attached_message = e.in_attached_message;
+    p.headers = ParseHeaderBlock(e.header, limits_.max_header_bytes);
+    p.content_type = e.content_type.Full();
+    p.charset = internal::mime::LowerAscii(internal::mime::TrimSpace(e.content_type.params.Get("charset")));
+    p.filename = FileName(e);
+    switch (e.shape) {
+      case Shape::kMultipart:
+        break;
+      case Shape::kMessage:
+        // The embedded message's header block, as UTF-8.
+        internal::mime::AppendGuessedUtf8(e.body, &p.body);
+        break;
+      case Shape::kLeaf:
+        DecodeLeaf(e, index, &p);
+        break;
+    }
+    return p;
+  }
+
+ private:
+  std::string FileName(const Entity& e) {
+    std::string_view name;
+    internal::mime::MimeParams disposition;
+    if (!e.disposition.empty()) {
+      disposition = internal::mime::ParseDispositionParams(e.disposition);
+      name = disposition.params.empty() ? std::string_view() : disposition.Get("filename");
+    }
+    if (name.empty()) name = e.content_type.params.Get("name");
+    name = internal::mime::TrimSpace(name);
+    if (name.empty()) return std::string();
+    return DecodeEncodedWords(name);  // RFC 2047 in parameters: not allowed, common
+  }
+
+  void DecodeLeaf(const Entity& e, size_t index, Part* p) {
+    const bool text = e.content_type.type == "text" || IsMessageLeafType(p->content_type);
+    if (e.in_attached_message && !text) return;  // the returned original's attachments: not needed
+    const size_t max = limits_.max_decoded_part_bytes;
+    std::string decoded;
+    std::string_view bytes;
+    bool complete = true;
+    switch (internal::mime::ParseTransferEncoding(e.transfer_encoding)) {
+      case TransferEncoding::kBase64:
+        complete = internal::mime::DecodeBase64(e.body, max, &decoded);
+        bytes = decoded;
+        break;
+      case TransferEncoding::kQuotedPrintable:
+        complete = internal::mime::DecodeQuotedPrintable(e.body, max, &decoded);
+        bytes = decoded;
+        break;
+      case TransferEncoding::kIdentity:
+        bytes = e.body;
+        if (bytes.size() > max) {
+          bytes = bytes.substr(0, max);
+          complete = false;
+        }
+        break;
+    }
+    if (!complete) {
+      log_->Add("decoded body of part " + std::to_string(index) + " cut at " + std::to_string(max) + " bytes");
+    }
+    // Decoded text may carry its own CRLFs (base64 of a CRLF text).
+    std::string normalized;
+    if (text && !decoded.empty() && decoded.find('\r') != std::string::npos) {
+      normalized = NormalizeLineEndings(decoded);
+      bytes = normalized;
+    }
+    if (!text) {
+      if (bytes.data() == decoded.data() && !decoded.empty()) {
+        p->body = std::move(decoded);
+      } else {
+        p->body.assign(bytes.data(), bytes.size());
+      }
+      return;
+    }
+    if (IsUtf8Compatible(p->charset) && bytes.data() == decoded.data() && !decoded.empty() &&
+        decoded.find('\x1b') == std::string::npos && internal::mime::IsValidUtf8(decoded)) {
+      p->body = std::move(decoded);  // already UTF-8: no second copy
+      return;
+    }
+    Conversion c = internal::mime::AppendUtf8(bytes, p->charset, &p->body);
+    if (c == Conversion::kUnknownCharset) {
+      log_->Add("unknown charset " + p->charset + " in part " + std::to_string(index));
+    } else if (c == Conversion::kReplaced) {
+      log_->Add("invalid " + (p->charset.empty() ? std::string("utf-8") : p->charset) +
+                " bytes replaced in part " + std::to_string(index));
+    }
+  }
+
+  const Limits& limits_;
+  ProblemLog* log_;
+};
+
+void ParseInto(std::string_view raw, const Limits& limits, Message* message, ProblemLog* log) {
+  if (raw.size() > limits.max_message_bytes) {
+    raw = raw.substr(0, limits.max_message_bytes);
+    log->Add("input truncated to " + std::to_string(limits.max_message_bytes) + " bytes");
+  }
+  if (raw.empty()) log->Add("empty message");
+  std::string normalized;
+  std::string_view buffer = raw;
+  if (std::memchr(raw.data(), '\r', raw.size()) != nullptr) {
+    normalized = NormalizeLineEndings(raw);
+    buffer = normalized;
+  }
+  internal::mime::EntityTree tree;
+  internal::mime::BuildEntityTree(buffer, limits, &tree, log);
+  PartBuilder builder(limits, log);
+  message->parts.reserve(tree.entities.size());
+  for (size_t i = 0; i < tree.entities.size(); ++i) {
+    message->parts.push_back(builder.Build(tree.entities[i], i));
+  }
+  if (!message->parts.empty()) message->headers = message->parts[0].headers;
+  if (message->headers.empty() && !raw.empty()) log->Add("no header fields");
+}
+
+}  // namespace
+
+const Part* Message::FindPart(std::string_view content_type) const {
+  for (const Part& p : parts) {
+    if (!p.in_attached_message && internal::mime::EqualsIgnoreCase(p.content_type, content_type)) return &p;
+  }
+  return nullptr;
+}
+
+Message ParseMessage(std::string_view raw, const Limits& limits) {
+  Message message;
+  ProblemLog log(&message.problems);
+  try {
+    ParseInto(raw, limits, &message, &log);
+  } catch (const std::exception& e) {
+    log.Add(std::string("MIME parsing stopped: ") + e.what());
+  } catch (...) {
+    log.Add("MIME parsing stopped: unknown error");
+  }
+  if (message.parts.empty()) message.parts.emplace_back();  // parts[0] always exists
+  return message;
+}
+
+}  // namespace ndr
