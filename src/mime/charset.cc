@@ -129,10 +129,10 @@ class IconvCache {
  public:
   ~IconvCache() {
     for (auto& e : entries_) {
-      if (e.second != kInvalid) iconv_close(e.second);
+      if (e.second != Invalid()) iconv_close(e.second);
     }
   }
-  // A handle converting `name` to UTF-8, or kInvalid when iconv does not know it.
+  // A handle converting `name` to UTF-8, or Invalid() when iconv does not know it.
   iconv_t Get(const std::string& name) {
     for (size_t i = 0; i < entries_.size(); ++i) {
       if (entries_[i].first == name) {
@@ -142,13 +142,13 @@ class IconvCache {
     }
     iconv_t cd = iconv_open("UTF-8", name.c_str());
     if (entries_.size() >= kMaxEntries) {
-      if (entries_.back().second != kInvalid) iconv_close(entries_.back().second);
+      if (entries_.back().second != Invalid()) iconv_close(entries_.back().second);
       entries_.pop_back();
     }
     entries_.emplace_back(name, cd);
     return cd;
   }
-  static inline const iconv_t kInvalid = reinterpret_cast<iconv_t>(-1);
+  static iconv_t Invalid() { return reinterpret_cast<iconv_t>(-1); }
 
  private:
   static constexpr size_t kMaxEntries = 12;
@@ -202,7 +202,7 @@ Conversion Iso2022JpAppend(std::string_view text, std::string* out) {
   bool replaced = false;
   auto flush = [&]() {
     if (sjis.empty()) return;
-    if (cd == IconvCache::kInvalid) {
+    if (cd == IconvCache::Invalid()) {
       replaced |= AppendSanitizedUtf8(sjis, out);
     } else if (IconvAppend(cd, sjis, out) != Conversion::kClean) {
       replaced = true;
@@ -511,7 +511,7 @@ Conversion AppendUtf8(std::string_view text, std::string_view charset, std::stri
         }
         for (const char* name : {"EUC-JP-MS", "CP932"}) {
           iconv_t cd = ThreadIconvCache().Get(name);
-          if (cd == IconvCache::kInvalid) continue;
+          if (cd == IconvCache::Invalid()) continue;
           std::string attempt;
           if (IconvAppend(cd, text, &attempt) == Conversion::kClean) {
             out->append(attempt);
@@ -525,13 +525,13 @@ Conversion AppendUtf8(std::string_view text, std::string_view charset, std::stri
   }
   if (r.ascii_compatible && IsAscii(text)) {
     // Still check the name so that an unknown charset is reported.
-    if (!r.iconv_name.empty() && ThreadIconvCache().Get(r.iconv_name) != IconvCache::kInvalid) {
+    if (!r.iconv_name.empty() && ThreadIconvCache().Get(r.iconv_name) != IconvCache::Invalid()) {
       out->append(text);
       return Conversion::kClean;
     }
   }
-  iconv_t cd = r.iconv_name.empty() ? IconvCache::kInvalid : ThreadIconvCache().Get(r.iconv_name);
-  if (cd == IconvCache::kInvalid) {
+  iconv_t cd = r.iconv_name.empty() ? IconvCache::Invalid() : ThreadIconvCache().Get(r.iconv_name);
+  if (cd == IconvCache::Invalid()) {
     AppendGuessedUtf8(text, out);
     return Conversion::kUnknownCharset;
   }

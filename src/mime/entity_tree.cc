@@ -62,10 +62,8 @@ ptrdiff_t FieldColon(const char* line, const char* eol) {
     ++p;
   }
   if (p == line) return -1;
-  const char* name_end = p;
   while (p < eol && IsBlank(*p)) ++p;  // "Subject : x"
   if (p >= eol || *p != ':') return -1;
-  (void)name_end;
   return p - line;
 }
 
