@@ -1,0 +1,169 @@
+// The whole pipeline on the bundled samples (samples/README.md says what each
+// one must give), and the facade's thread-safety promise.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "ndr/analyzer.h"
+#include "ndr/mailbox.h"
+#include "ndr/render.h"
+
+namespace ndr {
+namespace {
+
+const Analyzer& TheAnalyzer() {
+  static const std::unique_ptr<Analyzer> analyzer = [] {
+    std::string error;
+    auto a = Analyzer::Create(AnalyzeOptions(), &error);
+    EXPECT_NE(a, nullptr) << error;
+    return a;
+  }();
+  return *analyzer;
+}
+
+Analysis AnalyzeSample(const std::string& name) {
+  std::string path = std::string(NDR_SOURCE_DIR) + "/samples/" + name;
+  std::string data, error;
+  EXPECT_TRUE(ReadWholeFile(path, &data, &error)) << error;
+  return TheAnalyzer().Analyze(data, name);
+}
+
+struct Expected {
+  const char* file;
+  const char* recipient;
+  const char* action;
+  const char* status;
+  const char* reply;
+  const char* reason;
+  bool hard;
+};
+
+class SampleTest : public ::testing::TestWithParam<std::vector<Expected>> {};
+
+TEST_P(SampleTest, RecordsMatchTheSampleReadme) {
+  const std::vector<Expected>& rows = GetParam();
+  Analysis a = AnalyzeSample(rows[0].file);
+  ASSERT_TRUE(a.is_bounce()) << rows[0].file;
+  ASSERT_EQ(a.records.size(), rows.size()) << rows[0].file;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const Record& r = a.records[i];
+    const Expected& e = rows[i];
+    SCOPED_TRACE(std::string(e.file) + " record " + std::to_string(i));
+    EXPECT_EQ(r.recipient, e.recipient);
+    EXPECT_EQ(r.action, e.action);
+    EXPECT_EQ(r.status, e.status);
+    EXPECT_EQ(r.reply_code, e.reply);
+    EXPECT_EQ(ReasonName(r.reason), e.reason);
+    EXPECT_EQ(r.hard_bounce, e.hard);
+    EXPECT_FALSE(r.explanation.empty());
+    EXPECT_FALSE(r.advice.empty());
+    EXPECT_EQ(r.source, e.file);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Samples, SampleTest,
+    ::testing::Values(
+        std::vector<Expected>{{"postfix-user-unknown.eml", "alice@example.net", "failed", "5.1.1", "550", "userunknown", true}},
+        std::vector<Expected>{{"postfix-two-recipients.eml", "bruno@example.net", "failed", "5.2.2", "552", "mailboxfull", false},
+                              {"postfix-two-recipients.eml", "tom@nowhere.example", "failed", "5.4.4", "", "hostunknown", true}},
+        std::vector<Expected>{{"exim-failed.eml", "bob@example.org", "failed", "5.1.1", "550", "userunknown", true}},
+        std::vector<Expected>{{"sendmail-transcript.eml", "carol@example.org", "failed", "5.7.1", "550", "norelaying", false}},
+        std::vector<Expected>{{"qmail-failure.eml", "dave@example.net", "failed", "5.1.1", "550", "userunknown", true}},
+        std::vector<Expected>{{"exchange-online-ndr.eml", "erin@contoso.example", "failed", "5.1.10", "550", "userunknown", true}},
+        std::vector<Expected>{{"gmail-dmarc.eml", "frank@gmail.com", "failed", "5.7.26", "550", "authfailure", false}},
+        std::vector<Expected>{{"utf8-global-dsn.eml", "\xE7\x94\xA8\xE6\x88\xB7@\xE4\xBE\x8B\xE5\xAD\x90.example", "failed", "5.1.1", "550", "userunknown", true}},
+        std::vector<Expected>{{"base64-report.eml", "grace@example.org", "failed", "5.2.2", "552", "mailboxfull", false}},
+        std::vector<Expected>{{"iso-2022-jp.eml", "hanako@example.jp", "failed", "5.1.1", "550", "userunknown", true}},
+        std::vector<Expected>{{"crlf-report.eml", "ivan@example.org", "failed", "5.1.2", "550", "hostunknown", true}},
+        std::vector<Expected>{{"delayed.eml", "nina@example.org", "delayed", "4.4.1", "", "expired", false}},
+        std::vector<Expected>{{"quoted-printable.eml", "kim@example.net", "failed", "5.7.1", "554", "blocked", false}},
+        std::vector<Expected>{{"cr-only.eml", "leo@example.org", "failed", "5.1.1", "550", "userunknown", true}},
+        std::vector<Expected>{{"mailbox-full-iso8859.eml", "marie@example.fr", "failed", "5.2.2", "552", "mailboxfull", false}},
+        std::vector<Expected>{{"multi-recipient-mixed.eml", "uma@example.net", "failed", "5.1.1", "550", "userunknown", true},
+                              {"multi-recipient-mixed.eml", "wendy@example.net", "delayed", "4.2.2", "452", "mailboxfull", false},
+                              {"multi-recipient-mixed.eml", "victor@example.org", "failed", "5.7.1", "554", "spamdetected", false}}));
+
+TEST(Analyzer, OriginalMessageFields) {
+  Analysis a = AnalyzeSample("postfix-user-unknown.eml");
+  ASSERT_EQ(a.records.size(), 1u);
+  EXPECT_EQ(a.records[0].sender, "newsletter@example.com");
+  EXPECT_EQ(a.records[0].subject, "Your March product update");
+  EXPECT_FALSE(a.records[0].message_id.empty());
+  EXPECT_FALSE(a.records[0].date.empty());
+  EXPECT_EQ(a.records[0].smtp_command, "RCPT");
+  EXPECT_EQ(a.records[0].remote_mta, "mx1.example.net");
+}
+
+TEST(Analyzer, JapaneseSubjectIsDecoded) {
+  Analysis a = AnalyzeSample("iso-2022-jp.eml");
+  ASSERT_EQ(a.records.size(), 1u);
+  EXPECT_EQ(a.records[0].subject, "\xE4\xBC\x9A\xE8\xAD\xB0\xE8\xB3\x87\xE6\x96\x99\xE3\x81\xAE\xE9\x80\x81"
+                                  "\xE4\xBB\x98\xE3\x81\xAB\xE3\x81\xA4\xE3\x81\x84\xE3\x81\xA6");
+}
+
+TEST(Analyzer, FeedbackReport) {
+  Analysis a = AnalyzeSample("arf-abuse.eml");
+  EXPECT_EQ(a.kind, BounceKind::kFeedbackReport);
+  ASSERT_EQ(a.records.size(), 1u);
+  EXPECT_EQ(a.records[0].reason, Reason::kFeedback);
+  EXPECT_EQ(a.records[0].feedback_type, "abuse");
+  EXPECT_EQ(a.records[0].recipient, "judy@example.net");
+  EXPECT_EQ(a.records[0].sender, "news@example.com");
+}
+
+TEST(Analyzer, AutoReply) {
+  Analysis a = AnalyzeSample("auto-reply.eml");
+  EXPECT_EQ(a.kind, BounceKind::kAutoReply);
+  ASSERT_EQ(a.records.size(), 1u);
+  EXPECT_EQ(a.records[0].reason, Reason::kVacation);
+  EXPECT_FALSE(a.records[0].hard_bounce);
+}
+
+TEST(Analyzer, NotABounce) {
+  Analysis a = AnalyzeSample("not-a-bounce.eml");
+  EXPECT_FALSE(a.is_bounce());
+  EXPECT_TRUE(a.records.empty());
+}
+
+TEST(Analyzer, HostileInputNeverThrows) {
+  for (std::string input : {std::string(), std::string("\0\0\0", 3), std::string(100000, '\n'),
+                            std::string("Content-Type: multipart/report; boundary=x\n\n--x\n"),
+                            std::string(200000, '<') + "@", std::string("From: MAILER-DAEMON\nSubject: failure notice\n\n") +
+                                std::string(50000, 'a') + "@b.example\n550 5.1.1 x"}) {
+    Analysis a = TheAnalyzer().Analyze(input, "hostile");
+    for (const Record& r : a.records) EXPECT_FALSE(RecordToJson(r).empty());
+  }
+}
+
+// Analyze is const and shares nothing mutable: many threads, same answers.
+TEST(Analyzer, ManyThreadsGiveTheSameRecords) {
+  std::vector<std::string> names = {"postfix-user-unknown.eml", "exim-failed.eml", "iso-2022-jp.eml",
+                                    "gmail-dmarc.eml", "multi-recipient-mixed.eml", "base64-report.eml"};
+  std::vector<std::string> inputs, expected;
+  for (const std::string& n : names) {
+    std::string data, error;
+    ASSERT_TRUE(ReadWholeFile(std::string(NDR_SOURCE_DIR) + "/samples/" + n, &data, &error));
+    std::string json;
+    for (const Record& r : TheAnalyzer().Analyze(data, n).records) json += RecordToJson(r) + "\n";
+    inputs.push_back(data);
+    expected.push_back(json);
+  }
+  std::vector<std::thread> threads;
+  std::vector<int> mismatches(8, 0);
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 25; ++round) {
+        size_t i = (t + round) % inputs.size();
+        std::string json;
+        for (const Record& r : TheAnalyzer().Analyze(inputs[i], names[i]).records) json += RecordToJson(r) + "\n";
+        if (json != expected[i]) ++mismatches[t];
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  for (int m : mismatches) EXPECT_EQ(m, 0);
+}
+
+}  // namespace
+}  // namespace ndr
