@@ -74,6 +74,16 @@ class ReasonBook {
 
   // Picks the reason: vendor wording rules, then generic wording rules, then
   // status-code defaults (vendor-scoped first), then reply-code defaults.
+  // In detail: a class-2 status means delivered; wording rules run on the
+  // diagnostic (on the context only when the diagnostic matches nothing) and
+  // the highest priority, then the earliest row, wins among the rows whose
+  // reply/status/command constraints hold. A vendor rule always decides; a
+  // generic rule decides unless the status default's strength is at least its
+  // priority (and it names another reason). Then the status default; a
+  // refusal at CONNECT/HELO/EHLO with no other clue is blocked; then the reply
+  // default; Action "delayed" with nothing else is expired; words that match
+  // nothing are onhold; no words at all are undefined. The status is taken
+  // from the words when the input has none or only "X.0.0".
   Classification Classify(const ClassifyInput& input) const;
 
   // Whether `reason` is a hard bounce for these codes (notaccept only when

@@ -43,26 +43,171 @@ bool StartsRecipient(std::string_view name) {
 void SplitDsnGroups(const std::vector<Headers>& groups, BounceParts* out, size_t max_recipients) {
   for (const Headers& group : groups) {
     Headers* current = nullptr;
-    for (const HeaderField& f : group.fields()) {
+    bool current_has_details = false;  // a non-recipient field came after its recipient field
+    // Some reporters (Oracle Messaging Server) write "Action:" and "Status:"
+    // before the recipient fields of the same group: those belong to it.
+    size_t first_recipient = group.size();
+    for (size_t i = 0; i < group.fields().size(); ++i) {
+      if (StartsRecipient(group.fields()[i].name)) {
+        first_recipient = i;
+        break;
+      }
+    }
+    bool leading_is_recipient = false;
+    if (first_recipient < group.size()) {
+      for (size_t i = 0; i < first_recipient; ++i) {
+        const std::string& name = group.fields()[i].name;
+        if (IEquals(name, "Action") || IEquals(name, "Status")) leading_is_recipient = true;
+      }
+    }
+    std::vector<const HeaderField*> pending;
+    for (size_t i = 0; i < group.fields().size(); ++i) {
+      const HeaderField& f = group.fields()[i];
+      if (leading_is_recipient && i < first_recipient) {
+        pending.push_back(&f);
+        continue;
+      }
       if (StartsRecipient(f.name)) {
         // A recipient field opens a new recipient unless it completes the
         // current one (Final- and Original- come in either order, before
         // Action and Status).
-        bool opens = current == nullptr || current->Has(f.name) || current->Has("Action") ||
-                     current->Has("Status");
+        bool opens = current == nullptr || current->Has(f.name) || current_has_details;
         if (opens) {
           if (out->per_recipient.size() >= max_recipients) return;
           out->per_recipient.emplace_back();
           current = &out->per_recipient.back();
+          current_has_details = false;
+          for (const HeaderField* p : pending) current->Add(p->name, p->value);
+          pending.clear();
         }
         current->Add(f.name, f.value);
       } else if (current != nullptr) {
         current->Add(f.name, f.value);
+        if (IEquals(f.name, "Action") || IEquals(f.name, "Status")) current_has_details = true;
       } else {
         out->per_message.Add(f.name, f.value);
       }
     }
   }
+}
+
+
+// Lines of `text` as [begin, end) offsets, without the newline; bounded.
+template <typename F>
+void ForEachLine(std::string_view text, F f) {
+  size_t pos = 0;
+  size_t n = 0;
+  while (pos < text.size() && n++ < 20000) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    if (!f(pos, end)) return;
+    pos = end + 1;
+  }
+}
+
+// The field name of a "Name: value" line at column 0, "" when it is not one.
+std::string_view FieldName(std::string_view line) {
+  size_t i = 0;
+  while (i < line.size() && i < 40 &&
+         (std::isalnum(static_cast<unsigned char>(line[i])) || line[i] == '-' || line[i] == '_')) {
+    ++i;
+  }
+  if (i == 0 || i >= line.size() || line[i] != ':') return {};
+  if (!std::isalpha(static_cast<unsigned char>(line[0]))) return {};
+  return line.substr(0, i);
+}
+
+bool IsMessageHeaderName(std::string_view name) {
+  for (std::string_view known : {"return-path", "received", "from", "to", "cc", "subject", "date", "message-id",
+                                 "mime-version", "content-type", "reply-to", "sender", "delivered-to",
+                                 "x-original-to", "references", "in-reply-to", "content-transfer-encoding",
+                                 "errors-to", "precedence", "user-agent", "x-mailer", "dkim-signature",
+                                 "authentication-results", "envelope-to", "delivery-date"}) {
+    if (IEquals(name, known)) return true;
+  }
+  return false;
+}
+
+bool IsTraceHeaderName(std::string_view name) {
+  for (std::string_view trace : {"return-path", "received", "message-id", "from", "date"}) {
+    if (IEquals(name, trace)) return true;
+  }
+  return false;
+}
+
+// A returned original quoted without any marker line: a block of message
+// header fields at column 0, after a blank line, with at least three known
+// fields and one trace field (Received, Return-Path, Message-ID, From, Date).
+// Summaries that reports indent ("  To: a@b") never count.
+size_t FindQuotedHeaderBlock(std::string_view text) {
+  size_t found = std::string_view::npos;
+  size_t run_start = std::string_view::npos;
+  int known = 0;
+  bool trace = false;
+  bool previous_blank = true;
+  ForEachLine(text, [&](size_t b, size_t e) {
+    std::string_view line = text.substr(b, e - b);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    bool blank = line.find_first_not_of(" \t") == std::string_view::npos;
+    std::string_view name = FieldName(line);
+    if (run_start != std::string_view::npos) {
+      if (!name.empty()) {
+        if (IsMessageHeaderName(name)) ++known;
+        trace = trace || IsTraceHeaderName(name);
+      } else if (blank || (line[0] != ' ' && line[0] != '\t')) {
+        run_start = std::string_view::npos;  // the run ended without qualifying
+      }
+      if (run_start != std::string_view::npos && known >= 3 && trace) {
+        found = run_start;
+        return false;
+      }
+    }
+    if (run_start == std::string_view::npos && previous_blank && !name.empty()) {
+      run_start = b;
+      known = IsMessageHeaderName(name) ? 1 : 0;
+      trace = IsTraceHeaderName(name);
+    }
+    // A rule of dashes or equals signs also separates the report from the copy.
+    previous_blank = blank || line.find_first_not_of("-=_* \t") == std::string_view::npos;
+    return true;
+  });
+  return found;
+}
+
+// DSN fields written into a plain-text body (no MIME structure, or a text
+// part): the offset of the first column-0 DSN field of the block that holds a
+// Final-Recipient or Original-Recipient line, npos when there is none.
+size_t FindInlineDsn(std::string_view text) {
+  size_t candidate = std::string_view::npos;  // start of a run of DSN-looking blocks
+  size_t found = std::string_view::npos;
+  bool block_start = true;  // the next non-blank line opens a block
+  ForEachLine(text, [&](size_t b, size_t e) {
+    std::string_view line = text.substr(b, e - b);
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) {
+      block_start = true;
+      return true;
+    }
+    std::string_view name = FieldName(line);
+    if (block_start) {
+      block_start = false;
+      bool dsn_field = false;
+      for (std::string_view f : {"reporting-mta", "original-envelope-id", "arrival-date", "received-from-mta",
+                                 "dsn-gateway", "final-recipient", "original-recipient", "action", "status"}) {
+        if (IEquals(name, f)) dsn_field = true;
+      }
+      if (!dsn_field) {
+        candidate = std::string_view::npos;
+        return true;
+      }
+      if (candidate == std::string_view::npos) candidate = b;
+    }
+    if (candidate != std::string_view::npos && StartsRecipient(name)) {
+      found = candidate;
+      return false;
+    }
+    return true;
+  });
+  return found;
 }
 
 void AppendText(std::string_view text, std::string* out) {
@@ -135,13 +280,19 @@ BounceParts LocateBounce(const Message& message) {
   if (out.human_text.empty()) out.human_text = std::move(html_text);
 
   // A plain-text bounce quotes the original inline: cut it off the human text
-  // and take its headers.
+  // and take its headers. Without a marker line, a column-0 block of message
+  // header fields is the quoted original.
   size_t original = markers.FindOriginalStart(out.human_text);
+  bool header_block = false;
+  if (original == std::string::npos) {
+    original = FindQuotedHeaderBlock(out.human_text);
+    header_block = original != std::string::npos;
+  }
   if (original != std::string::npos) {
     if (out.original_headers.empty()) {
-      size_t next_line = out.human_text.find('\n', original);
+      size_t next_line = header_block ? original : out.human_text.find('\n', original);
       if (next_line != std::string::npos) {
-        std::string_view rest = std::string_view(out.human_text).substr(next_line + 1);
+        std::string_view rest = std::string_view(out.human_text).substr(next_line + (header_block ? 0 : 1));
         while (!rest.empty() && (rest.front() == '\n' || rest.front() == ' ')) rest.remove_prefix(1);
         Headers quoted = ParseHeaderBlock(rest);
         if (quoted.Has("From") || quoted.Has("Subject") || quoted.Has("Message-ID") || quoted.Has("To")) {
@@ -152,21 +303,36 @@ BounceParts LocateBounce(const Message& message) {
     out.human_text.resize(original);
   }
 
+  const Headers& h = message.headers;
+  bool subject = markers.Matches(MarkerKind::kSubject, out.bounce_subject);
+  bool from_marker = markers.Matches(MarkerKind::kFrom, out.bounce_from);
+  bool from = from_marker || h.Get("Return-Path") == "<>";
+  bool body = markers.Matches(MarkerKind::kBody, out.human_text);
+  bool header = markers.MatchesHeader(h);
+
+  // DSN fields written into the text itself (no MIME structure, or a report
+  // that prints them): read them as a delivery report when the message looks
+  // like a bounce otherwise.
+  if (!have_dsn && !have_feedback && (subject || from || body || header)) {
+    size_t inline_dsn = FindInlineDsn(out.human_text);
+    if (inline_dsn != std::string::npos) {
+      SplitDsnGroups(ParseFieldGroups(std::string_view(out.human_text).substr(inline_dsn)), &out, 1000);
+      have_dsn = !out.per_recipient.empty();
+    }
+  }
+
   if (have_feedback) {
     out.kind = BounceKind::kFeedbackReport;
   } else if (have_dsn && !out.per_recipient.empty()) {
     out.kind = BounceKind::kDeliveryReport;
   } else {
-    const Headers& h = message.headers;
-    bool subject = markers.Matches(MarkerKind::kSubject, out.bounce_subject);
-    bool from = markers.Matches(MarkerKind::kFrom, out.bounce_from) ||
-                h.Get("Return-Path") == "<>";
-    bool body = markers.Matches(MarkerKind::kBody, out.human_text);
     bool failed_header = h.Has("X-Failed-Recipients");
-    int score = subject + from + body + 2 * failed_header + 2 * have_dsn;
+    int score = subject + from + body + header + 2 * failed_header + 2 * have_dsn;
+    // A mail system (mailer-daemon, postmaster) does not go on vacation:
+    // Auto-Submitted on its reports is not an out-of-office reply.
     if (score >= 2) {
       out.kind = BounceKind::kPlainText;
-    } else if (LooksLikeAutoReply(message)) {
+    } else if (!from_marker && LooksLikeAutoReply(message)) {
       out.kind = BounceKind::kAutoReply;
     }
   }

@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 #include <re2/set.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "knowledge/tsv.h"
@@ -11,13 +12,14 @@ namespace ndr {
 namespace internal {
 namespace {
 
-constexpr int kKinds = 5;
+constexpr int kKinds = 7;
 
 bool KindFromName(std::string_view name, MarkerKind* out) {
   static const std::pair<std::string_view, MarkerKind> kNames[] = {
       {"subject", MarkerKind::kSubject},   {"from", MarkerKind::kFrom},
       {"body", MarkerKind::kBody},         {"original", MarkerKind::kOriginal},
       {"autoreply-subject", MarkerKind::kAutoReplySubject},
+      {"header", MarkerKind::kHeader},     {"recipient", MarkerKind::kRecipient},
   };
   for (const auto& [n, k] : kNames) {
     if (n == name) {
@@ -42,6 +44,7 @@ struct BounceMarkers::Impl {
   std::vector<std::unique_ptr<RE2::Set>> sets;  // one per MarkerKind
   std::vector<bool> compiled;
   std::unique_ptr<RE2> original_line;  // the "original" patterns as one multi-line RE2
+  std::vector<std::unique_ptr<RE2>> recipient;  // the "recipient" patterns, one capture each
 };
 
 BounceMarkers::BounceMarkers() : impl_(std::make_unique<Impl>()) {
@@ -66,6 +69,14 @@ BounceMarkers::BounceMarkers() : impl_(std::make_unique<Impl>()) {
       error_ = table.Where(row, "pattern does not compile: " + add_error);
       return;
     }
+    if (kind == MarkerKind::kRecipient) {
+      auto re = std::make_unique<RE2>(re2::StringPiece(pattern.data(), pattern.size()), options);
+      if (!re->ok() || re->NumberOfCapturingGroups() != 1) {
+        error_ = table.Where(row, "recipient pattern needs exactly one capture group");
+        return;
+      }
+      impl_->recipient.push_back(std::move(re));
+    }
     if (kind == MarkerKind::kOriginal) {
       if (!original_alternatives.empty()) original_alternatives += '|';
       original_alternatives += "(?:" + std::string(pattern) + ")";
@@ -88,6 +99,38 @@ bool BounceMarkers::Matches(MarkerKind kind, std::string_view text) const {
   if (!impl_->compiled[i] || text.empty()) return false;
   std::vector<int> hits;
   return impl_->sets[i]->Match(re2::StringPiece(text.data(), text.size()), &hits);
+}
+
+bool BounceMarkers::MatchesHeader(const Headers& headers) const {
+  int i = static_cast<int>(MarkerKind::kHeader);
+  if (!impl_->compiled[i]) return false;
+  std::vector<int> hits;
+  std::string line;
+  for (const HeaderField& f : headers.fields()) {
+    line.assign(f.name).append(": ").append(f.value.substr(0, 200));
+    if (impl_->sets[i]->Match(re2::StringPiece(line.data(), line.size()), &hits)) return true;
+  }
+  return false;
+}
+
+std::vector<std::pair<size_t, size_t>> BounceMarkers::FindRecipientPhrases(std::string_view text) const {
+  std::vector<std::pair<size_t, size_t>> out;
+  re2::StringPiece input(text.data(), text.size());
+  re2::StringPiece whole[2];
+  for (const auto& re : impl_->recipient) {
+    size_t offset = 0;
+    while (offset < text.size() && out.size() < 256 &&
+           re->Match(input, offset, text.size(), RE2::UNANCHORED, whole, 2)) {
+      size_t end = static_cast<size_t>(whole[0].data() - text.data()) + whole[0].size();
+      if (whole[1].data() != nullptr && !whole[1].empty()) {
+        size_t b = static_cast<size_t>(whole[1].data() - text.data());
+        out.emplace_back(b, b + whole[1].size());
+      }
+      offset = end > offset ? end : offset + 1;
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 size_t BounceMarkers::FindOriginalStart(std::string_view text) const {

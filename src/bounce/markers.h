@@ -5,11 +5,18 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
+
+#include "ndr/message.h"
 
 namespace ndr {
 namespace internal {
 
-enum class MarkerKind { kSubject, kFrom, kBody, kOriginal, kAutoReplySubject };
+// kHeader patterns are matched against each "Name: value" line of the report's
+// own header block; kRecipient patterns have one capture group, the address
+// of a failed recipient named by a sentence ("could not be delivered to: <a@b>").
+enum class MarkerKind { kSubject, kFrom, kBody, kOriginal, kAutoReplySubject, kHeader, kRecipient };
 
 class BounceMarkers {
  public:
@@ -20,6 +27,11 @@ class BounceMarkers {
   bool Matches(MarkerKind kind, std::string_view text) const;
   // Offset of the first line of `text` that starts the returned original, or npos.
   size_t FindOriginalStart(std::string_view text) const;
+  // True when any kHeader pattern matches one "Name: value" line of headers.
+  bool MatchesHeader(const Headers& headers) const;
+  // The [begin, end) offsets of every address a kRecipient pattern captures in
+  // text, in order of appearance (bounded).
+  std::vector<std::pair<size_t, size_t>> FindRecipientPhrases(std::string_view text) const;
   // Empty when every row compiled.
   const std::string& error() const { return error_; }
 

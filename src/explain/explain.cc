@@ -33,7 +33,8 @@ bool IsDelay(const Finding& finding) { return finding.action == "delayed"; }
 
 bool IsPermanent(const Finding& finding) {
   if (!finding.status.empty()) return finding.status.klass == 5;
-  return finding.reply_code >= 500 && finding.reply_code <= 599;
+  if (finding.reply_code != 0) return finding.reply_code >= 500 && finding.reply_code <= 599;
+  return true;
 }
 
 std::string BlocklistAdvice(const BlocklistInfo& list) {
@@ -115,17 +116,25 @@ Explanation Explain(const Finding& finding, const Verdict& verdict, const CodeBo
     AddSentence(&e.advice, "Nothing to do yet: the message is still being retried, so do not remove the "
                            "address. If a final failure notice follows, act on that one");
   }
-  AddSentence(&e.advice, info.advice);
-  std::string_view rule_advice = reasons.RuleAdvice(verdict.rule_id);
-  AddSentence(&e.advice, rule_advice);
+  const BlocklistInfo* list = nullptr;
   if (verdict.reason == Reason::kBlocked || verdict.reason == Reason::kSpamDetected ||
       verdict.reason == Reason::kBadReputation || verdict.reason == Reason::kRejected) {
-    if (const BlocklistInfo* list = reasons.FindBlocklist(finding.diagnostic)) {
-      AddSentence(&e.advice, BlocklistAdvice(*list));
-    }
+    list = reasons.FindBlocklist(finding.diagnostic);
   }
-  if (!vendor_name.empty() && verdict.reason != Reason::kDelivered && verdict.reason != Reason::kVacation &&
-      verdict.reason != Reason::kFeedback) {
+  if (list != nullptr && verdict.reason == Reason::kBlocked) {
+    // The named list makes the general blocked advice specific.
+    AddSentence(&e.advice, BlocklistAdvice(*list));
+  } else {
+    AddSentence(&e.advice, info.advice);
+    if (list != nullptr) AddSentence(&e.advice, BlocklistAdvice(*list));
+  }
+  std::string_view rule_advice = reasons.RuleAdvice(verdict.rule_id);
+  if (list == nullptr || rule_advice.find(list->lookup) == std::string_view::npos) {
+    AddSentence(&e.advice, rule_advice);
+  }
+  bool failure = verdict.reason != Reason::kDelivered && verdict.reason != Reason::kVacation &&
+                 verdict.reason != Reason::kFeedback;
+  if (!vendor_name.empty() && failure && rule_advice.empty() && list == nullptr) {
     std::string_view url = reasons.VendorUrl(verdict.vendor);
     if (!url.empty()) {
       AddSentence(&e.advice, std::string(vendor_name) + " explains its errors at " + std::string(url));

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "bounce/markers.h"
 #include "extract/extractor_impl.h"
 #include "extract/text_util.h"
 #include "ndr/finding.h"
@@ -32,8 +33,21 @@ std::vector<AddressHit> FindAddresses(const ExtractorPatterns& p, std::string_vi
          p.address->Match(input, offset, text.size(), RE2::UNANCHORED, &match, 1)) {
     size_t begin = static_cast<size_t>(match.data() - text.data());
     size_t end = begin + match.size();
-    out.push_back({std::string(match.data(), match.size()), begin, end});
     offset = end;
+    // Text glued to the address in scripts without spaces ("jo@example.jp您好"):
+    // a top-level label of ASCII letters does not go on in another script.
+    std::string_view found = text.substr(begin, end - begin);
+    size_t dot = found.rfind('.');
+    if (dot != std::string_view::npos && dot + 1 < found.size() &&
+        static_cast<unsigned char>(found[dot + 1]) < 0x80) {
+      size_t i = dot + 1;
+      while (i < found.size() && static_cast<unsigned char>(found[i]) < 0x80) ++i;
+      if (i < found.size()) {
+        end = begin + i;
+        found = found.substr(0, i);
+      }
+    }
+    out.push_back({std::string(found), begin, end});
   }
   return out;
 }
@@ -185,64 +199,111 @@ bool LooksDelayed(const BounceParts& parts) {
 
 std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceParts& parts) {
   const std::string& text = parts.human_text;
-  std::string sender = CleanAddress(parts.original_headers.Get("From"));
-  {
-    auto hits = internal::FindAddresses(p, parts.original_headers.Get("From"), 1);
-    if (!hits.empty()) sender = hits[0].address;
+  // Addresses that are the sender's, never a failed recipient: the From and
+  // Return-Path of the returned original, the From of the report.
+  std::vector<std::string> senders;
+  for (std::string_view value : {parts.original_headers.Get("From"), parts.original_headers.Get("Return-Path"),
+                                 std::string_view(parts.bounce_from)}) {
+    auto hits = internal::FindAddresses(p, value, 1);
+    if (!hits.empty()) senders.push_back(hits[0].address);
   }
-  std::string bounce_from;
-  {
-    auto hits = internal::FindAddresses(p, parts.bounce_from, 1);
-    if (!hits.empty()) bounce_from = hits[0].address;
-  }
+  auto is_sender = [&](const std::string& address) {
+    for (const std::string& s : senders) {
+      if (SameAddress(address, s)) return true;
+    }
+    return false;
+  };
 
   struct Mention {
     std::string address;
     size_t pos;  // where its paragraph starts in text (npos: not in the text)
   };
   std::vector<Mention> mentions;
-  auto add = [&](const std::string& address, size_t pos) {
-    if (address.empty() || IsSystemAddress(address) || SameAddress(address, sender) ||
-        SameAddress(address, bounce_from)) {
-      return;
-    }
+  auto known = [&](const std::string& address) {
     for (const Mention& m : mentions) {
-      if (SameAddress(m.address, address)) return;
+      if (SameAddress(m.address, address)) return true;
     }
+    return false;
+  };
+  // explicit: named by the report as a failed recipient (a header, a sentence
+  // such as "could not be delivered to: <a@b>"), so a postmaster@ or the
+  // sender's own address is taken too.
+  auto add = [&](const std::string& address, size_t pos, bool explicit_recipient) {
+    if (address.empty() || known(address)) return;
+    if (!explicit_recipient && (IsSystemAddress(address) || is_sender(address))) return;
     mentions.push_back({address, pos});
   };
-  for (const auto& hit : internal::FindAddresses(p, parts.failed_recipients)) {
-    add(hit.address, IFind(text, hit.address));
-  }
-  // An address that opens a line ("<a@b>:", "  a@b", "a@b: reason") names a
-  // failed recipient in most plain-text formats.
-  for (const auto& hit : internal::FindAddresses(p, text)) {
+  // Where an address opens a line ("<a@b>:", "  a@b", "* a@b", "a@b: reason"):
+  // a failed recipient in most plain-text formats.
+  auto opens_line = [&](const internal::AddressHit& hit) {
     size_t line_start;
     std::string_view line = LineAt(text, hit.begin, &line_start);
-    std::string_view before = Trim(text.substr(line_start, hit.begin - line_start));
-    bool opens_line = before.empty() || before == "<" || before == "\"" || before == "<<" ||
-                      before.back() == ':' || before == "RCPT TO:<" || internal::IStartsWith(before, "to:");
-    if (opens_line && !IsIdentifierLine(line)) add(hit.address, hit.begin);
-    if (mentions.size() >= 1000) break;
-  }
-  // Some formats name the recipient inside a sentence: "... delivering your
-  // mail to <a@b>." Accept an address in angle brackets then.
-  if (mentions.empty()) {
-    for (const auto& hit : internal::FindAddresses(p, text)) {
-      size_t line_start;
-      std::string_view line = LineAt(text, hit.begin, &line_start);
-      if (hit.begin > 0 && text[hit.begin - 1] == '<' && hit.end < text.size() && text[hit.end] == '>' &&
-          !IsIdentifierLine(line)) {
-        add(hit.address, hit.begin);
+    std::string_view before = Trim(std::string_view(text).substr(line_start, hit.begin - line_start));
+    // "To: a@b" / "From: a@b" summarize the returned message, they name no failure.
+    if (!before.empty() && before.back() == '<') before = Trim(before.substr(0, before.size() - 1));
+    bool summary = false;
+    for (std::string_view label : {"to:", "cc:", "bcc:", "from:", "sender:", "reply-to:", "mail from:"}) {
+      if (before.size() >= label.size() && internal::IStartsWith(before.substr(before.size() - label.size()), label)) {
+        summary = true;
       }
+    }
+    if (before == "RCPT TO:") return !IsIdentifierLine(line);
+    bool opens = before.empty() || before == "\"" || before == "<" || before == "*" || before == "-" ||
+                 (before.back() == ':' && !summary);
+    return opens && !IsIdentifierLine(line);
+  };
+
+  // X-Failed-Recipients (Exim, Google) lists exactly the failed recipients.
+  std::vector<internal::AddressHit> failed = internal::FindAddresses(p, parts.failed_recipients, 1000);
+  std::vector<internal::AddressHit> in_text = internal::FindAddresses(p, text, 4000);
+  if (!failed.empty()) {
+    for (const auto& hit : failed) {
+      size_t pos = std::string::npos;
+      for (const auto& t : in_text) {
+        if (SameAddress(t.address, hit.address) && opens_line(t)) {
+          pos = t.begin;
+          break;
+        }
+      }
+      if (pos == std::string::npos) pos = IFind(text, hit.address);
+      add(hit.address, pos, true);
+    }
+  } else {
+    for (const auto& [b, e] : internal::BounceMarkers::Get().FindRecipientPhrases(text)) {
+      auto hits = internal::FindAddresses(p, std::string_view(text).substr(b, e - b), 1);
+      if (!hits.empty()) add(hits[0].address, b + hits[0].begin, true);
+    }
+    for (const auto& hit : in_text) {
+      if (opens_line(hit)) add(hit.address, hit.begin, false);
       if (mentions.size() >= 1000) break;
+    }
+    // Some formats name the recipient inside a sentence: "... delivering your
+    // mail to <a@b>." Accept an address in angle brackets then.
+    if (mentions.empty()) {
+      for (const auto& hit : in_text) {
+        size_t line_start;
+        std::string_view line = LineAt(text, hit.begin, &line_start);
+        if (hit.begin > 0 && text[hit.begin - 1] == '<' && hit.end < text.size() && text[hit.end] == '>' &&
+            !IsIdentifierLine(line)) {
+          add(hit.address, hit.begin, false);
+        }
+        if (mentions.size() >= 1000) break;
+      }
+    }
+    // A postmaster@ address alone on its line is a recipient when nothing
+    // else is ("----- The following addresses had delivery problems -----").
+    if (mentions.empty()) {
+      for (const auto& hit : in_text) {
+        if (opens_line(hit) && !is_sender(hit.address) && internal::IStartsWith(hit.address, "postmaster@")) {
+          add(hit.address, hit.begin, true);
+        }
+      }
     }
   }
   if (mentions.empty()) {
     auto hits = internal::FindAddresses(p, parts.original_headers.Get("To"), 2);
-    if (hits.size() == 1) add(hits[0].address, IFind(text, hits[0].address));
+    if (hits.size() == 1) add(hits[0].address, IFind(text, hits[0].address), false);
   }
-
   std::vector<Finding> out;
   std::string action = LooksDelayed(parts) ? "delayed" : "failed";
   for (size_t i = 0; i < mentions.size(); ++i) {

@@ -1,14 +1,269 @@
+// ReasonBook: the reason table, vendor detection, hard/soft, blocklists and the
+// text helpers used before matching.
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
+#include <vector>
+
+#include "knowledge/reason_text.h"
+#include "knowledge/tsv.h"
 #include "ndr/reasons.h"
 
 namespace ndr {
 namespace {
 
-TEST(ReasonBook, Loads) {
+std::shared_ptr<const ReasonBook> Book() {
+  static std::shared_ptr<const ReasonBook> book = [] {
+    std::string error;
+    auto b = ReasonBook::Load(&error);
+    EXPECT_NE(b, nullptr) << error;
+    return b;
+  }();
+  return book;
+}
+
+EnhancedStatus S(const char* text) {
+  EnhancedStatus s;
+  EXPECT_TRUE(EnhancedStatus::Parse(text, &s)) << text;
+  return s;
+}
+
+TEST(ReasonBook, LoadsAndReportsNoError) {
   std::string error;
   auto book = ReasonBook::Load(&error);
   ASSERT_NE(book, nullptr) << error;
+  EXPECT_TRUE(error.empty());
+}
+
+TEST(ReasonsTable, EveryReasonHasACompleteRow) {
+  auto book = Book();
+  ASSERT_NE(book, nullptr);
+  for (int i = 0; i < kReasonCount; ++i) {
+    Reason r = static_cast<Reason>(i);
+    const ReasonInfo& info = book->Info(r);
+    EXPECT_EQ(info.reason, r) << ReasonName(r);
+    EXPECT_FALSE(info.summary.empty()) << ReasonName(r);
+    EXPECT_FALSE(info.advice.empty()) << ReasonName(r);
+  }
+}
+
+TEST(ReasonsTable, EveryCellIsFilledAndValid) {
+  internal::TsvTable t;
+  std::string error;
+  ASSERT_TRUE(internal::LoadEmbeddedTsv(
+      "reasons.tsv", {"reason", "summary", "actor", "retry", "suppress", "hard", "advice"}, &t, &error))
+      << error;
+  std::set<std::string> seen;
+  for (const auto& row : t.rows) {
+    for (std::string_view column : {"reason", "summary", "actor", "retry", "suppress", "hard", "advice"}) {
+      EXPECT_FALSE(t.Cell(row, column).empty()) << t.Where(row, std::string(column) + " is empty");
+    }
+    Reason r;
+    EXPECT_TRUE(ParseReason(t.Cell(row, "reason"), &r)) << t.Where(row, "reason");
+    EXPECT_TRUE(seen.insert(std::string(t.Cell(row, "reason"))).second) << t.Where(row, "duplicate");
+    Actor a;
+    EXPECT_TRUE(ParseActor(t.Cell(row, "actor"), &a)) << t.Where(row, "actor");
+    Retry rt;
+    EXPECT_TRUE(ParseRetry(t.Cell(row, "retry"), &rt)) << t.Where(row, "retry");
+    std::string_view suppress = t.Cell(row, "suppress");
+    EXPECT_TRUE(suppress == "yes" || suppress == "no") << t.Where(row, "suppress");
+    std::string_view hard = t.Cell(row, "hard");
+    EXPECT_TRUE(hard == "yes" || hard == "no" || hard == "5xx") << t.Where(row, "hard");
+  }
+  EXPECT_EQ(seen.size(), static_cast<size_t>(kReasonCount));
+}
+
+TEST(ReasonsTable, HardSetIsSisimais) {
+  auto book = Book();
+  std::set<Reason> hard;
+  for (int i = 0; i < kReasonCount; ++i) {
+    if (book->Info(static_cast<Reason>(i)).hard) hard.insert(static_cast<Reason>(i));
+  }
+  EXPECT_EQ(hard, (std::set<Reason>{Reason::kUserUnknown, Reason::kHostUnknown, Reason::kHasMoved,
+                                    Reason::kNotAccept}));
+  EXPECT_TRUE(book->Info(Reason::kNotAccept).hard_needs_permanent);
+  EXPECT_FALSE(book->Info(Reason::kUserUnknown).hard_needs_permanent);
+}
+
+TEST(ReasonsTable, RetryAndSuppressFollowTheReason) {
+  auto book = Book();
+  EXPECT_EQ(book->Info(Reason::kUserUnknown).retry, Retry::kNever);
+  EXPECT_TRUE(book->Info(Reason::kUserUnknown).suppress);
+  EXPECT_EQ(book->Info(Reason::kMailboxFull).retry, Retry::kLater);
+  EXPECT_FALSE(book->Info(Reason::kMailboxFull).suppress);
+  EXPECT_EQ(book->Info(Reason::kMailboxFull).actor, Actor::kRecipient);
+  EXPECT_EQ(book->Info(Reason::kBlocked).actor, Actor::kSenderAdmin);
+  EXPECT_FALSE(book->Info(Reason::kBlocked).suppress);
+  EXPECT_FALSE(book->Info(Reason::kExpired).suppress);
+  EXPECT_TRUE(book->Info(Reason::kFeedback).suppress);
+}
+
+TEST(HardBounce, FollowsTheReasonNotTheFirstDigit) {
+  auto book = Book();
+  EXPECT_TRUE(book->IsHardBounce(Reason::kUserUnknown, 550, S("5.1.1")));
+  EXPECT_TRUE(book->IsHardBounce(Reason::kUserUnknown, 450, S("4.1.1")));
+  EXPECT_TRUE(book->IsHardBounce(Reason::kHostUnknown, 0, {}));
+  EXPECT_TRUE(book->IsHardBounce(Reason::kHasMoved, 551, {}));
+  EXPECT_FALSE(book->IsHardBounce(Reason::kMailboxFull, 552, S("5.2.2")));
+  EXPECT_FALSE(book->IsHardBounce(Reason::kBlocked, 554, S("5.7.1")));
+  EXPECT_FALSE(book->IsHardBounce(Reason::kAuthFailure, 550, S("5.7.26")));
+}
+
+TEST(HardBounce, NotAcceptOnlyWhenPermanent) {
+  auto book = Book();
+  EXPECT_TRUE(book->IsHardBounce(Reason::kNotAccept, 556, S("5.1.10")));
+  EXPECT_TRUE(book->IsHardBounce(Reason::kNotAccept, 550, {}));
+  EXPECT_TRUE(book->IsHardBounce(Reason::kNotAccept, 0, S("5.3.2")));
+  EXPECT_FALSE(book->IsHardBounce(Reason::kNotAccept, 421, S("4.3.2")));
+  // No code at all: nothing says it is temporary.
+  EXPECT_TRUE(book->IsHardBounce(Reason::kNotAccept, 0, {}));
+  // The status class decides when both are given.
+  EXPECT_FALSE(book->IsHardBounce(Reason::kNotAccept, 550, S("4.4.4")));
+}
+
+struct VendorCase {
+  std::vector<std::string> hosts;
+  std::string text;
+  std::string want;
+};
+
+TEST(DetectVendor, TableDriven) {
+  auto book = Book();
+  const std::vector<VendorCase> cases = {
+      {{"gmail-smtp-in.l.google.com"}, "", "google"},
+      {{"ALT1.ASPMX.L.GOOGLE.COM."}, "", "google"},
+      {{"dns; aspmx.l.google.com"}, "", "google"},
+      {{"gmail.com"}, "", "google"},
+      {{"notgoogle.com"}, "", ""},
+      {{"google.com.example.net"}, "", ""},
+      {{"example-com.mail.protection.outlook.com"}, "", "microsoft"},
+      {{"hotmail-com.olc.protection.outlook.com"}, "", "microsoft"},
+      {{"jo@hotmail.com"}, "", "microsoft"},
+      {{"mta7.am0.yahoodns.net"}, "", "yahoo"},
+      {{"aol.com"}, "", "yahoo"},
+      {{"mx01.mail.icloud.com"}, "", "apple"},
+      {{"mx1.comcast.net"}, "", "comcast"},
+      {{"cxr.mx.a.cloudfilter.net"}, "", "cox"},
+      {{"charter.net"}, "", "spectrum"},
+      {{"smtp-in.orange.fr"}, "", "orange"},
+      {{"mx00.gmx.net"}, "", "gmx"},
+      {{"mxs.mail.ru"}, "", "mailru"},
+      {{"mx.yandex.ru"}, "", "yandex"},
+      {{"mx3.qq.com"}, "", "tencent"},
+      {{"mx.zoho.com"}, "", "zoho"},
+      {{"mailstore1.secureserver.net"}, "", "godaddy"},
+      {{"mx0a-001.pphosted.com"}, "", "proofpoint"},
+      {{"us-smtp-inbound-1.mimecast.com"}, "", "mimecast"},
+      {{"d12.ess.barracudanetworks.com"}, "", "barracuda"},
+      {{"esa1.example.iphmx.com"}, "", "cisco"},
+      {{"route1.mx.cloudflare.net"}, "", "cloudflare"},
+      {{"cluster1.eu.messagelabs.com"}, "", "messagelabs"},
+      {{"ezweb.ne.jp"}, "", "kddi"},
+      {{"mfsmax.docomo.ne.jp"}, "", "docomo"},
+      {{"a1-2.smtp-out.amazonses.com"}, "", "amazonses"},
+      // Empty hosts match nothing, and nothing is the answer when nothing says more.
+      {{""}, "", ""},
+      {{"", " "}, "", ""},
+      {{}, "", ""},
+      {{"mx.example.com"}, "550 5.1.1 user unknown", ""},
+      // The first host that matches wins, in the order given.
+      {{"mx.example.com", "gmail.com"}, "", "google"},
+      {{"mx1.comcast.net", "gmail.com"}, "", "comcast"},
+      // Markers in the words when no host says anything.
+      {{""}, "550-5.1.1 The email account does not exist. a1si.0 - gsmtp", "google"},
+      {{"mx.example.com"}, "see https://sender.office.com/", "microsoft"},
+      {{}, "554 rejected AUP#CXBL", "cox"},
+      {{}, "550 5.1.0 sender rejected IB508 <http://x.co/srbounce>", "godaddy"},
+  };
+  for (const VendorCase& c : cases) {
+    std::vector<std::string_view> hosts(c.hosts.begin(), c.hosts.end());
+    EXPECT_EQ(book->DetectVendor(hosts, c.text), c.want)
+        << (c.hosts.empty() ? std::string("(no hosts)") : c.hosts[0]) << " / " << c.text;
+  }
+}
+
+TEST(DetectVendor, EveryVendorIdOfTheBriefExists) {
+  auto book = Book();
+  for (const char* id : {"google", "microsoft", "yahoo", "apple", "comcast", "cox", "spectrum", "orange", "gmx",
+                         "mailru", "yandex", "tencent", "zoho", "godaddy", "proofpoint", "mimecast", "barracuda",
+                         "cisco", "cloudflare", "messagelabs", "kddi", "docomo", "amazonses"}) {
+    EXPECT_FALSE(book->VendorName(id).empty()) << id;
+    EXPECT_FALSE(book->VendorUrl(id).empty()) << id;
+  }
+  EXPECT_EQ(book->VendorName("google"), "Gmail");
+  EXPECT_TRUE(book->VendorName("").empty());
+  EXPECT_TRUE(book->VendorName("nosuchvendor").empty());
+}
+
+TEST(Blocklists, NamedListIsFound) {
+  auto book = Book();
+  const BlocklistInfo* b =
+      book->FindBlocklist("554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org");
+  ASSERT_NE(b, nullptr);
+  EXPECT_EQ(b->id, "spamhaus-zen");
+  EXPECT_EQ(b->lookup, "https://check.spamhaus.org/");
+  b = book->FindBlocklist("521 5.7.1 client blocked using dnsbl.sorbs.net");
+  ASSERT_NE(b, nullptr);
+  EXPECT_EQ(b->id, "sorbs");
+  EXPECT_EQ(b->who, "recipient-admin");
+  b = book->FindBlocklist("blocked using Barracuda Reputation; http://www.barracudanetworks.com/reputation/");
+  ASSERT_NE(b, nullptr);
+  EXPECT_EQ(b->id, "barracuda");
+  b = book->FindBlocklist("553 5.7.1 blocked using cbl.abuseat.org");
+  ASSERT_NE(b, nullptr);
+  EXPECT_EQ(b->id, "spamhaus-xbl");
+  EXPECT_EQ(book->FindBlocklist("550 5.1.1 user unknown"), nullptr);
+  EXPECT_EQ(book->FindBlocklist(""), nullptr);
+}
+
+TEST(Blocklists, EverySampleNamesItsOwnRow) {
+  auto book = Book();
+  internal::TsvTable t;
+  std::string error;
+  ASSERT_TRUE(internal::LoadEmbeddedTsv("blocklists.tsv", {"id", "pattern", "sample"}, &t, &error)) << error;
+  for (const auto& row : t.rows) {
+    std::string_view sample = t.Cell(row, "sample");
+    ASSERT_FALSE(sample.empty()) << t.Where(row, "no sample");
+    const BlocklistInfo* b = book->FindBlocklist(sample);
+    ASSERT_NE(b, nullptr) << t.Where(row, "sample names no list");
+    EXPECT_EQ(b->id, t.Cell(row, "id")) << t.Where(row, "an earlier row shadows this one");
+  }
+}
+
+TEST(RuleAdvice, ByRuleId) {
+  auto book = Book();
+  EXPECT_FALSE(book->RuleAdvice("reason_rules:google-auth").empty());
+  EXPECT_TRUE(book->RuleAdvice("reason_rules:full-mailbox").empty());
+  EXPECT_TRUE(book->RuleAdvice("reason_rules:no-such-row").empty());
+  EXPECT_TRUE(book->RuleAdvice("status_defaults:X.1.1").empty());
+  EXPECT_TRUE(book->RuleAdvice("").empty());
+}
+
+TEST(ReasonText, NormalizeSqueezesAndJoinsContinuationLines) {
+  using internal::NormalizeDiagnostic;
+  EXPECT_EQ(NormalizeDiagnostic("  550 5.1.1\n\t user   unknown \r\n"), "550 5.1.1 user unknown");
+  EXPECT_EQ(NormalizeDiagnostic("550-5.7.26 This mail has an SPF record with a 550-5.7.26 hard fail "
+                                "policy. 550 5.7.26 https://support.google.com/ x1 - gsmtp"),
+            "550-5.7.26 This mail has an SPF record with a hard fail policy. https://support.google.com/ x1 - "
+            "gsmtp");
+  EXPECT_EQ(NormalizeDiagnostic("550-Mailbox unavailable 550-for this user 550 sorry"),
+            "550-Mailbox unavailable for this user 550 sorry");
+  // Plain text mentioning a number is left alone.
+  EXPECT_EQ(NormalizeDiagnostic("550 too many (550 max) recipients"), "550 too many (550 max) recipients");
+  EXPECT_EQ(NormalizeDiagnostic(""), "");
+}
+
+TEST(ReasonText, StatusAndReplyInText) {
+  EXPECT_EQ(internal::FindStatusInText("550 5.1.1 <jo@example.org> unknown").ToString(), "5.1.1");
+  EXPECT_EQ(internal::FindStatusInText("said: 550 #5.1.0 Address rejected").ToString(), "5.1.0");
+  EXPECT_TRUE(internal::FindStatusInText("from 192.0.2.5.1 and 10.5.1.1").empty());
+  EXPECT_TRUE(internal::FindStatusInText("version 5.1.10.2").empty());
+  EXPECT_TRUE(internal::FindStatusInText("").empty());
+  EXPECT_EQ(internal::LeadingReplyCode("550 5.1.1 x"), 550);
+  EXPECT_EQ(internal::LeadingReplyCode("421-4.7.0 x"), 421);
+  EXPECT_EQ(internal::LeadingReplyCode("5501 x"), 0);
+  EXPECT_EQ(internal::LeadingReplyCode("host said: 550"), 0);
 }
 
 }  // namespace

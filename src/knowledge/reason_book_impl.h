@@ -1,0 +1,330 @@
+// Internal pieces of the ReasonBook shared by its loader (reasons_load.cc)
+// and its lookups (reasons.cc): the code patterns of the rule and default
+// tables, the parsed rows, and ReasonBook::Impl. Not part of the public API.
+#ifndef NDR_SRC_KNOWLEDGE_REASON_BOOK_IMPL_H_
+#define NDR_SRC_KNOWLEDGE_REASON_BOOK_IMPL_H_
+
+#include <re2/re2.h>
+
+#include <array>
+#include <cctype>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "knowledge/rule_set.h"
+#include "ndr/reasons.h"
+
+namespace ndr {
+namespace internal {
+// Kept in their own namespace: other stages have helpers of the same names.
+namespace rb {
+
+// ---- small text helpers ------------------------------------------------------
+inline std::string Lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+inline std::string Trim(std::string_view text) {
+  size_t b = 0, e = text.size();
+  while (b < e && std::isspace(static_cast<unsigned char>(text[b]))) ++b;
+  while (e > b && std::isspace(static_cast<unsigned char>(text[e - 1]))) --e;
+  return std::string(text.substr(b, e - b));
+}
+
+inline std::vector<std::string> Split(std::string_view text, char sep) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find(sep, start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string part = Trim(text.substr(start, end - start));
+    if (!part.empty()) parts.push_back(std::move(part));
+    start = end + 1;
+  }
+  return parts;
+}
+
+inline bool ParseInt(std::string_view text, int* out) {
+  if (text.empty() || text.size() > 9) return false;
+  int value = 0;
+  size_t i = 0;
+  bool negative = false;
+  if (text[0] == '-') {
+    negative = true;
+    i = 1;
+    if (text.size() == 1) return false;
+  }
+  for (; i < text.size(); ++i) {
+    if (text[i] < '0' || text[i] > '9') return false;
+    value = value * 10 + (text[i] - '0');
+  }
+  *out = negative ? -value : value;
+  return true;
+}
+
+inline bool ParseYesNo(std::string_view text, bool* out) {
+  if (text == "yes") {
+    *out = true;
+    return true;
+  }
+  if (text == "no") {
+    *out = false;
+    return true;
+  }
+  return false;
+}
+
+// ---- code patterns ---------------------------------------------------------
+
+// "550", "5xx", "55x".
+struct ReplyPattern {
+  char digits[3] = {'x', 'x', 'x'};
+};
+
+inline bool ParseReplyPattern(std::string_view text, ReplyPattern* out) {
+  if (text.size() != 3) return false;
+  if (text[0] != '2' && text[0] != '4' && text[0] != '5') return false;
+  for (int i = 0; i < 3; ++i) {
+    char c = static_cast<char>(std::tolower(static_cast<unsigned char>(text[i])));
+    if (c != 'x' && (c < '0' || c > '9')) return false;
+    out->digits[i] = c;
+  }
+  return true;
+}
+
+inline bool Matches(const ReplyPattern& p, int code) {
+  if (code < 200 || code > 599) return false;
+  int d[3] = {code / 100, (code / 10) % 10, code % 10};
+  for (int i = 0; i < 3; ++i) {
+    if (p.digits[i] != 'x' && p.digits[i] - '0' != d[i]) return false;
+  }
+  return true;
+}
+
+// "5.7.26", "X.7.26" (class 4 or 5), "5.7.*", "4.*", "5.7.606-649".
+struct StatusPattern {
+  int klass = 0;  // 2, 4, 5; 0 = X (4 or 5)
+  int subject = -1;  // -1 = any
+  int detail_lo = -1, detail_hi = -1;  // -1 = any
+};
+
+inline bool ParseStatusPattern(std::string_view text, StatusPattern* out) {
+  std::vector<std::string> parts = Split(text, '.');
+  if (parts.empty() || parts.size() > 3) return false;
+  StatusPattern p;
+  const std::string& k = parts[0];
+  if (k == "X" || k == "x") {
+    p.klass = 0;
+  } else if (k == "2" || k == "4" || k == "5") {
+    p.klass = k[0] - '0';
+  } else {
+    return false;
+  }
+  if (parts.size() >= 2 && parts[1] != "*") {
+    if (!ParseInt(parts[1], &p.subject) || p.subject < 0 || p.subject > 999) return false;
+  }
+  if (parts.size() == 3 && parts[2] != "*") {
+    size_t dash = parts[2].find('-');
+    if (dash == std::string::npos) {
+      if (!ParseInt(parts[2], &p.detail_lo) || p.detail_lo < 0 || p.detail_lo > 999) return false;
+      p.detail_hi = p.detail_lo;
+    } else {
+      if (!ParseInt(std::string_view(parts[2]).substr(0, dash), &p.detail_lo) ||
+          !ParseInt(std::string_view(parts[2]).substr(dash + 1), &p.detail_hi) || p.detail_lo < 0 ||
+          p.detail_hi > 999 || p.detail_lo > p.detail_hi) {
+        return false;
+      }
+    }
+    if (p.subject < 0) return false;  // "5.*.1" makes no sense
+  }
+  *out = p;
+  return true;
+}
+
+inline bool Matches(const StatusPattern& p, EnhancedStatus s) {
+  if (s.empty()) return false;
+  if (p.klass == 0) {
+    if (s.klass != 4 && s.klass != 5) return false;
+  } else if (p.klass != s.klass) {
+    return false;
+  }
+  if (p.subject >= 0 && p.subject != s.subject) return false;
+  if (p.detail_lo >= 0 && (s.detail < p.detail_lo || s.detail > p.detail_hi)) return false;
+  return true;
+}
+
+// Higher is more specific: the detail counts most, then the subject, then the class.
+inline int Specificity(const StatusPattern& p) {
+  int detail = p.detail_lo < 0 ? 0 : (p.detail_lo == p.detail_hi ? 2 : 1);
+  int subject = p.subject < 0 ? 0 : 1;
+  int klass = p.klass == 0 ? 0 : 1;
+  return detail * 100 + subject * 10 + klass;
+}
+
+// Alternatives joined by "|"; a leading "!" excludes.
+template <typename P>
+struct Constraint {
+  std::vector<P> include;
+  std::vector<P> exclude;
+  bool empty() const { return include.empty() && exclude.empty(); }
+};
+
+template <typename P, typename Parse>
+bool ParseConstraint(std::string_view text, Parse parse, Constraint<P>* out) {
+  for (const std::string& alt : Split(text, '|')) {
+    bool negate = alt[0] == '!';
+    P p;
+    if (!parse(negate ? std::string_view(alt).substr(1) : std::string_view(alt), &p)) return false;
+    (negate ? out->exclude : out->include).push_back(p);
+  }
+  return true;
+}
+
+template <typename P, typename V>
+bool Satisfies(const Constraint<P>& c, const V& value) {
+  for (const P& p : c.exclude) {
+    if (Matches(p, value)) return false;
+  }
+  if (c.include.empty()) return true;
+  for (const P& p : c.include) {
+    if (Matches(p, value)) return true;
+  }
+  return false;
+}
+
+// A command constraint value; DATA also covers the reply after the final dot.
+struct CommandPattern {
+  SmtpCommand command = SmtpCommand::kUnknown;
+};
+
+inline bool ParseCommandPattern(std::string_view text, CommandPattern* out) {
+  return ParseSmtpCommand(text, &out->command) && out->command != SmtpCommand::kUnknown;
+}
+
+inline bool Matches(const CommandPattern& p, SmtpCommand actual) {
+  if (actual == SmtpCommand::kUnknown) return false;
+  if (p.command == SmtpCommand::kData) {
+    return actual == SmtpCommand::kData || actual == SmtpCommand::kDataEnd;
+  }
+  return p.command == actual;
+}
+
+
+// ---- rows ------------------------------------------------------------------
+
+struct Rule {
+  std::string id;
+  std::string scope;  // "generic" or a vendor id
+  Constraint<ReplyPattern> reply;
+  Constraint<StatusPattern> status;
+  Constraint<CommandPattern> command;
+  Reason reason = Reason::kUndefined;
+  int priority = 0;
+  std::string advice;
+  int line = 0;
+  std::string pattern;
+  // The pattern alone, for the words it matched; compiled on first use (only a
+  // winning row needs it), once, safely from any thread.
+  struct Lazy {
+    std::once_flag once;
+    std::unique_ptr<RE2> re;
+  };
+  std::unique_ptr<Lazy> lazy = std::make_unique<Lazy>();
+
+  const RE2* Re() const {
+    std::call_once(lazy->once, [this] {
+      std::string ignored;
+      lazy->re = internal::CompilePattern(pattern, &ignored);
+    });
+    return lazy->re.get();
+  }
+};
+
+struct Scope {
+  internal::RuleSet set;
+  std::vector<size_t> rules;  // set index -> index into rules
+};
+
+struct Vendor {
+  std::string id;
+  std::string name;
+  std::string url;
+  std::vector<std::string> hosts;    // lower-case suffixes
+  std::vector<std::string> markers;  // lower-case fragments
+};
+
+struct Default {
+  std::string scope;  // "generic" or a vendor id
+  bool is_reply = false;
+  int reply = 0;
+  StatusPattern status;
+  Reason reason = Reason::kUndefined;
+  int strength = 0;
+  std::string code_text;  // as written in the table
+  std::string meaning;
+};
+
+struct Blocklist {
+  BlocklistInfo info;
+  std::unique_ptr<RE2> re;
+};
+
+// Where a candidate reason came from.
+struct Candidate {
+  const Rule* rule = nullptr;
+  bool vendor = false;
+  bool from_context = false;
+  std::string matched;
+};
+
+
+}  // namespace rb
+}  // namespace internal
+
+struct ReasonBook::Impl {
+  using Rule = internal::rb::Rule;
+  using Scope = internal::rb::Scope;
+  using Vendor = internal::rb::Vendor;
+  using Default = internal::rb::Default;
+  using Blocklist = internal::rb::Blocklist;
+  using Candidate = internal::rb::Candidate;
+
+  std::array<ReasonInfo, kReasonCount> infos;
+  std::vector<Rule> rules;
+  std::unordered_map<std::string, size_t> rule_by_id;
+  Scope generic;
+  std::unordered_map<std::string, Scope> vendor_scopes;
+  std::vector<Vendor> vendors;
+  std::vector<Default> status_defaults;
+  std::vector<Default> reply_defaults;
+  std::vector<Blocklist> blocklists;
+
+  const Vendor* FindVendor(std::string_view id) const {
+    for (const Vendor& v : vendors) {
+      if (v.id == id) return &v;
+    }
+    return nullptr;
+  }
+
+  bool LoadReasons(std::string* error);
+  bool LoadVendors(std::string* error);
+  bool LoadRules(std::string* error);
+  bool LoadDefaults(std::string* error);
+  bool LoadBlocklists(std::string* error);
+
+  // The best rule of one scope matching `text`, or a null rule.
+  Candidate BestIn(const Scope& scope, bool vendor, std::string_view text, const ClassifyInput& in,
+                   int reply, EnhancedStatus status) const;
+  const Default* StatusDefault(EnhancedStatus status, std::string_view vendor) const;
+  const Default* ReplyDefault(int reply, std::string_view vendor) const;
+};
+
+}  // namespace ndr
+
+#endif  // NDR_SRC_KNOWLEDGE_REASON_BOOK_IMPL_H_

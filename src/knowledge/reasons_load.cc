@@ -1,0 +1,317 @@
+// ReasonBook::Load: reads data/reasons.tsv, vendors.tsv, reason_rules.tsv,
+// status_defaults.tsv and blocklists.tsv, validates every row (failing with
+// "data/<file>:<line>: <what>"), and compiles one RE2::Set per scope.
+#include <cctype>
+#include <utility>
+
+#include "knowledge/reason_book_impl.h"
+#include "knowledge/reason_text.h"
+#include "knowledge/tsv.h"
+
+namespace ndr {
+
+
+using internal::rb::Lower;
+using internal::rb::ParseInt;
+using internal::rb::ParseYesNo;
+using internal::rb::Split;
+using internal::rb::Trim;
+using internal::TsvRow;
+using internal::TsvTable;
+using internal::rb::ParseReplyPattern;
+using internal::rb::ParseStatusPattern;
+using internal::rb::ParseCommandPattern;
+using internal::rb::ParseConstraint;
+using internal::rb::ReplyPattern;
+using internal::rb::StatusPattern;
+using internal::rb::CommandPattern;
+
+// ---- loading ---------------------------------------------------------------
+
+bool ReasonBook::Impl::LoadReasons(std::string* error) {
+  TsvTable t;
+  if (!internal::LoadEmbeddedTsv("reasons.tsv",
+                                 {"reason", "summary", "actor", "retry", "suppress", "hard", "advice"},
+                                 &t, error)) {
+    return false;
+  }
+  std::array<bool, kReasonCount> seen{};
+  for (const TsvRow& row : t.rows) {
+    Reason reason;
+    if (!ParseReason(t.Cell(row, "reason"), &reason)) {
+      *error = t.Where(row, "unknown reason '" + std::string(t.Cell(row, "reason")) + "'");
+      return false;
+    }
+    int index = static_cast<int>(reason);
+    if (seen[index]) {
+      *error = t.Where(row, "second row for reason '" + std::string(ReasonName(reason)) + "'");
+      return false;
+    }
+    seen[index] = true;
+    ReasonInfo& info = infos[index];
+    info.reason = reason;
+    info.summary = Trim(t.Cell(row, "summary"));
+    info.advice = Trim(t.Cell(row, "advice"));
+    if (info.summary.empty() || info.advice.empty()) {
+      *error = t.Where(row, "summary and advice must not be empty");
+      return false;
+    }
+    if (!ParseActor(t.Cell(row, "actor"), &info.actor)) {
+      *error = t.Where(row, "unknown actor '" + std::string(t.Cell(row, "actor")) + "'");
+      return false;
+    }
+    if (!ParseRetry(t.Cell(row, "retry"), &info.retry)) {
+      *error = t.Where(row, "retry must be now, later or never");
+      return false;
+    }
+    if (!ParseYesNo(t.Cell(row, "suppress"), &info.suppress)) {
+      *error = t.Where(row, "suppress must be yes or no");
+      return false;
+    }
+    std::string_view hard = t.Cell(row, "hard");
+    if (hard == "5xx") {
+      info.hard = true;
+      info.hard_needs_permanent = true;
+    } else if (!ParseYesNo(hard, &info.hard)) {
+      *error = t.Where(row, "hard must be yes, no or 5xx");
+      return false;
+    }
+  }
+  for (int i = 0; i < kReasonCount; ++i) {
+    if (!seen[i]) {
+      *error = "data/reasons.tsv: no row for reason '" + std::string(ReasonName(static_cast<Reason>(i))) +
+               "'";
+      return false;
+    }
+  }
+  return true;
+}
+
+bool ReasonBook::Impl::LoadVendors(std::string* error) {
+  TsvTable t;
+  if (!internal::LoadEmbeddedTsv("vendors.tsv", {"vendor", "name", "hosts", "markers"}, &t, error)) {
+    return false;
+  }
+  for (const TsvRow& row : t.rows) {
+    Vendor v;
+    v.id = Trim(t.Cell(row, "vendor"));
+    v.name = Trim(t.Cell(row, "name"));
+    v.url = Trim(t.Cell(row, "url"));
+    if (v.id.empty() || v.name.empty() || v.id == "generic") {
+      *error = t.Where(row, "vendor id and name must be set (and the id must not be 'generic')");
+      return false;
+    }
+    if (FindVendor(v.id) != nullptr) {
+      *error = t.Where(row, "duplicate vendor id '" + v.id + "'");
+      return false;
+    }
+    for (const std::string& h : Split(t.Cell(row, "hosts"), ' ')) {
+      std::string host = Lower(h);
+      while (!host.empty() && host.front() == '.') host.erase(0, 1);
+      if (!host.empty()) v.hosts.push_back(host);
+    }
+    // Markers keep their spaces as written (" - gsmtp").
+    std::string_view cell = t.Cell(row, "markers");
+    size_t start = 0;
+    while (start <= cell.size()) {
+      size_t end = cell.find('|', start);
+      if (end == std::string_view::npos) end = cell.size();
+      std::string marker = Lower(cell.substr(start, end - start));
+      if (!Trim(marker).empty()) v.markers.push_back(marker);
+      start = end + 1;
+    }
+    if (v.hosts.empty() && v.markers.empty()) {
+      *error = t.Where(row, "a vendor needs hosts or markers");
+      return false;
+    }
+    vendors.push_back(std::move(v));
+  }
+  return true;
+}
+
+bool ReasonBook::Impl::LoadRules(std::string* error) {
+  TsvTable t;
+  if (!internal::LoadEmbeddedTsv("reason_rules.tsv",
+                                 {"id", "scope", "reply", "status", "command", "pattern", "reason",
+                                  "priority", "sample", "source"},
+                                 &t, error)) {
+    return false;
+  }
+  for (const TsvRow& row : t.rows) {
+    Rule r;
+    r.line = row.line;
+    r.id = Trim(t.Cell(row, "id"));
+    if (r.id.empty()) {
+      *error = t.Where(row, "empty id");
+      return false;
+    }
+    for (char c : r.id) {
+      if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
+            c == '-')) {
+        *error = t.Where(row, "id '" + r.id + "' may use only a-z, 0-9 and '-'");
+        return false;
+      }
+    }
+    if (rule_by_id.count(r.id) != 0) {
+      *error = t.Where(row, "duplicate id '" + r.id + "'");
+      return false;
+    }
+    r.scope = Trim(t.Cell(row, "scope"));
+    if (r.scope != "generic" && FindVendor(r.scope) == nullptr) {
+      *error = t.Where(row, "scope '" + r.scope + "' is neither generic nor a vendor of vendors.tsv");
+      return false;
+    }
+    if (!ParseConstraint<ReplyPattern>(t.Cell(row, "reply"), ParseReplyPattern, &r.reply)) {
+      *error = t.Where(row, "bad reply constraint '" + std::string(t.Cell(row, "reply")) + "'");
+      return false;
+    }
+    if (!ParseConstraint<StatusPattern>(t.Cell(row, "status"), ParseStatusPattern, &r.status)) {
+      *error = t.Where(row, "bad status constraint '" + std::string(t.Cell(row, "status")) + "'");
+      return false;
+    }
+    if (!ParseConstraint<CommandPattern>(t.Cell(row, "command"), ParseCommandPattern, &r.command)) {
+      *error = t.Where(row, "bad command constraint '" + std::string(t.Cell(row, "command")) + "'");
+      return false;
+    }
+    if (!ParseReason(t.Cell(row, "reason"), &r.reason)) {
+      *error = t.Where(row, "unknown reason '" + std::string(t.Cell(row, "reason")) + "'");
+      return false;
+    }
+    if (!ParseInt(t.Cell(row, "priority"), &r.priority) || r.priority < 0) {
+      *error = t.Where(row, "priority must be a non-negative integer");
+      return false;
+    }
+    r.advice = Trim(t.Cell(row, "advice"));
+    std::string_view pattern = t.Cell(row, "pattern");
+    std::string_view sample = t.Cell(row, "sample");
+    if (pattern.empty() || sample.empty() || t.Cell(row, "source").empty()) {
+      *error = t.Where(row, "pattern, sample and source must be set");
+      return false;
+    }
+    // Every pattern compiles (RE2::Set::Add says so, per row); that every
+    // sample matches its own row is checked by tests/unit/reason_rules_test.cc.
+    std::string why;
+    r.pattern = std::string(pattern);
+    Scope& scope = r.scope == "generic" ? generic : vendor_scopes[r.scope];
+    int index = scope.set.Add(pattern, &why);
+    if (index < 0) {
+      *error = t.Where(row, "pattern of '" + r.id + "' rejected by RE2::Set: " + why);
+      return false;
+    }
+    if (static_cast<size_t>(index) != scope.rules.size()) {
+      *error = t.Where(row, "internal error: RE2::Set index out of step");
+      return false;
+    }
+    scope.rules.push_back(rules.size());
+    rule_by_id.emplace(r.id, rules.size());
+    rules.push_back(std::move(r));
+  }
+  std::string why;
+  if (!generic.set.Compile(&why)) {
+    *error = "data/reason_rules.tsv: generic rules: " + why;
+    return false;
+  }
+  for (auto& [name, scope] : vendor_scopes) {
+    if (!scope.set.Compile(&why)) {
+      *error = "data/reason_rules.tsv: rules of " + name + ": " + why;
+      return false;
+    }
+  }
+  return true;
+}
+
+bool ReasonBook::Impl::LoadDefaults(std::string* error) {
+  TsvTable t;
+  if (!internal::LoadEmbeddedTsv("status_defaults.tsv", {"code", "scope", "reason", "strength", "meaning"},
+                                 &t, error)) {
+    return false;
+  }
+  for (const TsvRow& row : t.rows) {
+    Default d;
+    d.code_text = Trim(t.Cell(row, "code"));
+    d.scope = Trim(t.Cell(row, "scope"));
+    d.meaning = Trim(t.Cell(row, "meaning"));
+    if (d.scope != "generic" && FindVendor(d.scope) == nullptr) {
+      *error = t.Where(row, "scope '" + d.scope + "' is neither generic nor a vendor of vendors.tsv");
+      return false;
+    }
+    if (d.code_text.size() == 3 && d.code_text.find('.') == std::string::npos) {
+      d.is_reply = true;
+      if (!ParseInt(d.code_text, &d.reply) || d.reply < 200 || d.reply > 599) {
+        *error = t.Where(row, "bad reply code '" + d.code_text + "'");
+        return false;
+      }
+    } else if (!ParseStatusPattern(d.code_text, &d.status)) {
+      *error = t.Where(row, "bad status code '" + d.code_text + "'");
+      return false;
+    }
+    if (!ParseReason(t.Cell(row, "reason"), &d.reason)) {
+      *error = t.Where(row, "unknown reason '" + std::string(t.Cell(row, "reason")) + "'");
+      return false;
+    }
+    if (!ParseInt(t.Cell(row, "strength"), &d.strength) || d.strength < 0) {
+      *error = t.Where(row, "strength must be a non-negative integer");
+      return false;
+    }
+    if (d.meaning.empty()) {
+      *error = t.Where(row, "meaning must not be empty");
+      return false;
+    }
+    auto& list = d.is_reply ? reply_defaults : status_defaults;
+    for (const Default& other : list) {
+      if (other.scope == d.scope && other.code_text == d.code_text) {
+        *error = t.Where(row, "second row for " + d.scope + " " + d.code_text);
+        return false;
+      }
+    }
+    list.push_back(std::move(d));
+  }
+  return true;
+}
+
+bool ReasonBook::Impl::LoadBlocklists(std::string* error) {
+  TsvTable t;
+  if (!internal::LoadEmbeddedTsv("blocklists.tsv", {"id", "name", "pattern", "listed", "lookup", "who"}, &t,
+                                 error)) {
+    return false;
+  }
+  for (const TsvRow& row : t.rows) {
+    Blocklist b;
+    b.info.id = Trim(t.Cell(row, "id"));
+    b.info.name = Trim(t.Cell(row, "name"));
+    b.info.listed = Trim(t.Cell(row, "listed"));
+    b.info.lookup = Trim(t.Cell(row, "lookup"));
+    b.info.who = Trim(t.Cell(row, "who"));
+    b.info.note = Trim(t.Cell(row, "note"));
+    if (b.info.id.empty() || b.info.name.empty() || b.info.lookup.empty()) {
+      *error = t.Where(row, "id, name and lookup must be set");
+      return false;
+    }
+    std::string why;
+    b.re = internal::CompilePattern(t.Cell(row, "pattern"), &why);
+    if (b.re == nullptr) {
+      *error = t.Where(row, "pattern does not compile: " + why);
+      return false;
+    }
+    std::string_view sample = t.Cell(row, "sample");
+    if (!sample.empty() && !RE2::PartialMatch(sample, *b.re)) {
+      *error = t.Where(row, "sample does not match its own pattern");
+      return false;
+    }
+    blocklists.push_back(std::move(b));
+  }
+  return true;
+}
+
+std::shared_ptr<const ReasonBook> ReasonBook::Load(std::string* error) {
+  std::string ignored;
+  if (error == nullptr) error = &ignored;
+  auto impl = std::make_unique<Impl>();
+  if (!impl->LoadReasons(error) || !impl->LoadVendors(error) || !impl->LoadRules(error) ||
+      !impl->LoadDefaults(error) || !impl->LoadBlocklists(error)) {
+    return nullptr;
+  }
+  return std::make_shared<const ReasonBook>(std::move(impl));
+}
+
+}  // namespace ndr

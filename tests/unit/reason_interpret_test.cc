@@ -1,0 +1,267 @@
+// Interpreter and Explain on hand-made Findings.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "ndr/codebook.h"
+#include "ndr/explanation.h"
+#include "ndr/reasons.h"
+#include "ndr/verdict.h"
+
+namespace ndr {
+namespace {
+
+struct Books {
+  std::shared_ptr<const CodeBook> codes;
+  std::shared_ptr<const ReasonBook> reasons;
+};
+
+const Books& Get() {
+  static Books books = [] {
+    Books b;
+    std::string error;
+    b.codes = CodeBook::Load(&error);
+    EXPECT_NE(b.codes, nullptr) << error;
+    b.reasons = ReasonBook::Load(&error);
+    EXPECT_NE(b.reasons, nullptr) << error;
+    return b;
+  }();
+  return books;
+}
+
+Finding Make(const std::string& recipient, int reply, const char* status, const std::string& diagnostic,
+             const std::string& remote = "", SmtpCommand command = SmtpCommand::kUnknown,
+             const std::string& action = "failed") {
+  Finding f;
+  f.recipient = recipient;
+  f.reply_code = reply;
+  if (status != nullptr && *status != '\0') EXPECT_TRUE(EnhancedStatus::Parse(status, &f.status));
+  f.diagnostic = diagnostic;
+  f.remote_mta = remote;
+  f.command = command;
+  f.action = action;
+  return f;
+}
+
+BounceParts Report() {
+  BounceParts parts;
+  parts.kind = BounceKind::kDeliveryReport;
+  return parts;
+}
+
+TEST(Interpret, UnknownUserIsHard) {
+  const Books& b = Get();
+  Interpreter interpreter(b.codes, b.reasons);
+  Finding f = Make("jo@example.org", 550, "5.1.1", "550 5.1.1 <jo@example.org>: Recipient address rejected: "
+                   "User unknown in local recipient table", "mx.example.org", SmtpCommand::kRcpt);
+  Verdict v = interpreter.Interpret(f, Report());
+  EXPECT_EQ(v.reason, Reason::kUserUnknown);
+  EXPECT_TRUE(v.hard_bounce);
+  EXPECT_TRUE(v.reply_fits_command);
+  EXPECT_EQ(v.vendor, "");
+  EXPECT_FALSE(v.rule_id.empty());
+  EXPECT_FALSE(v.evidence.empty());
+}
+
+TEST(Interpret, FullMailboxWith552IsSoft) {
+  const Books& b = Get();
+  Interpreter interpreter(b.codes, b.reasons);
+  Verdict v = interpreter.Interpret(Make("jo@example.org", 552, "5.2.2", "552 5.2.2 Mailbox full"), Report());
+  EXPECT_EQ(v.reason, Reason::kMailboxFull);
+  EXPECT_FALSE(v.hard_bounce);
+}
+
+TEST(Interpret, NotAcceptIsHardOnlyWhenPermanent) {
+  const Books& b = Get();
+  Interpreter interpreter(b.codes, b.reasons);
+  Verdict v = interpreter.Interpret(Make("jo@example.org", 556, "5.1.10", "556 5.1.10 null MX"), Report());
+  EXPECT_EQ(v.reason, Reason::kNotAccept);
+  EXPECT_TRUE(v.hard_bounce);
+  v = interpreter.Interpret(Make("jo@example.org", 0, "4.0.0",
+                                 "The domain example.org doesn't receive email according to the administrator: "
+                                 "returned Null MX"),
+                            Report());
+  EXPECT_EQ(v.reason, Reason::kNotAccept);
+  EXPECT_FALSE(v.hard_bounce);
+}
+
+TEST(Interpret, VendorFromRemoteMtaRecipientOrReportingMta) {
+  const Books& b = Get();
+  Interpreter interpreter(b.codes, b.reasons);
+  // Gmail's 5.7.27 is SPF, not the registry's null MX.
+  Verdict v = interpreter.Interpret(
+      Make("jo@example.org", 550, "5.7.27", "550 5.7.27 message rejected", "aspmx.l.google.com"), Report());
+  EXPECT_EQ(v.vendor, "google");
+  EXPECT_EQ(v.reason, Reason::kAuthFailure);
+  EXPECT_FALSE(v.hard_bounce);
+  // Recipient's domain.
+  v = interpreter.Interpret(Make("jo@hotmail.com", 550, "5.1.10", ""), Report());
+  EXPECT_EQ(v.vendor, "microsoft");
+  EXPECT_EQ(v.reason, Reason::kUserUnknown);
+  EXPECT_TRUE(v.hard_bounce);
+  // The reporting MTA counts only when no remote MTA is named.
+  Finding f = Make("jo@example.org", 0, "5.0.0", "because the address couldn't be found");
+  f.reporting_mta = "googlemail.com";
+  v = interpreter.Interpret(f, Report());
+  EXPECT_EQ(v.vendor, "google");
+  EXPECT_EQ(v.reason, Reason::kUserUnknown);
+  f.remote_mta = "mx.example.org";
+  v = interpreter.Interpret(f, Report());
+  EXPECT_EQ(v.vendor, "");
+  // An empty recipient and empty hosts give no vendor.
+  v = interpreter.Interpret(Make("", 550, "5.1.1", ""), Report());
+  EXPECT_EQ(v.vendor, "");
+}
+
+TEST(Interpret, FeedbackAutoReplyAndDelivered) {
+  const Books& b = Get();
+  Interpreter interpreter(b.codes, b.reasons);
+  BounceParts feedback;
+  feedback.kind = BounceKind::kFeedbackReport;
+  feedback.feedback.Add("Feedback-Type", "abuse");
+  Verdict v = interpreter.Interpret(Make("jo@example.org", 0, "", ""), feedback);
+  EXPECT_EQ(v.reason, Reason::kFeedback);
+  EXPECT_FALSE(v.hard_bounce);
+  EXPECT_NE(v.evidence.find("abuse"), std::string::npos);
+
+  BounceParts auto_reply;
+  auto_reply.kind = BounceKind::kAutoReply;
+  v = interpreter.Interpret(Make("jo@example.org", 0, "", "I am out of the office"), auto_reply);
+  EXPECT_EQ(v.reason, Reason::kVacation);
+
+  v = interpreter.Interpret(Make("jo@example.org", 250, "2.0.0", "250 OK", "", SmtpCommand::kUnknown, "delivered"),
+                            Report());
+  EXPECT_EQ(v.reason, Reason::kDelivered);
+  EXPECT_FALSE(v.hard_bounce);
+}
+
+TEST(Interpret, ReplyThatTheCommandMayNotReturn) {
+  const Books& b = Get();
+  Interpreter interpreter(b.codes, b.reasons);
+  // DATA itself may answer 554 or 451, not 550 (550 belongs after the final dot).
+  Verdict v = interpreter.Interpret(
+      Make("jo@example.org", 550, "5.7.1", "550 5.7.1 message content rejected, UBE", "", SmtpCommand::kData),
+      Report());
+  EXPECT_FALSE(v.reply_fits_command);
+  EXPECT_EQ(v.reason, Reason::kSpamDetected);
+  v = interpreter.Interpret(
+      Make("jo@example.org", 554, "5.7.1", "554 5.7.1 message content rejected, UBE", "", SmtpCommand::kData),
+      Report());
+  EXPECT_TRUE(v.reply_fits_command);
+  v = interpreter.Interpret(Make("jo@example.org", 550, "5.7.1", "550 5.7.1 message content rejected, UBE", "",
+                                 SmtpCommand::kDataEnd),
+                            Report());
+  EXPECT_TRUE(v.reply_fits_command);
+  // Unknown command: nothing to contradict.
+  v = interpreter.Interpret(Make("jo@example.org", 550, "5.1.1", "user unknown"), Report());
+  EXPECT_TRUE(v.reply_fits_command);
+}
+
+TEST(Explain, UnknownUser) {
+  const Books& b = Get();
+  Interpreter interpreter(b.codes, b.reasons);
+  Finding f = Make("jo@example.org", 550, "5.1.1", "550 5.1.1 user unknown", "mx.example.org", SmtpCommand::kRcpt);
+  Verdict v = interpreter.Interpret(f, Report());
+  Explanation e = Explain(f, v, *b.codes, *b.reasons);
+  EXPECT_EQ(e.summary, "The receiving server says this mailbox does not exist.");
+  EXPECT_EQ(e.reply_meaning.rfind("550: ", 0), 0u) << e.reply_meaning;
+  EXPECT_EQ(e.status_meaning.rfind("5.1.1: ", 0), 0u) << e.status_meaning;
+  EXPECT_TRUE(e.command_note.empty());
+  EXPECT_EQ(e.actor, Actor::kSender);
+  EXPECT_EQ(e.retry, Retry::kNever);
+  EXPECT_TRUE(e.suppress);
+  EXPECT_FALSE(e.advice.empty());
+  EXPECT_EQ(e.evidence, v.evidence);
+}
+
+TEST(Explain, VendorMeaningOfTheStatus) {
+  const Books& b = Get();
+  Interpreter interpreter(b.codes, b.reasons);
+  Finding f = Make("jo@gmail.com", 550, "5.7.27", "550 5.7.27 The sender does not meet SPF requirements - gsmtp",
+                   "gmail-smtp-in.l.google.com", SmtpCommand::kDataEnd);
+  Verdict v = interpreter.Interpret(f, Report());
+  ASSERT_EQ(v.reason, Reason::kAuthFailure);
+  Explanation e = Explain(f, v, *b.codes, *b.reasons);
+  EXPECT_NE(e.status_meaning.find("SPF"), std::string::npos) << e.status_meaning;
+  EXPECT_NE(e.status_meaning.find("Gmail"), std::string::npos) << e.status_meaning;
+  EXPECT_NE(e.advice.find("SPF"), std::string::npos) << e.advice;
+  EXPECT_NE(e.advice.find("https://support.google.com"), std::string::npos) << e.advice;
+  EXPECT_FALSE(e.suppress);
+  EXPECT_EQ(e.actor, Actor::kSenderAdmin);
+}
+
+TEST(Explain, CommandNoteWhenTheReplyDoesNotFit) {
+  const Books& b = Get();
+  Interpreter interpreter(b.codes, b.reasons);
+  Finding f = Make("jo@example.org", 550, "5.7.1", "550 5.7.1 spam message rejected", "", SmtpCommand::kData);
+  Verdict v = interpreter.Interpret(f, Report());
+  Explanation e = Explain(f, v, *b.codes, *b.reasons);
+  EXPECT_EQ(e.command_note,
+            "550 is not a reply the RFCs allow for DATA; many servers use codes for other meanings, e.g. to "
+            "reject spam — the words matter more than the number.");
+}
+
+TEST(Explain, DelayIsNotAFailure) {
+  const Books& b = Get();
+  Interpreter interpreter(b.codes, b.reasons);
+  Finding f = Make("jo@example.org", 452, "4.2.2", "452 4.2.2 mailbox is full", "", SmtpCommand::kRcpt, "delayed");
+  Verdict v = interpreter.Interpret(f, Report());
+  EXPECT_EQ(v.reason, Reason::kMailboxFull);
+  Explanation e = Explain(f, v, *b.codes, *b.reasons);
+  EXPECT_NE(e.advice.find("still being retried"), std::string::npos) << e.advice;
+  EXPECT_NE(e.summary.find("delayed"), std::string::npos) << e.summary;
+  EXPECT_FALSE(e.suppress);
+  EXPECT_EQ(e.retry, Retry::kLater);
+
+  // Even a reason that would suppress is not suppressed while retrying.
+  f = Make("jo@example.org", 450, "4.1.1", "450 4.1.1 user unknown", "", SmtpCommand::kRcpt, "delayed");
+  v = interpreter.Interpret(f, Report());
+  e = Explain(f, v, *b.codes, *b.reasons);
+  EXPECT_FALSE(e.suppress);
+}
+
+TEST(Explain, BlocklistIsNamedWithItsLookupPage) {
+  const Books& b = Get();
+  Interpreter interpreter(b.codes, b.reasons);
+  Finding f = Make("jo@example.org", 554, "5.7.1",
+                   "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org",
+                   "mx.example.org", SmtpCommand::kRcpt);
+  Verdict v = interpreter.Interpret(f, Report());
+  ASSERT_EQ(v.reason, Reason::kBlocked);
+  Explanation e = Explain(f, v, *b.codes, *b.reasons);
+  EXPECT_NE(e.advice.find("Spamhaus ZEN"), std::string::npos) << e.advice;
+  EXPECT_NE(e.advice.find("https://check.spamhaus.org/"), std::string::npos) << e.advice;
+  EXPECT_FALSE(e.suppress);
+
+  f.diagnostic = "521 5.7.1 client blocked using dnsbl.sorbs.net";
+  v = interpreter.Interpret(f, Report());
+  e = Explain(f, v, *b.codes, *b.reasons);
+  EXPECT_NE(e.advice.find("recipient's administrator"), std::string::npos) << e.advice;
+}
+
+TEST(Explain, RuleAdviceIsAdded) {
+  const Books& b = Get();
+  Interpreter interpreter(b.codes, b.reasons);
+  Finding f = Make("jo@example.org", 550, "5.1.8", "501 5.1.8 Sender address rejected: Domain not found", "",
+                   SmtpCommand::kMail);
+  Verdict v = interpreter.Interpret(f, Report());
+  ASSERT_EQ(v.reason, Reason::kRejected);
+  Explanation e = Explain(f, v, *b.codes, *b.reasons);
+  EXPECT_NE(e.advice.find("do not remove the recipient"), std::string::npos) << e.advice;
+  EXPECT_FALSE(e.suppress);
+}
+
+TEST(Explain, UnknownReplyCodeStillExplained) {
+  const Books& b = Get();
+  Interpreter interpreter(b.codes, b.reasons);
+  Finding f = Make("jo@example.org", 599, "", "599 computer says no");
+  Verdict v = interpreter.Interpret(f, Report());
+  EXPECT_EQ(v.reason, Reason::kOnHold);
+  Explanation e = Explain(f, v, *b.codes, *b.reasons);
+  EXPECT_EQ(e.reply_meaning.rfind("599: ", 0), 0u) << e.reply_meaning;
+  EXPECT_TRUE(e.status_meaning.empty());
+  EXPECT_FALSE(e.summary.empty());
+}
+
+}  // namespace
+}  // namespace ndr

@@ -1,0 +1,411 @@
+// Every row of data/reason_rules.tsv is a test: its sample must match its
+// pattern, and classifying the sample (with the row's own reply, status,
+// command and scope) must give the row's reason — so a row shadowed by another
+// row fails here. Plus the precedence cases of vendors.md section D.
+#include <gtest/gtest.h>
+#include <re2/re2.h>
+
+#include <map>
+#include <set>
+#include <thread>
+#include <string>
+#include <vector>
+
+#include "knowledge/reason_text.h"
+#include "knowledge/tsv.h"
+#include "ndr/reasons.h"
+
+namespace ndr {
+namespace {
+
+std::shared_ptr<const ReasonBook> Book() {
+  static std::shared_ptr<const ReasonBook> book = [] {
+    std::string error;
+    auto b = ReasonBook::Load(&error);
+    EXPECT_NE(b, nullptr) << error;
+    return b;
+  }();
+  return book;
+}
+
+internal::TsvTable Rules() {
+  internal::TsvTable t;
+  std::string error;
+  EXPECT_TRUE(internal::LoadEmbeddedTsv("reason_rules.tsv",
+                                        {"id", "scope", "reply", "status", "command", "pattern", "reason",
+                                         "priority", "sample", "source"},
+                                        &t, &error))
+      << error;
+  return t;
+}
+
+// The first positive alternative of a constraint cell ("" when none).
+std::string FirstPositive(std::string_view cell) {
+  size_t start = 0;
+  while (start <= cell.size()) {
+    size_t end = cell.find('|', start);
+    if (end == std::string_view::npos) end = cell.size();
+    std::string_view alt = cell.substr(start, end - start);
+    if (!alt.empty() && alt[0] != '!') return std::string(alt);
+    start = end + 1;
+  }
+  return {};
+}
+
+// A concrete code for a constraint: "5xx" -> 550, "4xx" -> 450, "5.7.*" -> 5.7.0,
+// "X.7.26" -> 5.7.26, "5.7.606-649" -> 5.7.606, "4.*" -> 4.0.0.
+int ReplyFor(std::string_view cell) {
+  std::string p = FirstPositive(cell);
+  if (p.empty()) return 0;
+  for (char& c : p) {
+    if (c == 'x' || c == 'X') c = (&c == &p[1]) ? '5' : '0';
+  }
+  return std::stoi(p);
+}
+
+EnhancedStatus StatusFor(std::string_view cell) {
+  std::string p = FirstPositive(cell);
+  EnhancedStatus s;
+  if (p.empty()) return s;
+  if (p[0] == 'X') p[0] = '5';
+  std::string out;
+  int parts = 0;
+  for (size_t i = 0; i <= p.size(); ++i) {
+    if (i == p.size() || p[i] == '.') {
+      ++parts;
+      if (i == p.size()) break;
+      out += '.';
+      continue;
+    }
+    if (p[i] == '*') {
+      out += '0';
+    } else if (p[i] == '-') {
+      while (i + 1 < p.size() && p[i + 1] != '.') ++i;
+    } else {
+      out += p[i];
+    }
+  }
+  for (; parts < 3; ++parts) out += ".0";
+  EXPECT_TRUE(EnhancedStatus::Parse(out, &s)) << cell << " -> " << out;
+  return s;
+}
+
+SmtpCommand CommandFor(std::string_view cell) {
+  std::string p = FirstPositive(cell);
+  SmtpCommand c = SmtpCommand::kUnknown;
+  if (!p.empty()) EXPECT_TRUE(ParseSmtpCommand(p, &c)) << cell;
+  return c;
+}
+
+TEST(ReasonRules, IdsAreUniqueAndCellsFilled) {
+  internal::TsvTable t = Rules();
+  std::set<std::string> ids;
+  for (const auto& row : t.rows) {
+    std::string id(t.Cell(row, "id"));
+    EXPECT_TRUE(ids.insert(id).second) << t.Where(row, "duplicate id " + id);
+    for (std::string_view column : {"id", "scope", "pattern", "reason", "priority", "sample", "source"}) {
+      EXPECT_FALSE(t.Cell(row, column).empty()) << t.Where(row, std::string(column) + " is empty");
+    }
+    Reason r;
+    EXPECT_TRUE(ParseReason(t.Cell(row, "reason"), &r)) << t.Where(row, "reason");
+  }
+  EXPECT_GT(ids.size(), 150u);
+}
+
+TEST(ReasonRules, EverySampleMatchesItsOwnPattern) {
+  internal::TsvTable t = Rules();
+  RE2::Options options;
+  options.set_case_sensitive(false);
+  options.set_log_errors(false);
+  for (const auto& row : t.rows) {
+    RE2 re(std::string(t.Cell(row, "pattern")), options);
+    ASSERT_TRUE(re.ok()) << t.Where(row, re.error());
+    std::string sample = internal::NormalizeDiagnostic(t.Cell(row, "sample"));
+    EXPECT_TRUE(RE2::PartialMatch(sample, re)) << t.Where(row, "sample does not match: " + sample);
+  }
+}
+
+TEST(ReasonRules, EverySampleClassifiesAsItsRowSays) {
+  auto book = Book();
+  ASSERT_NE(book, nullptr);
+  internal::TsvTable t = Rules();
+  for (const auto& row : t.rows) {
+    std::string sample(t.Cell(row, "sample"));
+    std::string scope(t.Cell(row, "scope"));
+    ClassifyInput in;
+    in.diagnostic = sample;
+    in.reply_code = ReplyFor(t.Cell(row, "reply"));
+    in.status = StatusFor(t.Cell(row, "status"));
+    in.command = CommandFor(t.Cell(row, "command"));
+    if (scope != "generic") in.vendor = scope;
+    Classification c = book->Classify(in);
+    Reason want;
+    ASSERT_TRUE(ParseReason(t.Cell(row, "reason"), &want));
+    EXPECT_EQ(ReasonName(c.reason), ReasonName(want))
+        << t.Where(row, std::string(t.Cell(row, "id")) + ": sample decided by " + c.rule_id + " (" +
+                            c.evidence + ")");
+  }
+}
+
+TEST(ReasonRules, EveryFailureReasonHasGenericWording) {
+  internal::TsvTable t = Rules();
+  std::set<std::string> covered;
+  for (const auto& row : t.rows) {
+    if (t.Cell(row, "scope") == "generic") covered.insert(std::string(t.Cell(row, "reason")));
+  }
+  for (int i = 0; i < kReasonCount; ++i) {
+    Reason r = static_cast<Reason>(i);
+    if (r == Reason::kUndefined || r == Reason::kOnHold || r == Reason::kDelivered || r == Reason::kVacation ||
+        r == Reason::kFeedback) {
+      continue;
+    }
+    EXPECT_TRUE(covered.count(std::string(ReasonName(r)))) << "no generic rule for " << ReasonName(r);
+  }
+}
+
+TEST(ReasonRules, EveryVendorHasRules) {
+  internal::TsvTable t = Rules();
+  std::set<std::string> scopes;
+  for (const auto& row : t.rows) scopes.insert(std::string(t.Cell(row, "scope")));
+  for (const char* id : {"google", "microsoft", "yahoo", "apple", "comcast", "cox", "spectrum", "orange", "gmx",
+                         "mailru", "yandex", "tencent", "zoho", "godaddy", "proofpoint", "mimecast", "barracuda",
+                         "cisco", "cloudflare", "messagelabs", "kddi", "docomo", "amazonses"}) {
+    EXPECT_TRUE(scopes.count(id)) << "no rules for vendor " << id;
+  }
+}
+
+TEST(StatusDefaults, EveryRowIsValid) {
+  internal::TsvTable t;
+  std::string error;
+  ASSERT_TRUE(internal::LoadEmbeddedTsv("status_defaults.tsv", {"code", "scope", "reason", "strength", "meaning"},
+                                        &t, &error))
+      << error;
+  std::set<std::string> keys;
+  for (const auto& row : t.rows) {
+    Reason r;
+    EXPECT_TRUE(ParseReason(t.Cell(row, "reason"), &r)) << t.Where(row, "reason");
+    EXPECT_FALSE(t.Cell(row, "meaning").empty()) << t.Where(row, "meaning");
+    std::string key = std::string(t.Cell(row, "scope")) + " " + std::string(t.Cell(row, "code"));
+    EXPECT_TRUE(keys.insert(key).second) << t.Where(row, "duplicate " + key);
+  }
+}
+
+// ---- classification behaviour ---------------------------------------------------------
+
+struct Case {
+  const char* name;
+  int reply;
+  const char* status;
+  const char* text;
+  const char* vendor;
+  SmtpCommand command;
+  const char* action;
+  Reason want;
+};
+
+EnhancedStatus Parse(const char* text) {
+  EnhancedStatus s;
+  if (text != nullptr && *text != '\0') EXPECT_TRUE(EnhancedStatus::Parse(text, &s)) << text;
+  return s;
+}
+
+TEST(Classify, PrecedenceCases) {
+  auto book = Book();
+  const SmtpCommand kNone = SmtpCommand::kUnknown;
+  const std::vector<Case> cases = {
+      // D.1: the status says unknown user, the words say rate limit.
+      {"godaddy-words-over-status", 550, "5.1.1",
+       "550 5.1.1 <jo@example.com> - 192.0.2.1 has sent to too many recipients this hour. IB607", "", kNone, "",
+       Reason::kSpeeding},
+      {"godaddy-vendor", 550, "5.1.1",
+       "550 5.1.1 <jo@example.com> - 192.0.2.1 has sent to too many recipients this hour. IB607", "godaddy",
+       kNone, "", Reason::kSpeeding},
+      // 0: the same code, different owners.
+      {"gmail-5.7.27", 550, "5.7.27", "550 5.7.27 see https://support.google.com/ - gsmtp", "google", kNone, "",
+       Reason::kAuthFailure},
+      {"generic-5.7.27", 550, "5.7.27", "550 5.7.27 sender address has null MX", "", kNone, "",
+       Reason::kNotAccept},
+      {"generic-5.7.27-no-words", 550, "5.7.27", "", "", kNone, "", Reason::kNotAccept},
+      {"gmail-5.7.30", 550, "5.7.30", "", "google", kNone, "", Reason::kAuthFailure},
+      {"generic-5.7.30", 550, "5.7.30", "", "", kNone, "", Reason::kFailedStartTls},
+      {"microsoft-5.1.10", 550, "5.1.10", "", "microsoft", kNone, "", Reason::kUserUnknown},
+      {"generic-5.1.10", 556, "5.1.10", "", "", kNone, "", Reason::kNotAccept},
+      {"microsoft-5.7.606", 550, "5.7.606", "", "microsoft", kNone, "", Reason::kBlocked},
+      // D.2: 5.2.1 at Google is two things.
+      {"gmail-disabled", 550, "5.2.1", "550-5.2.1 The email account that you tried to reach is disabled.",
+       "google", kNone, "", Reason::kSuspend},
+      {"gmail-rate", 550, "5.2.1",
+       "550-5.2.1 The user you are trying to contact is receiving mail at a rate that 550-5.2.1 prevents "
+       "additional messages from being delivered.",
+       "google", kNone, "", Reason::kSpeeding},
+      // D.3: access denied is an unknown recipient at Microsoft.
+      {"microsoft-access-denied", 550, "5.4.1", "550 5.4.1 Recipient address rejected: Access denied",
+       "microsoft", SmtpCommand::kRcpt, "", Reason::kUserUnknown},
+      // D.4: 5.2.1 "User unknown" after DATA is a filter; at RCPT it is the mailbox.
+      {"sendmail-5.2.1-data", 550, "5.2.1", "550 5.2.1 <jo@example.org>... User Unknown", "", SmtpCommand::kData,
+       "", Reason::kFiltered},
+      {"sendmail-5.2.1-rcpt", 550, "5.2.1", "550 5.2.1 <jo@example.org>... User Unknown", "",
+       SmtpCommand::kRcpt, "", Reason::kUserUnknown},
+      {"5.2.1-alone", 550, "5.2.1", "", "", kNone, "", Reason::kFiltered},
+      {"5.1.1-after-data", 550, "5.1.1", "550 5.1.1 <jo@example.org>... User unknown", "", SmtpCommand::kDataEnd,
+       "", Reason::kUserUnknown},
+      // The mailbox is full however the number reads.
+      {"552-mailbox-full", 552, "5.2.2", "552 5.2.2 Mailbox full", "", kNone, "", Reason::kMailboxFull},
+      {"550-over-quota", 550, "5.1.1", "550 5.1.1 user is over quota", "", kNone, "", Reason::kMailboxFull},
+      {"5.2.2-beats-user-unknown-words", 550, "5.2.2", "550 5.2.2 user unknown", "", kNone, "",
+       Reason::kMailboxFull},
+      // D.10/D.11: vendor tokens decide.
+      {"cox-cdrbl", 550, "5.1.0", "550 5.1.0 <a@example.com> sender rejected. AUP#CDRBL", "cox",
+       SmtpCommand::kMail, "", Reason::kBlocked},
+      {"orange-506", 550, "5.2.0", "550 5.2.0 Mail rejete. Mail rejected. ofr_506", "orange", kNone, "",
+       Reason::kSpamDetected},
+      {"orange-102-class-4", 550, "4.0.0",
+       "550 mwinf5c04 ME Adresse IP source bloquee pour incident de spam. OFR006_102 [102]", "orange", kNone, "",
+       Reason::kBlocked},
+      {"spectrum-1310", 550, "5.1.0", "550 5.1.0 <a@example.com> sender rejected AUP#In-1310", "spectrum", kNone,
+       "", Reason::kTooManyConn},
+      {"yahoo-tss04", 421, "4.7.0",
+       "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user "
+       "complaints",
+       "yahoo", SmtpCommand::kMail, "", Reason::kBadReputation},
+      // D.15: KDDI's two "User unknown".
+      {"kddi-filter", 550, "", "550 : User unknown", "", kNone, "", Reason::kFiltered},
+      {"kddi-filter-relayed", 550, "", "<jo@ezweb.ne.jp>: 550: : User unknown", "", kNone, "", Reason::kFiltered},
+      {"5.2.1-user-unknown-no-command", 550, "5.2.1", "550 5.2.1 <jo@example.org>... User Unknown", "", kNone, "",
+       Reason::kFiltered},
+      {"microsoft-all-recipients-refused", 550, "5.4.1",
+       "550 5.4.1 All recipient addresses rejected : Access denied [X.prod.protection.outlook.com]", "microsoft",
+       SmtpCommand::kRcpt, "", Reason::kRejected},
+      {"all-recipients-refused", 550, "5.4.1", "550 5.4.1 All recipient addresses rejected : Access denied", "",
+       SmtpCommand::kRcpt, "", Reason::kRejected},
+      {"tls-not-supported", 500, "", "500 Remote server does not support TLS (state 6).", "", kNone, "",
+       Reason::kFailedStartTls},
+      {"kddi-user", 550, "", "550 <jo@ezweb.ne.jp>: User unknown", "", kNone, "", Reason::kUserUnknown},
+      {"docomo-data", 550, "5.0.0", "550 Unknown user jo@docomo.ne.jp", "docomo", SmtpCommand::kDataEnd, "",
+       Reason::kRejected},
+      {"docomo-5.2.0", 550, "5.2.0", "550 Unknown user jo@docomo.ne.jp", "docomo", SmtpCommand::kData, "",
+       Reason::kFiltered},
+      // D.17: the sender, not the recipient.
+      {"sender-rejected", 501, "5.1.8", "501 5.1.8 Sender address rejected", "", SmtpCommand::kMail, "",
+       Reason::kRejected},
+      // Blocklists and rate limits.
+      {"spamhaus", 554, "5.7.1", "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org",
+       "", SmtpCommand::kRcpt, "", Reason::kBlocked},
+      {"blocked-beats-5.1.1", 550, "5.1.1", "550 5.7.1 IP address blacklisted by recipient", "",
+       SmtpCommand::kRcpt, "", Reason::kBlocked},
+      {"relay", 554, "5.7.1", "554 5.7.1 <jo@example.org>: Relay access denied", "", SmtpCommand::kRcpt, "",
+       Reason::kNoRelaying},
+      {"null-mx-beats-dns", 0, "4.0.0",
+       "DNS Error: DNS type 'mx' lookup of example.org responded with code NOERROR The domain example.org doesn't "
+       "receive email according to the administrator: returned Null MX",
+       "google", kNone, "", Reason::kNotAccept},
+      {"dns-temporary", 0, "4.0.0",
+       "DNS Error: DNS type 'mx' lookup of example.invalid responded with code NXDOMAIN Domain name not found",
+       "google", kNone, "", Reason::kNetworkError},
+      {"host-not-found", 0, "5.4.4", "Host or domain name not found. Name service error for name=example.invalid",
+       "", kNone, "", Reason::kHostUnknown},
+      {"name-server-malformed", 0, "5.4.4", "Name service error for name=example.org type=MX: Malformed or "
+       "unexpected name server reply", "", kNone, "", Reason::kNetworkError},
+      {"multiline-gmail", 550, "5.7.26",
+       "550-5.7.26 The MAIL FROM domain has an SPF record with a 550-5.7.26 hard fail policy (-all) but it "
+       "fails to pass SPF checks",
+       "", kNone, "", Reason::kAuthFailure},
+      {"procmail", 0, "5.1.1", "procmail: Couldn't create \"/var/mail/jo\" id: No such user", "", kNone, "",
+       Reason::kMailerError},
+      // Fallbacks.
+      {"status-2", 250, "2.1.5", "250 2.1.5 Ok", "", kNone, "delivered", Reason::kDelivered},
+      {"success-quoted-in-transcript", 0, "",
+       "250 2.1.5 Ok In: DATA Out: 354 go ahead Out: 451 4.3.0 Error: queue file write error", "", kNone, "failed",
+       Reason::kSystemError},
+      {"success-status-on-failure", 550, "2.0.0", "550 no such user here", "", kNone, "failed",
+       Reason::kUserUnknown},
+      {"delayed-no-words", 0, "", "", "", kNone, "delayed", Reason::kExpired},
+      {"delayed-4.4.7", 0, "4.4.7", "", "", kNone, "delayed", Reason::kExpired},
+      {"delayed-vague-status", 0, "4.4.0", "", "", kNone, "delayed", Reason::kExpired},
+      {"delayed-full", 452, "4.2.2", "", "", kNone, "delayed", Reason::kMailboxFull},
+      {"failed-vague-status", 0, "4.4.0", "", "", kNone, "failed", Reason::kNetworkError},
+      {"helo-refused", 550, "", "550 Rejected", "", SmtpCommand::kEhlo, "", Reason::kBlocked},
+      {"reply-521", 521, "", "", "", kNone, "", Reason::kNotAccept},
+      {"reply-503", 503, "", "503 Improper sequence", "", kNone, "", Reason::kSyntaxError},
+      {"reply-550-alone", 550, "", "", "", kNone, "", Reason::kUndefined},
+      {"words-no-rule", 550, "", "550 computer says no", "", kNone, "", Reason::kOnHold},
+      {"nothing", 0, "", "", "", kNone, "failed", Reason::kUndefined},
+      {"status-7-fallback", 550, "5.7.1", "550 5.7.1 computer says no", "", kNone, "", Reason::kSecurityError},
+      {"status-6-fallback", 554, "5.6.0", "554 5.6.0 computer says no", "", kNone, "", Reason::kContentError},
+      {"status-in-words", 550, "5.0.0", "550 5.2.2 computer says no", "", kNone, "", Reason::kMailboxFull},
+  };
+  for (const Case& c : cases) {
+    ClassifyInput in;
+    in.reply_code = c.reply;
+    in.status = Parse(c.status);
+    in.diagnostic = c.text;
+    in.vendor = c.vendor;
+    in.command = c.command;
+    in.action = c.action;
+    Classification got = book->Classify(in);
+    EXPECT_EQ(ReasonName(got.reason), ReasonName(c.want))
+        << c.name << ": decided by " << got.rule_id << " (" << got.evidence << ")";
+    EXPECT_FALSE(got.rule_id.empty()) << c.name;
+    EXPECT_FALSE(got.evidence.empty()) << c.name;
+  }
+}
+
+TEST(Classify, ContextIsUsedOnlyWhenTheDiagnosticSaysNothing) {
+  auto book = Book();
+  ClassifyInput in;
+  in.reply_code = 550;
+  in.diagnostic = "550 mailbox is full";
+  in.context = "The following address failed: user unknown";
+  EXPECT_EQ(book->Classify(in).reason, Reason::kMailboxFull);
+  in.diagnostic = "";
+  Classification c = book->Classify(in);
+  EXPECT_EQ(c.reason, Reason::kUserUnknown);
+  EXPECT_NE(c.evidence.find("report's text"), std::string::npos) << c.evidence;
+}
+
+TEST(Classify, EvidenceSaysWhatDecided) {
+  auto book = Book();
+  ClassifyInput in;
+  in.reply_code = 550;
+  in.status = Parse("5.1.1");
+  Classification c = book->Classify(in);
+  EXPECT_EQ(c.reason, Reason::kUserUnknown);
+  EXPECT_EQ(c.evidence, "status 5.1.1 (bad destination mailbox address)");
+  EXPECT_EQ(c.rule_id, "status_defaults:X.1.1");
+
+  in.diagnostic = "550 5.7.26 Unauthenticated email from example.com is not accepted - gsmtp";
+  in.status = Parse("5.7.26");
+  in.vendor = "google";
+  c = book->Classify(in);
+  EXPECT_EQ(c.reason, Reason::kAuthFailure);
+  EXPECT_EQ(c.rule_id, "reason_rules:google-auth");
+  EXPECT_EQ(c.evidence, "Gmail's wording: 'Unauthenticated email'");
+  EXPECT_FALSE(c.advice.empty());
+
+  in = ClassifyInput();
+  in.diagnostic = "552 5.2.2 the mailbox is full";
+  c = book->Classify(in);
+  EXPECT_EQ(c.evidence, "wording: 'mailbox is full'");
+}
+
+TEST(Classify, IsDeterministicAndThreadSafe) {
+  auto book = Book();
+  ClassifyInput in;
+  in.reply_code = 550;
+  in.status = Parse("5.7.1");
+  in.diagnostic = "550 5.7.1 client was not authenticated, unable to relay";
+  in.vendor = "microsoft";
+  Classification first = book->Classify(in);
+  std::vector<std::thread> threads;
+  std::vector<std::string> ids(8);
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&, i] {
+      for (int k = 0; k < 200; ++k) ids[i] = book->Classify(in).rule_id;
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (const std::string& id : ids) EXPECT_EQ(id, first.rule_id);
+}
+
+}  // namespace
+}  // namespace ndr
