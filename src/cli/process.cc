@@ -25,6 +25,7 @@ void AnalyzeOne(const Analyzer& analyzer, std::string_view bytes, const std::str
     return;
   }
   ++stats->bounces;
+  if (a.records.empty()) ++stats->bounces_without_records;
   if (a.records.empty() && options.report_not_bounce) {
     std::cerr << "ndr: " << source << ": looks like a bounce, but names no recipient\n";
   }

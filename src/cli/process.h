@@ -17,6 +17,7 @@ struct ProcessStats {
   size_t bounces = 0;
   size_t not_bounces = 0;
   size_t records = 0;
+  size_t bounces_without_records = 0;  // bounces that name no recipient
   size_t read_errors = 0;
 };
 

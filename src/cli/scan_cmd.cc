@@ -70,6 +70,13 @@ int RunScan(int argc, char** argv) {
   ProcessStats stats = ProcessInputs(*analyzer, paths, options, sink.get());
   std::cerr << "ndr scan: " << stats.messages << " messages, " << stats.bounces << " bounces, "
             << stats.records << " records";
+  if (stats.not_bounces) std::cerr << ", " << stats.not_bounces << " not bounces";
+  if (stats.bounces_without_records) {
+    std::cerr << ", " << stats.bounces_without_records << " bounces naming no recipient";
+  }
+  if ((stats.not_bounces || stats.bounces_without_records) && !options.report_not_bounce) {
+    std::cerr << " (-v names them)";
+  }
   if (stats.read_errors) std::cerr << ", " << stats.read_errors << " unreadable";
   std::cerr << "\n";
   if (stats.read_errors > 0) return 2;
