@@ -82,7 +82,15 @@ INSTANTIATE_TEST_SUITE_P(
         std::vector<Expected>{{"mailbox-full-iso8859.eml", "marie@example.fr", "failed", "5.2.2", "552", "mailboxfull", false}},
         std::vector<Expected>{{"multi-recipient-mixed.eml", "uma@example.net", "failed", "5.1.1", "550", "userunknown", true},
                               {"multi-recipient-mixed.eml", "wendy@example.net", "delayed", "4.2.2", "452", "mailboxfull", false},
-                              {"multi-recipient-mixed.eml", "victor@example.org", "failed", "5.7.1", "554", "spamdetected", false}}));
+                              {"multi-recipient-mixed.eml", "victor@example.org", "failed", "5.7.1", "554", "spamdetected", false}}),
+    [](const ::testing::TestParamInfo<std::vector<Expected>>& info) {
+      std::string name = info.param[0].file;
+      name = name.substr(0, name.find('.'));
+      for (char& c : name) {
+        if (!isalnum(static_cast<unsigned char>(c))) c = '_';
+      }
+      return name;
+    });
 
 TEST(Analyzer, OriginalMessageFields) {
   Analysis a = AnalyzeSample("postfix-user-unknown.eml");
