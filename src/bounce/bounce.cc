@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "bounce/markers.h"
+#include "bounce/ses.h"
 
 namespace ndr {
 namespace {
@@ -129,7 +130,7 @@ bool IsMessageHeaderName(std::string_view name) {
 }
 
 bool IsTraceHeaderName(std::string_view name) {
-  for (std::string_view trace : {"return-path", "received", "message-id", "from", "date"}) {
+  for (std::string_view trace : {"return-path", "received", "message-id"}) {
     if (IEquals(name, trace)) return true;
   }
   return false;
@@ -137,7 +138,7 @@ bool IsTraceHeaderName(std::string_view name) {
 
 // A returned original quoted without any marker line: a block of message
 // header fields at column 0, after a blank line, with at least three known
-// fields and one trace field (Received, Return-Path, Message-ID, From, Date).
+// fields and one trace field (Received, Return-Path, Message-ID).
 // Summaries that reports indent ("  To: a@b") never count.
 size_t FindQuotedHeaderBlock(std::string_view text) {
   size_t found = std::string_view::npos;
@@ -228,7 +229,11 @@ bool LooksLikeAutoReply(const Message& m) {
   if (auto_submitted.size() >= 12 && IEquals(auto_submitted.substr(0, 12), "auto-replied")) {
     return true;
   }
-  return auto_subject && !auto_submitted.empty();
+  // An auto-reply subject with a sign that a program, not a person, sent it:
+  // Auto-Submitted, Exchange's X-Auto-Response-Suppress or inbox-rule loop
+  // guard, or the null return path of RFC 3834.
+  return auto_subject && (!auto_submitted.empty() || h.Has("X-Auto-Response-Suppress") ||
+                          h.Has("X-MS-Exchange-Inbox-Rules-Loop") || h.Get("Return-Path") == "<>");
 }
 
 }  // namespace
@@ -279,6 +284,16 @@ BounceParts LocateBounce(const Message& message) {
   }
   if (out.human_text.empty()) out.human_text = std::move(html_text);
 
+  // Amazon SES notifications are JSON in the body: read them as the report
+  // they stand for (bounce, delivery, complaint).
+  if (!have_dsn && !have_feedback && out.human_text.find("notificationType") != std::string::npos) {
+    BounceParts ses = out;
+    if (internal::ReadSesNotification(out.human_text, &ses)) {
+      ses.human_text.clear();
+      return ses;
+    }
+  }
+
   // A plain-text bounce quotes the original inline: cut it off the human text
   // and take its headers. Without a marker line, a column-0 block of message
   // header fields is the quoted original.
@@ -318,6 +333,23 @@ BounceParts LocateBounce(const Message& message) {
     if (inline_dsn != std::string::npos) {
       SplitDsnGroups(ParseFieldGroups(std::string_view(out.human_text).substr(inline_dsn)), &out, 1000);
       have_dsn = !out.per_recipient.empty();
+      if (have_dsn) out.human_text.resize(inline_dsn);  // the words before the fields
+    }
+  }
+
+  // Feedback without a message/feedback-report part: Microsoft's JMRP (the
+  // complained-about message attached, its recipient in
+  // X-HmXmrOriginalRecipient) and Apple Mail's unsubscribe request.
+  if (!have_feedback && !have_dsn) {
+    std::string_view jmrp = out.original_headers.Get("X-HmXmrOriginalRecipient");
+    if (!jmrp.empty()) {
+      out.feedback.Add("Feedback-Type", "abuse");
+      out.feedback.Add("Original-Rcpt-To", std::string(jmrp));
+      have_feedback = true;
+    } else if (IEquals(h.Get("X-Apple-Unsubscribe"), "true")) {
+      out.feedback.Add("Feedback-Type", "opt-out");
+      out.feedback.Add("Original-Rcpt-To", out.bounce_from);
+      have_feedback = true;
     }
   }
 

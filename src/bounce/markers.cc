@@ -4,6 +4,7 @@
 #include <re2/set.h>
 
 #include <algorithm>
+#include <cctype>
 #include <vector>
 
 #include "knowledge/tsv.h"
@@ -12,7 +13,7 @@ namespace ndr {
 namespace internal {
 namespace {
 
-constexpr int kKinds = 7;
+constexpr int kKinds = 8;
 
 bool KindFromName(std::string_view name, MarkerKind* out) {
   static const std::pair<std::string_view, MarkerKind> kNames[] = {
@@ -20,6 +21,7 @@ bool KindFromName(std::string_view name, MarkerKind* out) {
       {"body", MarkerKind::kBody},         {"original", MarkerKind::kOriginal},
       {"autoreply-subject", MarkerKind::kAutoReplySubject},
       {"header", MarkerKind::kHeader},     {"recipient", MarkerKind::kRecipient},
+      {"boilerplate", MarkerKind::kBoilerplate},
   };
   for (const auto& [n, k] : kNames) {
     if (n == name) {
@@ -45,6 +47,7 @@ struct BounceMarkers::Impl {
   std::vector<bool> compiled;
   std::unique_ptr<RE2> original_line;  // the "original" patterns as one multi-line RE2
   std::vector<std::unique_ptr<RE2>> recipient;  // the "recipient" patterns, one capture each
+  std::unique_ptr<RE2> boilerplate;             // the "boilerplate" patterns as one RE2
 };
 
 BounceMarkers::BounceMarkers() : impl_(std::make_unique<Impl>()) {
@@ -56,6 +59,7 @@ BounceMarkers::BounceMarkers() : impl_(std::make_unique<Impl>()) {
   TsvTable table;
   if (!LoadEmbeddedTsv("bounce_markers.tsv", {"where", "pattern"}, &table, &error_)) return;
   std::string original_alternatives;
+  std::string boilerplate_alternatives;
   for (const TsvRow& row : table.rows) {
     MarkerKind kind;
     if (!KindFromName(table.Cell(row, "where"), &kind)) {
@@ -77,6 +81,10 @@ BounceMarkers::BounceMarkers() : impl_(std::make_unique<Impl>()) {
       }
       impl_->recipient.push_back(std::move(re));
     }
+    if (kind == MarkerKind::kBoilerplate) {
+      if (!boilerplate_alternatives.empty()) boilerplate_alternatives += '|';
+      boilerplate_alternatives += "(?:" + std::string(pattern) + ")";
+    }
     if (kind == MarkerKind::kOriginal) {
       if (!original_alternatives.empty()) original_alternatives += '|';
       original_alternatives += "(?:" + std::string(pattern) + ")";
@@ -85,6 +93,10 @@ BounceMarkers::BounceMarkers() : impl_(std::make_unique<Impl>()) {
   for (int i = 0; i < kKinds; ++i) impl_->compiled[i] = impl_->sets[i]->Compile();
   impl_->original_line = std::make_unique<RE2>(original_alternatives, options);
   if (!impl_->original_line->ok()) error_ = "data/bounce_markers.tsv: original patterns do not compile";
+  if (!boilerplate_alternatives.empty()) {
+    impl_->boilerplate = std::make_unique<RE2>(boilerplate_alternatives, options);
+    if (!impl_->boilerplate->ok()) error_ = "data/bounce_markers.tsv: boilerplate patterns do not compile";
+  }
 }
 
 BounceMarkers::~BounceMarkers() = default;
@@ -131,6 +143,27 @@ std::vector<std::pair<size_t, size_t>> BounceMarkers::FindRecipientPhrases(std::
   }
   std::sort(out.begin(), out.end());
   return out;
+}
+
+std::string BounceMarkers::StripBoilerplate(std::string_view text) const {
+  std::string out(text);
+  if (!impl_->boilerplate || !impl_->boilerplate->ok() || text.empty()) return out;
+  if (RE2::GlobalReplace(&out, *impl_->boilerplate, " ") == 0) return out;
+  // Squeeze and trim what is left.
+  std::string squeezed;
+  bool space = false;
+  for (char c : out) {
+    if (c == ' ' || c == '\t' || c == '\n') {
+      space = !squeezed.empty();
+      continue;
+    }
+    if (space) squeezed.push_back(' ');
+    space = false;
+    squeezed.push_back(c);
+  }
+  bool words = false;
+  for (char c : squeezed) words = words || std::isalpha(static_cast<unsigned char>(c));
+  return words ? squeezed : std::string(text);
 }
 
 size_t BounceMarkers::FindOriginalStart(std::string_view text) const {

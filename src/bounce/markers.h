@@ -16,7 +16,9 @@ namespace internal {
 // kHeader patterns are matched against each "Name: value" line of the report's
 // own header block; kRecipient patterns have one capture group, the address
 // of a failed recipient named by a sentence ("could not be delivered to: <a@b>").
-enum class MarkerKind { kSubject, kFrom, kBody, kOriginal, kAutoReplySubject, kHeader, kRecipient };
+// kBoilerplate patterns are sentences the reporting MTA adds to a recipient's
+// paragraph that are not the remote server's words.
+enum class MarkerKind { kSubject, kFrom, kBody, kOriginal, kAutoReplySubject, kHeader, kRecipient, kBoilerplate };
 
 class BounceMarkers {
  public:
@@ -32,6 +34,9 @@ class BounceMarkers {
   // The [begin, end) offsets of every address a kRecipient pattern captures in
   // text, in order of appearance (bounded).
   std::vector<std::pair<size_t, size_t>> FindRecipientPhrases(std::string_view text) const;
+  // `text` without the kBoilerplate sentences, whitespace squeezed; `text`
+  // itself when nothing else would remain.
+  std::string StripBoilerplate(std::string_view text) const;
   // Empty when every row compiled.
   const std::string& error() const { return error_; }
 

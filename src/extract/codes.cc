@@ -16,12 +16,20 @@ namespace {
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsAlnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
 
+// "ERROR_CODE :550" (Zoho), "code:550": a colon after the word "code" introduces a code.
+bool AfterCodeLabel(std::string_view text, size_t colon) {
+  std::string_view before = text.substr(0, colon);
+  while (!before.empty() && before.back() == ' ') before.remove_suffix(1);
+  return before.size() >= 4 && IStartsWith(before.substr(before.size() - 4), "code");
+}
+
 // A status "5.1.1" at [begin,end) is a code only if it is not part of a longer
 // dotted number (an IP address such as 5.1.1.4 or 10.5.1.1, a version 2.5.1.3).
 bool StatusBoundaryOk(std::string_view text, size_t begin, size_t end) {
   if (begin > 0) {
     char p = text[begin - 1];
-    if (IsAlnum(p) || p == '.' || p == '-' || p == '/' || p == ':' || p == '_') return false;
+    bool labelled = p == ':' && AfterCodeLabel(text, begin - 1);
+    if (!labelled && (IsAlnum(p) || p == '.' || p == '-' || p == '/' || p == ':' || p == '_')) return false;
   }
   if (end < text.size()) {
     char n = text[end];
@@ -36,8 +44,9 @@ bool StatusBoundaryOk(std::string_view text, size_t begin, size_t end) {
 bool ReplyBoundaryOk(std::string_view text, size_t begin, size_t end) {
   if (begin > 0) {
     char p = text[begin - 1];
-    if (IsAlnum(p) || p == '.' || p == ':' || p == '/' || p == '-' || p == '+' || p == '=' ||
-        p == '_' || p == '@' || p == '$' || p == '%') {
+    bool labelled = p == ':' && AfterCodeLabel(text, begin - 1);
+    if (!labelled && (IsAlnum(p) || p == '.' || p == ':' || p == '/' || p == '-' || p == '+' || p == '=' ||
+                      p == '_' || p == '@' || p == '$' || p == '%')) {
       return false;
     }
   }
@@ -102,6 +111,8 @@ bool PrecededByKeyword(std::string_view text, size_t begin) {
   return false;
 }
 
+}  // namespace
+
 SmtpCommand CommandFromWords(std::string_view words) {
   std::string w = ToLower(Trim(words));
   for (char& c : w) {
@@ -130,7 +141,6 @@ SmtpCommand CommandFromWords(std::string_view words) {
   return SmtpCommand::kUnknown;
 }
 
-}  // namespace
 
 ExtractorPatterns::ExtractorPatterns() {
   RE2::Options o;
@@ -208,9 +218,14 @@ CodesInText FindCodesIn(const ExtractorPatterns& p, std::string_view text) {
   }
   // 4. Any free-standing 4xx/5xx code followed by words.
   if (chosen_reply == nullptr) {
+    // "550 No such user", also "550 - Requested action not taken" (Apache James).
     for (const Candidate& r : replies) {
-      if (text[r.begin] != '2' && r.end + 1 < text.size() && text[r.end] == ' ' &&
-          std::isalpha(static_cast<unsigned char>(text[r.end + 1]))) {
+      size_t w = r.end;
+      if (w < text.size() && text[w] == ' ' && w + 2 < text.size() && text[w + 1] == '-' && text[w + 2] == ' ') {
+        w += 2;
+      }
+      if (text[r.begin] != '2' && w + 1 < text.size() && text[w] == ' ' &&
+          std::isalpha(static_cast<unsigned char>(text[w + 1]))) {
         chosen_reply = &r;
         break;
       }

@@ -125,10 +125,17 @@ std::string DiagnosticFrom(const ExtractorPatterns& p, std::string_view paragrap
   std::string flat = Squeeze(paragraph);
   *command = internal::FindCommandIn(p, flat);
   *codes = internal::FindCodesIn(p, flat);
-  if (codes->reply_code != 0 || !codes->status.empty()) {
+  // From the reply code on; a status code alone often closes the sentence
+  // ("... connection. (#4.4.1)"), so the words before it stay.
+  bool closing_status = codes->reply_code == 0 && codes->code_start > 0 &&
+                        (flat[codes->code_start - 1] == '(' || flat[codes->code_start - 1] == '#' ||
+                         flat[codes->code_start - 1] == '[');
+  if ((codes->reply_code != 0 || !codes->status.empty()) && !closing_status) {
     return internal::NormalizeReplyText(std::string_view(flat).substr(codes->code_start));
   }
-  return flat;
+  // What is left of the recipient's own line ("<a@b>: ...", "a@b\" ...").
+  size_t lead = flat.find_first_not_of("<>:.;\"', ");
+  return lead == std::string::npos ? std::string() : flat.substr(lead);
 }
 
 std::string ActionOf(std::string_view raw, const EnhancedStatus& status) {
@@ -144,6 +151,18 @@ std::string ActionOf(std::string_view raw, const EnhancedStatus& status) {
 std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceParts& parts) {
   std::vector<Finding> out;
   std::string reporting = StripTypePrefix(parts.per_message.Get("Reporting-MTA"));
+  const internal::Transcript transcript = internal::ParseTranscript(p, parts.human_text);
+  std::vector<std::string> recipients;
+  for (const Headers& group : parts.per_recipient) {
+    if (recipients.size() >= 64) break;
+    std::string r = AddressFromField(p, group.Get("Final-Recipient"));
+    if (!r.empty()) recipients.push_back(std::move(r));
+  }
+  // Where the text first names each recipient (bounded: one scan per recipient).
+  std::vector<size_t> first_mentions;
+  for (const std::string& r : recipients) {
+    first_mentions.push_back(recipients.size() > 1 ? IFind(parts.human_text, r) : std::string::npos);
+  }
   for (const Headers& group : parts.per_recipient) {
     Finding f;
     f.recipient = AddressFromField(p, group.Get("Final-Recipient"));
@@ -170,9 +189,33 @@ std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceParts& part
     SmtpCommand paragraph_command = SmtpCommand::kUnknown;
     size_t mention = f.recipient.empty() ? std::string::npos : IFind(parts.human_text, f.recipient);
     if (mention != std::string::npos) {
-      std::string_view paragraph = ParagraphAfter(parts.human_text, mention, parts.human_text.size());
+      // The paragraph ends where the text turns to another recipient.
+      size_t stop = parts.human_text.size();
+      for (size_t k = 0; k < recipients.size(); ++k) {
+        size_t at = first_mentions[k];
+        if (SameAddress(recipients[k], f.recipient) || at == std::string::npos || at <= mention) continue;
+        if (at < stop) {
+          size_t line_start = parts.human_text.rfind('\n', at);
+          line_start = line_start == std::string::npos ? 0 : line_start + 1;
+          stop = line_start > mention ? line_start : at;
+        }
+      }
+      std::string_view paragraph = ParagraphAfter(parts.human_text, mention, stop);
       paragraph_diag = DiagnosticFrom(p, paragraph.substr(std::min(paragraph.size(), f.recipient.size())),
                                       &paragraph_codes, &paragraph_command);
+    }
+    if (codes.reply_code == 0 && paragraph_codes.reply_code == 0 && parts.per_recipient.size() == 1 &&
+        f.diagnostic.empty() && !parts.human_text.empty()) {
+      // One recipient and no reply near its address: the reply may sit
+      // anywhere in the human-readable part ("The error was: 554 ...").
+      CodesInText whole_codes;
+      SmtpCommand whole_command = SmtpCommand::kUnknown;
+      std::string whole = DiagnosticFrom(p, parts.human_text, &whole_codes, &whole_command);
+      if (whole_codes.reply_code != 0) {
+        paragraph_codes = whole_codes;
+        paragraph_diag = std::move(whole);
+        if (paragraph_command == SmtpCommand::kUnknown) paragraph_command = whole_command;
+      }
     }
     if (codes.reply_code == 0 && codes.status.empty() &&
         (paragraph_codes.reply_code != 0 || !paragraph_codes.status.empty())) {
@@ -182,8 +225,15 @@ std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceParts& part
       f.diagnostic = paragraph_diag;
     }
     f.reply_code = codes.reply_code;
-    if (f.status.empty()) f.status = codes.status;
+    // A Status field of x.0.0 says only "failed"; the server's own, more
+    // specific code of the same class in the diagnostic says why.
+    bool generic = f.status.subject == 0 && f.status.detail == 0;
+    if (f.status.empty() || (generic && !codes.status.empty() && codes.status.klass == f.status.klass &&
+                             (codes.status.subject != 0 || codes.status.detail != 0))) {
+      f.status = codes.status;
+    }
     f.command = internal::FindCommandIn(p, f.diagnostic);
+    if (f.command == SmtpCommand::kUnknown) f.command = internal::TranscriptCommandFor(transcript, f.recipient);
     if (f.command == SmtpCommand::kUnknown) f.command = paragraph_command;
     f.action = ActionOf(group.Get("Action"), f.status);
     out.push_back(std::move(f));
@@ -254,7 +304,7 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceParts& par
   };
 
   // X-Failed-Recipients (Exim, Google) lists exactly the failed recipients.
-  std::vector<internal::AddressHit> failed = internal::FindAddresses(p, parts.failed_recipients, 1000);
+  std::vector<internal::AddressHit> failed = internal::FindAddresses(p, parts.failed_recipients, 200);
   std::vector<internal::AddressHit> in_text = internal::FindAddresses(p, text, 4000);
   if (!failed.empty()) {
     for (const auto& hit : failed) {
@@ -304,6 +354,7 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceParts& par
     auto hits = internal::FindAddresses(p, parts.original_headers.Get("To"), 2);
     if (hits.size() == 1) add(hits[0].address, IFind(text, hits[0].address), false);
   }
+  const internal::Transcript transcript = internal::ParseTranscript(p, text);
   std::vector<Finding> out;
   std::string action = LooksDelayed(parts) ? "delayed" : "failed";
   for (size_t i = 0; i < mentions.size(); ++i) {
@@ -324,10 +375,29 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceParts& par
       f.diagnostic = DiagnosticFrom(p, paragraph, &codes, &command);
     }
     if (codes.reply_code == 0 && codes.status.empty() && mentions.size() == 1) {
-      // One recipient: the reply may sit anywhere in the text.
+      // One recipient: the reply may sit anywhere in the text. Without one,
+      // the recipient's own paragraph if it has words, else the text's start.
+      std::string own = std::move(f.diagnostic);
+      SmtpCommand own_command = command;
       f.diagnostic = DiagnosticFrom(p, text, &codes, &command);
-      if (codes.reply_code == 0 && codes.status.empty()) f.diagnostic = Squeeze(text.substr(0, 600));
+      if (codes.reply_code == 0 && codes.status.empty()) {
+        bool words = std::count_if(own.begin(), own.end(), [](char c) { return c == ' '; }) >= 2;
+        f.diagnostic = words ? std::move(own) : Squeeze(std::string_view(text).substr(0, 600));
+        command = words ? own_command : command;
+      }
     }
+    // A session transcript says which reply answered which recipient.
+    if (const internal::TranscriptEntry* e = internal::FindEntry(transcript, f.recipient)) {
+      CodesInText entry_codes = internal::FindCodesIn(p, e->diagnostic);
+      if (entry_codes.reply_code != 0 || !entry_codes.status.empty()) {
+        f.diagnostic = e->diagnostic;
+        codes = entry_codes;
+        command = e->command != SmtpCommand::kUnknown ? e->command : internal::FindCommandIn(p, e->diagnostic);
+      }
+    } else if (command == SmtpCommand::kUnknown) {
+      command = internal::TranscriptCommandFor(transcript, f.recipient);
+    }
+    f.diagnostic = internal::BounceMarkers::Get().StripBoilerplate(f.diagnostic);
     f.reply_code = codes.reply_code;
     f.status = codes.status;
     f.command = command;
@@ -338,21 +408,32 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceParts& par
 }
 
 std::vector<Finding> FromFeedback(const ExtractorPatterns& p, const BounceParts& parts) {
-  Finding f;
+  // One finding per complained-about recipient (a report may name several).
+  std::vector<std::string> recipients;
   for (std::string_view field : {"Original-Rcpt-To", "Removal-Recipient"}) {
-    auto hits = internal::FindAddresses(p, parts.feedback.Get(field), 1);
-    if (!hits.empty()) {
-      f.recipient = hits[0].address;
-      break;
+    for (const HeaderField& f : parts.feedback.fields()) {
+      if (!internal::IStartsWith(f.name, field) || f.name.size() != field.size()) continue;
+      auto hits = internal::FindAddresses(p, f.value, 1);
+      if (hits.empty()) continue;
+      bool seen = false;
+      for (const std::string& r : recipients) seen = seen || SameAddress(r, hits[0].address);
+      if (!seen && recipients.size() < 1000) recipients.push_back(hits[0].address);
     }
+    if (!recipients.empty()) break;
   }
-  if (f.recipient.empty()) {
+  if (recipients.empty()) {
     auto hits = internal::FindAddresses(p, parts.original_headers.Get("To"), 1);
-    if (!hits.empty()) f.recipient = hits[0].address;
+    recipients.push_back(hits.empty() ? std::string() : hits[0].address);
   }
-  f.reporting_mta = StripTypePrefix(parts.feedback.Get("Reporting-MTA"));
-  f.diagnostic = Squeeze(parts.human_text.substr(0, std::min<size_t>(parts.human_text.size(), 400)));
-  return {f};
+  std::vector<Finding> out;
+  for (const std::string& recipient : recipients) {
+    Finding f;
+    f.recipient = recipient;
+    f.reporting_mta = StripTypePrefix(parts.feedback.Get("Reporting-MTA"));
+    f.diagnostic = Squeeze(parts.human_text.substr(0, std::min<size_t>(parts.human_text.size(), 400)));
+    out.push_back(std::move(f));
+  }
+  return out;
 }
 
 std::vector<Finding> FromAutoReply(const ExtractorPatterns& p, const BounceParts& parts) {

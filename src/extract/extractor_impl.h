@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "ndr/finding.h"
@@ -30,6 +31,8 @@ struct ExtractorPatterns {
 
 CodesInText FindCodesIn(const ExtractorPatterns& p, std::string_view text);
 SmtpCommand FindCommandIn(const ExtractorPatterns& p, std::string_view text);
+// "rcpt to", "end of data", "DATA", ... -> the command; kUnknown when none.
+SmtpCommand CommandFromWords(std::string_view words);
 std::string NormalizeReplyText(std::string_view text);
 
 // Every e-mail address in text, in order of appearance, with its offset.
@@ -40,6 +43,26 @@ struct AddressHit {
 };
 std::vector<AddressHit> FindAddresses(const ExtractorPatterns& p, std::string_view text,
                                       size_t max_hits = 512);
+
+// A Sendmail-style session transcript ("While talking to h:", ">>> RCPT
+// To:<a@b>", "<<< 550 ...", "550 <a@b>... User unknown"), read per recipient.
+struct TranscriptEntry {
+  std::string address;     // the recipient a result line or a RCPT names
+  std::string diagnostic;  // the server's reply for it, or the result line's words
+  SmtpCommand command = SmtpCommand::kUnknown;  // the command the reply answered
+};
+struct Transcript {
+  std::vector<TranscriptEntry> entries;  // one per result line, in order
+  // The command of each session that got an error reply, with that reply.
+  std::vector<std::pair<SmtpCommand, std::string>> replies;
+  bool empty() const { return entries.empty() && replies.empty(); }
+};
+Transcript ParseTranscript(const ExtractorPatterns& p, std::string_view text);
+// The entry for an address, or null.
+const TranscriptEntry* FindEntry(const Transcript& t, std::string_view address);
+// The command whose error reply names the address; with one session only, that
+// session's command. kUnknown otherwise.
+SmtpCommand TranscriptCommandFor(const Transcript& t, std::string_view address);
 
 }  // namespace internal
 }  // namespace ndr

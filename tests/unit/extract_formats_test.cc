@@ -1,0 +1,519 @@
+// Non-RFC-3464 bounce formats, end to end through the bounce and extraction
+// stages: which kind, which recipients, which codes, which words. Every sample
+// here is written for this test (no corpus text).
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "ndr/bounce.h"
+#include "ndr/finding.h"
+#include "ndr/message.h"
+
+namespace ndr {
+namespace {
+
+const Extractor& TheExtractor() {
+  static const Extractor instance;
+  return instance;
+}
+
+struct Result {
+  BounceParts parts;
+  std::vector<Finding> findings;
+};
+
+Result Analyze(const std::string& raw) {
+  Result r;
+  r.parts = LocateBounce(ParseMessage(raw));
+  r.findings = TheExtractor().Extract(r.parts);
+  return r;
+}
+
+TEST(ExtractFormats, SentenceNamesAPostmasterRecipient) {
+  // DragonFly-style: the recipient is named in a sentence, and may be postmaster@.
+  Result r = Analyze(
+      "From: MAILER-DAEMON <>\n"
+      "Subject: Mail delivery failed\n\n"
+      "This is the DragonFly Mail Agent v0.13 at mx.example.org.\n\n"
+      "There was an error delivering your mail to <postmaster@example.net>.\n\n"
+      "DNS lookup failure: host example.net not found\n\n"
+      "Message headers follow.\n\n"
+      "Received: from root (uid 0) by mx.example.org;\n"
+      "Subject: Hi\nTo: <postmaster@example.net>\nFrom: <root@mx.example.org>\n");
+  EXPECT_EQ(r.parts.kind, BounceKind::kPlainText);
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].recipient, "postmaster@example.net");
+  EXPECT_NE(r.findings[0].diagnostic.find("DNS lookup failure"), std::string::npos);
+}
+
+TEST(ExtractFormats, CouldNotBeDeliveredToPhrase) {
+  Result r = Analyze(
+      "From: no-reply@mail.example.jp\n"
+      "Subject: =?UTF-8?B?44Oh44O844Or44Ko44Op44O86YCa55+l?=\n\n"
+      "Your mail sent on: Thu, 1 Jan 2026 10:00:00 +0900\n"
+      "     Could not be delivered to: <jiro@phone.example.jp>\n"
+      "     As their mailbox is full.\n");
+  EXPECT_EQ(r.parts.kind, BounceKind::kPlainText);
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].recipient, "jiro@phone.example.jp");
+  EXPECT_NE(r.findings[0].diagnostic.find("mailbox is full"), std::string::npos);
+}
+
+TEST(ExtractFormats, RcptToInMessageDetails) {
+  // Apache James / Verizon style: the reply first, the recipient in a details block.
+  Result r = Analyze(
+      "From: post_master@sms.example.com\n"
+      "Subject: Re: hello\n\n"
+      "Error: Invalid user address\n\n"
+      "Error message below:\n"
+      "550 - Requested action not taken: no such user here\n\n"
+      "Message details:\n"
+      "  Subject: hello\n"
+      "  MAIL FROM: ann@example.org\n"
+      "  RCPT TO: 5550100@sms.example.com\n"
+      "  From: ann@example.org\n");
+  EXPECT_EQ(r.parts.kind, BounceKind::kPlainText);
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].recipient, "5550100@sms.example.com");
+  EXPECT_EQ(r.findings[0].reply_code, 550);
+  EXPECT_NE(r.findings[0].diagnostic.find("no such user"), std::string::npos);
+}
+
+TEST(ExtractFormats, UndeliverableToPhrase) {
+  Result r = Analyze(
+      "From: \"Postmaster\" <postmaster@mail.example.com>\n"
+      "Subject: Undeliverable Mail\n\n"
+      "undeliverable to kim@example.jp\n\n"
+      "Body of message generated response:\n"
+      "550-REJECTED - Blacklisted URL in message.\n"
+      "550 See http://uribl.example/.\n");
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].recipient, "kim@example.jp");
+  EXPECT_EQ(r.findings[0].reply_code, 550);
+}
+
+TEST(ExtractFormats, BulletedRecipientAndAddressFollowingLabelInAngles) {
+  Result r = Analyze(
+      "From: Mail Delivery System <mds@relay.example.com>\n"
+      "Subject: Delivery status notification\n\n"
+      "Delivery to the following recipients was aborted after 5.0 hour(s):\n\n"
+      "  * amy@example.co.jp\n\n"
+      "Routing: Could not find a gateway for amy@example.co.jp\n");
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].recipient, "amy@example.co.jp");
+
+  r = Analyze(
+      "From: Postmaster@phone.example.jp\n"
+      "Subject: Mail System Error - Returned Mail\n\n"
+      "Each of the following recipients was rejected by a remote mail server.\n\n"
+      "    Recipient: <ben@example.com>\n"
+      "    >>> MAIL FROM:<cat@example.org>\n"
+      "    <<< 550 Unfortunately, messages from 192.0.2.1 weren't sent.\n");
+  ASSERT_EQ(r.findings.size(), 1u);  // the sender in MAIL FROM is no recipient
+  EXPECT_EQ(r.findings[0].recipient, "ben@example.com");
+  EXPECT_EQ(r.findings[0].reply_code, 550);
+}
+
+TEST(ExtractFormats, XFailedRecipientsIsTheRecipientList) {
+  // Localized text glued to the sender's address; X-Failed-Recipients decides.
+  Result r = Analyze(
+      "From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\n"
+      "Subject: Delivery Status Notification (Failure)\n"
+      "X-Failed-Recipients: team@groups.example.com\n"
+      "Content-Type: text/plain; charset=UTF-8\n\n"
+      "ann@example.jp\xE6\x82\xA8\xE5\xA5\xBD\n\n"
+      "The group you tried to contact (team) may not exist.\n");
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].recipient, "team@groups.example.com");
+}
+
+TEST(ExtractFormats, AddressDoesNotSwallowTextInAnotherScript) {
+  Result r = Analyze(
+      "From: MAILER-DAEMON@example.org\n"
+      "Subject: Undelivered Mail Returned to Sender\n"
+      "Content-Type: text/plain; charset=UTF-8\n\n"
+      "ann@example.jp\xE6\x82\xA8\xE5\xA5\xBD\n"
+      "550 5.1.1 unknown user\n");
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].recipient, "ann@example.jp");
+}
+
+TEST(ExtractFormats, UnmarkedQuotedHeadersAreNotRecipients) {
+  // The copy of the original follows a dashed rule without a marker line.
+  Result r = Analyze(
+      "From: \"Mail Delivery System\" <MAILER-DAEMON@filter.example.net>\n"
+      "Subject: Mail delivery failed\n\n"
+      "A message that you have sent could not be delivered to one or more\n"
+      "recipients.  This is a permanent error.  The following address failed:\n\n"
+      "  <dan@example.co.jp>: 550 unknown user\n\n"
+      "Included is a copy of the message header:\n"
+      "-----------------------------------------\n"
+      "Received: from mx.example.org by filter.example.net\n"
+      "    (envelope-from <eve@example.org>);\n"
+      "    for <fay@example.co.jp>; Thu, 1 Jan 2026 10:00:00 +0900\n"
+      "From: eve@example.org\n"
+      "To: dan@example.co.jp\n"
+      "Subject: hello\n");
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].recipient, "dan@example.co.jp");
+  EXPECT_EQ(r.findings[0].reply_code, 550);
+  EXPECT_EQ(r.parts.original_headers.Get("Subject"), "hello");
+  EXPECT_EQ(r.parts.human_text.find("Received:"), std::string::npos);
+}
+
+TEST(ExtractFormats, IndentedSummaryIsNotTheOriginal) {
+  // Exchange 2003: "To:" of the summary names the original's recipient, not a failure.
+  Result r = Analyze(
+      "From: System Administrator <postmaster@example.net>\n"
+      "Subject: Undeliverable: hello\n"
+      "Return-Path: <>\n\n"
+      "Your message\n\n"
+      "  To:      gus@example.net\n"
+      "  Subject: hello\n"
+      "  Sent:    Thu, 1 Jan 2026 10:00:00 -0400\n\n"
+      "did not reach the following recipient(s):\n\n"
+      "hal@example.jp on Thu, 1 Jan 2026 10:00:00 -0400\n"
+      "    The recipient name is not recognized\n");
+  EXPECT_EQ(r.parts.kind, BounceKind::kPlainText);
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].recipient, "hal@example.jp");
+  EXPECT_NE(r.findings[0].diagnostic.find("not recognized"), std::string::npos);
+}
+
+TEST(ExtractFormats, DsnFieldsInAPlainBody) {
+  // No MIME structure: the DSN fields are part of the text; Action comes first.
+  Result r = Analyze(
+      "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.jp>\n"
+      "Subject: Returned mail: see transcript for details\n\n"
+      "   ----- The following addresses had permanent fatal errors -----\n"
+      "ivy\n\n"
+      "Reporting-MTA: dns; mx.example.jp\n\n"
+      "Action: failed\n"
+      "Status: 5.0.0 (Remote SMTP server has rejected address)\n"
+      "Original-recipient: rfc822;ivy@example.jp\n"
+      "Final-recipient: rfc822;ivy@example.jp\n"
+      "Diagnostic-code: smtp; 550 5.1.1 unknown user\n\n"
+      "Action: failed\n"
+      "Status: 5.0.0\n"
+      "Final-recipient: rfc822;joe@example.jp\n"
+      "Diagnostic-code: smtp; 552 5.2.2 mailbox full\n");
+  EXPECT_EQ(r.parts.kind, BounceKind::kDeliveryReport);
+  ASSERT_EQ(r.findings.size(), 2u);
+  EXPECT_EQ(r.findings[0].recipient, "ivy@example.jp");
+  EXPECT_EQ(r.findings[0].reply_code, 550);
+  EXPECT_EQ(r.findings[0].action, "failed");
+  EXPECT_EQ(r.findings[1].recipient, "joe@example.jp");
+  EXPECT_EQ(r.findings[1].reply_code, 552);
+  EXPECT_EQ(r.parts.human_text.find("Final-recipient"), std::string::npos);
+}
+
+TEST(ExtractFormats, DsnFieldsInOrdinaryMailAreNotABounce) {
+  Result r = Analyze(
+      "From: dev@example.org\nSubject: how do DSNs look?\n\n"
+      "Like this:\n\nFinal-Recipient: rfc822; a@example.net\nAction: failed\n");
+  EXPECT_EQ(r.parts.kind, BounceKind::kNotBounce);
+}
+
+TEST(ExtractFormats, MailerDaemonWithAutoSubmittedIsNoVacation) {
+  Result r = Analyze(
+      "From: Mail Delivery System <mailer-daemon@mx.example.com>\n"
+      "Subject: Mail failure - malformed recipient address\n"
+      "Auto-Submitted: auto-replied\n\n"
+      "A message that you sent contained one or more recipient addresses that were\n"
+      "incorrectly constructed:\n");
+  EXPECT_NE(r.parts.kind, BounceKind::kAutoReply);
+}
+
+TEST(ExtractFormats, DsnWithoutDiagnosticTakesTheReplyFromTheText) {
+  Result r = Analyze(
+      "From: Mail Delivery Subsystem <mailer-daemon@relay.example.com>\n"
+      "Subject: Delivery Status Notification (Failure)\n"
+      "MIME-Version: 1.0\n"
+      "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n"
+      "--B\n"
+      "Content-Type: text/plain\n\n"
+      "Your message to kim@example.net could not be delivered.\n\n"
+      "The error was: 554 5.7.1 Client host blocked using a list\n\n"
+      "--B\n"
+      "Content-Type: message/delivery-status\n\n"
+      "Reporting-MTA: dns; relay.example.com\n\n"
+      "Final-Recipient: rfc822; kim@example.net\n"
+      "Action: failed\n"
+      "Status: 5.7.1\n\n"
+      "--B--\n");
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].reply_code, 554);
+  EXPECT_NE(r.findings[0].diagnostic.find("blocked"), std::string::npos);
+}
+
+
+TEST(ExtractFormats, V5SendmailTranscriptMapsRepliesToRecipients) {
+  Result r = Analyze(
+      "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.jp>\n"
+      "Subject: Returned mail: Host unknown\n\n"
+      "   ----- Transcript of session follows -----\n"
+      "While talking to mx.example.edu:\n"
+      ">>> DATA\n"
+      "<<< 550 Sending to yourself is not allowed.\n"
+      "554 <amy@example.edu>... Remote protocol error\n"
+      "554 <bob@example.net>... 550 Host unknown (Authoritative answer from name server)\n"
+      "While talking to mx.example.co.jp:\n"
+      ">>> RCPT To:<cal@example.co.jp>\n"
+      "<<< 550 No such user here.\n"
+      "550 <cal@example.co.jp>... User unknown\n\n"
+      "   ----- Unsent message follows -----\n\n"
+      "Subject: hi\n");
+  ASSERT_EQ(r.findings.size(), 3u);
+  EXPECT_EQ(r.findings[0].recipient, "amy@example.edu");
+  EXPECT_EQ(r.findings[0].diagnostic, "550 Sending to yourself is not allowed.");
+  EXPECT_EQ(r.findings[0].command, SmtpCommand::kData);
+  EXPECT_EQ(r.findings[1].recipient, "bob@example.net");
+  EXPECT_EQ(r.findings[1].reply_code, 550);
+  EXPECT_NE(r.findings[1].diagnostic.find("Host unknown"), std::string::npos);
+  EXPECT_EQ(r.findings[1].command, SmtpCommand::kUnknown);
+  EXPECT_EQ(r.findings[2].recipient, "cal@example.co.jp");
+  EXPECT_EQ(r.findings[2].diagnostic, "550 No such user here.");
+  EXPECT_EQ(r.findings[2].command, SmtpCommand::kRcpt);
+}
+
+TEST(ExtractFormats, PipelinedRepliesAfterDataAnswerTheRcpts) {
+  // Sendmail prints the pipelined RCPT replies after ">>> DATA"; the last
+  // reply ("503 Need RCPT") is DATA's own.
+  BounceParts parts;
+  parts.kind = BounceKind::kDeliveryReport;
+  Headers g;
+  g.Add("Final-Recipient", "rfc822; dee@example.org");
+  g.Add("Action", "failed");
+  g.Add("Status", "5.1.1");
+  g.Add("Diagnostic-Code", "smtp; 550 5.1.1 <dee@example.org>... User unknown");
+  parts.per_recipient.push_back(g);
+  parts.human_text =
+      "   ----- Transcript of session follows -----\n"
+      "... while talking to mx.example.org.:\n"
+      ">>> DATA\n"
+      "<<< 550 5.1.1 <dee@example.org>... User unknown\n"
+      "550 5.1.1 <dee@example.org>... User unknown\n"
+      "<<< 503 5.0.0 Need RCPT (recipient)\n";
+  std::vector<Finding> f = TheExtractor().Extract(parts);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].command, SmtpCommand::kRcpt);
+
+  // Without a later reply the error answered DATA itself.
+  parts.human_text =
+      "   ----- Transcript of session follows -----\n"
+      "... while talking to mx.example.org.:\n"
+      ">>> DATA\n"
+      "<<< 550 Unknown user dee@example.org\n"
+      "554 5.0.0 Service unavailable\n";
+  f = TheExtractor().Extract(parts);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].command, SmtpCommand::kData);
+}
+
+TEST(ExtractFormats, AmazonSesBounceJson) {
+  Result r = Analyze(
+      "From: SES <no-reply@sns.amazonaws.com>\n"
+      "Subject: AWS Notification Message\n\n"
+      "{\"notificationType\":\"Bounce\",\"bounce\":{\"bounceType\":\"Permanent\",\"bounceSubType\":\"General\","
+      "\"bouncedRecipients\":[{\"emailAddress\":\"eve@example.net\",\"action\":\"failed\",\"status\":\"5.1.1\","
+      "\"diagnosticCode\":\"smtp; 550 5.1.1 user unknown\"},{\"emailAddress\":\"fay@example.net\"}],"
+      "\"reportingMTA\":\"dsn; out.example.com\"},\"mail\":{\"source\":\"me@example.org\",\"headers\":[{\"name\":\"Subj!\n"
+      " ect\",\"value\":\"Hello\"}]}}\n\n--\nTo unsubscribe, visit https://sns.example.com/\n");
+  EXPECT_EQ(r.parts.kind, BounceKind::kDeliveryReport);
+  ASSERT_EQ(r.findings.size(), 2u);
+  EXPECT_EQ(r.findings[0].recipient, "eve@example.net");
+  EXPECT_EQ(r.findings[0].reply_code, 550);
+  EXPECT_EQ(r.findings[0].status.ToString(), "5.1.1");
+  EXPECT_EQ(r.findings[0].diagnostic, "550 5.1.1 user unknown");
+  EXPECT_EQ(r.findings[0].reporting_mta, "out.example.com");
+  EXPECT_EQ(r.findings[1].recipient, "fay@example.net");
+  EXPECT_TRUE(r.findings[1].status.empty());  // none given, none invented
+  EXPECT_EQ(r.parts.original_headers.Get("Subject"), "Hello");
+}
+
+TEST(ExtractFormats, AmazonSesInsideAnSnsEnvelope) {
+  Result r = Analyze(
+      "From: SES <no-reply@sns.amazonaws.com>\n"
+      "Subject: AWS Notification Message\n\n"
+      "{\n  \"Type\" : \"Notification\",\n"
+      "  \"Message\" : \"{\\\"notificationType\\\":\\\"Delivery\\\",\\\"delivery\\\":{\\\"recipients\\\":"
+      "[\\\"gil@example.net\\\"],\\\"smtpResponse\\\":\\\"250 2.6.0 Message received\\\","
+      "\\\"reportingMTA\\\":\\\"out.example.com\\\"}}\"\n}\n");
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].recipient, "gil@example.net");
+  EXPECT_EQ(r.findings[0].action, "delivered");
+  EXPECT_EQ(r.findings[0].reply_code, 250);
+  EXPECT_EQ(r.findings[0].status.ToString(), "2.6.0");
+}
+
+TEST(ExtractFormats, AmazonSesComplaint) {
+  Result r = Analyze(
+      "From: SES <no-reply@sns.amazonaws.com>\n"
+      "Subject: AWS Notification Message\n\n"
+      "{\"notificationType\":\"Complaint\",\"complaint\":{\"complainedRecipients\":[{\"emailAddress\":"
+      "\"hal@example.net\"},{\"emailAddress\":\"ivy@example.net\"}],\"complaintFeedbackType\":\"abuse\"}}\n");
+  EXPECT_EQ(r.parts.kind, BounceKind::kFeedbackReport);
+  EXPECT_EQ(r.parts.feedback.Get("Feedback-Type"), "abuse");
+  ASSERT_EQ(r.findings.size(), 2u);
+  EXPECT_EQ(r.findings[0].recipient, "hal@example.net");
+  EXPECT_EQ(r.findings[1].recipient, "ivy@example.net");
+}
+
+TEST(ExtractFormats, JsonInOrdinaryMailIsNotABounce) {
+  Result r = Analyze(
+      "From: dev@example.org\nSubject: sample payload\n\n"
+      "Here is what SES sends: {\"notificationType\":\"Bounce\"}\n");
+  EXPECT_EQ(r.parts.kind, BounceKind::kNotBounce);
+}
+
+TEST(ExtractFormats, FeedbackReportWithSeveralRecipients) {
+  Result r = Analyze(
+      "From: fbl@isp.example.net\n"
+      "Subject: Abuse Report\n"
+      "MIME-Version: 1.0\n"
+      "Content-Type: multipart/report; report-type=feedback-report; boundary=\"B\"\n\n"
+      "--B\nContent-Type: text/plain\n\nAn abuse report.\n\n"
+      "--B\nContent-Type: message/feedback-report\n\n"
+      "Feedback-Type: abuse\nUser-Agent: FBL/1.0\nVersion: 1\n"
+      "Original-Rcpt-To: jan@example.com\nOriginal-Rcpt-To: kai@example.com\n\n"
+      "--B\nContent-Type: message/rfc822\n\nFrom: me@example.org\nSubject: Offer\n\nbuy\n--B--\n");
+  EXPECT_EQ(r.parts.kind, BounceKind::kFeedbackReport);
+  ASSERT_EQ(r.findings.size(), 2u);
+  EXPECT_EQ(r.findings[0].recipient, "jan@example.com");
+  EXPECT_EQ(r.findings[1].recipient, "kai@example.com");
+}
+
+TEST(ExtractFormats, MicrosoftJmrpComplaint) {
+  Result r = Analyze(
+      "From: staff@mail.example.com\n"
+      "Subject: complaint about message from 192.0.2.1\n"
+      "MIME-Version: 1.0\n"
+      "Content-Type: multipart/mixed; boundary=\"B\"\n\n"
+      "--B\nContent-Type: message/rfc822\n\n"
+      "X-HmXmrOriginalRecipient: lee@example.com\n"
+      "From: me@example.org\nTo: lee@example.com\nSubject: Offer\n\nbuy\n--B--\n");
+  EXPECT_EQ(r.parts.kind, BounceKind::kFeedbackReport);
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].recipient, "lee@example.com");
+}
+
+TEST(ExtractFormats, ForwardedMessageIsNotFeedback) {
+  Result r = Analyze(
+      "From: friend@example.org\n"
+      "Subject: Fwd: look at this\n"
+      "MIME-Version: 1.0\n"
+      "Content-Type: multipart/mixed; boundary=\"B\"\n\n"
+      "--B\nContent-Type: text/plain\n\nsee attached\n"
+      "--B\nContent-Type: message/rfc822\n\n"
+      "From: shop@example.com\nTo: friend@example.org\nSubject: Offer\n\nbuy\n--B--\n");
+  EXPECT_EQ(r.parts.kind, BounceKind::kNotBounce);
+}
+
+TEST(ExtractFormats, AppleUnsubscribeIsOptOutFeedback) {
+  Result r = Analyze(
+      "From: mia@example.com\n"
+      "To: list-unsub-123@example.org\n"
+      "Subject: unsubscribe\n"
+      "Auto-Submitted: auto-replied\n"
+      "X-Apple-Unsubscribe: true\n\n"
+      "Apple Mail sent this email to unsubscribe from the message.\n");
+  EXPECT_EQ(r.parts.kind, BounceKind::kFeedbackReport);
+  EXPECT_EQ(r.parts.feedback.Get("Feedback-Type"), "opt-out");
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].recipient, "mia@example.com");
+}
+
+TEST(ExtractFormats, ExchangeAutomaticReply) {
+  Result r = Analyze(
+      "Return-path: <>\n"
+      "From: Ned <ned@example.org>\n"
+      "Subject: Automatic reply: hello\n"
+      "X-Auto-Response-Suppress: All\n\n"
+      "I am away until Monday.\n");
+  EXPECT_EQ(r.parts.kind, BounceKind::kAutoReply);
+  // A person's reply with the same subject words is not one.
+  r = Analyze("From: Ned <ned@example.org>\nSubject: Re: Automatic reply: hello\n\nThanks!\n");
+  EXPECT_EQ(r.parts.kind, BounceKind::kNotBounce);
+}
+
+TEST(ExtractFormats, ReplyCodeFollowedByDash) {
+  CodesInText c = TheExtractor().FindCodes("Error message below: 550 - Requested action not taken");
+  EXPECT_EQ(c.reply_code, 550);
+  c = TheExtractor().FindCodes("call 555 - 0100 today");
+  EXPECT_EQ(c.reply_code, 0);
+}
+
+TEST(ExtractFormats, DsnParagraphStopsAtTheNextRecipient) {
+  Result r = Analyze(
+      "From: MAILER-DAEMON@mx.example.org\n"
+      "Subject: Delivery status notification: error\n"
+      "MIME-Version: 1.0\n"
+      "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n"
+      "--B\nContent-Type: text/plain\n\n"
+      "    Hi!\n\n"
+      "    This is the MAILER-DAEMON, please DO NOT REPLY to this e-mail.\n\n"
+      "    amy@example.net: 550 5.1.1 <amy@example.net>: Recipient address rejected: User unknown\n"
+      "    bob@example.net: 552 5.2.2 <bob@example.net>: Recipient address rejected: Mailbox full\n\n"
+      "--B\nContent-Type: message/delivery-status\n\n"
+      "Reporting-MTA: dns; mx.example.org\n\n"
+      "Final-Recipient: rfc822; amy@example.net\nAction: failed\nStatus: 5.0.0\n\n"
+      "Final-Recipient: rfc822; bob@example.net\nAction: failed\nStatus: 5.0.0\n\n--B--\n");
+  ASSERT_EQ(r.findings.size(), 2u);
+  EXPECT_EQ(r.findings[0].diagnostic.find("Mailbox full"), std::string::npos);
+  EXPECT_EQ(r.findings[0].reply_code, 550);
+  // Status 5.0.0 says only "failed": the reply's own 5.1.1 is more precise.
+  EXPECT_EQ(r.findings[0].status.ToString(), "5.1.1");
+  EXPECT_EQ(r.findings[1].reply_code, 552);
+  EXPECT_EQ(r.findings[1].status.ToString(), "5.2.2");
+}
+
+TEST(ExtractFormats, SpecificStatusFieldIsKept) {
+  BounceParts parts;
+  parts.kind = BounceKind::kDeliveryReport;
+  Headers g;
+  g.Add("Final-Recipient", "rfc822; cy@example.net");
+  g.Add("Action", "failed");
+  g.Add("Status", "5.2.1");
+  g.Add("Diagnostic-Code", "smtp; 550 5.1.1 unknown");
+  parts.per_recipient.push_back(g);
+  std::vector<Finding> f = TheExtractor().Extract(parts);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].status.ToString(), "5.2.1");
+}
+
+TEST(ExtractFormats, CodesAfterACodeLabel) {
+  CodesInText c = TheExtractor().FindCodes("Invalid Address, ERROR_CODE :550, ERROR_CODE :5.2.1 <a@b.example>... User Unknown");
+  EXPECT_EQ(c.reply_code, 550);
+  EXPECT_EQ(c.status.ToString(), "5.2.1");
+  EXPECT_EQ(TheExtractor().FindCodes("connect to host:465: timed out").reply_code, 0);
+}
+
+TEST(ExtractFormats, QmailWordsBeforeTheStatusAndNoBoilerplate) {
+  Result r = Analyze(
+      "From: MAILER-DAEMON@mx.example.jp\n"
+      "Subject: failure notice\n\n"
+      "Hi. This is the qmail-send program at mx.example.jp.\n"
+      "I'm afraid I wasn't able to deliver your message to the following addresses.\n\n"
+      "<kay@example.jp>:\n"
+      "Sorry, I wasn't able to establish an SMTP connection. (#4.4.1)\n"
+      "I'm not going to try again; this message has been in the queue too long.\n\n"
+      "--- Below this line is a copy of the message.\n\n"
+      "From: me@example.org\nSubject: hi\n");
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].diagnostic, "Sorry, I wasn't able to establish an SMTP connection. (#4.4.1)");
+  EXPECT_EQ(r.findings[0].status.ToString(), "4.4.1");
+
+  // The trailer alone is kept: it is all the report says.
+  r = Analyze(
+      "From: MAILER-DAEMON@mx.example.jp\n"
+      "Subject: failure notice\n\n"
+      "Hi. This is the qmail-send program at mx.example.jp.\n\n"
+      "<lou@example.jp>:\n"
+      "I'm not going to try again; this message has been in the queue too long.\n");
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_NE(r.findings[0].diagnostic.find("queue too long"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ndr
