@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "ndr/render.h"
 #include "ndr/codebook.h"
 
 namespace po = boost::program_options;
@@ -27,51 +28,13 @@ constexpr const char* kCaution =
     "for other meanings, such as rejecting spam: read the text that came with the code.";
 
 // ---------------------------------------------------------------------------
-// JSON output. A small local writer until the project has a shared one.
+// JSON output, with the string escaping the record renderer uses.
 
-// Escapes `text` for use inside a JSON string literal (RFC 8259): the quote,
-// the backslash and control characters; every other byte (UTF-8) is kept.
-std::string EscapeJsonString(std::string_view text) {
+std::string JsonString(std::string_view text) {
   std::string out;
-  out.reserve(text.size() + 8);
-  for (char ch : text) {
-    unsigned char c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += ch;
-        }
-    }
-  }
+  AppendJsonString(text, &out);
   return out;
 }
-
-std::string JsonString(std::string_view text) { return "\"" + EscapeJsonString(text) + "\""; }
 
 // Builds one JSON object, member by member, in the order added.
 class JsonObject {
