@@ -3,23 +3,16 @@
 #include <cctype>
 
 #include "bounce/markers.h"
+#include "core/strings.h"
 #include "bounce/ses.h"
 
 namespace ndr {
 namespace {
 
 using internal::BounceMarkers;
+using internal::IEquals;
 using internal::MarkerKind;
 
-bool IEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
 
 bool IsDsnType(std::string_view type) {
   return type == "message/delivery-status" || type == "message/global-delivery-status";

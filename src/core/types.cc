@@ -1,21 +1,13 @@
 #include "ndr/types.h"
 
+#include "core/strings.h"
+
 #include <array>
 #include <cctype>
 
 namespace ndr {
 namespace {
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
 
 // Parses 1-3 digits at text[*pos], advancing *pos.
 bool ParseSmallNumber(std::string_view text, size_t* pos, int* out) {
@@ -56,7 +48,7 @@ constexpr std::array<std::string_view, kSmtpCommandCount> kCommandNames = {
 template <typename Enum, size_t N>
 bool ParseByName(const std::array<std::string_view, N>& names, std::string_view name, Enum* out) {
   for (size_t i = 0; i < N; ++i) {
-    if (!names[i].empty() && EqualsIgnoreCase(names[i], name)) {
+    if (!names[i].empty() && internal::IEquals(names[i], name)) {
       *out = static_cast<Enum>(i);
       return true;
     }
@@ -116,7 +108,7 @@ std::string_view SmtpCommandName(SmtpCommand c) {
 }
 
 bool ParseSmtpCommand(std::string_view name, SmtpCommand* out) {
-  if (EqualsIgnoreCase(name, "END OF DATA") || EqualsIgnoreCase(name, "DATA END")) {
+  if (internal::IEquals(name, "END OF DATA") || internal::IEquals(name, "DATA END")) {
     *out = SmtpCommand::kDataEnd;
     return true;
   }

@@ -1,20 +1,15 @@
-// Small text helpers shared by the extraction stage.
+// Address and field helpers of the extraction stage (string basics: core/strings.h).
 #ifndef NDR_SRC_EXTRACT_TEXT_UTIL_H_
 #define NDR_SRC_EXTRACT_TEXT_UTIL_H_
 
 #include <string>
 #include <string_view>
 
+#include "core/strings.h"
+
 namespace ndr {
 namespace internal {
 
-std::string_view Trim(std::string_view s);
-std::string ToLower(std::string_view s);
-bool IStartsWith(std::string_view s, std::string_view prefix);
-// Index of `needle` in `hay` ignoring ASCII case, npos when absent.
-size_t IFind(std::string_view hay, std::string_view needle, size_t from = 0);
-// Collapses runs of whitespace (including newlines) into one space and trims.
-std::string Squeeze(std::string_view s);
 // "rfc822; <a@b>" -> "a@b"; "dns; mx.example.com" -> "mx.example.com".
 std::string StripTypePrefix(std::string_view value);
 // Removes surrounding <>, quotes and trailing dots from an address.

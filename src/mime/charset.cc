@@ -390,12 +390,12 @@ struct Resolved {
 
 Resolved Resolve(std::string_view charset) {
   // Strip quotes and an RFC 2231 language suffix ("utf-8*en").
-  charset = TrimSpace(charset);
+  charset = Trim(charset);
   while (!charset.empty() && (charset.front() == '"' || charset.front() == '\'')) charset.remove_prefix(1);
   while (!charset.empty() && (charset.back() == '"' || charset.back() == '\'')) charset.remove_suffix(1);
   size_t star = charset.find('*');
   if (star != std::string_view::npos) charset = charset.substr(0, star);
-  charset = TrimSpace(charset);
+  charset = Trim(charset);
 
   std::string key;
   key.reserve(charset.size());
@@ -476,7 +476,7 @@ void AppendGuessedUtf8(std::string_view text, std::string* out) {
 }
 
 Conversion AppendUtf8(std::string_view text, std::string_view charset, std::string* out) {
-  if (TrimSpace(charset).empty()) {
+  if (Trim(charset).empty()) {
     AppendGuessedUtf8(text, out);
     return Conversion::kClean;
   }

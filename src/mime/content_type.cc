@@ -70,7 +70,7 @@ std::vector<std::string_view> SplitSemicolons(std::string_view s) {
 }
 
 std::string Unquote(std::string_view v) {
-  v = TrimSpace(v);
+  v = Trim(v);
   if (v.empty() || v.front() != '"') return std::string(v);
   std::string out;
   for (size_t i = 1; i < v.size(); ++i) {
@@ -123,7 +123,7 @@ MimeParams ParseParams(const std::vector<std::string_view>& segments, size_t fir
     std::string_view seg = segments[i];
     size_t eq = seg.find('=');
     if (eq == std::string_view::npos) continue;
-    std::string name = LowerAscii(TrimSpace(seg.substr(0, eq)));
+    std::string name = ToLower(Trim(seg.substr(0, eq)));
     if (name.empty()) continue;
     std::string value = Unquote(seg.substr(eq + 1));
     size_t star = name.find('*');
@@ -218,21 +218,21 @@ ContentType ParseContentType(std::string_view value) {
     value = cleaned;
   }
   std::vector<std::string_view> segments = SplitSemicolons(value);
-  std::string_view main = TrimSpace(segments[0]);
+  std::string_view main = Trim(segments[0]);
   size_t slash = main.find('/');
   if (slash != std::string_view::npos) {
-    std::string_view type = TrimSpace(main.substr(0, slash));
-    std::string_view subtype = TrimSpace(main.substr(slash + 1));
+    std::string_view type = Trim(main.substr(0, slash));
+    std::string_view subtype = Trim(main.substr(slash + 1));
     size_t end = 0;
     while (end < subtype.size() && IsTokenChar(subtype[end])) ++end;
     subtype = subtype.substr(0, end);
     bool ok = !type.empty() && !subtype.empty() && std::all_of(type.begin(), type.end(), IsTokenChar);
     if (ok) {
-      ct.type = LowerAscii(type);
-      ct.subtype = LowerAscii(subtype);
+      ct.type = ToLower(type);
+      ct.subtype = ToLower(subtype);
       ct.valid = true;
     }
-  } else if (EqualsIgnoreCase(main, "text")) {
+  } else if (IEquals(main, "text")) {
     ct.valid = true;  // "text" alone: text/plain
   }
   ct.params = ParseParams(segments, 1);

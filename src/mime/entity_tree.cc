@@ -50,7 +50,7 @@ std::string Unfold(const char* begin, const char* end) {
       out.push_back(*p);
     }
   }
-  return std::string(TrimSpace(out));
+  return std::string(Trim(out));
 }
 
 // Index of the ':' of a "Name: value" line, or -1.
@@ -223,13 +223,13 @@ class TreeParser : public ParserBase {
         any_field = true;
         if (static_cast<size_t>(p - s.header_begin) < limits_.max_header_bytes) {
           std::string_view name(p, static_cast<size_t>(colon));
-          name = TrimSpace(name);
-          if (StartsWithIgnoreCase(name, "content-")) {
-            if (EqualsIgnoreCase(name, "content-type")) {
+          name = Trim(name);
+          if (IStartsWith(name, "content-")) {
+            if (IEquals(name, "content-type")) {
               field = &s.content_type;
-            } else if (EqualsIgnoreCase(name, "content-transfer-encoding")) {
+            } else if (IEquals(name, "content-transfer-encoding")) {
               field = &s.transfer_encoding;
-            } else if (EqualsIgnoreCase(name, "content-disposition")) {
+            } else if (IEquals(name, "content-disposition")) {
               field = &s.disposition;
             }
             value_begin = p + colon + 1;
@@ -309,13 +309,13 @@ class TreeParser : public ParserBase {
       const char* eol = nl;
       const char* next = nl + 1;
       std::string_view line(p, static_cast<size_t>(eol - p));
-      if (lines == 0 && StartsWithIgnoreCase(TrimSpace(line), "boundary")) {
+      if (lines == 0 && IStartsWith(Trim(line), "boundary")) {
         ContentType ct = ParseContentType("x/y;" + std::string(line));
         std::string b(ct.params.Get("boundary"));
         if (!b.empty()) return b;
       }
       if (line.size() > 2 && line.size() <= 202 && line[0] == '-' && line[1] == '-' && next < end) {
-        std::string_view token = TrimSpace(line.substr(2));
+        std::string_view token = Trim(line.substr(2));
         bool plausible = !token.empty() && token.find_first_of(" \t") == std::string_view::npos;
         auto* nl2 = static_cast<const char*>(std::memchr(next, '\n', static_cast<size_t>(end - next)));
         const char* eol2 = nl2 != nullptr ? nl2 : end;

@@ -13,10 +13,11 @@ namespace ndr {
 
 using internal::mime::AppendGuessedUtf8;
 using internal::mime::AppendUtf8;
-using internal::mime::EqualsIgnoreCase;
-using internal::mime::IsBlank;
+using internal::IEquals;
+using internal::IsBlank;
+using internal::IsSpace;
 using internal::mime::LineReader;
-using internal::mime::TrimSpace;
+using internal::Trim;
 
 void Headers::Add(std::string name, std::string value) {
   fields_.push_back(HeaderField{std::move(name), std::move(value)});
@@ -24,14 +25,14 @@ void Headers::Add(std::string name, std::string value) {
 
 std::string_view Headers::Get(std::string_view name) const {
   for (const HeaderField& f : fields_) {
-    if (EqualsIgnoreCase(f.name, name)) return f.value;
+    if (IEquals(f.name, name)) return f.value;
   }
   return {};
 }
 
 bool Headers::Has(std::string_view name) const {
   for (const HeaderField& f : fields_) {
-    if (EqualsIgnoreCase(f.name, name)) return true;
+    if (IEquals(f.name, name)) return true;
   }
   return false;
 }
@@ -107,13 +108,13 @@ std::string DecodeEncodedWordsInUtf8(std::string_view value) {
     std::string_view between = value.substr(i, start - i);
     bool only_blanks = true;
     for (char c : between) {
-      if (!internal::mime::IsSpace(c)) only_blanks = false;
+      if (!internal::IsSpace(c)) only_blanks = false;
     }
     if (!(after_word && only_blanks)) {
       flush();
       out.append(between);
     }
-    if (!EqualsIgnoreCase(pending_cs, w.charset)) flush();
+    if (!IEquals(pending_cs, w.charset)) flush();
     pending_cs = w.charset;
     if (w.encoding == 'B') {
       internal::mime::DecodeBase64(w.text, static_cast<size_t>(-1), &pending);
@@ -177,10 +178,10 @@ class FieldBuilder {
   }
   void Continue(std::string_view line) {
     if (!active_) return;
-    std::string_view more = TrimSpace(line);
+    std::string_view more = Trim(line);
     if (more.empty()) return;
     if (!is_folded_) {
-      folded_.assign(TrimSpace(first_));
+      folded_.assign(Trim(first_));
       is_folded_ = true;
     }
     while (!folded_.empty() && IsBlank(folded_.back())) folded_.pop_back();
@@ -190,7 +191,7 @@ class FieldBuilder {
   void Finish() {
     if (!active_) return;
     active_ = false;
-    std::string_view value = is_folded_ ? std::string_view(folded_) : TrimSpace(first_);
+    std::string_view value = is_folded_ ? std::string_view(folded_) : Trim(first_);
     out_->Add(std::string(name_), DecodeHeaderValue(value));
   }
 
@@ -245,7 +246,7 @@ std::vector<Headers> ParseFieldGroups(std::string_view text, size_t max_groups) 
   size_t line_begin = 0;
   while (groups.size() < max_groups && lines.Next(&line)) {
     size_t next = lines.position();
-    if (TrimSpace(line).empty()) {
+    if (Trim(line).empty()) {
       close_group();  // a blank (or blanks-only) line separates groups
     } else {
       if (group_begin == std::string_view::npos) group_begin = line_begin;

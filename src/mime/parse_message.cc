@@ -60,7 +60,7 @@ class PartBuilder {
     p.in_attached_message = e.in_attached_message;
     p.headers = ParseHeaderBlock(e.header, limits_.max_header_bytes);
     p.content_type = e.content_type.Full();
-    p.charset = internal::mime::LowerAscii(internal::mime::TrimSpace(e.content_type.params.Get("charset")));
+    p.charset = internal::ToLower(internal::Trim(e.content_type.params.Get("charset")));
     p.filename = FileName(e);
     switch (e.shape) {
       case Shape::kMultipart:
@@ -85,7 +85,7 @@ class PartBuilder {
       name = disposition.params.empty() ? std::string_view() : disposition.Get("filename");
     }
     if (name.empty()) name = e.content_type.params.Get("name");
-    name = internal::mime::TrimSpace(name);
+    name = internal::Trim(name);
     if (name.empty()) return std::string();
     return DecodeEncodedWords(name);  // RFC 2047 in parameters: not allowed, common
   }
@@ -176,7 +176,7 @@ void ParseInto(std::string_view raw, const Limits& limits, Message* message, Pro
 
 const Part* Message::FindPart(std::string_view content_type) const {
   for (const Part& p : parts) {
-    if (!p.in_attached_message && internal::mime::EqualsIgnoreCase(p.content_type, content_type)) return &p;
+    if (!p.in_attached_message && internal::IEquals(p.content_type, content_type)) return &p;
   }
   return nullptr;
 }

@@ -37,14 +37,14 @@ int HexValue(char c) {
 }  // namespace
 
 TransferEncoding ParseTransferEncoding(std::string_view value) {
-  value = TrimSpace(value);
+  value = Trim(value);
   // Drop a trailing comment or parameter ("base64 (x)", "base64;").
   size_t end = value.find_first_of(" \t(;");
   if (end != std::string_view::npos) value = value.substr(0, end);
   while (!value.empty() && value.front() == '"') value.remove_prefix(1);
   while (!value.empty() && value.back() == '"') value.remove_suffix(1);
-  if (EqualsIgnoreCase(value, "base64")) return TransferEncoding::kBase64;
-  if (EqualsIgnoreCase(value, "quoted-printable")) return TransferEncoding::kQuotedPrintable;
+  if (IEquals(value, "base64")) return TransferEncoding::kBase64;
+  if (IEquals(value, "quoted-printable")) return TransferEncoding::kQuotedPrintable;
   return TransferEncoding::kIdentity;
 }
 

@@ -1,0 +1,75 @@
+// ASCII string helpers shared by every stage (internal). Header-only: they
+// sit on hot paths and are small enough to inline.
+#ifndef NDR_SRC_CORE_STRINGS_H_
+#define NDR_SRC_CORE_STRINGS_H_
+
+#include <string>
+#include <string_view>
+
+namespace ndr {
+namespace internal {
+
+inline char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+
+inline bool IsBlank(char c) { return c == ' ' || c == '\t'; }
+
+inline bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+inline std::string ToLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = AsciiLower(c);
+  return out;
+}
+
+// Equality ignoring ASCII case.
+inline bool IEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (AsciiLower(a[i]) != AsciiLower(b[i])) return false;
+  }
+  return true;
+}
+
+inline bool IStartsWith(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && IEquals(s.substr(0, prefix.size()), prefix);
+}
+
+inline std::string_view Trim(std::string_view s) {
+  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
+  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// Index of `needle` in `hay` ignoring ASCII case, npos when absent.
+inline size_t IFind(std::string_view hay, std::string_view needle, size_t from = 0) {
+  if (needle.empty()) return from <= hay.size() ? from : std::string_view::npos;
+  const char first = AsciiLower(needle[0]);
+  for (size_t i = from; i + needle.size() <= hay.size(); ++i) {
+    if (AsciiLower(hay[i]) == first && IEquals(hay.substr(i, needle.size()), needle)) return i;
+  }
+  return std::string_view::npos;
+}
+
+// Collapses runs of whitespace (including newlines) into one space and trims.
+inline std::string Squeeze(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  bool space = false;
+  for (char c : s) {
+    if (IsSpace(c)) {
+      space = true;
+      continue;
+    }
+    if (space && !out.empty()) out.push_back(' ');
+    space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace internal
+}  // namespace ndr
+
+#endif  // NDR_SRC_CORE_STRINGS_H_
