@@ -310,6 +310,14 @@ BounceParts LocateBounce(const Message& message) {
     }
     out.human_text.resize(original);
   }
+  // What a report says about its recipients fits in far less; a bound keeps
+  // per-recipient searches cheap on huge or hostile bodies.
+  constexpr size_t kMaxHumanText = 256 * 1024;
+  if (out.human_text.size() > kMaxHumanText) {
+    size_t cut = kMaxHumanText;
+    while (cut > 0 && (static_cast<unsigned char>(out.human_text[cut]) & 0xC0) == 0x80) --cut;
+    out.human_text.resize(cut);
+  }
 
   const Headers& h = message.headers;
   bool subject = markers.Matches(MarkerKind::kSubject, out.bounce_subject);
