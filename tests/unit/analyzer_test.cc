@@ -144,6 +144,25 @@ TEST(Analyzer, HostileInputNeverThrows) {
   }
 }
 
+// A report with a huge human part and many recipients still names each
+// recipient once (the human text kept per report is bounded).
+TEST(Analyzer, HugeReportWithManyRecipients) {
+  std::string raw =
+      "From: MAILER-DAEMON@mx.example.com\nSubject: Undelivered Mail Returned to Sender\nMIME-Version: 1.0\n"
+      "Content-Type: multipart/report; report-type=delivery-status; boundary=B\n\n--B\n"
+      "Content-Type: text/plain\n\n";
+  raw += std::string(3 << 20, 'x');
+  raw += "\n--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.com\n\n";
+  for (int i = 0; i < 500; ++i) {
+    raw += "Final-Recipient: rfc822; user" + std::to_string(i) + "@example.org\nAction: failed\nStatus: 5.1.1\n\n";
+  }
+  raw += "--B--\n";
+  Analysis a = TheAnalyzer().Analyze(raw, "huge");
+  ASSERT_EQ(a.records.size(), 500u);
+  EXPECT_EQ(a.records[499].recipient, "user499@example.org");
+  EXPECT_EQ(a.records[499].reason, Reason::kUserUnknown);
+}
+
 // Analyze is const and shares nothing mutable: many threads, same answers.
 TEST(Analyzer, ManyThreadsGiveTheSameRecords) {
   std::vector<std::string> names = {"postfix-user-unknown.eml", "exim-failed.eml", "iso-2022-jp.eml",
