@@ -86,7 +86,10 @@ Analysis Analyzer::Analyze(std::string_view bytes, std::string_view source) cons
     r.subject = std::string(original.Get("Subject"));
     r.message_id = std::string(original.Get("Message-ID"));
     r.date = std::string(original.Get("Date"));
+    // Scripts read only the record: the note that a code does not fit the
+    // failed command belongs in its explanation too.
     r.explanation = explanation.summary;
+    if (!explanation.command_note.empty()) r.explanation += " " + explanation.command_note;
     r.advice = explanation.advice;
     r.feedback_type = feedback_type;
     r.vendor = std::move(verdict.vendor);

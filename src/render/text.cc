@@ -45,7 +45,7 @@ class TextSink : public RecordSink {
     out_ << '\n' << (r.recipient.empty() ? "(recipient not named)" : r.recipient);
     if (!r.action.empty()) out_ << "  [" << r.action << ']';
     out_ << '\n';
-    Line("What happened", r.explanation);
+    Line("What happened", r.details.summary.empty() ? r.explanation : r.details.summary);
     Line("Reason", std::string(ReasonName(r.reason)) + (r.hard_bounce ? " (hard bounce)" : " (soft bounce)"));
     if (!r.details.reply_meaning.empty()) Line("Reply code", r.details.reply_meaning);
     if (!r.details.status_meaning.empty()) Line("Status code", r.details.status_meaning);

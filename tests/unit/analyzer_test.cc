@@ -144,6 +144,22 @@ TEST(Analyzer, HostileInputNeverThrows) {
   }
 }
 
+// The seed table's warning: a reply the failed command may not return is
+// called out in the record's explanation, for scripts as well as people.
+TEST(Analyzer, ReplyThatDoesNotFitTheCommandIsExplained) {
+  Analysis a = TheAnalyzer().Analyze(
+      "From: MAILER-DAEMON@mx.example.com\nSubject: Undelivered Mail Returned to Sender\n\n"
+      "This is the mail system at host mx.example.com.\n\n"
+      "<pat@example.org>: host mx.example.org[192.0.2.7] said: 550 Message looks like spam\n"
+      "    (in reply to DATA command)\n",
+      "fit");
+  ASSERT_EQ(a.records.size(), 1u);
+  EXPECT_EQ(a.records[0].smtp_command, "DATA");
+  EXPECT_EQ(a.records[0].reply_code, "550");
+  EXPECT_NE(a.records[0].explanation.find("550 is not a reply the RFCs allow for DATA"), std::string::npos)
+      << a.records[0].explanation;
+}
+
 // A report with a huge human part and many recipients still names each
 // recipient once (the human text kept per report is bounded).
 TEST(Analyzer, HugeReportWithManyRecipients) {

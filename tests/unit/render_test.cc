@@ -20,6 +20,7 @@ Record SampleRecord() {
   r.hard_bounce = true;
   r.diagnostic = "550 5.1.1 \"alice\" unknown\tuser\\";
   r.explanation = "The mailbox does not exist.";
+  r.details.summary = r.explanation;
   r.advice = "Remove the address.";
   r.details.actor = Actor::kSender;
   r.details.retry = Retry::kNever;
