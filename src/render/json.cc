@@ -114,6 +114,10 @@ std::string RecordToJson(const Record& r) {
   AppendField("explanation", r.explanation, false, &out);
   AppendField("advice", r.advice, false, &out);
   AppendField("feedback_type", r.feedback_type, false, &out);
+  // The answers to "who acts, retry?, stop mailing?" as values for scripts.
+  AppendField("actor", ActorName(r.details.actor), false, &out);
+  AppendField("retry", RetryName(r.details.retry), false, &out);
+  AppendBool("suppress", r.details.suppress, &out);
   out.push_back('}');
   return out;
 }

@@ -33,7 +33,8 @@ TEST(RenderJson, EveryKeyInContractOrder) {
   std::string json = RecordToJson(SampleRecord());
   const char* keys[] = {"source", "recipient", "action", "status", "reply_code", "reason", "hard_bounce",
                         "diagnostic", "remote_mta", "reporting_mta", "smtp_command", "sender", "subject",
-                        "message_id", "date", "explanation", "advice", "feedback_type"};
+                        "message_id", "date", "explanation", "advice", "feedback_type", "actor", "retry",
+                        "suppress"};
   size_t last = 0;
   for (const char* key : keys) {
     size_t at = json.find(std::string("\"") + key + "\":");
@@ -46,6 +47,9 @@ TEST(RenderJson, EveryKeyInContractOrder) {
   EXPECT_EQ(check.values().at("reason"), "userunknown");
   EXPECT_EQ(check.values().at("hard_bounce"), "true");
   EXPECT_EQ(check.values().at("remote_mta"), "");
+  EXPECT_EQ(check.values().at("actor"), "sender");
+  EXPECT_EQ(check.values().at("retry"), "never");
+  EXPECT_EQ(check.values().at("suppress"), "true");
 }
 
 TEST(RenderJson, EscapesQuotesControlsAndBackslashes) {
