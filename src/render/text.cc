@@ -64,11 +64,35 @@ class TextSink : public RecordSink {
   void Finish() override { out_.flush(); }
 
  private:
+  // "  Label:          value", the value wrapped at word boundaries so that
+  // every line stays within kWidth columns (one long word may exceed it).
   void Line(std::string_view label, std::string_view value) {
+    constexpr size_t kIndent = 19;
+    constexpr size_t kWidth = 100;
     if (value.empty()) return;
     out_ << "  " << label << ':';
-    for (size_t i = label.size(); i < 16; ++i) out_ << ' ';
-    out_ << value << '\n';
+    for (size_t i = label.size() + 3; i < kIndent; ++i) out_ << ' ';
+    size_t column = kIndent;
+    bool first_word = true;
+    size_t pos = 0;
+    while (pos < value.size()) {
+      size_t end = value.find(' ', pos);
+      if (end == std::string_view::npos) end = value.size();
+      std::string_view word = value.substr(pos, end - pos);
+      pos = end + 1;
+      if (word.empty()) continue;
+      if (!first_word && column + 1 + word.size() > kWidth) {
+        out_ << '\n' << std::string(kIndent, ' ');
+        column = kIndent;
+      } else if (!first_word) {
+        out_ << ' ';
+        ++column;
+      }
+      out_ << word;
+      column += word.size();
+      first_word = false;
+    }
+    out_ << '\n';
   }
 
   std::ostream& out_;
