@@ -1,6 +1,7 @@
 #include "ndr/mailbox.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -77,6 +78,26 @@ std::vector<std::string> ExpandInputs(const std::vector<std::string>& paths,
 
 bool LooksLikeMbox(std::string_view data) { return data.substr(0, 5) == "From "; }
 
+namespace {
+
+// A "From " line separates messages when it looks like a postmark:
+// "From sender@example.com Mon Jan  5 10:00:00 2026" (a time of day in it).
+// Body lines starting with "From " are usually quoted (">From "); this keeps
+// the rest from splitting a message, with or without an empty line before.
+bool IsSeparator(std::string_view line) {
+  if (line.compare(0, 5, "From ") != 0) return false;
+  for (size_t i = 5; i + 4 < line.size(); ++i) {
+    if (isdigit(static_cast<unsigned char>(line[i])) && isdigit(static_cast<unsigned char>(line[i + 1])) &&
+        line[i + 2] == ':' && isdigit(static_cast<unsigned char>(line[i + 3])) &&
+        isdigit(static_cast<unsigned char>(line[i + 4]))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 std::vector<std::string_view> SplitMbox(std::string_view data) {
   std::vector<std::string_view> out;
   size_t start = std::string_view::npos;  // start of the current message's text
@@ -84,10 +105,11 @@ std::vector<std::string_view> SplitMbox(std::string_view data) {
   while (pos < data.size()) {
     size_t eol = data.find('\n', pos);
     size_t next = (eol == std::string_view::npos) ? data.size() : eol + 1;
-    bool separator = data.compare(pos, 5, "From ") == 0 &&
-                     (pos == 0 || (pos >= 2 && data[pos - 1] == '\n' &&
-                                   (data[pos - 2] == '\n' || (data[pos - 2] == '\r' && pos >= 3))));
-    if (separator) {
+    bool after_blank = pos == 0 || (pos >= 2 && data[pos - 2] == '\n') ||
+                       (pos >= 3 && data[pos - 2] == '\r' && data[pos - 3] == '\n');
+    std::string_view line = data.substr(pos, next - pos);
+    if ((pos == 0 && line.compare(0, 5, "From ") == 0) || (after_blank && line.compare(0, 5, "From ") == 0) ||
+        IsSeparator(line)) {
       if (start != std::string_view::npos) out.push_back(data.substr(start, pos - start));
       start = next;
     }
