@@ -19,7 +19,7 @@ const std::string kSamples = std::string(NDR_SOURCE_DIR) + "/samples/";
 const char* const kRecordKeys[] = {"source", "recipient", "action", "status", "reply_code", "reason",
                                    "hard_bounce", "diagnostic", "remote_mta", "reporting_mta",
                                    "smtp_command", "sender", "subject", "message_id", "date",
-                                   "explanation", "advice", "feedback_type", "actor", "retry", "suppress"};
+                                   "explanation", "advice", "feedback_type", "actor", "retry", "suppress", "evidence"};
 
 class CliTest : public ::testing::Test {
  protected:

@@ -53,6 +53,10 @@ ProcessStats ProcessInputs(const Analyzer& analyzer, const std::vector<std::stri
                            const ProcessOptions& options, RecordSink* sink) {
   ProcessStats stats;
   if (paths.empty() || (paths.size() == 1 && paths[0] == "-")) {
+    if (isatty(STDIN_FILENO)) {
+      std::cerr << "ndr: reading one message from standard input (end it with Ctrl-D; "
+                   "or name files, see --help)\n";
+    }
     std::string data((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
     if (std::cin.bad()) {
       std::cerr << "ndr: <stdin>: read error\n";

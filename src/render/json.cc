@@ -118,6 +118,7 @@ std::string RecordToJson(const Record& r) {
   AppendField("actor", ActorName(r.details.actor), false, &out);
   AppendField("retry", RetryName(r.details.retry), false, &out);
   AppendBool("suppress", r.details.suppress, &out);
+  AppendField("evidence", r.details.evidence, false, &out);
   out.push_back('}');
   return out;
 }

@@ -34,7 +34,7 @@ TEST(RenderJson, EveryKeyInContractOrder) {
   const char* keys[] = {"source", "recipient", "action", "status", "reply_code", "reason", "hard_bounce",
                         "diagnostic", "remote_mta", "reporting_mta", "smtp_command", "sender", "subject",
                         "message_id", "date", "explanation", "advice", "feedback_type", "actor", "retry",
-                        "suppress"};
+                        "suppress", "evidence"};
   size_t last = 0;
   for (const char* key : keys) {
     size_t at = json.find(std::string("\"") + key + "\":");
