@@ -119,3 +119,39 @@ TEST_F(SeedCliTest, EveryCommandGrouping) {
 }
 
 }  // namespace
+
+namespace {
+
+// Every registered enhanced status code, as the table lists it, is answered
+// by `ndr code` in each class; unregistered details fall back to class + subject.
+TEST(StatusCliTest, EveryRegistryCodeAndTheFallback) {
+  if (!fs::exists(kBinary)) GTEST_SKIP() << "ndr binary not built";
+  auto list = RunCommand(Quote(kBinary) + " code --list --format json");
+  ASSERT_EQ(list.exit_code, 0);
+  size_t asked = 0;
+  for (const std::string& line : ndr_test::Lines(list.out)) {
+    if (line.find("\"table\":\"enhanced_status\"") == std::string::npos) continue;
+    if (line.find("\"scope\":\"\"") == std::string::npos) continue;  // registry rows only
+    size_t at = line.find("\"code\":\"X.");
+    if (at == std::string::npos) continue;
+    std::string rest = line.substr(at + 10);
+    std::string subject_detail = rest.substr(0, rest.find('"'));
+    for (const char* klass : {"4", "5"}) {
+      std::string code = std::string(klass) + "." + subject_detail;
+      auto r = RunCommand(Quote(kBinary) + " code " + code + " --format json");
+      ++asked;
+      EXPECT_EQ(r.exit_code, 0) << code;
+      EXPECT_NE(r.out.find("\"registered\":true"), std::string::npos) << code << ": " << r.out;
+    }
+  }
+  EXPECT_GE(asked, 2u * 75u);
+  for (int subject = 0; subject <= 7; ++subject) {
+    std::string code = "5." + std::to_string(subject) + ".99";  // no vendor uses .99 either
+    auto r = RunCommand(Quote(kBinary) + " code " + code + " --format json");
+    EXPECT_EQ(r.exit_code, 1) << code;
+    EXPECT_NE(r.out.find("\"registered\":false"), std::string::npos) << code;
+    EXPECT_NE(r.out.find("detail unknown"), std::string::npos) << code << ": " << r.out;
+  }
+}
+
+}  // namespace
