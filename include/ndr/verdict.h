@@ -27,7 +27,9 @@ class Interpreter {
  public:
   Interpreter(std::shared_ptr<const CodeBook> codes, std::shared_ptr<const ReasonBook> reasons);
   // Const and thread-safe.
-  Verdict Interpret(const Finding& finding, const BounceParts& parts) const;
+  // `recipients_in_report` is how many recipients the report names; with more
+  // than one, words found elsewhere in the report are not this recipient's.
+  Verdict Interpret(const Finding& finding, const BounceParts& parts, size_t recipients_in_report = 1) const;
 
  private:
   std::shared_ptr<const CodeBook> codes_;

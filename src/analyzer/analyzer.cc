@@ -68,7 +68,7 @@ Analysis Analyzer::Analyze(std::string_view bytes, std::string_view source) cons
 
   analysis.records.reserve(findings.size());
   for (Finding& f : findings) {
-    Verdict verdict = impl_->interpreter->Interpret(f, parts);
+    Verdict verdict = impl_->interpreter->Interpret(f, parts, findings.size());
     Explanation explanation = Explain(f, verdict, *impl_->codes, *impl_->reasons);
     Record r;
     r.source = std::string(source);

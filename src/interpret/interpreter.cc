@@ -26,7 +26,8 @@ constexpr size_t kMaxContext = 8192;
 Interpreter::Interpreter(std::shared_ptr<const CodeBook> codes, std::shared_ptr<const ReasonBook> reasons)
     : codes_(std::move(codes)), reasons_(std::move(reasons)) {}
 
-Verdict Interpreter::Interpret(const Finding& finding, const BounceParts& parts) const {
+Verdict Interpreter::Interpret(const Finding& finding, const BounceParts& parts,
+                               size_t recipients_in_report) const {
   Verdict v;
 
   // The rejecting side: the remote MTA, else the recipient's domain; the
@@ -68,9 +69,15 @@ Verdict Interpreter::Interpret(const Finding& finding, const BounceParts& parts)
   in.reply_code = finding.reply_code;
   in.status = finding.status;
   in.diagnostic = finding.diagnostic;
-  std::string_view context = parts.human_text;
-  if (context.size() > kMaxContext) context = context.substr(0, kMaxContext);
-  in.context = context;
+  // The rest of the report's text helps only when it speaks of this recipient
+  // alone: in a report on several recipients it would lend one recipient
+  // another's words.
+  bool text_is_this_recipients = finding.diagnostic.empty() || recipients_in_report <= 1;
+  if (text_is_this_recipients) {
+    std::string_view context = parts.human_text;
+    if (context.size() > kMaxContext) context = context.substr(0, kMaxContext);
+    in.context = context;
+  }
   in.vendor = v.vendor;
   in.command = finding.command;
   in.action = finding.action;

@@ -160,6 +160,26 @@ TEST(Analyzer, ReplyThatDoesNotFitTheCommandIsExplained) {
       << a.records[0].explanation;
 }
 
+// Regression: in a report on several recipients, one recipient's words
+// (here "mailbox full") must not decide another recipient's reason.
+TEST(Analyzer, RecipientsDoNotBorrowEachOthersWords) {
+  Analysis a = TheAnalyzer().Analyze(
+      "From: Mail Delivery System <MAILER-DAEMON@mx.example.com>\n"
+      "Subject: Mail delivery failed: returning message to sender\n\n"
+      "A message that you sent could not be delivered to one or more of its recipients.\n"
+      "The following address(es) failed:\n\n"
+      "  ann@example.org\n    host mx.example.org [192.0.2.8]\n"
+      "    SMTP error from remote mail server after RCPT TO:<ann@example.org>:\n"
+      "    552 5.2.2 Mailbox full\n\n"
+      "  ben@example.net\n    host mx.example.net [192.0.2.9]\n"
+      "    SMTP error from remote mail server after RCPT TO:<ben@example.net>:\n"
+      "    550 Zorblax condition 42\n",
+      "two");
+  ASSERT_EQ(a.records.size(), 2u);
+  EXPECT_EQ(a.records[0].reason, Reason::kMailboxFull);
+  EXPECT_NE(a.records[1].reason, Reason::kMailboxFull) << a.records[1].details.evidence;
+}
+
 // A report with a huge human part and many recipients still names each
 // recipient once (the human text kept per report is bounded).
 TEST(Analyzer, HugeReportWithManyRecipients) {
