@@ -65,7 +65,10 @@ Explanation Explain(const Finding& finding, const Verdict& verdict, const CodeBo
   // What happened.
   e.summary = info.summary;
   if (delayed) {
-    e.summary = "Delivery is delayed, not failed: the sending server is still retrying. " + e.summary;
+    // "Expired" describes giving up, which a delay has not done yet: say only
+    // that it is still being retried; other reasons say why it is delayed.
+    e.summary = "Delivery is delayed, not failed: the sending server is still retrying." +
+                (verdict.reason == Reason::kExpired ? std::string() : " So far: " + e.summary);
   }
   std::string_view vendor_name = reasons.VendorName(verdict.vendor);
 

@@ -46,13 +46,16 @@ class TextSink : public RecordSink {
     if (!r.action.empty()) out_ << "  [" << r.action << ']';
     out_ << '\n';
     Line("What happened", r.details.summary.empty() ? r.explanation : r.details.summary);
-    Line("Reason", std::string(ReasonName(r.reason)) + (r.hard_bounce ? " (hard bounce)" : " (soft bounce)"));
+    bool not_a_failure = r.reason == Reason::kDelivered || r.reason == Reason::kVacation ||
+                         r.reason == Reason::kFeedback;
+    Line("Reason", std::string(ReasonName(r.reason)) +
+                       (not_a_failure ? " (not a bounce)" : r.hard_bounce ? " (hard bounce)" : " (soft bounce)"));
     if (!r.details.reply_meaning.empty()) Line("Reply code", r.details.reply_meaning);
     if (!r.details.status_meaning.empty()) Line("Status code", r.details.status_meaning);
     if (!r.smtp_command.empty()) Line("Failed at", r.smtp_command);
     if (!r.details.command_note.empty()) Line("Note", r.details.command_note);
     if (!r.remote_mta.empty()) Line("Remote server", r.remote_mta);
-    if (!r.diagnostic.empty()) Line("Server said", r.diagnostic);
+    if (!r.diagnostic.empty()) Line(not_a_failure ? "Report says" : "Server said", r.diagnostic);
     if (!r.feedback_type.empty()) Line("Feedback type", r.feedback_type);
     Line("Who must act", ActorPhrase(r.details.actor));
     Line("Send again?", RetryPhrase(r.details.retry));

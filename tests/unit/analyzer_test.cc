@@ -128,6 +128,15 @@ TEST(Analyzer, AutoReply) {
   EXPECT_FALSE(a.records[0].hard_bounce);
 }
 
+// Regression: a delay was explained as "gave up after retrying".
+TEST(Analyzer, DelayIsNotExplainedAsGivingUp) {
+  Analysis a = AnalyzeSample("delayed.eml");
+  ASSERT_EQ(a.records.size(), 1u);
+  EXPECT_NE(a.records[0].explanation.find("still retrying"), std::string::npos);
+  EXPECT_EQ(a.records[0].explanation.find("gave up"), std::string::npos) << a.records[0].explanation;
+  EXPECT_FALSE(a.records[0].details.suppress);
+}
+
 TEST(Analyzer, NotABounce) {
   Analysis a = AnalyzeSample("not-a-bounce.eml");
   EXPECT_FALSE(a.is_bounce());

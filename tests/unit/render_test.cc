@@ -88,5 +88,32 @@ TEST(RenderText, ShowsWhatPeopleNeed) {
   }
 }
 
+TEST(RenderText, ComplaintsAndAutoRepliesAreNotBounces) {
+  Record r = SampleRecord();
+  r.reason = Reason::kFeedback;
+  r.hard_bounce = false;
+  std::ostringstream out;
+  auto sink = MakeTextSink(out);
+  sink->Write(r);
+  EXPECT_NE(out.str().find("feedback (not a bounce)"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("Report says:"), std::string::npos) << out.str();
+}
+
+TEST(RenderText, LongValuesWrapUnderTheirLabel) {
+  Record r = SampleRecord();
+  r.advice = std::string(30, 'a') + " " + std::string(30, 'b') + " " + std::string(30, 'c') + " " +
+             std::string(30, 'd');
+  std::ostringstream out;
+  auto sink = MakeTextSink(out);
+  sink->Write(r);
+  std::string text = out.str();
+  size_t at = text.find(std::string(30, 'c'));  // 19 + 30 + 1 + 30 + 1 + 30 > 100
+  ASSERT_NE(at, std::string::npos);
+  EXPECT_EQ(text.substr(at - 20, 20), "\n" + std::string(19, ' ')) << text;
+  for (size_t start = 0, end; (end = text.find('\n', start)) != std::string::npos; start = end + 1) {
+    EXPECT_LE(end - start, 100u) << text.substr(start, end - start);
+  }
+}
+
 }  // namespace
 }  // namespace ndr
