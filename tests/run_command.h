@@ -3,8 +3,12 @@
 #define NDR_TESTS_RUN_COMMAND_H_
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -13,6 +17,7 @@ namespace ndr_test {
 struct CommandResult {
   int exit_code = -1;  // -1 when it did not exit normally (crash, signal)
   std::string out;     // stdout
+  std::string err;     // stderr, when captured (RunCommandWithStderr)
 };
 
 // Runs `command` through the shell; stderr goes where `stderr_to` says
@@ -27,6 +32,19 @@ inline CommandResult RunCommand(const std::string& command, const std::string& s
   while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) r.out.append(buffer, n);
   int status = pclose(pipe);
   if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
+  return r;
+}
+
+// Runs `command` through the shell, capturing stdout and stderr apart.
+inline CommandResult RunCommandWithStderr(const std::string& command) {
+  char err_path[] = "/tmp/ndr_test_stderr_XXXXXX";
+  int fd = mkstemp(err_path);
+  if (fd < 0) return CommandResult();
+  close(fd);
+  CommandResult r = RunCommand(command, err_path);
+  std::ifstream err(err_path, std::ios::binary);
+  r.err.assign(std::istreambuf_iterator<char>(err), std::istreambuf_iterator<char>());
+  unlink(err_path);
   return r;
 }
 
