@@ -18,24 +18,17 @@
 #include "knowledge/rule_set.h"
 #include "ndr/reasons.h"
 
+#include "core/strings.h"
+
 namespace ndr {
 namespace internal {
 // Kept in their own namespace: other stages have helpers of the same names.
 namespace rb {
 
 // ---- small text helpers ------------------------------------------------------
-inline std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-inline std::string Trim(std::string_view text) {
-  size_t b = 0, e = text.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(text[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(text[e - 1]))) --e;
-  return std::string(text.substr(b, e - b));
-}
+// The string basics are core/strings.h's (ToLower, Trim, ...).
+using internal::ToLower;
+inline std::string Trim(std::string_view text) { return std::string(internal::Trim(text)); }
 
 inline std::vector<std::string> Split(std::string_view text, char sep) {
   std::vector<std::string> parts;

@@ -30,7 +30,7 @@
 
 namespace ndr {
 
-using internal::rb::Lower;
+using internal::rb::ToLower;
 using internal::rb::Trim;
 using internal::rb::Matches;
 using internal::rb::Satisfies;
@@ -59,7 +59,7 @@ namespace {
 // "dns; MX.Example.COM." -> "mx.example.com"; "jo@gmail.com" -> "gmail.com";
 // "[192.0.2.1]" -> "192.0.2.1".
 std::string CleanHost(std::string_view raw) {
-  std::string host = Lower(Trim(raw));
+  std::string host = ToLower(Trim(raw));
   if (host.compare(0, 4, "dns;") == 0) host = Trim(std::string_view(host).substr(4));
   size_t at = host.rfind('@');
   if (at != std::string::npos) host.erase(0, at + 1);
@@ -92,7 +92,7 @@ std::string ReasonBook::DetectVendor(const std::vector<std::string_view>& hosts,
     }
   }
   if (text.empty()) return {};
-  std::string lower = Lower(text);
+  std::string lower = ToLower(text);
   for (const Vendor& v : impl_->vendors) {
     for (const std::string& marker : v.markers) {
       if (lower.find(marker) != std::string::npos) return v.id;

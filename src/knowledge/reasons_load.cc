@@ -11,7 +11,7 @@
 namespace ndr {
 
 
-using internal::rb::Lower;
+using internal::rb::ToLower;
 using internal::rb::ParseInt;
 using internal::rb::ParseYesNo;
 using internal::rb::Split;
@@ -106,7 +106,7 @@ bool ReasonBook::Impl::LoadVendors(std::string* error) {
       return false;
     }
     for (const std::string& h : Split(t.Cell(row, "hosts"), ' ')) {
-      std::string host = Lower(h);
+      std::string host = ToLower(h);
       while (!host.empty() && host.front() == '.') host.erase(0, 1);
       if (!host.empty()) v.hosts.push_back(host);
     }
@@ -116,7 +116,7 @@ bool ReasonBook::Impl::LoadVendors(std::string* error) {
     while (start <= cell.size()) {
       size_t end = cell.find('|', start);
       if (end == std::string_view::npos) end = cell.size();
-      std::string marker = Lower(cell.substr(start, end - start));
+      std::string marker = ToLower(cell.substr(start, end - start));
       if (!Trim(marker).empty()) v.markers.push_back(marker);
       start = end + 1;
     }
