@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/parse_args.h"
+#include "core/strings.h"
 #include "ndr/render.h"
 #include "ndr/codebook.h"
 
@@ -101,10 +103,6 @@ bool ParseCodeArg(const std::string& text, CodeArg* out) {
   return EnhancedStatus::Parse(text, &out->status);
 }
 
-std::string Lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
 
 std::string StatusText(const EnhancedStatus& code) {
   return (code.klass == 0 ? std::string("X") : std::to_string(code.klass)) + "." +
@@ -471,21 +469,9 @@ int RunCode(int argc, char** argv) {
       "format,f", po::value<std::string>(&format)->default_value("text"),
       "output format: text, or json (JSON Lines: one object per code, or per table row with "
       "--list)");
-  po::options_description all;
-  all.add(visible).add_options()("code", po::value<std::vector<std::string>>(&args));
-  po::positional_options_description positional;
-  positional.add("code", -1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    return Usage(e.what());
-  }
-  if (vm.count("help")) {
-    std::cout << visible << "\n";
-    return 0;
-  }
+  int status = ParseArgs(argc, argv, "code", visible, &args, &vm);
+  if (status >= 0) return status;
   if (format != "text" && format != "json") {
     return Usage("unknown format '" + format + "' (use text or json)");
   }
@@ -499,7 +485,7 @@ int RunCode(int argc, char** argv) {
       return Usage("unknown SMTP command '" + name + "' for --command");
     }
   }
-  std::string vendor = vm.count("vendor") ? Lower(vm["vendor"].as<std::string>()) : "";
+  std::string vendor = vm.count("vendor") ? internal::ToLower(vm["vendor"].as<std::string>()) : "";
   if (vm.count("vendor") && vendor.empty()) return Usage("--vendor needs a vendor id");
 
   std::vector<CodeArg> codes;

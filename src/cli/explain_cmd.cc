@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/parse_args.h"
 #include "cli/process.h"
 
 namespace po = boost::program_options;
@@ -31,22 +32,9 @@ int RunExplain(int argc, char** argv) {
       ("format,f", po::value<std::string>(&format)->default_value("text"),
        "output format: text (for people) or json (JSON Lines, one object per recipient)")
       ("problems", "also report damage noticed while reading (bad charsets, truncated MIME)");
-  po::options_description all;
-  all.add(visible).add_options()("file", po::value<std::vector<std::string>>(&files));
-  po::positional_options_description positional;
-  positional.add("file", -1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "ndr explain: " << e.what() << "\n(see 'ndr explain --help')\n";
-    return 2;
-  }
-  if (vm.count("help")) {
-    std::cout << visible << "\n";
-    return 0;
-  }
+  int status = ParseArgs(argc, argv, "explain", visible, &files, &vm);
+  if (status >= 0) return status;
   std::unique_ptr<RecordSink> sink;
   if (!MakeSink(format, &sink)) {
     std::cerr << "ndr explain: unknown format '" << format << "' (use text or json)\n";

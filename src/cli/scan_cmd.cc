@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/parse_args.h"
 #include "cli/process.h"
 
 namespace po = boost::program_options;
@@ -32,22 +33,9 @@ int RunScan(int argc, char** argv) {
        "output format: json (JSON Lines) or text")
       ("verbose,v", "name each message that is not a bounce, and damage noticed while reading")
       ("no-progress", "no progress line on stderr (it is shown only when stderr is a terminal)");
-  po::options_description all;
-  all.add(visible).add_options()("path", po::value<std::vector<std::string>>(&paths));
-  po::positional_options_description positional;
-  positional.add("path", -1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "ndr scan: " << e.what() << "\n(see 'ndr scan --help')\n";
-    return 2;
-  }
-  if (vm.count("help")) {
-    std::cout << visible << "\n";
-    return 0;
-  }
+  int status = ParseArgs(argc, argv, "scan", visible, &paths, &vm);
+  if (status >= 0) return status;
   if (paths.empty()) {
     std::cerr << "ndr scan: name at least one file or folder (or - for standard input)\n";
     return 2;
