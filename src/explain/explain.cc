@@ -124,11 +124,15 @@ Explanation Explain(const Finding& finding, const Verdict& verdict, const CodeBo
       verdict.reason == Reason::kBadReputation || verdict.reason == Reason::kRejected) {
     list = reasons.FindBlocklist(finding.diagnostic);
   }
+  // A delay has not failed yet: advice written for a final failure ("remove
+  // the address", "could not be reached for the whole retry period") would
+  // contradict "still being retried", so it is left to the final notice.
+  bool reason_advice_fits = !delayed || (!info.suppress && verdict.reason != Reason::kExpired);
   if (list != nullptr && verdict.reason == Reason::kBlocked) {
     // The named list makes the general blocked advice specific.
     AddSentence(&e.advice, BlocklistAdvice(*list));
   } else {
-    AddSentence(&e.advice, info.advice);
+    if (reason_advice_fits) AddSentence(&e.advice, info.advice);
     if (list != nullptr) AddSentence(&e.advice, BlocklistAdvice(*list));
   }
   std::string_view rule_advice = reasons.RuleAdvice(verdict.rule_id);

@@ -11,7 +11,9 @@
 //   3. A vendor rule always decides. A generic rule decides unless the status
 //      default for the code (vendor-scoped row first) is stronger: a generic
 //      rule beats a status default only when its priority exceeds the
-//      default's strength (or when both name the same reason).
+//      default's strength (or when both name the same reason). Words found
+//      only in the context never outweigh the recipient's own exact status
+//      code when the server gave no words at all.
 //   4. Status default (for a delayed recipient a vague, strength-0 default
 //      gives way to step 5's "expired"); then a greeting/HELO refusal with no
 //      other clue means blocked; then the reply-code default; then Action:
@@ -248,8 +250,16 @@ Classification ReasonBook::Classify(const ClassifyInput& in) const {
   const Default* sd = impl_->StatusDefault(status, in.vendor);
   std::string_view vendor_name = VendorName(in.vendor);
 
-  if (best.rule != nullptr && (best.vendor || sd == nullptr || best.rule->priority > sd->strength ||
-                                best.rule->reason == sd->reason)) {
+  // When the server gave no words, the recipient's own exact status code (a
+  // row naming its detail, not "X.4.0" or a wildcard) outweighs wording found
+  // elsewhere in the report: "Status: 4.4.7" beats a transcript's "Connection
+  // refused by [127.0.0.1]".
+  bool own_code_first = best.rule != nullptr && best.from_context && text.empty() && sd != nullptr &&
+                        !status_from_text && status.detail != 0 && Specificity(sd->status) >= 200;
+
+  if (best.rule != nullptr && !own_code_first &&
+      (best.vendor || sd == nullptr || best.rule->priority > sd->strength ||
+       best.rule->reason == sd->reason)) {
     out.reason = best.rule->reason;
     out.rule_id = "reason_rules:" + best.rule->id;
     out.advice = best.rule->advice;

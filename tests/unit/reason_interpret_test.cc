@@ -85,6 +85,52 @@ TEST(Interpret, NotAcceptIsHardOnlyWhenPermanent) {
   EXPECT_FALSE(v.hard_bounce);
 }
 
+TEST(Interpret, LocalProgramWordsWithoutAClearerReasonAreAMailerError) {
+  const Books& b = Get();
+  Interpreter interpreter(b.codes, b.reasons);
+  BounceParts parts = Report();
+  Headers group;
+  group.Add("Final-Recipient", "rfc822; jo@example.org");
+  group.Add("Diagnostic-Code", "X-Unix; temporary failure");
+  parts.per_recipient.push_back(group);
+  Verdict v = interpreter.Interpret(Make("jo@example.org", 0, "4.3.0", "temporary failure"), parts);
+  EXPECT_EQ(v.reason, Reason::kMailerError) << v.rule_id;
+  EXPECT_FALSE(v.hard_bounce);
+  // Clear words still decide.
+  v = interpreter.Interpret(Make("jo@example.org", 0, "4.3.0", "quota exceeded"), parts);
+  EXPECT_EQ(v.reason, Reason::kMailboxFull);
+  // The same words from an SMTP server are not a local program's.
+  parts.per_recipient[0] = Headers();
+  parts.per_recipient[0].Add("Final-Recipient", "rfc822; jo@example.org");
+  parts.per_recipient[0].Add("Diagnostic-Code", "smtp; 451 4.3.0 temporary failure");
+  v = interpreter.Interpret(Make("jo@example.org", 451, "4.3.0", "451 4.3.0 temporary failure"), parts);
+  EXPECT_EQ(v.reason, Reason::kSystemError);
+}
+
+TEST(Interpret, StatusCommentSpeaksForARecipientWithoutWords) {
+  const Books& b = Get();
+  Interpreter interpreter(b.codes, b.reasons);
+  BounceParts parts = Report();
+  for (const char* who : {"ann@example.org", "jo@example.net"}) {
+    Headers group;
+    group.Add("Final-Recipient", std::string("rfc822;") + who);
+    group.Add("Action", "delayed");
+    group.Add("Status", std::string(who[0] == 'j' ? "4.0.0 (example.net: host name lookup failure)" : "4.0.0"));
+    parts.per_recipient.push_back(group);
+  }
+  parts.human_text = "ann@example.org: mailbox is full";
+  Finding f = Make("jo@example.net", 0, "4.0.0", "", "", SmtpCommand::kUnknown, "delayed");
+  Verdict v = interpreter.Interpret(f, parts, 2);
+  EXPECT_EQ(v.reason, Reason::kNetworkError) << v.rule_id << " (" << v.evidence << ")";
+  Explanation e = Explain(f, v, *b.codes, *b.reasons);
+  EXPECT_FALSE(e.suppress);
+  EXPECT_EQ(e.retry, Retry::kLater);
+  // Another recipient's words in the report are not this one's.
+  f = Make("ann@example.org", 0, "4.0.0", "", "", SmtpCommand::kUnknown, "delayed");
+  v = interpreter.Interpret(f, parts, 2);
+  EXPECT_EQ(v.reason, Reason::kExpired) << v.rule_id << " (" << v.evidence << ")";
+}
+
 TEST(Interpret, VendorFromRemoteMtaRecipientOrReportingMta) {
   const Books& b = Get();
   Interpreter interpreter(b.codes, b.reasons);
@@ -218,6 +264,19 @@ TEST(Explain, DelayIsNotAFailure) {
   v = interpreter.Interpret(f, Report());
   e = Explain(f, v, *b.codes, *b.reasons);
   EXPECT_FALSE(e.suppress);
+  EXPECT_EQ(e.advice.find("remove it"), std::string::npos) << e.advice;
+
+  // Nor is the address's removal advised, nor a retry period said to be over.
+  f = Make("jo@example.org", 0, "4.0.0", "No MX found for domain", "", SmtpCommand::kUnknown, "delayed");
+  v = interpreter.Interpret(f, Report());
+  EXPECT_EQ(v.reason, Reason::kNotAccept);
+  e = Explain(f, v, *b.codes, *b.reasons);
+  EXPECT_EQ(e.advice.find("Remove"), std::string::npos) << e.advice;
+  f = Make("jo@example.org", 0, "4.4.7", "", "", SmtpCommand::kUnknown, "delayed");
+  v = interpreter.Interpret(f, Report());
+  EXPECT_EQ(v.reason, Reason::kExpired);
+  e = Explain(f, v, *b.codes, *b.reasons);
+  EXPECT_EQ(e.advice.find("whole retry period"), std::string::npos) << e.advice;
 }
 
 TEST(Explain, BlocklistIsNamedWithItsLookupPage) {

@@ -363,6 +363,23 @@ TEST(Classify, ContextIsUsedOnlyWhenTheDiagnosticSaysNothing) {
   EXPECT_NE(c.evidence.find("report's text"), std::string::npos) << c.evidence;
 }
 
+TEST(Classify, OwnExactStatusOutweighsTheReportsWordsWhenTheServerSaidNothing) {
+  auto book = Book();
+  ClassifyInput in;
+  in.status = Parse("4.4.7");
+  in.context = "jo... Deferred: Connection refused by [192.0.2.1]";
+  Classification c = book->Classify(in);
+  EXPECT_EQ(c.reason, Reason::kExpired) << c.rule_id << " (" << c.evidence << ")";
+  // A vague status (detail 0) still gives way to the report's words.
+  in.status = Parse("5.0.0");
+  in.context = "The following address failed: user unknown";
+  EXPECT_EQ(book->Classify(in).reason, Reason::kUserUnknown);
+  // With words of its own, the recipient's wording decides as before.
+  in.status = Parse("4.4.7");
+  in.diagnostic = "421 4.4.7 mailbox is full";
+  EXPECT_EQ(book->Classify(in).reason, Reason::kMailboxFull);
+}
+
 TEST(Classify, EvidenceSaysWhatDecided) {
   auto book = Book();
   ClassifyInput in;
