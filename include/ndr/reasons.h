@@ -83,7 +83,8 @@ class ReasonBook {
   // refusal at CONNECT/HELO/EHLO with no other clue is blocked; then the reply
   // default; Action "delayed" with nothing else is expired; words that match
   // nothing are onhold; no words at all are undefined. The status is taken
-  // from the words when the input has none or only "X.0.0".
+  // from the words when the input has none or only "X.0.0". Words found only
+  // in `context` never outweigh an exact status code when `diagnostic` is empty.
   Classification Classify(const ClassifyInput& input) const;
 
   // Whether `reason` is a hard bounce for these codes (notaccept only when
