@@ -3,6 +3,7 @@
 #ifndef NDR_FINDING_H_
 #define NDR_FINDING_H_
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -24,6 +25,10 @@ struct Finding {
   std::string reporting_mta;
   SmtpCommand command = SmtpCommand::kUnknown;  // the command that failed
   std::string last_attempt;        // Last-Attempt-Date, as written
+  // Index of the recipient's group in BounceParts::per_recipient (delivery
+  // reports); kNoGroup when the finding did not come from one.
+  static constexpr size_t kNoGroup = static_cast<size_t>(-1);
+  size_t group = kNoGroup;
 };
 
 // The codes found in one text.

@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ndr {
 namespace internal {
@@ -42,12 +43,32 @@ inline std::string_view Trim(std::string_view s) {
   return s;
 }
 
-// Index of `needle` in `hay` ignoring ASCII case, npos when absent.
+// Index of `needle` in `hay` ignoring ASCII case, npos when absent. Linear
+// time: callers search report text once per recipient, and a naive scan is
+// O(text x needle) on hostile input ("uuuu..." against "uuuu...@x").
 inline size_t IFind(std::string_view hay, std::string_view needle, size_t from = 0) {
   if (needle.empty()) return from <= hay.size() ? from : std::string_view::npos;
-  const char first = AsciiLower(needle[0]);
-  for (size_t i = from; i + needle.size() <= hay.size(); ++i) {
-    if (AsciiLower(hay[i]) == first && IEquals(hay.substr(i, needle.size()), needle)) return i;
+  if (from >= hay.size() || needle.size() > hay.size() - from) return std::string_view::npos;
+  if (needle.size() <= 8) {  // short needles: the naive scan is bounded by 8 steps per byte
+    const char first = AsciiLower(needle[0]);
+    for (size_t i = from; i + needle.size() <= hay.size(); ++i) {
+      if (AsciiLower(hay[i]) == first && IEquals(hay.substr(i, needle.size()), needle)) return i;
+    }
+    return std::string_view::npos;
+  }
+  // Knuth-Morris-Pratt on ASCII-lowered bytes.
+  std::string pattern = ToLower(needle);
+  std::vector<size_t> fail(pattern.size(), 0);
+  for (size_t i = 1, k = 0; i < pattern.size(); ++i) {
+    while (k > 0 && pattern[i] != pattern[k]) k = fail[k - 1];
+    if (pattern[i] == pattern[k]) ++k;
+    fail[i] = k;
+  }
+  for (size_t i = from, k = 0; i < hay.size(); ++i) {
+    const char c = AsciiLower(hay[i]);
+    while (k > 0 && c != pattern[k]) k = fail[k - 1];
+    if (c == pattern[k]) ++k;
+    if (k == pattern.size()) return i + 1 - pattern.size();
   }
   return std::string_view::npos;
 }

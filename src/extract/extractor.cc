@@ -163,8 +163,10 @@ std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceParts& part
   for (const std::string& r : recipients) {
     first_mentions.push_back(recipients.size() > 1 ? IFind(parts.human_text, r) : std::string::npos);
   }
-  for (const Headers& group : parts.per_recipient) {
+  for (size_t g = 0; g < parts.per_recipient.size(); ++g) {
+    const Headers& group = parts.per_recipient[g];
     Finding f;
+    f.group = g;
     f.recipient = AddressFromField(p, group.Get("Final-Recipient"));
     f.original_recipient = AddressFromField(p, group.Get("Original-Recipient"));
     if (f.recipient.empty()) f.recipient = AddressFromField(p, group.Get("X-Actual-Recipient"));

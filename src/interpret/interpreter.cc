@@ -32,9 +32,12 @@ bool EqualsNoCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-// The recipient's DSN group: the one naming the recipient, or the only one.
+// The recipient's DSN group: the one it came from, the only one, or (for a
+// finding made without one) the one naming the recipient. Searching every
+// group for every recipient would cost recipients x groups x field length.
 const Headers* GroupOf(const Finding& finding, const BounceParts& parts) {
   if (parts.per_recipient.size() == 1) return &parts.per_recipient[0];
+  if (finding.group < parts.per_recipient.size()) return &parts.per_recipient[finding.group];
   if (finding.recipient.empty()) return nullptr;
   for (const Headers& g : parts.per_recipient) {
     if (g.Get("Final-Recipient").find(finding.recipient) != std::string_view::npos) return &g;
