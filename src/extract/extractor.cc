@@ -12,6 +12,7 @@ namespace ndr {
 
 using internal::CleanAddress;
 using internal::ExtractorPatterns;
+using internal::IEquals;
 using internal::IFind;
 using internal::Squeeze;
 using internal::StripTypePrefix;
@@ -57,6 +58,7 @@ std::vector<AddressHit> FindAddresses(const ExtractorPatterns& p, std::string_vi
 namespace {
 
 constexpr size_t kMaxParagraph = 4000;
+constexpr size_t kMentionSearchBudget = 32u << 20;  // bytes of text searched for recipients, per report
 
 // Header lines of a quoted original name addresses that are not recipients.
 bool IsIdentifierLine(std::string_view line) {
@@ -69,7 +71,7 @@ bool IsIdentifierLine(std::string_view line) {
 }
 
 bool SameAddress(std::string_view a, std::string_view b) {
-  return !a.empty() && ToLower(a) == ToLower(b);
+  return !a.empty() && IEquals(a, b);
 }
 
 bool IsSystemAddress(std::string_view address) {
@@ -158,10 +160,19 @@ std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceParts& part
     std::string r = AddressFromField(p, group.Get("Final-Recipient"));
     if (!r.empty()) recipients.push_back(std::move(r));
   }
+  // Each search scans the whole human-readable text: a byte budget keeps a
+  // report with a thousand recipients and a huge text linear. Real reports
+  // (a few KB of text) never reach it.
+  size_t search_budget = kMentionSearchBudget;
+  auto find_mention = [&](std::string_view address) {
+    if (address.empty() || parts.human_text.size() > search_budget) return std::string::npos;
+    search_budget -= parts.human_text.size();
+    return IFind(parts.human_text, address);
+  };
   // Where the text first names each recipient (bounded: one scan per recipient).
   std::vector<size_t> first_mentions;
   for (const std::string& r : recipients) {
-    first_mentions.push_back(recipients.size() > 1 ? IFind(parts.human_text, r) : std::string::npos);
+    first_mentions.push_back(recipients.size() > 1 ? find_mention(r) : std::string::npos);
   }
   for (size_t g = 0; g < parts.per_recipient.size(); ++g) {
     const Headers& group = parts.per_recipient[g];
@@ -189,7 +200,7 @@ std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceParts& part
     std::string paragraph_diag;
     CodesInText paragraph_codes;
     SmtpCommand paragraph_command = SmtpCommand::kUnknown;
-    size_t mention = f.recipient.empty() ? std::string::npos : IFind(parts.human_text, f.recipient);
+    size_t mention = find_mention(f.recipient);
     if (mention != std::string::npos) {
       // The paragraph ends where the text turns to another recipient.
       size_t stop = parts.human_text.size();

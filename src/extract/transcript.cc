@@ -24,7 +24,7 @@ namespace {
 constexpr size_t kMaxLines = 2000;
 constexpr size_t kMaxEntries = 512;
 
-bool SameAddress(std::string_view a, std::string_view b) { return !a.empty() && ToLower(a) == ToLower(b); }
+bool SameAddress(std::string_view a, std::string_view b) { return !a.empty() && IEquals(a, b); }
 
 struct Session {
   SmtpCommand command = SmtpCommand::kUnknown;
