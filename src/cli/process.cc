@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <iostream>
-#include <iterator>
 
 #include "ndr/mailbox.h"
 
@@ -57,7 +56,14 @@ ProcessStats ProcessInputs(const Analyzer& analyzer, const std::vector<std::stri
       std::cerr << "ndr: reading one message from standard input (end it with Ctrl-D; "
                    "or name files, see --help)\n";
     }
-    std::string data((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+    // istream::read, not istreambuf_iterator: a failing read (stdin closed,
+    // EBADF/EIO) throws from the stream buffer, and only read() turns that
+    // into badbit instead of an uncaught exception.
+    std::string data;
+    char buffer[1 << 16];
+    while (std::cin.read(buffer, sizeof buffer) || std::cin.gcount() > 0) {
+      data.append(buffer, static_cast<size_t>(std::cin.gcount()));
+    }
     if (std::cin.bad()) {
       std::cerr << "ndr: <stdin>: read error\n";
       ++stats.read_errors;

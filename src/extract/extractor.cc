@@ -92,14 +92,50 @@ std::string AddressFromField(const ExtractorPatterns& p, std::string_view value)
   return hits.empty() ? cleaned : hits[0].address;
 }
 
-std::string_view LineAt(std::string_view text, size_t pos, size_t* line_start) {
-  size_t start = text.rfind('\n', pos);
-  start = (start == std::string_view::npos) ? 0 : start + 1;
-  size_t end = text.find('\n', pos);
-  if (end == std::string_view::npos) end = text.size();
-  *line_start = start;
-  return text.substr(start, end - start);
-}
+// The lines of a text, indexed once: the text is asked about the line of
+// every address in it, and scanning from each address to its line's ends (or
+// trimming the line each time) costs addresses x line length on one huge line.
+class LineIndex {
+ public:
+  explicit LineIndex(std::string_view text) : text_(text) {
+    starts_.push_back(0);
+    for (size_t i = 0; i < text.size(); ++i) {
+      if (text[i] == '\n') starts_.push_back(i + 1);
+    }
+    content_.assign(starts_.size(), std::string_view::npos);
+    identifier_.assign(starts_.size(), -1);
+  }
+  // The number of the line that holds pos.
+  size_t LineOf(size_t pos) const {
+    return static_cast<size_t>(std::upper_bound(starts_.begin(), starts_.end(), pos) - starts_.begin()) - 1;
+  }
+  size_t Start(size_t n) const { return starts_[n]; }
+  // The line without its newline.
+  std::string_view Line(size_t n) const {
+    size_t end = n + 1 < starts_.size() ? starts_[n + 1] - 1 : text_.size();
+    return text_.substr(starts_[n], end - starts_[n]);
+  }
+  // Where the line's first non-blank byte is (its end when it is all blanks).
+  size_t ContentStart(size_t n) {
+    if (content_[n] == std::string_view::npos) {
+      std::string_view line = Line(n);
+      size_t i = 0;
+      while (i < line.size() && internal::IsSpace(line[i])) ++i;
+      content_[n] = starts_[n] + i;
+    }
+    return content_[n];
+  }
+  bool IsIdentifier(size_t n) {
+    if (identifier_[n] < 0) identifier_[n] = IsIdentifierLine(Line(n)) ? 1 : 0;
+    return identifier_[n] == 1;
+  }
+
+ private:
+  std::string_view text_;
+  std::vector<size_t> starts_;
+  std::vector<size_t> content_;
+  std::vector<signed char> identifier_;
+};
 
 // The text that speaks about one recipient: from its mention to the next
 // blank line (or the next recipient), bounded.
@@ -298,10 +334,11 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceParts& par
   };
   // Where an address opens a line ("<a@b>:", "  a@b", "* a@b", "a@b: reason"):
   // a failed recipient in most plain-text formats.
+  LineIndex lines(text);
   auto opens_line = [&](const internal::AddressHit& hit) {
-    size_t line_start;
-    std::string_view line = LineAt(text, hit.begin, &line_start);
-    std::string_view before = Trim(std::string_view(text).substr(line_start, hit.begin - line_start));
+    size_t line = lines.LineOf(hit.begin);
+    size_t from = std::min(lines.ContentStart(line), hit.begin);
+    std::string_view before = Trim(std::string_view(text).substr(from, hit.begin - from));
     // "To: a@b" / "From: a@b" summarize the returned message, they name no failure.
     if (!before.empty() && before.back() == '<') before = Trim(before.substr(0, before.size() - 1));
     bool summary = false;
@@ -310,10 +347,10 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceParts& par
         summary = true;
       }
     }
-    if (before == "RCPT TO:") return !IsIdentifierLine(line);
+    if (before == "RCPT TO:") return !lines.IsIdentifier(line);
     bool opens = before.empty() || before == "\"" || before == "<" || before == "*" || before == "-" ||
                  (before.back() == ':' && !summary);
-    return opens && !IsIdentifierLine(line);
+    return opens && !lines.IsIdentifier(line);
   };
 
   // X-Failed-Recipients (Exim, Google) lists exactly the failed recipients.
@@ -344,10 +381,8 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceParts& par
     // mail to <a@b>." Accept an address in angle brackets then.
     if (mentions.empty()) {
       for (const auto& hit : in_text) {
-        size_t line_start;
-        std::string_view line = LineAt(text, hit.begin, &line_start);
         if (hit.begin > 0 && text[hit.begin - 1] == '<' && hit.end < text.size() && text[hit.end] == '>' &&
-            !IsIdentifierLine(line)) {
+            !lines.IsIdentifier(lines.LineOf(hit.begin))) {
           add(hit.address, hit.begin, false);
         }
         if (mentions.size() >= 1000) break;

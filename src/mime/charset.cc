@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <iconv.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <utility>
@@ -161,21 +162,37 @@ IconvCache& ThreadIconvCache() {
 }
 
 // Converts with an open handle; invalid or incomplete input becomes U+FFFD.
+// The input goes to iconv in small windows: after an invalid sequence glibc
+// may redo work in proportion to the input it was handed (UTF-7 garbage costs
+// microseconds per byte that way, seconds per MB). Converting piecewise on one
+// handle gives the same output; a sequence cut at a window's end (EINVAL) is
+// read again at the start of the next window.
 Conversion IconvAppend(iconv_t cd, std::string_view text, std::string* out) {
+  constexpr size_t kWindow = 128;
   iconv(cd, nullptr, nullptr, nullptr, nullptr);  // reset the shift state
   char* in = const_cast<char*>(text.data());
   size_t in_left = text.size();
   bool replaced = false;
+  bool widen = false;  // a sequence longer than the window: hand over all the rest once
   out->reserve(out->size() + text.size() + text.size() / 2);
   char buf[16384];
   while (in_left > 0) {
     char* op = buf;
     size_t out_left = sizeof(buf);
-    size_t r = iconv(cd, &in, &in_left, &op, &out_left);
+    size_t window = widen ? in_left : std::min(in_left, kWindow);
+    size_t rest = in_left - window;
+    widen = false;
+    size_t r = iconv(cd, &in, &window, &op, &out_left);
     int err = errno;
+    size_t consumed = in_left - rest - window;
+    in_left = window + rest;
     out->append(buf, static_cast<size_t>(op - buf));
     if (r != static_cast<size_t>(-1)) continue;
     if (err == E2BIG) continue;
+    if (err == EINVAL && rest > 0) {
+      widen = consumed == 0;
+      continue;
+    }
     replaced = true;
     out->append(kReplacement);
     if (err == EILSEQ && in_left > 0) {
