@@ -16,10 +16,11 @@ using ndr_test::RunCommand;
 const std::string kBinary = NDR_BINARY;
 const std::string kSamples = std::string(NDR_SOURCE_DIR) + "/samples/";
 
-const char* const kRecordKeys[] = {"source", "recipient", "action", "status", "reply_code", "reason",
-                                   "hard_bounce", "diagnostic", "remote_mta", "reporting_mta",
-                                   "smtp_command", "sender", "subject", "message_id", "date",
-                                   "explanation", "advice", "feedback_type", "actor", "retry", "suppress", "evidence"};
+const char* const kRecordKeys[] = {"source", "recipient", "original_recipient", "action", "status",
+                                   "reply_code", "reason", "hard_bounce", "diagnostic", "remote_mta",
+                                   "receiving_vendor", "reporting_mta", "reporting_vendor", "smtp_command",
+                                   "sender", "subject", "message_id", "date", "explanation", "advice",
+                                   "feedback_type", "actor", "retry", "suppress", "evidence"};
 
 class CliTest : public ::testing::Test {
  protected:

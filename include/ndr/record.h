@@ -12,7 +12,8 @@ namespace ndr {
 
 struct Record {
   std::string source;         // file path, or "path#N" for the N-th message of a mailbox
-  std::string recipient;      // the failed recipient's address
+  std::string recipient;      // the failed Internet address, as the sender wrote it
+  std::string original_recipient;  // the DSN's Original-Recipient, cleaned; "" when absent
   std::string action;         // failed, delayed, delivered, relayed, expanded
   std::string status;         // enhanced status code "5.1.1", "" when none
   std::string reply_code;     // SMTP reply code "550", "" when none
@@ -20,7 +21,9 @@ struct Record {
   bool hard_bounce = false;
   std::string diagnostic;     // the remote server's words
   std::string remote_mta;
+  std::string receiving_vendor;  // vendor id of the receiving (refusing) side, "" when unknown
   std::string reporting_mta;
+  std::string reporting_vendor;  // vendor id of the side that wrote the report, "" when unknown
   std::string smtp_command;   // "RCPT", "DATA", ... "" when unknown
   std::string sender;         // From of the returned original (or the envelope sender)
   std::string subject;        // Subject of the returned original
@@ -31,7 +34,7 @@ struct Record {
   std::string feedback_type;  // ARF Feedback-Type, for feedback reports
 
   // Not serialized as keys of their own (the text renderer shows them).
-  std::string vendor;
+  std::string receiving_vendor_name;  // display name of receiving_vendor ("Gmail")
   Explanation details;
 };
 

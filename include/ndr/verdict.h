@@ -1,4 +1,4 @@
-// The interpretation stage: Finding -> Verdict (reason, hard/soft, vendor,
+// The interpretation stage: Finding -> Verdict (reason, hard/soft, vendors,
 // and the evidence that decided).
 #ifndef NDR_VERDICT_H_
 #define NDR_VERDICT_H_
@@ -17,7 +17,12 @@ namespace ndr {
 struct Verdict {
   Reason reason = Reason::kUndefined;
   bool hard_bounce = false;
-  std::string vendor;    // vendor id of the rejecting side, "" when unknown
+  // Vendor ids (vendors.tsv). The receiving side is the server that refused
+  // the message (its codes and wording decide); the reporting side wrote the
+  // report and is often the sender's own provider: never blame it for a
+  // refusal by someone else.
+  std::string receiving_vendor;  // "" when unknown
+  std::string reporting_vendor;  // "" when unknown
   std::string rule_id;   // which table row decided
   std::string evidence;  // for people: the code, the provider's meaning or the words
   bool reply_fits_command = true;  // false when the command may not return this reply

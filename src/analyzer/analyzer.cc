@@ -73,6 +73,7 @@ Analysis Analyzer::Analyze(std::string_view bytes, std::string_view source) cons
     Record r;
     r.source = std::string(source);
     r.recipient = std::move(f.recipient);
+    r.original_recipient = std::move(f.original_recipient);
     r.action = std::move(f.action);
     r.status = f.status.ToString();
     r.reply_code = f.reply_code == 0 ? std::string() : std::to_string(f.reply_code);
@@ -92,7 +93,9 @@ Analysis Analyzer::Analyze(std::string_view bytes, std::string_view source) cons
     if (!explanation.command_note.empty()) r.explanation += " " + explanation.command_note;
     r.advice = explanation.advice;
     r.feedback_type = feedback_type;
-    r.vendor = std::move(verdict.vendor);
+    r.receiving_vendor_name = std::string(impl_->reasons->VendorName(verdict.receiving_vendor));
+    r.receiving_vendor = std::move(verdict.receiving_vendor);
+    r.reporting_vendor = std::move(verdict.reporting_vendor);
     r.details = std::move(explanation);
     analysis.records.push_back(std::move(r));
   }

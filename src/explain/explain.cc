@@ -70,7 +70,7 @@ Explanation Explain(const Finding& finding, const Verdict& verdict, const CodeBo
     e.summary = "Delivery is delayed, not failed: the sending server is still retrying." +
                 (verdict.reason == Reason::kExpired ? std::string() : " So far: " + e.summary);
   }
-  std::string_view vendor_name = reasons.VendorName(verdict.vendor);
+  std::string_view vendor_name = reasons.VendorName(verdict.receiving_vendor);
 
   // What the codes mean.
   if (finding.reply_code != 0) {
@@ -85,7 +85,7 @@ Explanation Explain(const Finding& finding, const Verdict& verdict, const CodeBo
     }
   }
   if (!finding.status.empty()) {
-    StatusInfo s = codes.Status(finding.status, verdict.vendor);
+    StatusInfo s = codes.Status(finding.status, verdict.receiving_vendor);
     e.status_meaning = finding.status.ToString() + ": " + s.meaning;
     if (!s.scope.empty()) {
       std::string_view scope_name = reasons.VendorName(s.scope);
@@ -142,7 +142,7 @@ Explanation Explain(const Finding& finding, const Verdict& verdict, const CodeBo
   bool failure = verdict.reason != Reason::kDelivered && verdict.reason != Reason::kVacation &&
                  verdict.reason != Reason::kFeedback;
   if (!vendor_name.empty() && failure && rule_advice.empty() && list == nullptr) {
-    std::string_view url = reasons.VendorUrl(verdict.vendor);
+    std::string_view url = reasons.VendorUrl(verdict.receiving_vendor);
     if (!url.empty()) {
       AddSentence(&e.advice, std::string(vendor_name) + " explains its errors at " + std::string(url));
     }

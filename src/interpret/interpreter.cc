@@ -91,7 +91,8 @@ Verdict Interpreter::Interpret(const Finding& finding, const BounceParts& parts,
   hosts.push_back(DomainOf(finding.recipient));
   hosts.push_back(DomainOf(finding.original_recipient));
   if (finding.remote_mta.empty()) hosts.push_back(finding.reporting_mta);
-  v.vendor = reasons_->DetectVendor(hosts, finding.diagnostic);
+  v.receiving_vendor = reasons_->DetectVendor(hosts, finding.diagnostic);
+  v.reporting_vendor = reasons_->DetectVendor({finding.reporting_mta}, {});
 
   if (codes_ != nullptr && finding.reply_code != 0) {
     v.reply_fits_command = codes_->CommandMayReturn(finding.command, finding.reply_code);
@@ -135,7 +136,7 @@ Verdict Interpreter::Interpret(const Finding& finding, const BounceParts& parts,
     if (context.size() > kMaxContext) context = context.substr(0, kMaxContext);
     in.context = context;
   }
-  in.vendor = v.vendor;
+  in.vendor = v.receiving_vendor;
   in.command = finding.command;
   in.action = finding.action;
 

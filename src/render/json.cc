@@ -98,6 +98,7 @@ std::string RecordToJson(const Record& r) {
   out.push_back('{');
   AppendField("source", r.source, true, &out);
   AppendField("recipient", r.recipient, false, &out);
+  AppendField("original_recipient", r.original_recipient, false, &out);
   AppendField("action", r.action, false, &out);
   AppendField("status", r.status, false, &out);
   AppendField("reply_code", r.reply_code, false, &out);
@@ -105,7 +106,9 @@ std::string RecordToJson(const Record& r) {
   AppendBool("hard_bounce", r.hard_bounce, &out);
   AppendField("diagnostic", r.diagnostic, false, &out);
   AppendField("remote_mta", r.remote_mta, false, &out);
+  AppendField("receiving_vendor", r.receiving_vendor, false, &out);
   AppendField("reporting_mta", r.reporting_mta, false, &out);
+  AppendField("reporting_vendor", r.reporting_vendor, false, &out);
   AppendField("smtp_command", r.smtp_command, false, &out);
   AppendField("sender", r.sender, false, &out);
   AppendField("subject", r.subject, false, &out);

@@ -1,4 +1,5 @@
 #include <ostream>
+#include <string>
 
 #include "ndr/render.h"
 
@@ -54,7 +55,15 @@ class TextSink : public RecordSink {
     if (!r.details.status_meaning.empty()) Line("Status code", r.details.status_meaning);
     if (!r.smtp_command.empty()) Line("Failed at", r.smtp_command);
     if (!r.details.command_note.empty()) Line("Note", r.details.command_note);
-    if (!r.remote_mta.empty()) Line("Remote server", r.remote_mta);
+    // The receiving side only: the provider that wrote the report is often
+    // the sender's own and did not refuse anything.
+    if (!r.remote_mta.empty() || !r.receiving_vendor_name.empty()) {
+      std::string remote = r.remote_mta;
+      if (!r.receiving_vendor_name.empty()) {
+        remote += remote.empty() ? r.receiving_vendor_name : " (" + r.receiving_vendor_name + ")";
+      }
+      Line("Remote server", remote);
+    }
     if (!r.diagnostic.empty()) Line(not_a_failure ? "Report says" : "Server said", r.diagnostic);
     if (!r.feedback_type.empty()) Line("Feedback type", r.feedback_type);
     Line("Who must act", ActorPhrase(r.details.actor));

@@ -58,7 +58,7 @@ TEST(Interpret, UnknownUserIsHard) {
   EXPECT_EQ(v.reason, Reason::kUserUnknown);
   EXPECT_TRUE(v.hard_bounce);
   EXPECT_TRUE(v.reply_fits_command);
-  EXPECT_EQ(v.vendor, "");
+  EXPECT_EQ(v.receiving_vendor, "");
   EXPECT_FALSE(v.rule_id.empty());
   EXPECT_FALSE(v.evidence.empty());
 }
@@ -137,26 +137,26 @@ TEST(Interpret, VendorFromRemoteMtaRecipientOrReportingMta) {
   // Gmail's 5.7.27 is SPF, not the registry's null MX.
   Verdict v = interpreter.Interpret(
       Make("jo@example.org", 550, "5.7.27", "550 5.7.27 message rejected", "aspmx.l.google.com"), Report());
-  EXPECT_EQ(v.vendor, "google");
+  EXPECT_EQ(v.receiving_vendor, "google");
   EXPECT_EQ(v.reason, Reason::kAuthFailure);
   EXPECT_FALSE(v.hard_bounce);
   // Recipient's domain.
   v = interpreter.Interpret(Make("jo@hotmail.com", 550, "5.1.10", ""), Report());
-  EXPECT_EQ(v.vendor, "microsoft");
+  EXPECT_EQ(v.receiving_vendor, "microsoft");
   EXPECT_EQ(v.reason, Reason::kUserUnknown);
   EXPECT_TRUE(v.hard_bounce);
   // The reporting MTA counts only when no remote MTA is named.
   Finding f = Make("jo@example.org", 0, "5.0.0", "because the address couldn't be found");
   f.reporting_mta = "googlemail.com";
   v = interpreter.Interpret(f, Report());
-  EXPECT_EQ(v.vendor, "google");
+  EXPECT_EQ(v.receiving_vendor, "google");
   EXPECT_EQ(v.reason, Reason::kUserUnknown);
   f.remote_mta = "mx.example.org";
   v = interpreter.Interpret(f, Report());
-  EXPECT_EQ(v.vendor, "");
+  EXPECT_EQ(v.receiving_vendor, "");
   // An empty recipient and empty hosts give no vendor.
   v = interpreter.Interpret(Make("", 550, "5.1.1", ""), Report());
-  EXPECT_EQ(v.vendor, "");
+  EXPECT_EQ(v.receiving_vendor, "");
 }
 
 TEST(Interpret, FeedbackAutoReplyAndDelivered) {

@@ -31,8 +31,9 @@ Record SampleRecord() {
 
 TEST(RenderJson, EveryKeyInContractOrder) {
   std::string json = RecordToJson(SampleRecord());
-  const char* keys[] = {"source", "recipient", "action", "status", "reply_code", "reason", "hard_bounce",
-                        "diagnostic", "remote_mta", "reporting_mta", "smtp_command", "sender", "subject",
+  const char* keys[] = {"source", "recipient", "original_recipient", "action", "status", "reply_code",
+                        "reason", "hard_bounce", "diagnostic", "remote_mta", "receiving_vendor",
+                        "reporting_mta", "reporting_vendor", "smtp_command", "sender", "subject",
                         "message_id", "date", "explanation", "advice", "feedback_type", "actor", "retry",
                         "suppress", "evidence"};
   size_t last = 0;
@@ -97,6 +98,38 @@ TEST(RenderText, ComplaintsAndAutoRepliesAreNotBounces) {
   sink->Write(r);
   EXPECT_NE(out.str().find("feedback (not a bounce)"), std::string::npos) << out.str();
   EXPECT_NE(out.str().find("Report says:"), std::string::npos) << out.str();
+}
+
+TEST(RenderText, NamesTheReceivingSideNeverTheReportingSide) {
+  Record r = SampleRecord();
+  r.remote_mta = "mx.example.net";
+  r.receiving_vendor = "google";
+  r.receiving_vendor_name = "Gmail";
+  r.reporting_mta = "a1-2.smtp-out.amazonses.com";
+  r.reporting_vendor = "amazonses";
+  std::ostringstream out;
+  auto sink = MakeTextSink(out);
+  sink->Write(r);
+  EXPECT_NE(out.str().find("Remote server:   mx.example.net (Gmail)"), std::string::npos) << out.str();
+  EXPECT_EQ(out.str().find("amazonses"), std::string::npos) << out.str();
+  // No remote server named: the receiving side alone.
+  r.remote_mta.clear();
+  std::ostringstream alone;
+  sink = MakeTextSink(alone);
+  sink->Write(r);
+  EXPECT_NE(alone.str().find("Remote server:   Gmail\n"), std::string::npos) << alone.str();
+}
+
+TEST(RenderJson, VendorsAndOriginalRecipientAreKeys) {
+  Record r = SampleRecord();
+  r.original_recipient = "alice@old.example.net";
+  r.receiving_vendor = "google";
+  r.reporting_vendor = "amazonses";
+  ndr_test::JsonChecker check;
+  ASSERT_TRUE(check.ParseObject(RecordToJson(r)));
+  EXPECT_EQ(check.values().at("original_recipient"), "alice@old.example.net");
+  EXPECT_EQ(check.values().at("receiving_vendor"), "google");
+  EXPECT_EQ(check.values().at("reporting_vendor"), "amazonses");
 }
 
 TEST(RenderText, LongValuesWrapUnderTheirLabel) {
