@@ -25,6 +25,16 @@ struct Finding {
   std::string reporting_mta;
   SmtpCommand command = SmtpCommand::kUnknown;  // the command that failed
   std::string last_attempt;        // Last-Attempt-Date, as written
+  // What interpretation needs besides the codes and words (it never sees the
+  // BounceParts):
+  BounceKind report_kind = BounceKind::kNotBounce;  // the kind of report that named the recipient
+  std::string diagnostic_type;     // the Diagnostic-Code's type, lower case ("smtp", "x-unix"), "" when none
+  std::string status_comment;      // the Status field's comment: "4.0.0 (lookup failure)" -> "lookup failure"
+  // The report's human-readable text (bounded) when the report speaks of this
+  // recipient alone; "" when it names several (their words are not this one's).
+  std::string context;
+  std::string feedback_type;       // ARF Feedback-Type, lower case, for feedback reports
+  std::string report_from;         // the address in the From of the report itself (who wrote it)
   // Index of the recipient's group in BounceParts::per_recipient (delivery
   // reports); kNoGroup when the finding did not come from one.
   static constexpr size_t kNoGroup = static_cast<size_t>(-1);

@@ -7,7 +7,6 @@
 #include <string>
 #include <string_view>
 
-#include "ndr/bounce.h"
 #include "ndr/codebook.h"
 #include "ndr/finding.h"
 #include "ndr/reasons.h"
@@ -31,10 +30,8 @@ struct Verdict {
 class Interpreter {
  public:
   Interpreter(std::shared_ptr<const CodeBook> codes, std::shared_ptr<const ReasonBook> reasons);
-  // Const and thread-safe.
-  // `recipients_in_report` is how many recipients the report names; with more
-  // than one, words found elsewhere in the report are not this recipient's.
-  Verdict Interpret(const Finding& finding, const BounceParts& parts, size_t recipients_in_report = 1) const;
+  // Const and thread-safe. Everything it reads is in the Finding.
+  Verdict Interpret(const Finding& finding) const;
 
  private:
   std::shared_ptr<const CodeBook> codes_;

@@ -60,15 +60,13 @@ Analysis Analyzer::Analyze(std::string_view bytes, std::string_view source) cons
   const Headers& original = parts.original_headers;
   std::string sender = AddressOf(original.Get("From"));
   if (sender.empty()) sender = AddressOf(parts.per_message.Get("X-Postfix-Sender"));
-  std::string feedback_type;
-  if (parts.kind == BounceKind::kFeedbackReport) {
-    feedback_type = internal::ToLower(internal::Trim(parts.feedback.Get("Feedback-Type")));
-    if (sender.empty()) sender = AddressOf(parts.feedback.Get("Original-Mail-From"));
+  if (parts.kind == BounceKind::kFeedbackReport && sender.empty()) {
+    sender = AddressOf(parts.feedback.Get("Original-Mail-From"));
   }
 
   analysis.records.reserve(findings.size());
   for (Finding& f : findings) {
-    Verdict verdict = impl_->interpreter->Interpret(f, parts, findings.size());
+    Verdict verdict = impl_->interpreter->Interpret(f);
     Explanation explanation = Explain(f, verdict, *impl_->codes, *impl_->reasons);
     Record r;
     r.source = std::string(source);
@@ -92,7 +90,7 @@ Analysis Analyzer::Analyze(std::string_view bytes, std::string_view source) cons
     r.explanation = explanation.summary;
     if (!explanation.command_note.empty()) r.explanation += " " + explanation.command_note;
     r.advice = explanation.advice;
-    r.feedback_type = feedback_type;
+    r.feedback_type = std::move(f.feedback_type);
     r.receiving_vendor_name = std::string(impl_->reasons->VendorName(verdict.receiving_vendor));
     r.receiving_vendor = std::move(verdict.receiving_vendor);
     r.reporting_vendor = std::move(verdict.reporting_vendor);

@@ -58,6 +58,7 @@ std::vector<AddressHit> FindAddresses(const ExtractorPatterns& p, std::string_vi
 namespace {
 
 constexpr size_t kMaxParagraph = 4000;
+constexpr size_t kMaxContext = 8192;  // bytes of a report's text given to interpretation
 constexpr size_t kMentionSearchBudget = 32u << 20;  // bytes of text searched for recipients, per report
 
 // Header lines of a quoted original name addresses that are not recipients.
@@ -186,6 +187,16 @@ std::string ActionOf(std::string_view raw, const EnhancedStatus& status) {
   return "failed";
 }
 
+// The comment of a Status field, "4.0.0 (example.net: host name lookup
+// failure)" -> "example.net: host name lookup failure"; RFC 3464's own
+// example puts the reason there when there is no Diagnostic-Code.
+std::string StatusComment(std::string_view status) {
+  size_t open = status.find('(');
+  size_t close = status.rfind(')');
+  if (open == std::string_view::npos || close == std::string_view::npos || close <= open) return {};
+  return std::string(Trim(status.substr(open + 1, close - open - 1)));
+}
+
 std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceParts& parts) {
   std::vector<Finding> out;
   std::string reporting = StripTypePrefix(parts.per_message.Get("Reporting-MTA"));
@@ -227,6 +238,8 @@ std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceParts& part
     if (!EnhancedStatus::Parse(status_field.substr(0, cut), &f.status) && !status_field.empty()) {
       f.status = internal::FindCodesIn(p, status_field).status;
     }
+    f.status_comment = StatusComment(status_field);
+    f.diagnostic_type = internal::TypePrefix(group.Get("Diagnostic-Code"));
     std::string diagnostic = internal::NormalizeReplyText(StripTypePrefix(group.Get("Diagnostic-Code")));
     CodesInText codes = internal::FindCodesIn(p, diagnostic);
     f.diagnostic = diagnostic;
@@ -478,6 +491,7 @@ std::vector<Finding> FromFeedback(const ExtractorPatterns& p, const BounceParts&
     Finding f;
     f.recipient = recipient;
     f.reporting_mta = StripTypePrefix(parts.feedback.Get("Reporting-MTA"));
+    f.feedback_type = ToLower(Trim(parts.feedback.Get("Feedback-Type")));
     f.diagnostic = Squeeze(parts.human_text.substr(0, std::min<size_t>(parts.human_text.size(), 400)));
     out.push_back(std::move(f));
   }
@@ -498,14 +512,25 @@ Extractor::Extractor() : impl_(std::make_unique<Impl>()) {}
 Extractor::~Extractor() = default;
 
 std::vector<Finding> Extractor::Extract(const BounceParts& parts) const {
+  std::vector<Finding> out;
   switch (parts.kind) {
-    case BounceKind::kDeliveryReport: return FromDsn(impl_->patterns, parts);
-    case BounceKind::kPlainText: return FromText(impl_->patterns, parts);
-    case BounceKind::kFeedbackReport: return FromFeedback(impl_->patterns, parts);
-    case BounceKind::kAutoReply: return FromAutoReply(impl_->patterns, parts);
+    case BounceKind::kDeliveryReport: out = FromDsn(impl_->patterns, parts); break;
+    case BounceKind::kPlainText: out = FromText(impl_->patterns, parts); break;
+    case BounceKind::kFeedbackReport: out = FromFeedback(impl_->patterns, parts); break;
+    case BounceKind::kAutoReply: out = FromAutoReply(impl_->patterns, parts); break;
     case BounceKind::kNotBounce: break;
   }
-  return {};
+  auto from = internal::FindAddresses(impl_->patterns, parts.bounce_from, 1);
+  for (Finding& f : out) {
+    f.report_kind = parts.kind;
+    if (!from.empty()) f.report_from = from[0].address;
+  }
+  // The rest of the report's text speaks of a recipient only when it is the
+  // only one; a bounded slice keeps the matching cost flat.
+  if (out.size() == 1) {
+    out[0].context = parts.human_text.substr(0, std::min(parts.human_text.size(), kMaxContext));
+  }
+  return out;
 }
 
 CodesInText Extractor::FindCodes(std::string_view text) const {

@@ -12,6 +12,8 @@ namespace internal {
 
 // "rfc822; <a@b>" -> "a@b"; "dns; mx.example.com" -> "mx.example.com".
 std::string StripTypePrefix(std::string_view value);
+// The type of a DSN field value, lower case: "X-Unix; ..." -> "x-unix"; "" when none.
+std::string TypePrefix(std::string_view value);
 // Removes surrounding <>, quotes and trailing dots from an address.
 std::string CleanAddress(std::string_view address);
 

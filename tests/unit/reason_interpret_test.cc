@@ -40,13 +40,8 @@ Finding Make(const std::string& recipient, int reply, const char* status, const 
   f.remote_mta = remote;
   f.command = command;
   f.action = action;
+  f.report_kind = BounceKind::kDeliveryReport;
   return f;
-}
-
-BounceParts Report() {
-  BounceParts parts;
-  parts.kind = BounceKind::kDeliveryReport;
-  return parts;
 }
 
 TEST(Interpret, UnknownUserIsHard) {
@@ -54,7 +49,7 @@ TEST(Interpret, UnknownUserIsHard) {
   Interpreter interpreter(b.codes, b.reasons);
   Finding f = Make("jo@example.org", 550, "5.1.1", "550 5.1.1 <jo@example.org>: Recipient address rejected: "
                    "User unknown in local recipient table", "mx.example.org", SmtpCommand::kRcpt);
-  Verdict v = interpreter.Interpret(f, Report());
+  Verdict v = interpreter.Interpret(f);
   EXPECT_EQ(v.reason, Reason::kUserUnknown);
   EXPECT_TRUE(v.hard_bounce);
   EXPECT_TRUE(v.reply_fits_command);
@@ -66,7 +61,7 @@ TEST(Interpret, UnknownUserIsHard) {
 TEST(Interpret, FullMailboxWith552IsSoft) {
   const Books& b = Get();
   Interpreter interpreter(b.codes, b.reasons);
-  Verdict v = interpreter.Interpret(Make("jo@example.org", 552, "5.2.2", "552 5.2.2 Mailbox full"), Report());
+  Verdict v = interpreter.Interpret(Make("jo@example.org", 552, "5.2.2", "552 5.2.2 Mailbox full"));
   EXPECT_EQ(v.reason, Reason::kMailboxFull);
   EXPECT_FALSE(v.hard_bounce);
 }
@@ -74,13 +69,12 @@ TEST(Interpret, FullMailboxWith552IsSoft) {
 TEST(Interpret, NotAcceptIsHardOnlyWhenPermanent) {
   const Books& b = Get();
   Interpreter interpreter(b.codes, b.reasons);
-  Verdict v = interpreter.Interpret(Make("jo@example.org", 556, "5.1.10", "556 5.1.10 null MX"), Report());
+  Verdict v = interpreter.Interpret(Make("jo@example.org", 556, "5.1.10", "556 5.1.10 null MX"));
   EXPECT_EQ(v.reason, Reason::kNotAccept);
   EXPECT_TRUE(v.hard_bounce);
   v = interpreter.Interpret(Make("jo@example.org", 0, "4.0.0",
                                  "The domain example.org doesn't receive email according to the administrator: "
-                                 "returned Null MX"),
-                            Report());
+                                 "returned Null MX"));
   EXPECT_EQ(v.reason, Reason::kNotAccept);
   EXPECT_FALSE(v.hard_bounce);
 }
@@ -88,47 +82,41 @@ TEST(Interpret, NotAcceptIsHardOnlyWhenPermanent) {
 TEST(Interpret, LocalProgramWordsWithoutAClearerReasonAreAMailerError) {
   const Books& b = Get();
   Interpreter interpreter(b.codes, b.reasons);
-  BounceParts parts = Report();
-  Headers group;
-  group.Add("Final-Recipient", "rfc822; jo@example.org");
-  group.Add("Diagnostic-Code", "X-Unix; temporary failure");
-  parts.per_recipient.push_back(group);
-  Verdict v = interpreter.Interpret(Make("jo@example.org", 0, "4.3.0", "temporary failure"), parts);
+  Finding f = Make("jo@example.org", 0, "4.3.0", "temporary failure");
+  f.diagnostic_type = "x-unix";
+  Verdict v = interpreter.Interpret(f);
   EXPECT_EQ(v.reason, Reason::kMailerError) << v.rule_id;
   EXPECT_FALSE(v.hard_bounce);
   // Clear words still decide.
-  v = interpreter.Interpret(Make("jo@example.org", 0, "4.3.0", "quota exceeded"), parts);
+  f.diagnostic = "quota exceeded";
+  v = interpreter.Interpret(f);
   EXPECT_EQ(v.reason, Reason::kMailboxFull);
   // The same words from an SMTP server are not a local program's.
-  parts.per_recipient[0] = Headers();
-  parts.per_recipient[0].Add("Final-Recipient", "rfc822; jo@example.org");
-  parts.per_recipient[0].Add("Diagnostic-Code", "smtp; 451 4.3.0 temporary failure");
-  v = interpreter.Interpret(Make("jo@example.org", 451, "4.3.0", "451 4.3.0 temporary failure"), parts);
+  f = Make("jo@example.org", 451, "4.3.0", "451 4.3.0 temporary failure");
+  f.diagnostic_type = "smtp";
+  v = interpreter.Interpret(f);
   EXPECT_EQ(v.reason, Reason::kSystemError);
 }
 
 TEST(Interpret, StatusCommentSpeaksForARecipientWithoutWords) {
   const Books& b = Get();
   Interpreter interpreter(b.codes, b.reasons);
-  BounceParts parts = Report();
-  for (const char* who : {"ann@example.org", "jo@example.net"}) {
-    Headers group;
-    group.Add("Final-Recipient", std::string("rfc822;") + who);
-    group.Add("Action", "delayed");
-    group.Add("Status", std::string(who[0] == 'j' ? "4.0.0 (example.net: host name lookup failure)" : "4.0.0"));
-    parts.per_recipient.push_back(group);
-  }
-  parts.human_text = "ann@example.org: mailbox is full";
   Finding f = Make("jo@example.net", 0, "4.0.0", "", "", SmtpCommand::kUnknown, "delayed");
-  Verdict v = interpreter.Interpret(f, parts, 2);
+  f.status_comment = "example.net: host name lookup failure";
+  Verdict v = interpreter.Interpret(f);
   EXPECT_EQ(v.reason, Reason::kNetworkError) << v.rule_id << " (" << v.evidence << ")";
   Explanation e = Explain(f, v, *b.codes, *b.reasons);
   EXPECT_FALSE(e.suppress);
   EXPECT_EQ(e.retry, Retry::kLater);
-  // Another recipient's words in the report are not this one's.
+  // Without a comment or words of its own, and no context (the extractor
+  // gives none when the report names several recipients), only the delay.
   f = Make("ann@example.org", 0, "4.0.0", "", "", SmtpCommand::kUnknown, "delayed");
-  v = interpreter.Interpret(f, parts, 2);
+  v = interpreter.Interpret(f);
   EXPECT_EQ(v.reason, Reason::kExpired) << v.rule_id << " (" << v.evidence << ")";
+  // The report's text, when it is this recipient's alone, is read.
+  f.context = "ann@example.org: mailbox is full";
+  v = interpreter.Interpret(f);
+  EXPECT_EQ(v.reason, Reason::kMailboxFull) << v.rule_id << " (" << v.evidence << ")";
 }
 
 TEST(Interpret, VendorFromRemoteMtaRecipientOrReportingMta) {
@@ -136,47 +124,46 @@ TEST(Interpret, VendorFromRemoteMtaRecipientOrReportingMta) {
   Interpreter interpreter(b.codes, b.reasons);
   // Gmail's 5.7.27 is SPF, not the registry's null MX.
   Verdict v = interpreter.Interpret(
-      Make("jo@example.org", 550, "5.7.27", "550 5.7.27 message rejected", "aspmx.l.google.com"), Report());
+      Make("jo@example.org", 550, "5.7.27", "550 5.7.27 message rejected", "aspmx.l.google.com"));
   EXPECT_EQ(v.receiving_vendor, "google");
   EXPECT_EQ(v.reason, Reason::kAuthFailure);
   EXPECT_FALSE(v.hard_bounce);
   // Recipient's domain.
-  v = interpreter.Interpret(Make("jo@hotmail.com", 550, "5.1.10", ""), Report());
+  v = interpreter.Interpret(Make("jo@hotmail.com", 550, "5.1.10", ""));
   EXPECT_EQ(v.receiving_vendor, "microsoft");
   EXPECT_EQ(v.reason, Reason::kUserUnknown);
   EXPECT_TRUE(v.hard_bounce);
   // The reporting MTA counts only when no remote MTA is named.
   Finding f = Make("jo@example.org", 0, "5.0.0", "because the address couldn't be found");
   f.reporting_mta = "googlemail.com";
-  v = interpreter.Interpret(f, Report());
+  v = interpreter.Interpret(f);
   EXPECT_EQ(v.receiving_vendor, "google");
   EXPECT_EQ(v.reason, Reason::kUserUnknown);
   f.remote_mta = "mx.example.org";
-  v = interpreter.Interpret(f, Report());
+  v = interpreter.Interpret(f);
   EXPECT_EQ(v.receiving_vendor, "");
   // An empty recipient and empty hosts give no vendor.
-  v = interpreter.Interpret(Make("", 550, "5.1.1", ""), Report());
+  v = interpreter.Interpret(Make("", 550, "5.1.1", ""));
   EXPECT_EQ(v.receiving_vendor, "");
 }
 
 TEST(Interpret, FeedbackAutoReplyAndDelivered) {
   const Books& b = Get();
   Interpreter interpreter(b.codes, b.reasons);
-  BounceParts feedback;
-  feedback.kind = BounceKind::kFeedbackReport;
-  feedback.feedback.Add("Feedback-Type", "abuse");
-  Verdict v = interpreter.Interpret(Make("jo@example.org", 0, "", ""), feedback);
+  Finding f = Make("jo@example.org", 0, "", "");
+  f.report_kind = BounceKind::kFeedbackReport;
+  f.feedback_type = "abuse";
+  Verdict v = interpreter.Interpret(f);
   EXPECT_EQ(v.reason, Reason::kFeedback);
   EXPECT_FALSE(v.hard_bounce);
   EXPECT_NE(v.evidence.find("abuse"), std::string::npos);
 
-  BounceParts auto_reply;
-  auto_reply.kind = BounceKind::kAutoReply;
-  v = interpreter.Interpret(Make("jo@example.org", 0, "", "I am out of the office"), auto_reply);
+  f = Make("jo@example.org", 0, "", "I am out of the office");
+  f.report_kind = BounceKind::kAutoReply;
+  v = interpreter.Interpret(f);
   EXPECT_EQ(v.reason, Reason::kVacation);
 
-  v = interpreter.Interpret(Make("jo@example.org", 250, "2.0.0", "250 OK", "", SmtpCommand::kUnknown, "delivered"),
-                            Report());
+  v = interpreter.Interpret(Make("jo@example.org", 250, "2.0.0", "250 OK", "", SmtpCommand::kUnknown, "delivered"));
   EXPECT_EQ(v.reason, Reason::kDelivered);
   EXPECT_FALSE(v.hard_bounce);
 }
@@ -186,20 +173,17 @@ TEST(Interpret, ReplyThatTheCommandMayNotReturn) {
   Interpreter interpreter(b.codes, b.reasons);
   // DATA itself may answer 554 or 451, not 550 (550 belongs after the final dot).
   Verdict v = interpreter.Interpret(
-      Make("jo@example.org", 550, "5.7.1", "550 5.7.1 message content rejected, UBE", "", SmtpCommand::kData),
-      Report());
+      Make("jo@example.org", 550, "5.7.1", "550 5.7.1 message content rejected, UBE", "", SmtpCommand::kData));
   EXPECT_FALSE(v.reply_fits_command);
   EXPECT_EQ(v.reason, Reason::kSpamDetected);
   v = interpreter.Interpret(
-      Make("jo@example.org", 554, "5.7.1", "554 5.7.1 message content rejected, UBE", "", SmtpCommand::kData),
-      Report());
+      Make("jo@example.org", 554, "5.7.1", "554 5.7.1 message content rejected, UBE", "", SmtpCommand::kData));
   EXPECT_TRUE(v.reply_fits_command);
   v = interpreter.Interpret(Make("jo@example.org", 550, "5.7.1", "550 5.7.1 message content rejected, UBE", "",
-                                 SmtpCommand::kDataEnd),
-                            Report());
+                                 SmtpCommand::kDataEnd));
   EXPECT_TRUE(v.reply_fits_command);
   // Unknown command: nothing to contradict.
-  v = interpreter.Interpret(Make("jo@example.org", 550, "5.1.1", "user unknown"), Report());
+  v = interpreter.Interpret(Make("jo@example.org", 550, "5.1.1", "user unknown"));
   EXPECT_TRUE(v.reply_fits_command);
 }
 
@@ -207,7 +191,7 @@ TEST(Explain, UnknownUser) {
   const Books& b = Get();
   Interpreter interpreter(b.codes, b.reasons);
   Finding f = Make("jo@example.org", 550, "5.1.1", "550 5.1.1 user unknown", "mx.example.org", SmtpCommand::kRcpt);
-  Verdict v = interpreter.Interpret(f, Report());
+  Verdict v = interpreter.Interpret(f);
   Explanation e = Explain(f, v, *b.codes, *b.reasons);
   EXPECT_EQ(e.summary, "The receiving server says this mailbox does not exist.");
   EXPECT_EQ(e.reply_meaning.rfind("550: ", 0), 0u) << e.reply_meaning;
@@ -225,7 +209,7 @@ TEST(Explain, VendorMeaningOfTheStatus) {
   Interpreter interpreter(b.codes, b.reasons);
   Finding f = Make("jo@gmail.com", 550, "5.7.27", "550 5.7.27 The sender does not meet SPF requirements - gsmtp",
                    "gmail-smtp-in.l.google.com", SmtpCommand::kDataEnd);
-  Verdict v = interpreter.Interpret(f, Report());
+  Verdict v = interpreter.Interpret(f);
   ASSERT_EQ(v.reason, Reason::kAuthFailure);
   Explanation e = Explain(f, v, *b.codes, *b.reasons);
   EXPECT_NE(e.status_meaning.find("SPF"), std::string::npos) << e.status_meaning;
@@ -240,7 +224,7 @@ TEST(Explain, CommandNoteWhenTheReplyDoesNotFit) {
   const Books& b = Get();
   Interpreter interpreter(b.codes, b.reasons);
   Finding f = Make("jo@example.org", 550, "5.7.1", "550 5.7.1 spam message rejected", "", SmtpCommand::kData);
-  Verdict v = interpreter.Interpret(f, Report());
+  Verdict v = interpreter.Interpret(f);
   Explanation e = Explain(f, v, *b.codes, *b.reasons);
   EXPECT_EQ(e.command_note,
             "550 is not a reply the RFCs allow for DATA; many servers use codes for other meanings, e.g. to "
@@ -251,7 +235,7 @@ TEST(Explain, DelayIsNotAFailure) {
   const Books& b = Get();
   Interpreter interpreter(b.codes, b.reasons);
   Finding f = Make("jo@example.org", 452, "4.2.2", "452 4.2.2 mailbox is full", "", SmtpCommand::kRcpt, "delayed");
-  Verdict v = interpreter.Interpret(f, Report());
+  Verdict v = interpreter.Interpret(f);
   EXPECT_EQ(v.reason, Reason::kMailboxFull);
   Explanation e = Explain(f, v, *b.codes, *b.reasons);
   EXPECT_NE(e.advice.find("still being retried"), std::string::npos) << e.advice;
@@ -261,19 +245,19 @@ TEST(Explain, DelayIsNotAFailure) {
 
   // Even a reason that would suppress is not suppressed while retrying.
   f = Make("jo@example.org", 450, "4.1.1", "450 4.1.1 user unknown", "", SmtpCommand::kRcpt, "delayed");
-  v = interpreter.Interpret(f, Report());
+  v = interpreter.Interpret(f);
   e = Explain(f, v, *b.codes, *b.reasons);
   EXPECT_FALSE(e.suppress);
   EXPECT_EQ(e.advice.find("remove it"), std::string::npos) << e.advice;
 
   // Nor is the address's removal advised, nor a retry period said to be over.
   f = Make("jo@example.org", 0, "4.0.0", "No MX found for domain", "", SmtpCommand::kUnknown, "delayed");
-  v = interpreter.Interpret(f, Report());
+  v = interpreter.Interpret(f);
   EXPECT_EQ(v.reason, Reason::kNotAccept);
   e = Explain(f, v, *b.codes, *b.reasons);
   EXPECT_EQ(e.advice.find("Remove"), std::string::npos) << e.advice;
   f = Make("jo@example.org", 0, "4.4.7", "", "", SmtpCommand::kUnknown, "delayed");
-  v = interpreter.Interpret(f, Report());
+  v = interpreter.Interpret(f);
   EXPECT_EQ(v.reason, Reason::kExpired);
   e = Explain(f, v, *b.codes, *b.reasons);
   EXPECT_EQ(e.advice.find("whole retry period"), std::string::npos) << e.advice;
@@ -285,7 +269,7 @@ TEST(Explain, BlocklistIsNamedWithItsLookupPage) {
   Finding f = Make("jo@example.org", 554, "5.7.1",
                    "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org",
                    "mx.example.org", SmtpCommand::kRcpt);
-  Verdict v = interpreter.Interpret(f, Report());
+  Verdict v = interpreter.Interpret(f);
   ASSERT_EQ(v.reason, Reason::kBlocked);
   Explanation e = Explain(f, v, *b.codes, *b.reasons);
   EXPECT_NE(e.advice.find("Spamhaus ZEN"), std::string::npos) << e.advice;
@@ -293,7 +277,7 @@ TEST(Explain, BlocklistIsNamedWithItsLookupPage) {
   EXPECT_FALSE(e.suppress);
 
   f.diagnostic = "521 5.7.1 client blocked using dnsbl.sorbs.net";
-  v = interpreter.Interpret(f, Report());
+  v = interpreter.Interpret(f);
   e = Explain(f, v, *b.codes, *b.reasons);
   EXPECT_NE(e.advice.find("recipient's administrator"), std::string::npos) << e.advice;
 }
@@ -303,7 +287,7 @@ TEST(Explain, RuleAdviceIsAdded) {
   Interpreter interpreter(b.codes, b.reasons);
   Finding f = Make("jo@example.org", 550, "5.1.8", "501 5.1.8 Sender address rejected: Domain not found", "",
                    SmtpCommand::kMail);
-  Verdict v = interpreter.Interpret(f, Report());
+  Verdict v = interpreter.Interpret(f);
   ASSERT_EQ(v.reason, Reason::kRejected);
   Explanation e = Explain(f, v, *b.codes, *b.reasons);
   EXPECT_NE(e.advice.find("do not remove the recipient"), std::string::npos) << e.advice;
@@ -314,7 +298,7 @@ TEST(Explain, UnknownReplyCodeStillExplained) {
   const Books& b = Get();
   Interpreter interpreter(b.codes, b.reasons);
   Finding f = Make("jo@example.org", 599, "", "599 computer says no");
-  Verdict v = interpreter.Interpret(f, Report());
+  Verdict v = interpreter.Interpret(f);
   EXPECT_EQ(v.reason, Reason::kOnHold);
   Explanation e = Explain(f, v, *b.codes, *b.reasons);
   EXPECT_EQ(e.reply_meaning.rfind("599: ", 0), 0u) << e.reply_meaning;
