@@ -17,6 +17,7 @@
 
 #include "ndr/bounce.h"
 #include "ndr/codebook.h"
+#include "ndr/finding.h"
 #include "ndr/options.h"
 #include "ndr/reasons.h"
 #include "ndr/record.h"
@@ -30,6 +31,16 @@ struct Analysis {
   bool is_bounce() const { return kind != BounceKind::kNotBounce; }
 };
 
+// What every record of one report shares: the returned original's headers.
+// A mail server's log line has no original: then only `date` (the logged
+// event's time) is set.
+struct ReportContext {
+  std::string sender;                  // From of the returned original (or the envelope sender)
+  std::string subject;                 // Subject of the returned original
+  std::string message_id;              // Message-ID of the returned original
+  std::string date;                    // Date of the returned original, or the logged event's time
+};
+
 class Analyzer {
  public:
   // Null with *error set when the built-in tables are inconsistent.
@@ -39,6 +50,10 @@ class Analyzer {
   Analyzer& operator=(const Analyzer&) = delete;
 
   Analysis Analyze(std::string_view bytes, std::string_view source) const;
+
+  // One finding -> Verdict -> Explanation -> Record: the path every record
+  // takes, whether its finding came from a bounce message or a log line.
+  Record RecordFor(Finding finding, std::string_view source, const ReportContext& report) const;
 
   const CodeBook& codes() const;
   const ReasonBook& reasons() const;

@@ -58,46 +58,52 @@ Analysis Analyzer::Analyze(std::string_view bytes, std::string_view source) cons
 
   std::vector<Finding> findings = impl_->extractor->Extract(parts);
   const Headers& original = parts.original_headers;
-  std::string sender = AddressOf(original.Get("From"));
-  if (sender.empty()) sender = AddressOf(parts.per_message.Get("X-Postfix-Sender"));
-  if (parts.kind == BounceKind::kFeedbackReport && sender.empty()) {
-    sender = AddressOf(parts.feedback.Get("Original-Mail-From"));
+  ReportContext report;
+  report.sender = AddressOf(original.Get("From"));
+  if (report.sender.empty()) report.sender = AddressOf(parts.per_message.Get("X-Postfix-Sender"));
+  if (parts.kind == BounceKind::kFeedbackReport && report.sender.empty()) {
+    report.sender = AddressOf(parts.feedback.Get("Original-Mail-From"));
   }
+  report.subject = std::string(original.Get("Subject"));
+  report.message_id = std::string(original.Get("Message-ID"));
+  report.date = std::string(original.Get("Date"));
 
   analysis.records.reserve(findings.size());
-  for (Finding& f : findings) {
-    Verdict verdict = impl_->interpreter->Interpret(f);
-    Explanation explanation = Explain(f, verdict, *impl_->codes, *impl_->reasons);
-    Record r;
-    r.source = std::string(source);
-    r.recipient = std::move(f.recipient);
-    r.original_recipient = std::move(f.original_recipient);
-    r.action = std::move(f.action);
-    r.status = f.status.ToString();
-    r.reply_code = f.reply_code == 0 ? std::string() : std::to_string(f.reply_code);
-    r.reason = verdict.reason;
-    r.hard_bounce = verdict.hard_bounce;
-    r.diagnostic = std::move(f.diagnostic);
-    r.remote_mta = std::move(f.remote_mta);
-    r.reporting_mta = std::move(f.reporting_mta);
-    r.smtp_command = std::string(SmtpCommandName(f.command));
-    r.sender = sender;
-    r.subject = std::string(original.Get("Subject"));
-    r.message_id = std::string(original.Get("Message-ID"));
-    r.date = std::string(original.Get("Date"));
-    // Scripts read only the record: the note that a code does not fit the
-    // failed command belongs in its explanation too.
-    r.explanation = explanation.summary;
-    if (!explanation.command_note.empty()) r.explanation += " " + explanation.command_note;
-    r.advice = explanation.advice;
-    r.feedback_type = std::move(f.feedback_type);
-    r.receiving_vendor_name = std::string(impl_->reasons->VendorName(verdict.receiving_vendor));
-    r.receiving_vendor = std::move(verdict.receiving_vendor);
-    r.reporting_vendor = std::move(verdict.reporting_vendor);
-    r.details = std::move(explanation);
-    analysis.records.push_back(std::move(r));
-  }
+  for (Finding& f : findings) analysis.records.push_back(RecordFor(std::move(f), source, report));
   return analysis;
+}
+
+Record Analyzer::RecordFor(Finding f, std::string_view source, const ReportContext& report) const {
+  Verdict verdict = impl_->interpreter->Interpret(f);
+  Explanation explanation = Explain(f, verdict, *impl_->codes, *impl_->reasons);
+  Record r;
+  r.source = std::string(source);
+  r.recipient = std::move(f.recipient);
+  r.original_recipient = std::move(f.original_recipient);
+  r.action = std::move(f.action);
+  r.status = f.status.ToString();
+  r.reply_code = f.reply_code == 0 ? std::string() : std::to_string(f.reply_code);
+  r.reason = verdict.reason;
+  r.hard_bounce = verdict.hard_bounce;
+  r.diagnostic = std::move(f.diagnostic);
+  r.remote_mta = std::move(f.remote_mta);
+  r.reporting_mta = std::move(f.reporting_mta);
+  r.smtp_command = std::string(SmtpCommandName(f.command));
+  r.sender = report.sender;
+  r.subject = report.subject;
+  r.message_id = report.message_id;
+  r.date = report.date;
+  // Scripts read only the record: the note that a code does not fit the
+  // failed command belongs in its explanation too.
+  r.explanation = explanation.summary;
+  if (!explanation.command_note.empty()) r.explanation += " " + explanation.command_note;
+  r.advice = explanation.advice;
+  r.feedback_type = std::move(f.feedback_type);
+  r.receiving_vendor_name = std::string(impl_->reasons->VendorName(verdict.receiving_vendor));
+  r.receiving_vendor = std::move(verdict.receiving_vendor);
+  r.reporting_vendor = std::move(verdict.reporting_vendor);
+  r.details = std::move(explanation);
+  return r;
 }
 
 }  // namespace ndr
