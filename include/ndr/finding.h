@@ -14,6 +14,10 @@
 
 namespace ndr {
 
+namespace internal {
+class SmtpText;  // src/smtp/reply_text.h: the reading of SMTP text shared with the reason book
+}
+
 struct Finding {
   std::string recipient;           // final recipient address ("" when unknown)
   std::string original_recipient;  // Original-Recipient, when given
@@ -53,7 +57,10 @@ struct CodesInText {
 // call from many threads.
 class Extractor {
  public:
-  Extractor();
+  // Null with *error set when data/smtp_phrases.tsv is bad.
+  static std::unique_ptr<Extractor> Create(std::string* error);
+  // Reads SMTP text with `smtp_text` (the Analyzer shares one with its ReasonBook).
+  explicit Extractor(std::shared_ptr<const internal::SmtpText> smtp_text);
   ~Extractor();
   Extractor(const Extractor&) = delete;
   Extractor& operator=(const Extractor&) = delete;
@@ -68,7 +75,7 @@ class Extractor {
   // "after end of data", ">>> DATA"), kUnknown when none.
   SmtpCommand FindCommand(std::string_view text) const;
   // Joins "550-5.7.1 a" / "550 5.7.1 b" continuation chunks into one reply
-  // "550 5.7.1 a b" and squeezes whitespace.
+  // "550 5.7.1 a b" and squeezes whitespace (the words the classifier judges).
   std::string NormalizeReply(std::string_view text) const;
 
  private:

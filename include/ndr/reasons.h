@@ -16,6 +16,10 @@
 
 namespace ndr {
 
+namespace internal {
+class SmtpText;  // src/smtp/reply_text.h: the reading of SMTP text shared with the Extractor
+}
+
 struct ReasonInfo {
   Reason reason = Reason::kUndefined;
   std::string summary;     // one plain sentence: what went wrong
@@ -63,6 +67,10 @@ class ReasonBook {
   // does not compile, duplicate id) returns null and sets *error to
   // "data/<file>:<line>: <what is wrong>".
   static std::shared_ptr<const ReasonBook> Load(std::string* error);
+  // The same, reading SMTP text with `smtp_text` (the Analyzer shares one
+  // with its Extractor, so both read codes and words alike).
+  static std::shared_ptr<const ReasonBook> Load(std::shared_ptr<const internal::SmtpText> smtp_text,
+                                                std::string* error);
 
   const ReasonInfo& Info(Reason reason) const;  // every Reason has a row
 
@@ -86,6 +94,16 @@ class ReasonBook {
   // from the words when the input has none or only "X.0.0". Words found only
   // in `context` never outweigh an exact status code when `diagnostic` is empty.
   Classification Classify(const ClassifyInput& input) const;
+
+  // What Classify judges a diagnostic by: its words normalized (one line, a
+  // multi-line reply's repeated prefixes removed) and the codes written in
+  // them -- the same reading the Extractor gives the same text.
+  struct TextReading {
+    std::string words;
+    int reply_code = 0;
+    EnhancedStatus status;
+  };
+  TextReading Read(std::string_view diagnostic) const;
 
   // Whether `reason` is a hard bounce for these codes (notaccept only when
   // the failure is permanent).

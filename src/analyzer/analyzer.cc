@@ -1,6 +1,7 @@
 #include "ndr/analyzer.h"
 
 #include "extract/text_util.h"
+#include "smtp/reply_text.h"
 #include "ndr/explanation.h"
 #include "ndr/finding.h"
 #include "ndr/message.h"
@@ -24,9 +25,12 @@ std::unique_ptr<Analyzer> Analyzer::Create(const AnalyzeOptions& options, std::s
   impl->options = options;
   impl->codes = CodeBook::Load(error);
   if (!impl->codes) return nullptr;
-  impl->reasons = ReasonBook::Load(error);
+  // One reading of SMTP text for both stages: codes and words agree.
+  std::shared_ptr<const internal::SmtpText> smtp = internal::SmtpText::Load(error);
+  if (!smtp) return nullptr;
+  impl->reasons = ReasonBook::Load(smtp, error);
   if (!impl->reasons) return nullptr;
-  impl->extractor = std::make_unique<Extractor>();
+  impl->extractor = std::make_unique<Extractor>(smtp);
   impl->interpreter = std::make_unique<Interpreter>(impl->codes, impl->reasons);
   return std::unique_ptr<Analyzer>(new Analyzer(std::move(impl)));
 }

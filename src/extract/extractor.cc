@@ -20,10 +20,27 @@ using internal::ToLower;
 using internal::Trim;
 
 struct Extractor::Impl {
+  explicit Impl(std::shared_ptr<const internal::SmtpText> smtp) : patterns(std::move(smtp)) {}
   ExtractorPatterns patterns;
 };
 
 namespace internal {
+
+ExtractorPatterns::ExtractorPatterns(std::shared_ptr<const SmtpText> smtp_text) : smtp(std::move(smtp_text)) {
+  RE2::Options o;
+  o.set_log_errors(false);
+  o.set_max_mem(8 << 20);
+  address = std::make_unique<RE2>(
+      "([\\p{L}\\p{N}!#$%&'*+/=?^_`{|}~-]+(?:\\.[\\p{L}\\p{N}!#$%&'*+/=?^_`{|}~-]+)*"
+      "@[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]*[\\p{L}\\p{N}])?(?:\\.[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]*"
+      "[\\p{L}\\p{N}])?)+)",
+      o);
+  transcript_session = std::make_unique<RE2>("(?i)^(?:\\.\\.\\. )?while talking to ([^\\s:]+?)\\.?:\\s*$", o);
+  transcript_result = std::make_unique<RE2>(
+      "^([245][0-9][0-9])[ -](?:[245]\\.[0-9]{1,3}\\.[0-9]{1,3} )?<?([^\\s<>]+@[^\\s<>]+?)>?\\.\\.\\.\\s*(.*)$", o);
+}
+
+ExtractorPatterns::~ExtractorPatterns() = default;
 
 std::vector<AddressHit> FindAddresses(const ExtractorPatterns& p, std::string_view text, size_t max_hits) {
   std::vector<AddressHit> out;
@@ -157,26 +174,6 @@ std::string_view ParagraphAfter(std::string_view text, size_t from, size_t stop)
   return text.substr(from, end - from);
 }
 
-// The reply words of a paragraph: from the first reply or status code on,
-// continuation chunks joined. Falls back to the whole paragraph.
-std::string DiagnosticFrom(const ExtractorPatterns& p, std::string_view paragraph, CodesInText* codes,
-                           SmtpCommand* command) {
-  std::string flat = Squeeze(paragraph);
-  *command = internal::FindCommandIn(p, flat);
-  *codes = internal::FindCodesIn(p, flat);
-  // From the reply code on; a status code alone often closes the sentence
-  // ("... connection. (#4.4.1)"), so the words before it stay.
-  bool closing_status = codes->reply_code == 0 && codes->code_start > 0 &&
-                        (flat[codes->code_start - 1] == '(' || flat[codes->code_start - 1] == '#' ||
-                         flat[codes->code_start - 1] == '[');
-  if ((codes->reply_code != 0 || !codes->status.empty()) && !closing_status) {
-    return internal::NormalizeReplyText(std::string_view(flat).substr(codes->code_start));
-  }
-  // What is left of the recipient's own line ("<a@b>: ...", "a@b\" ...").
-  size_t lead = flat.find_first_not_of("<>:.;\"', ");
-  return lead == std::string::npos ? std::string() : flat.substr(lead);
-}
-
 std::string ActionOf(std::string_view raw, const EnhancedStatus& status) {
   std::string action = ToLower(Trim(raw));
   size_t cut = action.find_first_of(" (;");
@@ -233,22 +230,25 @@ std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceParts& part
     f.remote_mta = StripTypePrefix(group.Get("Remote-MTA"));
     f.last_attempt = std::string(group.Get("Last-Attempt-Date"));
 
+    const internal::SmtpText& smtp = *p.smtp;
     std::string_view status_field = Trim(group.Get("Status"));
     size_t cut = status_field.find_first_of(" (\t");
+    // "Status: 553 ..." puts a reply code where the status belongs.
+    int status_reply = 0;
     if (!EnhancedStatus::Parse(status_field.substr(0, cut), &f.status) && !status_field.empty()) {
-      f.status = internal::FindCodesIn(p, status_field).status;
+      CodesInText in_field = smtp.FindCodes(status_field);
+      f.status = in_field.status;
+      status_reply = in_field.reply_code;
     }
     f.status_comment = StatusComment(status_field);
     f.diagnostic_type = internal::TypePrefix(group.Get("Diagnostic-Code"));
-    std::string diagnostic = internal::NormalizeReplyText(StripTypePrefix(group.Get("Diagnostic-Code")));
-    CodesInText codes = internal::FindCodesIn(p, diagnostic);
-    f.diagnostic = diagnostic;
+    internal::ServerReply field = smtp.ReadReply(StripTypePrefix(group.Get("Diagnostic-Code")));
+    CodesInText codes = field.codes;
+    f.diagnostic = std::move(field.words);
 
     // The human-readable part often says more (Postfix names the command only
     // there) or is the only place with the reply.
-    std::string paragraph_diag;
-    CodesInText paragraph_codes;
-    SmtpCommand paragraph_command = SmtpCommand::kUnknown;
+    internal::ServerReply para;
     size_t mention = find_mention(f.recipient);
     if (mention != std::string::npos) {
       // The paragraph ends where the text turns to another recipient.
@@ -263,30 +263,26 @@ std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceParts& part
         }
       }
       std::string_view paragraph = ParagraphAfter(parts.human_text, mention, stop);
-      paragraph_diag = DiagnosticFrom(p, paragraph.substr(std::min(paragraph.size(), f.recipient.size())),
-                                      &paragraph_codes, &paragraph_command);
+      para = smtp.ReadReply(paragraph.substr(std::min(paragraph.size(), f.recipient.size())));
     }
-    if (codes.reply_code == 0 && paragraph_codes.reply_code == 0 && parts.per_recipient.size() == 1 &&
+    if (codes.reply_code == 0 && para.codes.reply_code == 0 && parts.per_recipient.size() == 1 &&
         f.diagnostic.empty() && !parts.human_text.empty()) {
       // One recipient and no reply near its address: the reply may sit
       // anywhere in the human-readable part ("The error was: 554 ...").
-      CodesInText whole_codes;
-      SmtpCommand whole_command = SmtpCommand::kUnknown;
-      std::string whole = DiagnosticFrom(p, parts.human_text, &whole_codes, &whole_command);
-      if (whole_codes.reply_code != 0) {
-        paragraph_codes = whole_codes;
-        paragraph_diag = std::move(whole);
-        if (paragraph_command == SmtpCommand::kUnknown) paragraph_command = whole_command;
+      internal::ServerReply whole = smtp.ReadReply(parts.human_text);
+      if (whole.codes.reply_code != 0) {
+        if (para.command != SmtpCommand::kUnknown) whole.command = para.command;
+        para = std::move(whole);
       }
     }
     if (codes.reply_code == 0 && codes.status.empty() &&
-        (paragraph_codes.reply_code != 0 || !paragraph_codes.status.empty())) {
-      codes = paragraph_codes;
-      if (f.diagnostic.empty() || f.diagnostic.size() < 8) f.diagnostic = paragraph_diag;
-    } else if (f.diagnostic.empty() && !paragraph_diag.empty()) {
-      f.diagnostic = paragraph_diag;
+        (para.codes.reply_code != 0 || !para.codes.status.empty())) {
+      codes = para.codes;
+      if (f.diagnostic.empty() || f.diagnostic.size() < 8) f.diagnostic = para.words;
+    } else if (f.diagnostic.empty() && !para.words.empty()) {
+      f.diagnostic = para.words;
     }
-    f.reply_code = codes.reply_code;
+    f.reply_code = codes.reply_code != 0 ? codes.reply_code : status_reply;
     // A Status field of x.0.0 says only "failed"; the server's own, more
     // specific code of the same class in the diagnostic says why.
     bool generic = f.status.subject == 0 && f.status.detail == 0;
@@ -294,9 +290,12 @@ std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceParts& part
                              (codes.status.subject != 0 || codes.status.detail != 0))) {
       f.status = codes.status;
     }
-    f.command = internal::FindCommandIn(p, f.diagnostic);
+    f.command = field.command;
+    if (f.command == SmtpCommand::kUnknown) f.command = smtp.FindCommand(f.diagnostic);
     if (f.command == SmtpCommand::kUnknown) f.command = internal::TranscriptCommandFor(transcript, f.recipient);
-    if (f.command == SmtpCommand::kUnknown) f.command = paragraph_command;
+    if (f.command == SmtpCommand::kUnknown) f.command = para.command;
+    // The remote server as the wrapper of its reply names it ("host X[ip] said:").
+    if (f.remote_mta.empty()) f.remote_mta = !field.remote_host.empty() ? field.remote_host : para.remote_host;
     f.action = ActionOf(group.Get("Action"), f.status);
     out.push_back(std::move(f));
   }
@@ -422,8 +421,8 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceParts& par
     Finding f;
     f.recipient = mentions[i].address;
     f.action = action;
-    CodesInText codes;
-    SmtpCommand command = SmtpCommand::kUnknown;
+    const internal::SmtpText& smtp = *p.smtp;
+    internal::ServerReply reply;
     if (mentions[i].pos != std::string::npos) {
       size_t stop = text.size();
       for (size_t j = i + 1; j < mentions.size(); ++j) {
@@ -432,28 +431,32 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceParts& par
         }
       }
       size_t from = mentions[i].pos + f.recipient.size();
-      std::string_view paragraph = ParagraphAfter(text, std::min(from, text.size()), stop);
-      f.diagnostic = DiagnosticFrom(p, paragraph, &codes, &command);
+      reply = smtp.ReadReply(ParagraphAfter(text, std::min(from, text.size()), stop));
     }
-    if (codes.reply_code == 0 && codes.status.empty() && mentions.size() == 1) {
+    if (reply.codes.reply_code == 0 && reply.codes.status.empty() && mentions.size() == 1) {
       // One recipient: the reply may sit anywhere in the text. Without one,
-      // the recipient's own paragraph if it has words, else the text's start.
-      std::string own = std::move(f.diagnostic);
-      SmtpCommand own_command = command;
-      f.diagnostic = DiagnosticFrom(p, text, &codes, &command);
-      if (codes.reply_code == 0 && codes.status.empty()) {
-        bool words = std::count_if(own.begin(), own.end(), [](char c) { return c == ' '; }) >= 2;
-        f.diagnostic = words ? std::move(own) : Squeeze(std::string_view(text).substr(0, 600));
-        command = words ? own_command : command;
+      // the recipient's own paragraph if it has words; else the report gave
+      // no reason in words of its own (the classifier still reads the text).
+      internal::ServerReply whole = smtp.ReadReply(text);
+      if (whole.codes.reply_code != 0 || !whole.codes.status.empty()) {
+        reply = std::move(whole);
+      } else if (std::count(reply.words.begin(), reply.words.end(), ' ') < 2) {
+        // The report's own words at the start of its text, without its
+        // known prose and headings ("" when that is all there is).
+        reply.words = smtp.StripWrappers(std::string_view(text).substr(0, 600), nullptr);
+        if (reply.command == SmtpCommand::kUnknown) reply.command = whole.command;
       }
     }
+    f.diagnostic = std::move(reply.words);
+    CodesInText codes = reply.codes;
+    SmtpCommand command = reply.command;
     // A session transcript says which reply answered which recipient.
     if (const internal::TranscriptEntry* e = internal::FindEntry(transcript, f.recipient)) {
-      CodesInText entry_codes = internal::FindCodesIn(p, e->diagnostic);
+      CodesInText entry_codes = smtp.FindCodes(e->diagnostic);
       if (entry_codes.reply_code != 0 || !entry_codes.status.empty()) {
         f.diagnostic = e->diagnostic;
         codes = entry_codes;
-        command = e->command != SmtpCommand::kUnknown ? e->command : internal::FindCommandIn(p, e->diagnostic);
+        command = e->command != SmtpCommand::kUnknown ? e->command : smtp.FindCommand(e->diagnostic);
       }
     } else if (command == SmtpCommand::kUnknown) {
       command = internal::TranscriptCommandFor(transcript, f.recipient);
@@ -462,6 +465,7 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceParts& par
     f.reply_code = codes.reply_code;
     f.status = codes.status;
     f.command = command;
+    f.remote_mta = std::move(reply.remote_host);
     if (f.diagnostic.size() > kMaxParagraph) f.diagnostic.resize(kMaxParagraph);
     out.push_back(std::move(f));
   }
@@ -508,8 +512,15 @@ std::vector<Finding> FromAutoReply(const ExtractorPatterns& p, const BounceParts
 
 }  // namespace
 
-Extractor::Extractor() : impl_(std::make_unique<Impl>()) {}
+Extractor::Extractor(std::shared_ptr<const internal::SmtpText> smtp_text)
+    : impl_(std::make_unique<Impl>(std::move(smtp_text))) {}
 Extractor::~Extractor() = default;
+
+std::unique_ptr<Extractor> Extractor::Create(std::string* error) {
+  std::shared_ptr<const internal::SmtpText> smtp = internal::SmtpText::Load(error);
+  if (!smtp) return nullptr;
+  return std::make_unique<Extractor>(std::move(smtp));
+}
 
 std::vector<Finding> Extractor::Extract(const BounceParts& parts) const {
   std::vector<Finding> out;
@@ -533,16 +544,10 @@ std::vector<Finding> Extractor::Extract(const BounceParts& parts) const {
   return out;
 }
 
-CodesInText Extractor::FindCodes(std::string_view text) const {
-  return internal::FindCodesIn(impl_->patterns, text);
-}
+CodesInText Extractor::FindCodes(std::string_view text) const { return impl_->patterns.smtp->FindCodes(text); }
 
-SmtpCommand Extractor::FindCommand(std::string_view text) const {
-  return internal::FindCommandIn(impl_->patterns, text);
-}
+SmtpCommand Extractor::FindCommand(std::string_view text) const { return impl_->patterns.smtp->FindCommand(text); }
 
-std::string Extractor::NormalizeReply(std::string_view text) const {
-  return internal::NormalizeReplyText(text);
-}
+std::string Extractor::NormalizeReply(std::string_view text) const { return internal::NormalizeReply(text); }
 
 }  // namespace ndr

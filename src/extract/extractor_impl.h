@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ndr/finding.h"
+#include "smtp/reply_text.h"
 
 namespace re2 {
 class RE2;
@@ -20,20 +21,13 @@ namespace internal {
 
 // Compiled once per Extractor; RE2 matching is const and thread-safe.
 struct ExtractorPatterns {
-  ExtractorPatterns();
+  explicit ExtractorPatterns(std::shared_ptr<const SmtpText> smtp_text);
   ~ExtractorPatterns();
-  std::unique_ptr<re2::RE2> status;
-  std::unique_ptr<re2::RE2> reply;
-  std::vector<std::unique_ptr<re2::RE2>> command_patterns;
-  std::unique_ptr<re2::RE2> transcript_command;
+  std::shared_ptr<const SmtpText> smtp;  // codes, commands, wrappers: shared with the reason book
   std::unique_ptr<re2::RE2> address;
+  std::unique_ptr<re2::RE2> transcript_session;  // "While talking to mx.example.org:"
+  std::unique_ptr<re2::RE2> transcript_result;   // "550 <a@b>... User unknown"
 };
-
-CodesInText FindCodesIn(const ExtractorPatterns& p, std::string_view text);
-SmtpCommand FindCommandIn(const ExtractorPatterns& p, std::string_view text);
-// "rcpt to", "end of data", "DATA", ... -> the command; kUnknown when none.
-SmtpCommand CommandFromWords(std::string_view words);
-std::string NormalizeReplyText(std::string_view text);
 
 // Every e-mail address in text, in order of appearance, with its offset.
 struct AddressHit {

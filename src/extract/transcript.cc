@@ -41,8 +41,8 @@ Transcript ParseTranscript(const ExtractorPatterns& p, std::string_view text) {
   Transcript out;
   // Cheap test first: no ">>> " and no "... " result line, no transcript.
   if (text.find(">>> ") == std::string_view::npos && text.find("... ") == std::string_view::npos) return out;
-  static const RE2 kSession("(?i)^(?:\\.\\.\\. )?while talking to ([^\\s:]+?)\\.?:\\s*$");
-  static const RE2 kResult("^([245][0-9][0-9])[ -](?:[245]\\.[0-9]{1,3}\\.[0-9]{1,3} )?<?([^\\s<>]+@[^\\s<>]+?)>?\\.\\.\\.\\s*(.*)$");
+  const RE2& session_line = *p.transcript_session;
+  const RE2& result_line = *p.transcript_result;
   Session session;
   bool in_session = false;
   auto flush_reply = [&]() {
@@ -59,7 +59,7 @@ Transcript ParseTranscript(const ExtractorPatterns& p, std::string_view text) {
     pos = end + 1;
     re2::StringPiece piece(line.data(), line.size());
     std::string host;
-    if (RE2::FullMatch(piece, kSession, &host)) {
+    if (RE2::FullMatch(piece, session_line, &host)) {
       flush_reply();
       session = Session();
       in_session = true;
@@ -68,7 +68,7 @@ Transcript ParseTranscript(const ExtractorPatterns& p, std::string_view text) {
     if (line.size() > 4 && line.substr(0, 4) == ">>> ") {
       if (session.replied_after_command) flush_reply();
       std::string_view words = Trim(line.substr(4));
-      session.command = words == "." ? SmtpCommand::kDataEnd : CommandFromWords(words);
+      session.command = CommandFromVerb(words);
       session.rcpt.clear();
       if (session.command == SmtpCommand::kRcpt) {
         auto hits = FindAddresses(p, words, 1);
@@ -98,21 +98,21 @@ Transcript ParseTranscript(const ExtractorPatterns& p, std::string_view text) {
       continue;
     }
     std::string code, address, words;
-    if (RE2::FullMatch(piece, kResult, &code, &address, &words)) {
+    if (RE2::FullMatch(piece, result_line, &code, &address, &words)) {
       TranscriptEntry e;
       e.address = CleanAddress(address);
       bool error_reply = !session.reply.empty() && (session.reply[0] == '4' || session.reply[0] == '5');
       bool for_this = session.rcpt.empty() ? !session.consumed : SameAddress(session.rcpt, e.address);
       if (in_session && error_reply && for_this) {
-        e.diagnostic = NormalizeReplyText(session.reply);
+        e.diagnostic = NormalizeReply(session.reply);
         e.command = session.command;
         session.consumed = true;
         session.consumed_entries.push_back(out.entries.size());
       } else {
         // "554 <a@b>... 550 Host unknown": the inner reply is the server's.
         std::string_view rest = Trim(words);
-        bool inner_code = rest.size() > 4 && rest[0] >= '2' && rest[0] <= '5' && std::isdigit(static_cast<unsigned char>(rest[1])) &&
-                          std::isdigit(static_cast<unsigned char>(rest[2])) && rest[3] == ' ';
+        CodesInText inner = p.smtp->FindCodes(rest);
+        bool inner_code = inner.reply_code != 0 && inner.code_start == 0;
         e.diagnostic = inner_code ? std::string(rest) : std::string(line);
         if (SameAddress(session.rcpt, e.address)) e.command = SmtpCommand::kRcpt;
       }

@@ -297,6 +297,7 @@ struct ReasonBook::Impl {
   std::vector<Default> status_defaults;
   std::vector<Default> reply_defaults;
   std::vector<Blocklist> blocklists;
+  std::shared_ptr<const internal::SmtpText> smtp;  // the reading of codes and words
 
   const Vendor* FindVendor(std::string_view id) const {
     for (const Vendor& v : vendors) {

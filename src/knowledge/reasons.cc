@@ -28,7 +28,7 @@
 #include <utility>
 
 #include "knowledge/reason_book_impl.h"
-#include "knowledge/reason_text.h"
+#include "smtp/reply_text.h"
 
 namespace ndr {
 
@@ -121,9 +121,18 @@ std::string_view ReasonBook::RuleAdvice(std::string_view rule_id) const {
   return impl_->rules[it->second].advice;
 }
 
+ReasonBook::TextReading ReasonBook::Read(std::string_view diagnostic) const {
+  TextReading out;
+  out.words = internal::NormalizeReply(diagnostic);
+  CodesInText codes = impl_->smtp->FindCodes(out.words);
+  out.reply_code = codes.reply_code;
+  out.status = codes.status;
+  return out;
+}
+
 const BlocklistInfo* ReasonBook::FindBlocklist(std::string_view text) const {
   if (text.empty()) return nullptr;
-  std::string normalized = internal::NormalizeDiagnostic(text);
+  std::string normalized = internal::NormalizeReply(text);
   for (const Blocklist& b : impl_->blocklists) {
     if (RE2::PartialMatch(normalized, *b.re)) return &b.info;
   }
@@ -206,8 +215,9 @@ std::string Quote(std::string_view words) {
 
 Classification ReasonBook::Classify(const ClassifyInput& in) const {
   Classification out;
-  std::string text = internal::NormalizeDiagnostic(in.diagnostic);
-  std::string context = internal::NormalizeDiagnostic(in.context);
+  TextReading reading = Read(in.diagnostic);
+  const std::string& text = reading.words;
+  std::string context = internal::NormalizeReply(in.context);
 
   // The codes to judge by: as given, else as written in the words.
   // A success code on a failed or delayed recipient is a misreading: ignore it.
@@ -217,13 +227,13 @@ Classification ReasonBook::Classify(const ClassifyInput& in) const {
   if (status.empty() || (status.subject == 0 && status.detail == 0)) {
     // Never a success code from the words: transcripts quote "250 2.1.5 Ok"
     // before the failure.
-    EnhancedStatus found = internal::FindStatusInText(text);
+    EnhancedStatus found = reading.status;
     if (!found.empty() && !(found.subject == 0 && found.detail == 0) && found.klass != 2) {
       status = found;
       status_from_text = true;
     }
   }
-  int reply = in.reply_code != 0 ? in.reply_code : internal::LeadingReplyCode(text);
+  int reply = in.reply_code != 0 ? in.reply_code : reading.reply_code;
 
   if (status.klass == 2) {
     out.reason = Reason::kDelivered;

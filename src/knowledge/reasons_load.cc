@@ -5,7 +5,7 @@
 #include <utility>
 
 #include "knowledge/reason_book_impl.h"
-#include "knowledge/reason_text.h"
+#include "smtp/reply_text.h"
 #include "knowledge/tsv.h"
 
 namespace ndr {
@@ -306,7 +306,17 @@ bool ReasonBook::Impl::LoadBlocklists(std::string* error) {
 std::shared_ptr<const ReasonBook> ReasonBook::Load(std::string* error) {
   std::string ignored;
   if (error == nullptr) error = &ignored;
+  std::shared_ptr<const internal::SmtpText> smtp = internal::SmtpText::Load(error);
+  if (!smtp) return nullptr;
+  return Load(std::move(smtp), error);
+}
+
+std::shared_ptr<const ReasonBook> ReasonBook::Load(std::shared_ptr<const internal::SmtpText> smtp_text,
+                                                   std::string* error) {
+  std::string ignored;
+  if (error == nullptr) error = &ignored;
   auto impl = std::make_unique<Impl>();
+  impl->smtp = std::move(smtp_text);
   if (!impl->LoadReasons(error) || !impl->LoadVendors(error) || !impl->LoadRules(error) ||
       !impl->LoadDefaults(error) || !impl->LoadBlocklists(error)) {
     return nullptr;

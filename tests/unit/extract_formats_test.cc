@@ -3,6 +3,7 @@
 // here is written for this test (no corpus text).
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -14,8 +15,8 @@ namespace ndr {
 namespace {
 
 const Extractor& TheExtractor() {
-  static const Extractor instance;
-  return instance;
+  static const std::unique_ptr<Extractor> instance = Extractor::Create(nullptr);
+  return *instance;
 }
 
 struct Result {

@@ -10,8 +10,8 @@ namespace {
 class ExtractTest : public ::testing::Test {
  protected:
   const Extractor& extractor() {
-    static const Extractor instance;
-    return instance;
+    static const std::unique_ptr<Extractor> instance = Extractor::Create(nullptr);
+    return *instance;
   }
   CodesInText Codes(std::string_view text) { return extractor().FindCodes(text); }
 };

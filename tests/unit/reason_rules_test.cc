@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "knowledge/reason_text.h"
+#include "smtp/reply_text.h"
 #include "knowledge/tsv.h"
 #include "ndr/reasons.h"
 
@@ -120,7 +120,7 @@ TEST(ReasonRules, EverySampleMatchesItsOwnPattern) {
   for (const auto& row : t.rows) {
     RE2 re(std::string(t.Cell(row, "pattern")), options);
     ASSERT_TRUE(re.ok()) << t.Where(row, re.error());
-    std::string sample = internal::NormalizeDiagnostic(t.Cell(row, "sample"));
+    std::string sample = internal::NormalizeReply(t.Cell(row, "sample"));
     EXPECT_TRUE(RE2::PartialMatch(sample, re)) << t.Where(row, "sample does not match: " + sample);
   }
 }

@@ -6,7 +6,6 @@
 #include <string>
 #include <vector>
 
-#include "knowledge/reason_text.h"
 #include "knowledge/tsv.h"
 #include "ndr/reasons.h"
 
@@ -238,32 +237,6 @@ TEST(RuleAdvice, ByRuleId) {
   EXPECT_TRUE(book->RuleAdvice("reason_rules:no-such-row").empty());
   EXPECT_TRUE(book->RuleAdvice("status_defaults:X.1.1").empty());
   EXPECT_TRUE(book->RuleAdvice("").empty());
-}
-
-TEST(ReasonText, NormalizeSqueezesAndJoinsContinuationLines) {
-  using internal::NormalizeDiagnostic;
-  EXPECT_EQ(NormalizeDiagnostic("  550 5.1.1\n\t user   unknown \r\n"), "550 5.1.1 user unknown");
-  EXPECT_EQ(NormalizeDiagnostic("550-5.7.26 This mail has an SPF record with a 550-5.7.26 hard fail "
-                                "policy. 550 5.7.26 https://support.google.com/ x1 - gsmtp"),
-            "550-5.7.26 This mail has an SPF record with a hard fail policy. https://support.google.com/ x1 - "
-            "gsmtp");
-  EXPECT_EQ(NormalizeDiagnostic("550-Mailbox unavailable 550-for this user 550 sorry"),
-            "550-Mailbox unavailable for this user 550 sorry");
-  // Plain text mentioning a number is left alone.
-  EXPECT_EQ(NormalizeDiagnostic("550 too many (550 max) recipients"), "550 too many (550 max) recipients");
-  EXPECT_EQ(NormalizeDiagnostic(""), "");
-}
-
-TEST(ReasonText, StatusAndReplyInText) {
-  EXPECT_EQ(internal::FindStatusInText("550 5.1.1 <jo@example.org> unknown").ToString(), "5.1.1");
-  EXPECT_EQ(internal::FindStatusInText("said: 550 #5.1.0 Address rejected").ToString(), "5.1.0");
-  EXPECT_TRUE(internal::FindStatusInText("from 192.0.2.5.1 and 10.5.1.1").empty());
-  EXPECT_TRUE(internal::FindStatusInText("version 5.1.10.2").empty());
-  EXPECT_TRUE(internal::FindStatusInText("").empty());
-  EXPECT_EQ(internal::LeadingReplyCode("550 5.1.1 x"), 550);
-  EXPECT_EQ(internal::LeadingReplyCode("421-4.7.0 x"), 421);
-  EXPECT_EQ(internal::LeadingReplyCode("5501 x"), 0);
-  EXPECT_EQ(internal::LeadingReplyCode("host said: 550"), 0);
 }
 
 }  // namespace

@@ -1,0 +1,505 @@
+#include "smtp/reply_text.h"
+
+#include <re2/re2.h>
+#include <re2/set.h>
+
+#include <algorithm>
+#include <cctype>
+#include <utility>
+#include <vector>
+
+#include "core/strings.h"
+#include "knowledge/embedded.h"
+#include "knowledge/tsv.h"
+
+namespace ndr {
+namespace internal {
+namespace {
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsAlnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
+
+// Length of an enhanced status code "C.S.D" (class 2/4/5, 1-3 digits each) at
+// text[pos], 0 when there is none. Does not look at what surrounds it.
+size_t StatusLengthAt(std::string_view text, size_t pos) {
+  if (pos >= text.size()) return 0;
+  char c = text[pos];
+  if (c != '2' && c != '4' && c != '5') return 0;
+  size_t i = pos + 1;
+  for (int part = 0; part < 2; ++part) {
+    if (i >= text.size() || text[i] != '.') return 0;
+    ++i;
+    size_t start = i;
+    while (i < text.size() && IsDigit(text[i]) && i - start < 3) ++i;
+    if (i == start) return 0;
+    if (i < text.size() && IsDigit(text[i])) return 0;  // more than 3 digits
+  }
+  return i - pos;
+}
+
+// A reply code shape "[245]DD" at text[pos].
+bool ReplyShapeAt(std::string_view text, size_t pos) {
+  return pos + 3 <= text.size() && (text[pos] == '2' || text[pos] == '4' || text[pos] == '5') &&
+         IsDigit(text[pos + 1]) && IsDigit(text[pos + 2]);
+}
+
+bool AtWordStart(std::string_view text, size_t pos) { return pos == 0 || text[pos - 1] == ' '; }
+
+struct Span {
+  size_t begin;
+  size_t end;
+};
+
+std::vector<Span> FindAll(const RE2& re, std::string_view text) {
+  std::vector<Span> out;
+  re2::StringPiece input(text.data(), text.size());
+  re2::StringPiece match;
+  size_t offset = 0;
+  while (offset < text.size() && re.Match(input, offset, text.size(), RE2::UNANCHORED, &match, 1)) {
+    size_t begin = static_cast<size_t>(match.data() - text.data());
+    size_t end = begin + match.size();
+    out.push_back({begin, end});
+    offset = end > begin ? end : begin + 1;
+    if (out.size() > 256) break;  // bounded work on hostile input
+  }
+  return out;
+}
+
+RE2::Options PhraseOptions() {
+  RE2::Options o;
+  o.set_case_sensitive(false);
+  o.set_log_errors(false);
+  o.set_max_mem(8 << 20);
+  return o;
+}
+
+}  // namespace
+
+struct SmtpText::Impl {
+  struct CommandRow {
+    std::unique_ptr<RE2> re;
+    SmtpCommand command;
+  };
+  struct WrapperRow {
+    std::unique_ptr<RE2> re;
+    int host = 0;   // capture group numbers, 0 when absent
+    int reply = 0;
+    int code = 0;
+  };
+  std::vector<CommandRow> commands;      // table order: the first that matches wins
+  std::unique_ptr<RE2::Set> command_set;
+  std::unique_ptr<RE2> keyword_before;  // any keyword, anchored at the end of the text before a code
+  std::unique_ptr<RE2> unit_after;      // any unit, anchored at the start of the text after a number
+  std::vector<WrapperRow> wrappers;      // wrapper and prose rows, table order
+  std::unique_ptr<RE2::Set> wrapper_set;
+  std::unique_ptr<RE2> status;
+  std::unique_ptr<RE2> reply;
+  std::unique_ptr<RE2> transcript_command;
+
+  bool PrecededByKeyword(std::string_view text, size_t begin) const;
+  bool StatusBoundaryOk(std::string_view text, size_t begin, size_t end) const;
+  bool ReplyBoundaryOk(std::string_view text, size_t begin, size_t end) const;
+};
+
+SmtpText::SmtpText(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+SmtpText::~SmtpText() = default;
+
+std::shared_ptr<const SmtpText> SmtpText::Load(std::string* error) {
+  std::string ignored;
+  if (error == nullptr) error = &ignored;
+  std::string_view content = EmbeddedTableContent("smtp_phrases.tsv");
+  if (content.empty()) {
+    *error = "data/smtp_phrases.tsv: missing from the build";
+    return nullptr;
+  }
+  return FromTable("smtp_phrases.tsv", content, error);
+}
+
+std::shared_ptr<const SmtpText> SmtpText::FromTable(std::string_view name, std::string_view content,
+                                                    std::string* error) {
+  std::string ignored;
+  if (error == nullptr) error = &ignored;
+  TsvTable t;
+  if (!ParseTsv(name, content, {"kind", "pattern", "command", "sample"}, &t, error)) return nullptr;
+  auto impl = std::make_unique<Impl>();
+  RE2::Options o = PhraseOptions();
+  impl->command_set = std::make_unique<RE2::Set>(o, RE2::UNANCHORED);
+  impl->wrapper_set = std::make_unique<RE2::Set>(o, RE2::UNANCHORED);
+  std::string keywords;
+  std::string units;
+  for (const TsvRow& row : t.rows) {
+    std::string_view kind = t.Cell(row, "kind");
+    std::string pattern(t.Cell(row, "pattern"));
+    if (pattern.empty() || t.Cell(row, "sample").empty()) {
+      *error = t.Where(row, "pattern and sample must not be empty");
+      return nullptr;
+    }
+    auto re = std::make_unique<RE2>(pattern, o);
+    if (!re->ok()) {
+      *error = t.Where(row, "pattern does not compile: " + re->error());
+      return nullptr;
+    }
+    std::string set_error;
+    if (kind == "command") {
+      SmtpCommand command;
+      if (!ParseSmtpCommand(t.Cell(row, "command"), &command) || command == SmtpCommand::kUnknown) {
+        *error = t.Where(row, "unknown command '" + std::string(t.Cell(row, "command")) + "'");
+        return nullptr;
+      }
+      impl->command_set->Add(pattern, &set_error);
+      impl->commands.push_back({std::move(re), command});
+    } else if (kind == "keyword" || kind == "unit") {
+      std::string& list = kind == "keyword" ? keywords : units;
+      if (!list.empty()) list += '|';
+      list += "(?:" + pattern + ")";
+    } else if (kind == "wrapper" || kind == "prose") {
+      Impl::WrapperRow w;
+      const auto& groups = re->NamedCapturingGroups();
+      for (const auto& [group, index] : groups) {
+        if (group == "host") w.host = index;
+        else if (group == "reply") w.reply = index;
+        else if (group == "code") w.code = index;
+        else {
+          *error = t.Where(row, "unknown group name '" + group + "' (host, reply, code)");
+          return nullptr;
+        }
+      }
+      if (kind == "prose" && !groups.empty()) {
+        *error = t.Where(row, "prose rows have no groups");
+        return nullptr;
+      }
+      impl->wrapper_set->Add(pattern, &set_error);
+      w.re = std::move(re);
+      impl->wrappers.push_back(std::move(w));
+    } else {
+      *error = t.Where(row, "unknown kind '" + std::string(kind) + "' (command, keyword, unit, wrapper, prose)");
+      return nullptr;
+    }
+    if (!set_error.empty()) {
+      *error = t.Where(row, "pattern does not compile: " + set_error);
+      return nullptr;
+    }
+  }
+  if (!impl->command_set->Compile() || !impl->wrapper_set->Compile()) {
+    *error = "data/" + std::string(name) + ": the patterns do not fit in memory";
+    return nullptr;
+  }
+  // Keywords are matched at the end of the words before a code, units at the
+  // start of the words after a number.
+  impl->keyword_before = std::make_unique<RE2>("(?:" + (keywords.empty() ? "$^" : keywords) + ")$", o);
+  impl->unit_after = std::make_unique<RE2>("^ *(?:" + (units.empty() ? "$^" : units) + ")", o);
+  RE2::Options exact;
+  exact.set_log_errors(false);
+  impl->status = std::make_unique<RE2>("[245]\\.[0-9]{1,3}\\.[0-9]{1,3}", exact);
+  impl->reply = std::make_unique<RE2>("[245][0-9][0-9]", exact);
+  // Sendmail-style transcripts: ">>> CMD" lines.
+  impl->transcript_command =
+      std::make_unique<RE2>(">>> ?(rcpt|mail|data|ehlo|helo|starttls|auth|bdat|quit|\\.)", o);
+  if (!impl->keyword_before->ok() || !impl->unit_after->ok()) {
+    *error = "data/" + std::string(name) + ": keyword or unit patterns do not compile together";
+    return nullptr;
+  }
+  return std::shared_ptr<const SmtpText>(new SmtpText(std::move(impl)));
+}
+
+// ---- codes ------------------------------------------------------------------
+
+bool SmtpText::Impl::PrecededByKeyword(std::string_view text, size_t begin) const {
+  size_t from = begin > 40 ? begin - 40 : 0;
+  std::string_view before = text.substr(from, begin - from);
+  // Only blanks, quotes, '#', '(' or '<' may sit between the keyword and the code.
+  size_t k = before.size();
+  while (k > 0 && (before[k - 1] == ' ' || before[k - 1] == '\t' || before[k - 1] == '#' ||
+                   before[k - 1] == '(' || before[k - 1] == '"' || before[k - 1] == '\'' ||
+                   before[k - 1] == '<' || before[k - 1] == '\n')) {
+    --k;
+  }
+  if (k == 0) return false;
+  return RE2::PartialMatch(re2::StringPiece(before.data(), k), *keyword_before);
+}
+
+// A status "5.1.1" at [begin,end) is a code only if it is not part of a longer
+// dotted number (an IP address such as 5.1.1.4 or 10.5.1.1, a version 2.5.1.3).
+bool SmtpText::Impl::StatusBoundaryOk(std::string_view text, size_t begin, size_t end) const {
+  if (begin > 0) {
+    char p = text[begin - 1];
+    // "550-5.1.1": the status of a multi-line reply's line.
+    bool after_reply = p == '-' && begin >= 4 && ReplyShapeAt(text, begin - 4) &&
+                       (begin == 4 || !IsAlnum(text[begin - 5]));
+    bool labelled = p == ':' && PrecededByKeyword(text, begin);
+    if (!after_reply && !labelled &&
+        (IsAlnum(p) || p == '.' || p == '-' || p == '/' || p == ':' || p == '_')) {
+      return false;
+    }
+  }
+  if (end < text.size()) {
+    char n = text[end];
+    if (IsAlnum(n) || n == '-' || n == '/' || n == '_') return false;
+    if ((n == '.' || n == ':') && end + 1 < text.size() && IsDigit(text[end + 1])) return false;
+  }
+  return true;
+}
+
+// A reply code "550" at [begin,end) must stand alone: not inside a word, a
+// dotted or colon-separated number (IP, time, port), a date, a path or a size.
+bool SmtpText::Impl::ReplyBoundaryOk(std::string_view text, size_t begin, size_t end) const {
+  if (begin > 0) {
+    char p = text[begin - 1];
+    bool labelled = p == ':' && PrecededByKeyword(text, begin);
+    if (!labelled && (IsAlnum(p) || p == '.' || p == ':' || p == '/' || p == '-' || p == '+' || p == '=' ||
+                      p == '_' || p == '@' || p == '$' || p == '%')) {
+      return false;
+    }
+  }
+  if (end < text.size()) {
+    char n = text[end];
+    // "550: 5.2.2 ..." (Yahoo) and "Error 550: ..." put a colon after the code.
+    bool colon = n == ':' && (end + 1 == text.size() || text[end + 1] == ' ');
+    if (!colon && n != ' ' && n != '-' && n != '\t' && n != '\n' && n != ')' && n != ']' && n != ',' &&
+        n != ';' && n != '"' && n != '\'') {
+      return false;
+    }
+    if (n == '-' && end + 1 < text.size() && IsDigit(text[end + 1]) &&
+        !(end + 2 < text.size() && text[end + 2] == '.')) {
+      return false;  // 550-1234 (a phone number, a range), but 550-5.1.1 is fine
+    }
+    // Sizes, counts and durations: "552 bytes", "550 KB", "421 seconds".
+    std::string_view after = text.substr(end + 1, 24);
+    if (n == ' ' && RE2::PartialMatch(re2::StringPiece(after.data(), after.size()), *unit_after)) return false;
+  }
+  return true;
+}
+
+CodesInText SmtpText::FindCodes(std::string_view text) const {
+  const Impl& p = *impl_;
+  CodesInText out;
+  std::vector<Span> statuses;
+  for (const Span& c : FindAll(*p.status, text)) {
+    if (p.StatusBoundaryOk(text, c.begin, c.end)) statuses.push_back(c);
+  }
+  std::vector<Span> replies;
+  for (const Span& c : FindAll(*p.reply, text)) {
+    if (p.ReplyBoundaryOk(text, c.begin, c.end)) replies.push_back(c);
+  }
+  auto status_at = [&](size_t pos) -> const Span* {
+    for (const Span& s : statuses) {
+      if (s.begin == pos) return &s;
+    }
+    return nullptr;
+  };
+  const Span* chosen_reply = nullptr;
+  const Span* chosen_status = nullptr;
+  // 1. A reply code followed by a status code of the same class ("550 5.1.1",
+  //    "550-5.1.1", "550: 5.1.1").
+  for (const Span& r : replies) {
+    size_t s = r.end;
+    if (s < text.size() && text[s] == ':') ++s;
+    if (s + 1 < text.size() && (text[s] == ' ' || text[s] == '-')) {
+      const Span* st = status_at(s + 1);
+      if (st != nullptr && text[st->begin] == text[r.begin]) {
+        chosen_reply = &r;
+        chosen_status = st;
+        break;
+      }
+    }
+  }
+  // 2. A reply code at the very start, or 3. right after a keyword such as "said:".
+  if (chosen_reply == nullptr) {
+    for (const Span& r : replies) {
+      size_t lead = 0;
+      while (lead < r.begin && (text[lead] == ' ' || text[lead] == '#' || text[lead] == '(')) ++lead;
+      if (lead == r.begin || p.PrecededByKeyword(text, r.begin)) {
+        chosen_reply = &r;
+        break;
+      }
+    }
+  }
+  // 4. Any free-standing 4xx/5xx code followed by words: "550 No such user",
+  //    also "550 - Requested action not taken" (Apache James).
+  if (chosen_reply == nullptr) {
+    for (const Span& r : replies) {
+      size_t w = r.end;
+      if (w < text.size() && text[w] == ' ' && w + 2 < text.size() && text[w + 1] == '-' && text[w + 2] == ' ') {
+        w += 2;
+      }
+      // "550-Your message was rejected": the first line of a multi-line reply.
+      bool first_line = text[w] == '-' && AtWordStart(text, r.begin);
+      if (text[r.begin] != '2' && w + 1 < text.size() && (text[w] == ' ' || first_line) &&
+          std::isalpha(static_cast<unsigned char>(text[w + 1]))) {
+        chosen_reply = &r;
+        break;
+      }
+    }
+  }
+  if (chosen_status == nullptr) {
+    for (const Span& s : statuses) {
+      if (text[s.begin] != '2' || statuses.size() == 1) {
+        chosen_status = &s;
+        break;
+      }
+    }
+  }
+  if (chosen_reply != nullptr) {
+    out.reply_code = (text[chosen_reply->begin] - '0') * 100 + (text[chosen_reply->begin + 1] - '0') * 10 +
+                     (text[chosen_reply->begin + 2] - '0');
+    out.code_start = chosen_reply->begin;
+    out.text_start = chosen_reply->end;
+  }
+  if (chosen_status != nullptr) {
+    EnhancedStatus::Parse(text.substr(chosen_status->begin, chosen_status->end - chosen_status->begin),
+                          &out.status);
+    if (chosen_reply == nullptr) out.code_start = chosen_status->begin;
+    if (chosen_status->end > out.text_start) out.text_start = chosen_status->end;
+  }
+  while (out.text_start < text.size() &&
+         (text[out.text_start] == ' ' || text[out.text_start] == '-' || text[out.text_start] == ':')) {
+    ++out.text_start;
+  }
+  return out;
+}
+
+// ---- commands ---------------------------------------------------------------
+
+SmtpCommand CommandFromVerb(std::string_view words) {
+  words = Trim(words);
+  if (words == ".") return SmtpCommand::kDataEnd;
+  static constexpr std::pair<std::string_view, SmtpCommand> kVerbs[] = {
+      {"rcpt", SmtpCommand::kRcpt},   {"mail", SmtpCommand::kMail},         {"data", SmtpCommand::kData},
+      {"bdat", SmtpCommand::kBdat},   {"ehlo", SmtpCommand::kEhlo},         {"helo", SmtpCommand::kHelo},
+      {"starttls", SmtpCommand::kStartTls}, {"auth", SmtpCommand::kAuth}, {"rset", SmtpCommand::kRset},
+      {"quit", SmtpCommand::kQuit},   {"vrfy", SmtpCommand::kVrfy},
+  };
+  for (const auto& [verb, command] : kVerbs) {
+    if (IStartsWith(words, verb)) return command;
+  }
+  return SmtpCommand::kUnknown;
+}
+
+SmtpCommand SmtpText::FindCommand(std::string_view text) const {
+  const Impl& p = *impl_;
+  re2::StringPiece input(text.data(), text.size());
+  std::vector<int> hits;
+  if (p.command_set->Match(input, &hits) && !hits.empty()) {
+    int first = hits[0];
+    for (int h : hits) first = h < first ? h : first;
+    return p.commands[static_cast<size_t>(first)].command;
+  }
+  // A Sendmail-style transcript: the last ">>> CMD" line.
+  std::string words;
+  std::string last;
+  re2::StringPiece scan = input;
+  while (RE2::FindAndConsume(&scan, *p.transcript_command, &words)) last = words;
+  return last.empty() ? SmtpCommand::kUnknown : CommandFromVerb(last);
+}
+
+// ---- wrappers and replies ---------------------------------------------------
+
+std::string SmtpText::StripWrappers(std::string_view raw, std::string* host) const {
+  const Impl& p = *impl_;
+  std::string text = Squeeze(raw);
+  std::vector<int> hits;
+  if (!p.wrapper_set->Match(re2::StringPiece(text.data(), text.size()), &hits) || hits.empty()) return text;
+  std::sort(hits.begin(), hits.end());
+  for (int h : hits) {
+    const Impl::WrapperRow& w = p.wrappers[static_cast<size_t>(h)];
+    int groups = w.re->NumberOfCapturingGroups();
+    std::vector<re2::StringPiece> match(static_cast<size_t>(groups) + 1);
+    re2::StringPiece input(text.data(), text.size());
+    if (!w.re->Match(input, 0, text.size(), RE2::UNANCHORED, match.data(), groups + 1)) continue;
+    if (w.host != 0 && host != nullptr && host->empty() && !match[w.host].empty()) {
+      *host = std::string(match[w.host].data(), match[w.host].size());
+    }
+    size_t begin = static_cast<size_t>(match[0].data() - text.data());
+    size_t end = begin + match[0].size();
+    std::string inner;
+    if (w.code != 0 && !match[w.code].empty()) inner.append(match[w.code].data(), match[w.code].size()).append(" ");
+    if (w.reply != 0) {
+      inner.append(match[w.reply].data(), match[w.reply].size());
+      // The wrapper holds the reply: what stood around the wrapper is the
+      // report's, not the server's.
+      text = Squeeze(inner);
+      continue;
+    }
+    // A prose or wrapper row may occur more than once ("-----" headings).
+    std::string rest = text.substr(end);
+    RE2::GlobalReplace(&rest, *w.re, " ");
+    text = Squeeze(text.substr(0, begin) + " " + inner + rest);
+  }
+  return text;
+}
+
+ServerReply SmtpText::ReadReply(std::string_view raw) const {
+  ServerReply out;
+  std::string flat = Squeeze(raw);
+  out.command = FindCommand(flat);
+  std::string text = StripWrappers(flat, &out.remote_host);
+  CodesInText codes = FindCodes(text);
+  // From the reply code on; a status code alone often closes the sentence
+  // ("... connection. (#4.4.1)"), so the words before it stay.
+  bool closing_status = codes.reply_code == 0 && codes.code_start > 0 &&
+                        (text[codes.code_start - 1] == '(' || text[codes.code_start - 1] == '#' ||
+                         text[codes.code_start - 1] == '[');
+  if ((codes.reply_code != 0 || !codes.status.empty()) && !closing_status) {
+    out.words = NormalizeReply(std::string_view(text).substr(codes.code_start));
+  } else {
+    // What is left of the recipient's own line ("<a@b>: ...", "a@b\" ...").
+    size_t lead = text.find_first_not_of(">:.;\"', ");
+    out.words = lead == std::string::npos ? std::string() : NormalizeReply(std::string_view(text).substr(lead));
+  }
+  out.codes = FindCodes(out.words);
+  return out;
+}
+
+std::string NormalizeReply(std::string_view raw) {
+  std::string text = Squeeze(raw);
+  // The first line prefix: "550-" or "550 " at the start, or a later "550-"
+  // (the words before it are kept).
+  size_t first = std::string::npos;
+  if (ReplyShapeAt(text, 0) && text.size() > 3 && (text[3] == '-' || text[3] == ' ')) {
+    first = 0;
+  } else {
+    for (size_t i = 1; i + 4 <= text.size(); ++i) {
+      if (AtWordStart(text, i) && ReplyShapeAt(text, i) && text[i + 3] == '-' &&
+          (i + 4 == text.size() || !IsDigit(text[i + 4]) || StatusLengthAt(text, i + 4) > 0)) {
+        first = i;
+        break;
+      }
+    }
+  }
+  if (first == std::string::npos) return text;
+  bool multi_line = text[first + 3] == '-';
+  std::string code = text.substr(first, 3);
+  size_t status_length = StatusLengthAt(text, first + 4);
+  if (status_length > 0 && first + 4 + status_length < text.size() && text[first + 4 + status_length] != ' ') {
+    status_length = 0;
+  }
+  std::string status = text.substr(first + 4, status_length);
+  std::string out = text.substr(0, first) + code + " ";
+  if (!status.empty()) out += status + " ";
+  size_t body = first + 4 + (status.empty() ? 0 : status.size() + 1);
+  std::string_view rest = body < text.size() ? std::string_view(text).substr(body) : std::string_view();
+  size_t i = 0;
+  while (i < rest.size()) {
+    // A later line's prefix: "550-", "550-5.7.1 ", "550 5.7.1 "; "550 " alone
+    // only ends a multi-line reply.
+    if (AtWordStart(rest, i) && rest.compare(i, 3, code) == 0 && i + 3 < rest.size() &&
+        (rest[i + 3] == '-' || rest[i + 3] == ' ')) {
+      size_t j = i + 4;
+      bool has_status = !status.empty() && rest.compare(j, status.size(), status) == 0 &&
+                        (j + status.size() == rest.size() || rest[j + status.size()] == ' ');
+      if (has_status || rest[i + 3] == '-' || (multi_line && status.empty())) {
+        if (has_status) j += status.size();
+        while (j < rest.size() && rest[j] == ' ') ++j;
+        i = j;
+        continue;
+      }
+    }
+    out.push_back(rest[i]);
+    ++i;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+}  // namespace internal
+}  // namespace ndr

@@ -1,0 +1,261 @@
+// The one reading of SMTP text (src/smtp/reply_text.h): codes, multi-line
+// replies, wrappers, commands, the rows of data/smtp_phrases.tsv, and that the
+// extraction stage and the reason book read the same text alike. Every sample
+// is written for this test.
+#include <gtest/gtest.h>
+#include <re2/re2.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "knowledge/tsv.h"
+#include "ndr/finding.h"
+#include "ndr/reasons.h"
+#include "smtp/reply_text.h"
+
+namespace ndr {
+namespace {
+
+using internal::NormalizeReply;
+using internal::SmtpText;
+
+const SmtpText& Smtp() {
+  static const std::shared_ptr<const SmtpText> smtp = [] {
+    std::string error;
+    auto s = SmtpText::Load(&error);
+    EXPECT_TRUE(s) << error;
+    return s;
+  }();
+  return *smtp;
+}
+
+std::string StatusOf(std::string_view text) { return Smtp().FindCodes(text).status.ToString(); }
+int ReplyOf(std::string_view text) { return Smtp().FindCodes(text).reply_code; }
+
+// ---- the table ----------------------------------------------------------------
+
+TEST(SmtpPhrases, EverySampleMatchesItsRow) {
+  internal::TsvTable t;
+  std::string error;
+  ASSERT_TRUE(internal::LoadEmbeddedTsv("smtp_phrases.tsv", {"kind", "pattern", "command", "sample"}, &t, &error))
+      << error;
+  RE2::Options o;
+  o.set_case_sensitive(false);
+  for (const internal::TsvRow& row : t.rows) {
+    std::string pattern(t.Cell(row, "pattern"));
+    std::string sample(t.Cell(row, "sample"));
+    std::string_view kind = t.Cell(row, "kind");
+    SCOPED_TRACE(t.Where(row, sample));
+    RE2 re(pattern, o);
+    ASSERT_TRUE(re.ok());
+    EXPECT_TRUE(RE2::PartialMatch(sample, re));
+    if (kind == "command") {
+      SmtpCommand expected;
+      ASSERT_TRUE(ParseSmtpCommand(t.Cell(row, "command"), &expected));
+      EXPECT_EQ(Smtp().FindCommand(sample), expected);
+    } else if (kind == "keyword") {
+      EXPECT_NE(ReplyOf(sample), 0);
+    } else if (kind == "unit") {
+      EXPECT_EQ(ReplyOf(sample), 0);
+    } else {
+      // Wrappers and prose are removed; the reply or the reason stays.
+      std::string stripped = Smtp().StripWrappers(sample, nullptr);
+      EXPECT_FALSE(RE2::PartialMatch(stripped, re)) << stripped;
+      EXPECT_TRUE(stripped.find("No such user") != std::string::npos ||
+                  stripped.find("Mailbox full") != std::string::npos ||
+                  stripped.find("not recognized") != std::string::npos ||
+                  stripped.find("not found") != std::string::npos ||
+                  stripped.find("not listed") != std::string::npos)
+          << stripped;
+    }
+  }
+}
+
+TEST(SmtpPhrases, BadRowsAreReportedWithTheirLine) {
+  const std::string head = "# version: 1\nkind\tpattern\tcommand\tsample\n";
+  std::string error;
+  EXPECT_FALSE(SmtpText::FromTable("t.tsv", head + "verb\tx\t\tx\n", &error));
+  EXPECT_NE(error.find("data/t.tsv:3: unknown kind"), std::string::npos) << error;
+  EXPECT_FALSE(SmtpText::FromTable("t.tsv", head + "keyword\t(said\t\tsaid: 550 x\n", &error));
+  EXPECT_NE(error.find("does not compile"), std::string::npos) << error;
+  EXPECT_FALSE(SmtpText::FromTable("t.tsv", head + "command\tin reply to rcpt\tRCTP\tx\n", &error));
+  EXPECT_NE(error.find("unknown command"), std::string::npos) << error;
+  EXPECT_FALSE(SmtpText::FromTable("t.tsv", head + "wrapper\t(?P<server>x)\t\tx\n", &error));
+  EXPECT_NE(error.find("unknown group name"), std::string::npos) << error;
+  EXPECT_FALSE(SmtpText::FromTable("t.tsv", head + "prose\tsaid\t\t\n", &error));
+  EXPECT_NE(error.find("must not be empty"), std::string::npos) << error;
+  EXPECT_TRUE(SmtpText::FromTable("t.tsv", head + "keyword\tsaid:\t\tsaid: 550 x\n", &error)) << error;
+}
+
+// ---- codes --------------------------------------------------------------------
+
+TEST(SmtpCodes, ReplyAndStatusTogether) {
+  EXPECT_EQ(StatusOf("550 5.1.1 <jo@example.org> unknown"), "5.1.1");
+  EXPECT_EQ(StatusOf("said: 550 #5.1.0 Address rejected"), "5.1.0");
+  // The status of a multi-line reply's first line (it was lost before).
+  EXPECT_EQ(StatusOf("550-5.1.1 The email account that you tried to reach does not exist."), "5.1.1");
+  EXPECT_EQ(ReplyOf("550-5.1.1 The email account that you tried to reach does not exist."), 550);
+  // Yahoo writes a colon after the reply code.
+  EXPECT_EQ(ReplyOf("550: 5.2.2 <jo@example.org>... Mailbox Full"), 550);
+  EXPECT_EQ(StatusOf("550: 5.2.2 <jo@example.org>... Mailbox Full"), "5.2.2");
+  EXPECT_EQ(ReplyOf("550 Message rejected as spam"), 550);
+  EXPECT_EQ(ReplyOf("550-Your message was rejected by this system"), 550);
+}
+
+TEST(SmtpCodes, CodesIntroducedByKeywords) {
+  EXPECT_EQ(ReplyOf("Invalid Address, ERROR CODE :550, No such user"), 550);
+  EXPECT_EQ(ReplyOf("Invalid Address, ERROR_CODE :550, ERROR_CODE :5.2.1 <a@b.example>... User Unknown"), 550);
+  EXPECT_EQ(StatusOf("Invalid Address, ERROR_CODE :550, ERROR_CODE :5.2.1 <a@b.example>... User Unknown"), "5.2.1");
+  EXPECT_EQ(ReplyOf("Status: 553 Mailbox name not allowed"), 553);
+  EXPECT_EQ(ReplyOf("Unable to deliver [ResponseCode 421, Host not reachable.]"), 421);
+  EXPECT_EQ(ReplyOf("The server responded <<< 554 Transaction failed"), 554);
+  EXPECT_EQ(ReplyOf("Server mx.example.net[192.0.2.10] failed with: 550 No such user"), 550);
+}
+
+TEST(SmtpCodes, NeverFromNumbersThatAreNotCodes) {
+  EXPECT_TRUE(Smtp().FindCodes("from 192.0.2.5.1 and 10.5.1.1").status.empty());
+  EXPECT_TRUE(Smtp().FindCodes("version 5.1.10.2").status.empty());
+  EXPECT_TRUE(Smtp().FindCodes("").status.empty());
+  EXPECT_EQ(ReplyOf("connect to host:465: timed out"), 0);
+  EXPECT_EQ(ReplyOf("at 2026-11-30 10:550:12 the queue ran"), 0);
+  EXPECT_EQ(ReplyOf("message size 552 bytes exceeds 100"), 0);
+  EXPECT_EQ(ReplyOf("retried for 450 minutes"), 0);
+  EXPECT_EQ(ReplyOf("call 555-0100 today"), 0);
+  EXPECT_EQ(ReplyOf("queue id 4A550B2C1 deferred"), 0);
+  EXPECT_EQ(ReplyOf("5501 messages"), 0);
+  // A plural unit only: "550 Message ..." is a reply, "452 messages" a count.
+  EXPECT_EQ(ReplyOf("452 messages were sent"), 0);
+}
+
+// ---- multi-line replies -------------------------------------------------------
+
+TEST(SmtpReply, NormalizeJoinsAllLines) {
+  EXPECT_EQ(NormalizeReply("  550 5.1.1\n\t user   unknown \r\n"), "550 5.1.1 user unknown");
+  EXPECT_EQ(NormalizeReply("550-5.7.1 a\n550-5.7.1 b\n550 5.7.1 c"), "550 5.7.1 a b c");
+  EXPECT_EQ(NormalizeReply("550-5.7.26 This mail has an SPF record with a 550-5.7.26 hard fail "
+                           "policy. 550 5.7.26 https://support.google.com/ x1 - gsmtp"),
+            "550 5.7.26 This mail has an SPF record with a hard fail policy. https://support.google.com/ x1 - gsmtp");
+  EXPECT_EQ(NormalizeReply("550-Mailbox unavailable 550-for this user 550 sorry"),
+            "550 Mailbox unavailable for this user sorry");
+  // Words before the first reply line stay; a number in the words stays.
+  EXPECT_EQ(NormalizeReply("said: 550-5.7.1 a 550 5.7.1 b"), "said: 550 5.7.1 a b");
+  EXPECT_EQ(NormalizeReply("550 too many (550 max) recipients"), "550 too many (550 max) recipients");
+  EXPECT_EQ(NormalizeReply(""), "");
+}
+
+TEST(SmtpReply, TheLineNamingTheBlockedAddressIsKept) {
+  internal::ServerReply r = Smtp().ReadReply(
+      "host mx.example.net[192.0.2.10] said: 550-5.7.1 Service unavailable; client\n"
+      "    550-5.7.1 [198.51.100.7] blocked using zen.spamhaus.org\n"
+      "    550 5.7.1 see https://www.spamhaus.org/query/ip/198.51.100.7 (in reply to RCPT TO command)");
+  EXPECT_EQ(r.words,
+            "550 5.7.1 Service unavailable; client [198.51.100.7] blocked using zen.spamhaus.org see "
+            "https://www.spamhaus.org/query/ip/198.51.100.7");
+  EXPECT_EQ(r.codes.reply_code, 550);
+  EXPECT_EQ(r.codes.status.ToString(), "5.7.1");
+  EXPECT_EQ(r.command, SmtpCommand::kRcpt);
+  EXPECT_EQ(r.remote_host, "mx.example.net");
+}
+
+// ---- wrappers -----------------------------------------------------------------
+
+struct WrapperCase {
+  const char* text;
+  const char* words;
+  const char* host;
+  SmtpCommand command;
+};
+
+TEST(SmtpReply, WrappersAreNotTheServersWords) {
+  const WrapperCase cases[] = {
+      {"host mx.example.net[192.0.2.10] said: 550 5.1.1 <jo@example.net>: Recipient address\n"
+       "    rejected: User unknown (in reply to RCPT TO command)",
+       "550 5.1.1 <jo@example.net>: Recipient address rejected: User unknown", "mx.example.net", SmtpCommand::kRcpt},
+      {"SMTP error from remote mail server after RCPT TO:<jo@example.net>:\n"
+       "    host mx.example.net [192.0.2.10]: 550 No such user here",
+       "550 No such user here", "mx.example.net", SmtpCommand::kRcpt},
+      {"host mx.example.net [192.0.2.10]\n    SMTP error from remote mail server after end of data:\n"
+       "    550-Message rejected\n    550 as spam",
+       "550 Message rejected as spam", "mx.example.net", SmtpCommand::kDataEnd},
+      {"192.0.2.10 does not like recipient.\nRemote host said: 550 5.1.1 No mailbox here by that name",
+       "550 5.1.1 No mailbox here by that name", "192.0.2.10", SmtpCommand::kUnknown},
+      {"Technical details of permanent failure:\nGoogle tried to deliver your message, but it was rejected by "
+       "the server for the recipient domain example.net by mx.example.net. [192.0.2.10].\n\n"
+       "The error that the other server returned was:\n550 5.2.1 The account is disabled",
+       "550 5.2.1 The account is disabled", "mx.example.net", SmtpCommand::kUnknown},
+      {"Diagnostic information for administrators: Remote Server returned '550 5.1.10 "
+       "RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup'",
+       "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup", "",
+       SmtpCommand::kUnknown},
+      {"#< #5.1.1 smtp;550 5.1.1 User unknown> #SMTP#", "550 5.1.1 User unknown", "", SmtpCommand::kUnknown},
+      {"5.1.0 - Unknown address error 550-'5.1.1 <jo@example.net>... User unknown' (delivery attempts: 0)",
+       "550 5.1.1 <jo@example.net>... User unknown", "", SmtpCommand::kUnknown},
+      {"smtp; 554 5.7.1 Rejected", "554 5.7.1 Rejected", "", SmtpCommand::kUnknown},
+      {"on Mon, 30 Nov 2026 08:12:01 +0000\n  The recipient name is not recognized",
+       "The recipient name is not recognized", "", SmtpCommand::kUnknown},
+      {"mx.example.net [192.0.2.10] did not like our final DATA:\n554 5.7.1 Spam detected",
+       "554 5.7.1 Spam detected", "mx.example.net", SmtpCommand::kDataEnd},
+      // A status that closes the sentence keeps the words before it.
+      {"Sorry, no mailbox here by that name. (#5.1.1)", "Sorry, no mailbox here by that name. (#5.1.1)", "",
+       SmtpCommand::kUnknown},
+  };
+  for (const WrapperCase& c : cases) {
+    SCOPED_TRACE(c.text);
+    internal::ServerReply r = Smtp().ReadReply(c.text);
+    EXPECT_EQ(r.words, c.words);
+    EXPECT_EQ(r.remote_host, c.host);
+    EXPECT_EQ(r.command, c.command);
+  }
+}
+
+TEST(SmtpReply, ReportProseIsNotTheServersWords) {
+  EXPECT_EQ(Smtp().StripWrappers("This is the mail system at host mail.example.org.\n\nI'm sorry to have to "
+                                 "inform you that your message could not\nbe delivered to one or more "
+                                 "recipients. It's attached below.\n\nFor further assistance, please send "
+                                 "mail to postmaster.",
+                                 nullptr),
+            "");
+  EXPECT_EQ(Smtp().StripWrappers("   ----- Transcript of session follows -----\n550 5.1.1 No such user", nullptr),
+            "550 5.1.1 No such user");
+}
+
+// ---- one reading for both stages ----------------------------------------------
+
+TEST(SmtpReading, ExtractorAndClassifierAgree) {
+  std::string error;
+  std::shared_ptr<const SmtpText> smtp = SmtpText::Load(&error);
+  ASSERT_TRUE(smtp) << error;
+  Extractor extractor(smtp);
+  std::shared_ptr<const ReasonBook> book = ReasonBook::Load(smtp, &error);
+  ASSERT_TRUE(book) << error;
+  const char* texts[] = {
+      "550-5.1.1 The email account that you tried to reach does not exist. Please try\n"
+      "550-5.1.1 double-checking the recipient's email address for typos or\n"
+      "550 5.1.1 unnecessary spaces. https://support.google.com/mail/?p=NoSuchUser - gsmtp",
+      "550-5.7.1 [192.0.2.1] Our system has detected an unusual rate of\n550 5.7.1 unsolicited mail.",
+      "550: 5.2.2 <jo@example.org>... Mailbox Full",
+      "Invalid Address, ERROR CODE :550, No such user",
+      "Status: 553 Mailbox name not allowed",
+      "ResponseCode 421, Host not reachable.",
+      "<<< 550 5.1.1 <jo@example.org>... User unknown",
+      "Sorry, no mailbox here by that name. (#5.2.1)",
+      "message size 552 bytes exceeds the limit",
+      "421-4.7.0 Try again later\n421 4.7.0 closing connection",
+      "connect to mx.example.net[192.0.2.10]:25: Connection refused",
+  };
+  for (const char* text : texts) {
+    SCOPED_TRACE(text);
+    CodesInText codes = extractor.FindCodes(text);
+    ReasonBook::TextReading reading = book->Read(text);
+    EXPECT_EQ(extractor.NormalizeReply(text), reading.words);
+    EXPECT_EQ(codes.reply_code, reading.reply_code);
+    EXPECT_EQ(codes.status.ToString(), reading.status.ToString());
+  }
+  // The status the classifier judges a plain-text multi-line reply by is the
+  // one the record shows.
+  EXPECT_EQ(book->Read(texts[0]).status.ToString(), "5.1.1");
+}
+
+}  // namespace
+}  // namespace ndr
