@@ -3,6 +3,8 @@
 // failed address itself.
 #include <gtest/gtest.h>
 
+#include <memory>
+
 #include "ndr/bounce.h"
 #include "ndr/finding.h"
 
@@ -10,8 +12,8 @@ namespace ndr {
 namespace {
 
 const Extractor& TheExtractor() {
-  static const Extractor instance;
-  return instance;
+  static const std::unique_ptr<Extractor> instance = Extractor::Create(nullptr);
+  return *instance;
 }
 
 Headers Group(std::initializer_list<std::pair<const char*, const char*>> fields) {
