@@ -38,20 +38,6 @@ std::unique_ptr<Analyzer> Analyzer::Create(const AnalyzeOptions& options, std::s
 const CodeBook& Analyzer::codes() const { return *impl_->codes; }
 const ReasonBook& Analyzer::reasons() const { return *impl_->reasons; }
 
-namespace {
-
-// The address part of a header such as "Jane <jane@example.com>".
-std::string AddressOf(std::string_view value) {
-  size_t lt = value.rfind('<');
-  size_t gt = value.rfind('>');
-  if (lt != std::string_view::npos && gt != std::string_view::npos && gt > lt) {
-    return std::string(value.substr(lt + 1, gt - lt - 1));
-  }
-  return std::string(internal::Trim(value));
-}
-
-}  // namespace
-
 Analysis Analyzer::Analyze(std::string_view bytes, std::string_view source) const {
   Analysis analysis;
   Message message = ParseMessage(bytes, impl_->options.limits);
@@ -63,10 +49,10 @@ Analysis Analyzer::Analyze(std::string_view bytes, std::string_view source) cons
   std::vector<Finding> findings = impl_->extractor->Extract(parts);
   const Headers& original = parts.original_headers;
   ReportContext report;
-  report.sender = AddressOf(original.Get("From"));
-  if (report.sender.empty()) report.sender = AddressOf(parts.per_message.Get("X-Postfix-Sender"));
+  report.sender = internal::CleanAddress(original.Get("From"));
+  if (report.sender.empty()) report.sender = internal::CleanAddress(parts.per_message.Get("X-Postfix-Sender"));
   if (parts.kind == BounceKind::kFeedbackReport && report.sender.empty()) {
-    report.sender = AddressOf(parts.feedback.Get("Original-Mail-From"));
+    report.sender = internal::CleanAddress(parts.feedback.Get("Original-Mail-From"));
   }
   report.subject = std::string(original.Get("Subject"));
   report.message_id = std::string(original.Get("Message-ID"));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <unordered_map>
 
 #include "bounce/markers.h"
 #include "extract/extractor_impl.h"
@@ -103,11 +104,24 @@ bool IsSystemAddress(std::string_view address) {
 
 // The address in a DSN field value such as "rfc822; <a@b>" or "utf-8; ü@b".
 std::string AddressFromField(const ExtractorPatterns& p, std::string_view value) {
-  std::string stripped = StripTypePrefix(value);
-  std::string cleaned = CleanAddress(stripped);
+  std::string cleaned = CleanAddress(value);
   if (cleaned.find(' ') == std::string::npos) return cleaned;
   auto hits = internal::FindAddresses(p, cleaned, 1);
   return hits.empty() ? cleaned : hits[0].address;
+}
+
+// The failed address as the sender wrote it: the Final-Recipient when it is an
+// Internet address of the recipient's domain, else the Original-Recipient. A
+// Final-Recipient in X.400 form ("/S=jo/OU=sales/"), a local rewrite
+// ("jo@ims-ms-daemon") or an internal rewrite to another domain
+// ("jo@tenant.onmicrosoft.com" for jo@example.com) is not what the sender used.
+const std::string& SenderWrittenAddress(const std::string& final_recipient, const std::string& original) {
+  if (original.empty() || !internal::IsInternetAddress(original)) return final_recipient;
+  if (internal::IsInternetAddress(final_recipient) &&
+      IEquals(internal::DomainOf(final_recipient), internal::DomainOf(original))) {
+    return final_recipient;
+  }
+  return original;
 }
 
 // The lines of a text, indexed once: the text is asked about the line of
@@ -222,12 +236,12 @@ std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceParts& part
     const Headers& group = parts.per_recipient[g];
     Finding f;
     f.group = g;
-    f.recipient = AddressFromField(p, group.Get("Final-Recipient"));
+    std::string final_recipient = AddressFromField(p, group.Get("Final-Recipient"));
+    if (final_recipient.empty()) final_recipient = AddressFromField(p, group.Get("X-Actual-Recipient"));
     f.original_recipient = AddressFromField(p, group.Get("Original-Recipient"));
-    if (f.recipient.empty()) f.recipient = AddressFromField(p, group.Get("X-Actual-Recipient"));
-    if (f.recipient.empty()) f.recipient = f.original_recipient;
+    f.recipient = SenderWrittenAddress(final_recipient, f.original_recipient);
     f.reporting_mta = reporting;
-    f.remote_mta = StripTypePrefix(group.Get("Remote-MTA"));
+    f.remote_mta = internal::HostFromField(group.Get("Remote-MTA"));
     f.last_attempt = std::string(group.Get("Last-Attempt-Date"));
 
     const internal::SmtpText& smtp = *p.smtp;
@@ -249,13 +263,19 @@ std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceParts& part
     // The human-readable part often says more (Postfix names the command only
     // there) or is the only place with the reply.
     internal::ServerReply para;
-    size_t mention = find_mention(f.recipient);
+    // The text may name the address either way.
+    std::string_view mentioned = f.recipient;
+    size_t mention = find_mention(mentioned);
+    if (mention == std::string::npos && final_recipient != f.recipient) {
+      mentioned = final_recipient;
+      mention = find_mention(mentioned);
+    }
     if (mention != std::string::npos) {
       // The paragraph ends where the text turns to another recipient.
       size_t stop = parts.human_text.size();
       for (size_t k = 0; k < recipients.size(); ++k) {
         size_t at = first_mentions[k];
-        if (SameAddress(recipients[k], f.recipient) || at == std::string::npos || at <= mention) continue;
+        if (SameAddress(recipients[k], final_recipient) || at == std::string::npos || at <= mention) continue;
         if (at < stop) {
           size_t line_start = parts.human_text.rfind('\n', at);
           line_start = line_start == std::string::npos ? 0 : line_start + 1;
@@ -263,7 +283,7 @@ std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceParts& part
         }
       }
       std::string_view paragraph = ParagraphAfter(parts.human_text, mention, stop);
-      para = smtp.ReadReply(paragraph.substr(std::min(paragraph.size(), f.recipient.size())));
+      para = smtp.ReadReply(paragraph.substr(std::min(paragraph.size(), mentioned.size())));
     }
     if (codes.reply_code == 0 && para.codes.reply_code == 0 && parts.per_recipient.size() == 1 &&
         f.diagnostic.empty() && !parts.human_text.empty()) {
@@ -510,6 +530,46 @@ std::vector<Finding> FromAutoReply(const ExtractorPatterns& p, const BounceParts
   return {f};
 }
 
+// How much a finding says: a failure over a delay over other actions, then
+// codes, the words (better from a Diagnostic-Code field than from prose), the
+// server and the command.
+int Informativeness(const Finding& f) {
+  int score = f.action == "failed" ? 40 : f.action == "delayed" ? 20 : 0;
+  if (f.reply_code != 0) score += 8;
+  if (!f.status.empty()) score += 8;
+  if (!f.diagnostic.empty()) score += 4;
+  if (!f.diagnostic_type.empty()) score += 2;
+  if (!f.remote_mta.empty()) score += 1;
+  if (f.command != SmtpCommand::kUnknown) score += 1;
+  return score;
+}
+
+// Every address cleaned the one way, and one finding per failed address: a
+// report that names an address twice (with and without a type prefix, in two
+// places of the text) gives one record, the most informative one, with the
+// fields only the other has.
+void OneFindingPerAddress(std::vector<Finding>* findings) {
+  std::vector<Finding> out;
+  out.reserve(findings->size());
+  std::unordered_map<std::string, size_t> index;  // lower-case address -> its finding in out
+  for (Finding& f : *findings) {
+    f.recipient = CleanAddress(f.recipient);
+    f.original_recipient = CleanAddress(f.original_recipient);
+    auto [it, fresh] = index.emplace(ToLower(f.recipient), out.size());
+    if (fresh || f.recipient.empty()) {
+      out.push_back(std::move(f));
+      continue;
+    }
+    Finding* same = &out[it->second];
+    if (Informativeness(f) > Informativeness(*same)) std::swap(*same, f);
+    for (auto field : {&Finding::original_recipient, &Finding::remote_mta, &Finding::reporting_mta,
+                       &Finding::last_attempt, &Finding::status_comment}) {
+      if ((*same).*field == "") (*same).*field = std::move(f.*field);
+    }
+  }
+  *findings = std::move(out);
+}
+
 }  // namespace
 
 Extractor::Extractor(std::shared_ptr<const internal::SmtpText> smtp_text)
@@ -531,6 +591,7 @@ std::vector<Finding> Extractor::Extract(const BounceParts& parts) const {
     case BounceKind::kAutoReply: out = FromAutoReply(impl_->patterns, parts); break;
     case BounceKind::kNotBounce: break;
   }
+  OneFindingPerAddress(&out);
   auto from = internal::FindAddresses(impl_->patterns, parts.bounce_from, 1);
   for (Finding& f : out) {
     f.report_kind = parts.kind;

@@ -8,14 +8,31 @@ namespace internal {
 namespace {
 
 // Where the value's text starts after a "type;" prefix (RFC 3464's
-// address-type, diagnostic-type, mta-name-type); 0 when it has none.
+// address-type, diagnostic-type, mta-name-type: "rfc822;", "X-Unix;", also
+// the misspelt "rfc/822;"); 0 when it has none.
 size_t TypePrefixEnd(std::string_view value) {
   size_t semi = value.find(';');
   if (semi == std::string_view::npos || semi >= 24 || semi == 0) return 0;
   for (char c : value.substr(0, semi)) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != ' ') return 0;
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != ' ' && c != '/') return 0;
   }
   return semi + 1;
+}
+
+// Where an address starts after the address type of Exchange proxy addresses
+// ("smtp:a@b") and Notes/X.400 gateways ("SMTP=a@b"); 0 when it has none.
+size_t ProxyTypeEnd(std::string_view value) {
+  constexpr std::string_view kSmtp = "smtp";
+  if (value.size() > kSmtp.size() + 1 && IStartsWith(value, kSmtp) &&
+      (value[kSmtp.size()] == ':' || value[kSmtp.size()] == '=')) {
+    return kSmtp.size() + 1;
+  }
+  return 0;
+}
+
+bool IsOpening(char c) { return c == '<' || c == '"' || c == '\'' || c == '('; }
+bool IsClosing(char c) {
+  return c == '>' || c == '"' || c == '\'' || c == '.' || c == ',' || c == ':' || c == ')' || c == ';';
 }
 
 }  // namespace
@@ -32,17 +49,79 @@ std::string TypePrefix(std::string_view value) {
 }
 
 std::string CleanAddress(std::string_view address) {
-  address = Trim(address);
-  while (!address.empty() && (address.front() == '<' || address.front() == '"' ||
-                              address.front() == '\'' || address.front() == '(')) {
-    address.remove_prefix(1);
+  std::string_view a = Trim(address);
+  // Types first, then a display name's angle brackets, as often as they nest
+  // ("rfc822; SMTP:<a@b>").
+  for (bool changed = true; changed;) {
+    changed = false;
+    if (size_t end = TypePrefixEnd(a); end > 0) {
+      a = Trim(a.substr(end));
+      changed = true;
+    }
+    if (size_t end = ProxyTypeEnd(a); end > 0) {
+      a = Trim(a.substr(end));
+      changed = true;
+    }
+    size_t lt = a.rfind('<');
+    size_t gt = a.rfind('>');
+    if (lt != std::string_view::npos && gt != std::string_view::npos && gt > lt + 1 &&
+        a.substr(lt + 1, gt - lt - 1).find('@') != std::string_view::npos) {
+      a = Trim(a.substr(lt + 1, gt - lt - 1));
+      changed = true;
+    }
   }
-  while (!address.empty() && (address.back() == '>' || address.back() == '"' || address.back() == '\'' ||
-                              address.back() == '.' || address.back() == ',' || address.back() == ':' ||
-                              address.back() == ')' || address.back() == ';')) {
-    address.remove_suffix(1);
+  // "jo@example.org (Jo Doe)": the word that holds the address.
+  if (a.find_first_of(" \t") != std::string_view::npos && !a.empty() && a.front() != '"') {
+    size_t at = a.find('@');
+    if (at != std::string_view::npos) {
+      size_t begin = a.find_last_of(" \t", at);
+      begin = begin == std::string_view::npos ? 0 : begin + 1;
+      size_t end = a.find_first_of(" \t", at);
+      a = a.substr(begin, end == std::string_view::npos ? std::string_view::npos : end - begin);
+    }
   }
-  return std::string(Trim(address));
+  // A quoted local part without spaces needs no quotes: "\"jo.\"@b" -> "jo.@b".
+  std::string quoted_free;
+  if (a.size() > 3 && a.front() == '"') {
+    size_t close = a.find("\"@", 1);
+    if (close != std::string_view::npos && a.substr(1, close - 1).find_first_of(" \t\"") == std::string_view::npos) {
+      quoted_free = std::string(a.substr(1, close - 1)) + std::string(a.substr(close + 1));
+      a = quoted_free;
+    }
+  }
+  // A quoted local part that needs its quotes ("jo doe"@b) keeps them.
+  bool quoted_local = !a.empty() && a.front() == '"' && a.find("\"@", 1) != std::string_view::npos;
+  while (!quoted_local && !a.empty() && IsOpening(a.front())) a.remove_prefix(1);
+  while (!a.empty() && IsClosing(a.back())) a.remove_suffix(1);
+  // A source route "@relay1,@relay2:jo@example.org" names hosts, not the address.
+  if (!a.empty() && a.front() == '@') {
+    size_t colon = a.find(':');
+    if (colon != std::string_view::npos) a.remove_prefix(colon + 1);
+  }
+  return std::string(Trim(a));
+}
+
+std::string HostFromField(std::string_view value) {
+  std::string_view host = Trim(value);
+  host = Trim(host.substr(TypePrefixEnd(host)));
+  host = host.substr(0, host.find_first_of(" \t("));
+  while (!host.empty() && (host.front() == '[' || host.front() == '<')) host.remove_prefix(1);
+  while (!host.empty() && (host.back() == '.' || host.back() == ']' || host.back() == '>')) host.remove_suffix(1);
+  return std::string(host);
+}
+
+std::string_view DomainOf(std::string_view address) {
+  size_t at = address.rfind('@');
+  return at == std::string_view::npos ? std::string_view() : address.substr(at + 1);
+}
+
+bool IsInternetAddress(std::string_view address) {
+  size_t at = address.rfind('@');
+  if (at == std::string_view::npos || at == 0 || address.front() == '/') return false;
+  std::string_view domain = address.substr(at + 1);
+  size_t dot = domain.find('.');
+  return dot != std::string_view::npos && dot > 0 && dot + 1 < domain.size() &&
+         address.find_first_of(" \t") == std::string_view::npos;
 }
 
 }  // namespace internal

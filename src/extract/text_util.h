@@ -14,8 +14,19 @@ namespace internal {
 std::string StripTypePrefix(std::string_view value);
 // The type of a DSN field value, lower case: "X-Unix; ..." -> "x-unix"; "" when none.
 std::string TypePrefix(std::string_view value);
-// Removes surrounding <>, quotes and trailing dots from an address.
+// The one place addresses are cleaned: "rfc822; <a@b>", "rfc/822;a@b",
+// "SMTP=a@b", "smtp:a@b", "Jane <a@b>", "\"a\"@b", "@relay.example:a@b" (a
+// source route) and "a@b." all give "a@b". A value that is no address
+// ("/S=jo/OU=.../") comes back trimmed of its type and punctuation.
 std::string CleanAddress(std::string_view address);
+// Whether a cleaned address is an Internet mail address: local@domain with a
+// dotted domain (not an X.400 or local-rewrite form such as "jo@ims-ms-daemon").
+bool IsInternetAddress(std::string_view address);
+// The host of an MTA field: "dns; mx.example.net. (192.0.2.5, the server for
+// example.net)" -> "mx.example.net"; "[192.0.2.5]" -> "192.0.2.5".
+std::string HostFromField(std::string_view value);
+// The domain of an address, "" when it has none.
+std::string_view DomainOf(std::string_view address);
 
 }  // namespace internal
 }  // namespace ndr

@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "extract/text_util.h"
 #include "ndr/bounce.h"
 #include "ndr/finding.h"
 
@@ -63,6 +64,95 @@ TEST(ExtractRecord, FeedbackTypeIsLowerCase) {
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].report_kind, BounceKind::kFeedbackReport);
   EXPECT_EQ(f[0].feedback_type, "abuse");
+}
+
+TEST(CleanAddress, TypesBracketsQuotesAndSourceRoutes) {
+  using internal::CleanAddress;
+  EXPECT_EQ(CleanAddress("rfc822; <jo@example.org>"), "jo@example.org");
+  EXPECT_EQ(CleanAddress("rfc/822;jo@example.org"), "jo@example.org");
+  EXPECT_EQ(CleanAddress("RFC822; SMTP=jo@example.org"), "jo@example.org");
+  EXPECT_EQ(CleanAddress("smtp:jo@example.org"), "jo@example.org");
+  EXPECT_EQ(CleanAddress("Jo Doe <jo@example.org>"), "jo@example.org");
+  EXPECT_EQ(CleanAddress("jo@example.org (Jo Doe)"), "jo@example.org");
+  EXPECT_EQ(CleanAddress("rfc822; jo@example.org (alias of ann)"), "jo@example.org");
+  EXPECT_EQ(CleanAddress("\"jo..x.\"@example.org"), "jo..x.@example.org");
+  EXPECT_EQ(CleanAddress("\"jo doe\"@example.org"), "\"jo doe\"@example.org");  // quotes needed there
+  EXPECT_EQ(CleanAddress("<@relay.example.net:jo@example.org>"), "jo@example.org");
+  EXPECT_EQ(CleanAddress("@a.example,@b.example:jo@example.org"), "jo@example.org");
+  EXPECT_EQ(CleanAddress("jo@example.org."), "jo@example.org");
+  // Addresses that merely contain '=' keep it (SRS, VERP).
+  EXPECT_EQ(CleanAddress("SRS0=ab12=CD=example.net=jo@fwd.example.org"), "SRS0=ab12=CD=example.net=jo@fwd.example.org");
+  EXPECT_EQ(CleanAddress("x400; /S=jo/OU=sales/O=example/"), "/S=jo/OU=sales/O=example/");
+}
+
+TEST(CleanAddress, HostOfAnMtaField) {
+  using internal::HostFromField;
+  EXPECT_EQ(HostFromField("dns; mx.example.net"), "mx.example.net");
+  EXPECT_EQ(HostFromField("dns;ms1.example.net (TCP|192.0.2.5|41502|192.0.2.6|25)"), "ms1.example.net");
+  EXPECT_EQ(HostFromField("dns; gmail-smtp-in.l.google.com. (192.0.2.9, the server for the domain)"),
+            "gmail-smtp-in.l.google.com");
+  EXPECT_EQ(HostFromField("dns; [192.0.2.5]"), "192.0.2.5");
+}
+
+TEST(CleanAddress, InternetAddressesOnly) {
+  using internal::IsInternetAddress;
+  EXPECT_TRUE(IsInternetAddress("jo@example.org"));
+  EXPECT_FALSE(IsInternetAddress("jo@ims-ms-daemon"));
+  EXPECT_FALSE(IsInternetAddress("/S=jo/OU=sales/@example.org"));
+  EXPECT_FALSE(IsInternetAddress("/var/spool/mail/jo"));
+  EXPECT_FALSE(IsInternetAddress("jo@example."));
+}
+
+// A one-recipient DSN with these Final- and Original-Recipient fields.
+Finding DsnRecipient(const char* final_recipient, const char* original) {
+  BounceParts parts;
+  parts.kind = BounceKind::kDeliveryReport;
+  Headers g;
+  g.Add("Final-Recipient", final_recipient);
+  if (*original != '\0') g.Add("Original-Recipient", original);
+  g.Add("Action", "failed");
+  g.Add("Status", "5.1.1");
+  parts.per_recipient = {g};
+  std::vector<Finding> f = TheExtractor().Extract(parts);
+  EXPECT_EQ(f.size(), 1u);
+  return f.empty() ? Finding() : f[0];
+}
+
+TEST(ExtractRecord, RecipientIsTheAddressTheSenderWrote) {
+  // Same domain: the Final-Recipient (an alias resolved at the recipient's side).
+  Finding f = DsnRecipient("rfc822; robert@example.org", "rfc822;bob@example.org");
+  EXPECT_EQ(f.recipient, "robert@example.org");
+  EXPECT_EQ(f.original_recipient, "bob@example.org");
+  // X.400 and local rewrites: the Original-Recipient.
+  EXPECT_EQ(DsnRecipient("x400; /S=jo/OU=sales/O=example/", "rfc822;jo@example.org").recipient, "jo@example.org");
+  EXPECT_EQ(DsnRecipient("rfc822; jo@ims-ms-daemon", "rfc822;jo@example.org").recipient, "jo@example.org");
+  EXPECT_EQ(DsnRecipient("rfc822;@mx.example.org:jo@server", "rfc822;jo@example.org").recipient,
+            "jo@example.org");
+  // An internal rewrite to another domain.
+  EXPECT_EQ(DsnRecipient("rfc822; jo@example.mail.onmicrosoft.com", "rfc822; jo@example.org").recipient,
+            "jo@example.org");
+  // No Original-Recipient: the Final-Recipient, cleaned.
+  f = DsnRecipient("rfc/822; <SMTP=jo@example.org>", "");
+  EXPECT_EQ(f.recipient, "jo@example.org");
+  EXPECT_EQ(f.original_recipient, "");
+}
+
+TEST(ExtractRecord, OneFindingPerAddress) {
+  BounceParts parts;
+  parts.kind = BounceKind::kDeliveryReport;
+  parts.per_recipient = {Group({{"Final-Recipient", "rfc822; SMTP=jo@example.org"}, {"Action", "failed"}}),
+                         Group({{"Final-Recipient", "rfc822; <Jo@Example.org>"},
+                                {"Action", "failed"},
+                                {"Status", "5.1.1"},
+                                {"Remote-MTA", "dns; mx.example.org"},
+                                {"Diagnostic-Code", "smtp; 550 5.1.1 no such user"}}),
+                         Group({{"Final-Recipient", "rfc822; ann@example.org"}, {"Action", "failed"}})};
+  std::vector<Finding> f = TheExtractor().Extract(parts);
+  ASSERT_EQ(f.size(), 2u);
+  EXPECT_EQ(f[0].recipient, "Jo@Example.org");  // the most informative of the two
+  EXPECT_EQ(f[0].reply_code, 550);
+  EXPECT_EQ(f[0].remote_mta, "mx.example.org");
+  EXPECT_EQ(f[1].recipient, "ann@example.org");
 }
 
 }  // namespace
