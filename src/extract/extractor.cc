@@ -188,6 +188,21 @@ std::string_view ParagraphAfter(std::string_view text, size_t from, size_t stop)
   return text.substr(from, end - from);
 }
 
+// Whether `text` says more than the recipient's address: letters outside it.
+bool HasWordsBesides(std::string_view text, std::string_view address) {
+  size_t at = address.empty() ? std::string_view::npos : IFind(text, address);
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (at != std::string_view::npos && i == at) {
+      i += address.size() - 1;
+      at = IFind(text, address, i + 1);
+      continue;
+    }
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (std::isalpha(c) || c >= 0x80) return true;  // any letter, also of other scripts
+  }
+  return false;
+}
+
 std::string ActionOf(std::string_view raw, const EnhancedStatus& status) {
   std::string action = ToLower(Trim(raw));
   size_t cut = action.find_first_of(" (;");
@@ -259,6 +274,8 @@ std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceParts& part
     internal::ServerReply field = smtp.ReadReply(StripTypePrefix(group.Get("Diagnostic-Code")));
     CodesInText codes = field.codes;
     f.diagnostic = std::move(field.words);
+    // Without a Diagnostic-Code, "Status: 553 Mailbox name not allowed" gives the words.
+    if (f.diagnostic.empty() && status_reply != 0) f.diagnostic = internal::NormalizeReply(status_field);
 
     // The human-readable part often says more (Postfix names the command only
     // there) or is the only place with the reply.
@@ -464,6 +481,7 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceParts& par
         // The report's own words at the start of its text, without its
         // known prose and headings ("" when that is all there is).
         reply.words = smtp.StripWrappers(std::string_view(text).substr(0, 600), nullptr);
+        if (!HasWordsBesides(reply.words, f.recipient)) reply.words.clear();
         if (reply.command == SmtpCommand::kUnknown) reply.command = whole.command;
       }
     }

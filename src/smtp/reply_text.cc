@@ -207,15 +207,18 @@ std::shared_ptr<const SmtpText> SmtpText::FromTable(std::string_view name, std::
 bool SmtpText::Impl::PrecededByKeyword(std::string_view text, size_t begin) const {
   size_t from = begin > 40 ? begin - 40 : 0;
   std::string_view before = text.substr(from, begin - from);
-  // Only blanks, quotes, '#', '(' or '<' may sit between the keyword and the code.
-  size_t k = before.size();
-  while (k > 0 && (before[k - 1] == ' ' || before[k - 1] == '\t' || before[k - 1] == '#' ||
-                   before[k - 1] == '(' || before[k - 1] == '"' || before[k - 1] == '\'' ||
-                   before[k - 1] == '<' || before[k - 1] == '\n')) {
-    --k;
-  }
-  if (k == 0) return false;
-  return RE2::PartialMatch(re2::StringPiece(before.data(), k), *keyword_before);
+  // Only blanks, quotes, '#', '(' or '<' may sit between the keyword and the
+  // code; a keyword may itself end in '<' ("<<< 550").
+  auto ends_with_keyword = [&](bool skip_brackets) {
+    size_t k = before.size();
+    while (k > 0 && (before[k - 1] == ' ' || before[k - 1] == '\t' || before[k - 1] == '\n' ||
+                     (skip_brackets && (before[k - 1] == '#' || before[k - 1] == '(' || before[k - 1] == '"' ||
+                                        before[k - 1] == '\'' || before[k - 1] == '<')))) {
+      --k;
+    }
+    return k > 0 && RE2::PartialMatch(re2::StringPiece(before.data(), k), *keyword_before);
+  };
+  return ends_with_keyword(false) || ends_with_keyword(true);
 }
 
 // A status "5.1.1" at [begin,end) is a code only if it is not part of a longer
@@ -439,7 +442,15 @@ ServerReply SmtpText::ReadReply(std::string_view raw) const {
   bool closing_status = codes.reply_code == 0 && codes.code_start > 0 &&
                         (text[codes.code_start - 1] == '(' || text[codes.code_start - 1] == '#' ||
                          text[codes.code_start - 1] == '[');
-  if ((codes.reply_code != 0 || !codes.status.empty()) && !closing_status) {
+  // A reply is cut from the text only when it stands as a reply line does
+  // ("550 ...", "550-...", "550: ..."); "[ResponseCode 421, Host not
+  // reachable.]" is the report's sentence about a reply, kept whole.
+  bool reply_line = true;
+  if (codes.reply_code != 0) {
+    size_t after = codes.code_start + 3;
+    reply_line = after >= text.size() || text[after] == ' ' || text[after] == '-' || text[after] == ':';
+  }
+  if ((codes.reply_code != 0 || !codes.status.empty()) && !closing_status && reply_line) {
     out.words = NormalizeReply(std::string_view(text).substr(codes.code_start));
   } else {
     // What is left of the recipient's own line ("<a@b>: ...", "a@b\" ...").
