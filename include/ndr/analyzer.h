@@ -57,6 +57,9 @@ class Analyzer {
 
   const CodeBook& codes() const;
   const ReasonBook& reasons() const;
+  // The extraction stage's reading of SMTP text (codes, commands), for
+  // findings that come from elsewhere (the log stage).
+  const Extractor& extractor() const;
 
  private:
   struct Impl;

@@ -74,6 +74,9 @@ class Extractor {
   // The SMTP command named by a text ("in reply to RCPT TO command",
   // "after end of data", ">>> DATA"), kUnknown when none.
   SmtpCommand FindCommand(std::string_view text) const;
+  // The command that words name on their own: a client's command line
+  // ("RCPT TO:<a@b>", "."), or its name ("end of DATA", "initial connection").
+  SmtpCommand CommandNamed(std::string_view words) const;
   // Joins "550-5.7.1 a" / "550 5.7.1 b" continuation chunks into one reply
   // "550 5.7.1 a b" and squeezes whitespace (the words the classifier judges).
   std::string NormalizeReply(std::string_view text) const;

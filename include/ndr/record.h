@@ -28,7 +28,8 @@ struct Record {
   std::string sender;         // From of the returned original (or the envelope sender)
   std::string subject;        // Subject of the returned original
   std::string message_id;     // Message-ID of the returned original
-  std::string date;           // Date of the returned original
+  std::string date;           // Date of the returned original; for a log line, the event's time (ISO 8601)
+  std::string queue_id;       // the mail server's queue id, for a log line; "" otherwise
   std::string explanation;    // one plain sentence
   std::string advice;         // what to do next
   std::string feedback_type;  // ARF Feedback-Type, for feedback reports

@@ -37,6 +37,7 @@ std::unique_ptr<Analyzer> Analyzer::Create(const AnalyzeOptions& options, std::s
 
 const CodeBook& Analyzer::codes() const { return *impl_->codes; }
 const ReasonBook& Analyzer::reasons() const { return *impl_->reasons; }
+const Extractor& Analyzer::extractor() const { return *impl_->extractor; }
 
 Analysis Analyzer::Analyze(std::string_view bytes, std::string_view source) const {
   Analysis analysis;

@@ -629,4 +629,13 @@ SmtpCommand Extractor::FindCommand(std::string_view text) const { return impl_->
 
 std::string Extractor::NormalizeReply(std::string_view text) const { return internal::NormalizeReply(text); }
 
+SmtpCommand Extractor::CommandNamed(std::string_view words) const {
+  // A client's command line ("RCPT TO:<a@b>", ".") starts with its verb; a
+  // name ("end of DATA", "initial connection") reads as reports write it
+  // after "after".
+  SmtpCommand command = internal::CommandFromVerb(words);
+  if (command != SmtpCommand::kUnknown) return command;
+  return FindCommand("after " + std::string(words));
+}
+
 }  // namespace ndr

@@ -114,6 +114,7 @@ std::string RecordToJson(const Record& r) {
   AppendField("subject", r.subject, false, &out);
   AppendField("message_id", r.message_id, false, &out);
   AppendField("date", r.date, false, &out);
+  AppendField("queue_id", r.queue_id, false, &out);
   AppendField("explanation", r.explanation, false, &out);
   AppendField("advice", r.advice, false, &out);
   AppendField("feedback_type", r.feedback_type, false, &out);

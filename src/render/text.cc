@@ -40,6 +40,8 @@ class TextSink : public RecordSink {
         if (!r.sender.empty()) out_ << (r.subject.empty() ? "" : " ") << "from " << r.sender;
         if (!r.date.empty()) out_ << ", " << r.date;
         out_ << '\n';
+      } else if (!r.queue_id.empty()) {  // a mail server's log line
+        out_ << "   logged " << (r.date.empty() ? "" : r.date + ", ") << "queue id " << r.queue_id << '\n';
       }
       last_source_ = r.source;
     }

@@ -7,19 +7,12 @@
 #include "ndr/analyzer.h"
 #include "ndr/mailbox.h"
 #include "ndr/render.h"
+#include "shared_analyzer.h"
 
 namespace ndr {
 namespace {
 
-const Analyzer& TheAnalyzer() {
-  static const std::unique_ptr<Analyzer> analyzer = [] {
-    std::string error;
-    auto a = Analyzer::Create(AnalyzeOptions(), &error);
-    EXPECT_NE(a, nullptr) << error;
-    return a;
-  }();
-  return *analyzer;
-}
+using ndr_test::TheAnalyzer;
 
 Analysis AnalyzeSample(const std::string& name) {
   std::string path = std::string(NDR_SOURCE_DIR) + "/samples/" + name;

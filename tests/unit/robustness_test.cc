@@ -11,19 +11,12 @@
 #include "run_command.h"
 #include "ndr/analyzer.h"
 #include "ndr/render.h"
+#include "shared_analyzer.h"
 
 namespace ndr {
 namespace {
 
-const Analyzer& TheAnalyzer() {
-  static const std::unique_ptr<Analyzer> analyzer = [] {
-    std::string error;
-    auto a = Analyzer::Create(AnalyzeOptions(), &error);
-    EXPECT_NE(a, nullptr) << error;
-    return a;
-  }();
-  return *analyzer;
-}
+using ndr_test::TheAnalyzer;
 
 // Generous: the fixed code needs well under a second even in a sanitizer
 // Debug build; the quadratic code it replaces took 7 to 20 s in a Release build.

@@ -1,0 +1,94 @@
+// Reading a log file (plain or gzip, as a stream) and the whole path from its
+// lines to records.
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <cstring>
+
+#include "ndr/logs.h"
+
+namespace ndr {
+
+bool ForEachLogLine(const std::string& path, const std::function<void(std::string_view)>& line,
+                    std::string* error) {
+  bool from_stdin = path == "-";
+  // zlib reads gzip members and passes plain bytes through unchanged, so one
+  // reader serves mail.log and mail.log.1.gz (and a gzip piped to stdin).
+  gzFile in = from_stdin ? gzdopen(dup(STDIN_FILENO), "rb") : gzopen(path.c_str(), "rb");
+  std::string name = from_stdin ? "<stdin>" : path;
+  if (in == nullptr) {
+    *error = name + ": " + (errno != 0 ? std::strerror(errno) : "cannot open");
+    return false;
+  }
+  gzbuffer(in, 1 << 17);
+  std::vector<char> buffer(1 << 20);
+  size_t kept = 0;  // bytes of an unfinished line at the start of buffer
+  bool ok = true;
+  for (;;) {
+    if (kept == buffer.size()) buffer.resize(buffer.size() * 2);  // a very long line
+    int n = gzread(in, buffer.data() + kept, static_cast<unsigned>(buffer.size() - kept));
+    if (n < 0) {
+      int code = 0;
+      const char* what = gzerror(in, &code);
+      *error = name + ": " + (code == Z_ERRNO ? std::strerror(errno) : what);
+      ok = false;
+      break;
+    }
+    size_t end = kept + static_cast<size_t>(n);
+    if (n == 0) {
+      if (kept > 0) line(std::string_view(buffer.data(), kept));
+      break;
+    }
+    size_t start = 0;
+    for (;;) {
+      const void* nl = std::memchr(buffer.data() + start, '\n', end - start);
+      if (nl == nullptr) break;
+      size_t stop = static_cast<size_t>(static_cast<const char*>(nl) - buffer.data());
+      line(std::string_view(buffer.data() + start, stop - start));
+      start = stop + 1;
+    }
+    kept = end - start;
+    if (kept > 0 && start > 0) std::memmove(buffer.data(), buffer.data() + start, kept);
+  }
+  gzclose(in);
+  return ok;
+}
+
+bool ScanLog(const Analyzer& analyzer, const LogFormats& formats, const std::string& path,
+             RecordSink* sink, LogStats* stats, std::string* error) {
+  LogOptions options;
+  struct stat st;
+  // Lines were written before the file was last changed: the year of a
+  // syslog time stamp is the one that keeps it at or before that moment.
+  if (path != "-" && stat(path.c_str(), &st) == 0) options.reference_time = st.st_mtime;
+  LogReader reader(formats, analyzer.extractor(), options);
+  std::vector<LogEvent> events;
+  std::string source_prefix = (path == "-" ? std::string("<stdin>") : path) + ":";
+  uint64_t number = 0;
+  bool ok = ForEachLogLine(
+      path,
+      [&](std::string_view line) {
+        ++number;
+        events.clear();
+        if (reader.Read(line, &events) == 0) return;
+        std::string source = source_prefix + std::to_string(number);
+        for (LogEvent& e : events) {
+          ReportContext report;
+          report.date = std::move(e.date);
+          Record r = analyzer.RecordFor(std::move(e.finding), source, report);
+          r.queue_id = std::move(e.queue_id);
+          sink->Write(r);
+        }
+      },
+      error);
+  const LogStats& s = reader.stats();
+  stats->lines += s.lines;
+  stats->failed += s.failed;
+  stats->delayed += s.delayed;
+  stats->delivered += s.delivered;
+  stats->other += s.other;
+  return ok;
+}
+
+}  // namespace ndr
