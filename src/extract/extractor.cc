@@ -188,6 +188,18 @@ std::string_view ParagraphAfter(std::string_view text, size_t from, size_t stop)
   return text.substr(from, end - from);
 }
 
+// Whether pos is on a "To:"/"Cc:"/"From:" line: a summary of the returned
+// message's header fields (RFC 5322 names), not a sentence about a failure.
+bool OnAddressHeaderLine(std::string_view text, size_t pos) {
+  size_t start = text.rfind('\n', pos);
+  start = start == std::string_view::npos ? 0 : start + 1;
+  std::string_view line = Trim(text.substr(start, pos - start));
+  for (std::string_view field : {"to:", "cc:", "bcc:", "from:", "reply-to:", "sender:"}) {
+    if (internal::IStartsWith(line, field)) return true;
+  }
+  return false;
+}
+
 // Whether `text` says more than the recipient's address: letters outside it.
 bool HasWordsBesides(std::string_view text, std::string_view address) {
   size_t at = address.empty() ? std::string_view::npos : IFind(text, address);
@@ -237,10 +249,17 @@ std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceParts& part
   // report with a thousand recipients and a huge text linear. Real reports
   // (a few KB of text) never reach it.
   size_t search_budget = kMentionSearchBudget;
+  // The first mention not in a summary of the returned message's headers
+  // ("To: a@b" names the address, the reason is said elsewhere).
   auto find_mention = [&](std::string_view address) {
     if (address.empty() || parts.human_text.size() > search_budget) return std::string::npos;
     search_budget -= parts.human_text.size();
-    return IFind(parts.human_text, address);
+    size_t at = IFind(parts.human_text, address);
+    size_t first = at;
+    while (at != std::string::npos && OnAddressHeaderLine(parts.human_text, at)) {
+      at = IFind(parts.human_text, address, at + address.size());
+    }
+    return at == std::string::npos ? first : at;
   };
   // Where the text first names each recipient (bounded: one scan per recipient).
   std::vector<size_t> first_mentions;
@@ -302,8 +321,11 @@ std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceParts& part
       std::string_view paragraph = ParagraphAfter(parts.human_text, mention, stop);
       para = smtp.ReadReply(paragraph.substr(std::min(paragraph.size(), mentioned.size())));
     }
+    // A Diagnostic-Code of a few characters without a code ("X-Unix; 77", an
+    // exit status) says less than a reply in the text would.
+    bool field_says_little = f.diagnostic.size() < 8 && codes.reply_code == 0 && codes.status.empty();
     if (codes.reply_code == 0 && para.codes.reply_code == 0 && parts.per_recipient.size() == 1 &&
-        f.diagnostic.empty() && !parts.human_text.empty()) {
+        field_says_little && !parts.human_text.empty()) {
       // One recipient and no reply near its address: the reply may sit
       // anywhere in the human-readable part ("The error was: 554 ...").
       internal::ServerReply whole = smtp.ReadReply(parts.human_text);
@@ -315,7 +337,9 @@ std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceParts& part
     if (codes.reply_code == 0 && codes.status.empty() &&
         (para.codes.reply_code != 0 || !para.codes.status.empty())) {
       codes = para.codes;
-      if (f.diagnostic.empty() || f.diagnostic.size() < 8) f.diagnostic = para.words;
+      // A local delivery program's exit status ("X-Unix; 77") stays the words.
+      bool exit_status = f.diagnostic_type == "x-unix" && !f.diagnostic.empty();
+      if (f.diagnostic.empty() || (f.diagnostic.size() < 8 && !exit_status)) f.diagnostic = para.words;
     } else if (f.diagnostic.empty() && !para.words.empty()) {
       f.diagnostic = para.words;
     }

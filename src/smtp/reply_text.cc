@@ -73,6 +73,24 @@ RE2::Options PhraseOptions() {
   return o;
 }
 
+// Where the first line that starts with a reply code ("550 ", "550-",
+// "550:") begins, npos when none.
+size_t FirstReplyLine(std::string_view text) {
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t start = pos;
+    while (start < text.size() && (text[start] == ' ' || text[start] == '\t')) ++start;
+    if (ReplyShapeAt(text, start) && start + 3 < text.size() &&
+        (text[start + 3] == ' ' || text[start + 3] == '-' || text[start + 3] == ':')) {
+      return start;
+    }
+    size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) break;
+    pos = end + 1;
+  }
+  return std::string_view::npos;
+}
+
 }  // namespace
 
 struct SmtpText::Impl {
@@ -437,6 +455,27 @@ ServerReply SmtpText::ReadReply(std::string_view raw) const {
   out.command = FindCommand(flat);
   std::string text = StripWrappers(flat, &out.remote_host);
   CodesInText codes = FindCodes(text);
+  if (codes.reply_code == 0) {
+    // A reply code that opens a line is a reply line ("554 <a@b>... Service
+    // unavailable" in a transcript), wherever the line is. Its words are
+    // those of its block of lines: a local agent's line right above it
+    // ("mail.local: unknown user: jo") says why.
+    size_t line = FirstReplyLine(raw);
+    if (line != std::string_view::npos) {
+      CodesInText line_codes = FindCodes(StripWrappers(raw.substr(line), nullptr));
+      if (line_codes.reply_code != 0 && line_codes.code_start == 0) {
+        size_t block = raw.rfind("\n\n", line);
+        block = block == std::string_view::npos ? 0 : block + 2;
+        out.words = NormalizeReply(StripWrappers(raw.substr(block), nullptr));
+        out.codes = FindCodes(out.words);
+        if (out.codes.reply_code == 0) {
+          out.codes.reply_code = line_codes.reply_code;
+          if (out.codes.status.empty()) out.codes.status = line_codes.status;
+        }
+        return out;
+      }
+    }
+  }
   // From the reply code on; a status code alone often closes the sentence
   // ("... connection. (#4.4.1)"), so the words before it stay.
   bool closing_status = codes.reply_code == 0 && codes.code_start > 0 &&

@@ -209,6 +209,17 @@ TEST(SmtpReply, WrappersAreNotTheServersWords) {
   }
 }
 
+TEST(SmtpReply, AReplyCodeOpeningALineIsAReply) {
+  // The words of its block of lines stay: the local agent's line says why.
+  internal::ServerReply r = Smtp().ReadReply(
+      "(expanded from: <jo@example.net>)\n\n   ----- Transcript of session follows -----\n"
+      "mail.local: unknown user: jo\n554 <jo@example.net>... Service unavailable\n");
+  EXPECT_EQ(r.codes.reply_code, 554);
+  EXPECT_EQ(r.words, "mail.local: unknown user: jo 554 <jo@example.net>... Service unavailable");
+  // Not a number that merely starts a line inside a sentence's flow of words.
+  EXPECT_EQ(Smtp().ReadReply("Your message of 2026\n450 minutes ago could not be sent").codes.reply_code, 0);
+}
+
 TEST(SmtpReply, ReportProseIsNotTheServersWords) {
   EXPECT_EQ(Smtp().StripWrappers("This is the mail system at host mail.example.org.\n\nI'm sorry to have to "
                                  "inform you that your message could not\nbe delivered to one or more "
