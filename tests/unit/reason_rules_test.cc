@@ -241,9 +241,19 @@ TEST(Classify, PrecedenceCases) {
       // D.3: access denied is an unknown recipient at Microsoft.
       {"microsoft-access-denied", 550, "5.4.1", "550 5.4.1 Recipient address rejected: Access denied",
        "microsoft", SmtpCommand::kRcpt, "", Reason::kUserUnknown},
-      // D.4: 5.2.1 "User unknown" after DATA is a filter; at RCPT it is the mailbox.
+      // Issue 6, kind 2: clear words about the mailbox decide, whatever the
+      // (generic or wrong) status and stage -- "User Unknown" is a missing
+      // mailbox after DATA too (Sisimai's D.4 reads it as a filter).
       {"sendmail-5.2.1-data", 550, "5.2.1", "550 5.2.1 <jo@example.org>... User Unknown", "", SmtpCommand::kData,
-       "", Reason::kFiltered},
+       "", Reason::kUserUnknown},
+      {"qmail-no-mailbox-5.2.1", 0, "", "Sorry, no mailbox here by that name. (#5.2.1)", "", kNone, "",
+       Reason::kUserUnknown},
+      {"mailbox-not-found-after-data", 552, "", "552 Requested mail action aborted: mailbox not found", "",
+       SmtpCommand::kDataEnd, "", Reason::kUserUnknown},
+      {"maildir-quota-5.2.3", 0, "5.2.3", "maildir has overdrawn his diskspace quota", "", kNone, "",
+       Reason::kMailboxFull},
+      {"program-output-quota", 0, "5.0.0", "Command output: Mail quota exceeded", "", kNone, "",
+       Reason::kMailboxFull},
       {"sendmail-5.2.1-rcpt", 550, "5.2.1", "550 5.2.1 <jo@example.org>... User Unknown", "",
        SmtpCommand::kRcpt, "", Reason::kUserUnknown},
       {"5.2.1-alone", 550, "5.2.1", "", "", kNone, "", Reason::kFiltered},
@@ -272,7 +282,7 @@ TEST(Classify, PrecedenceCases) {
       {"kddi-filter", 550, "", "550 : User unknown", "", kNone, "", Reason::kFiltered},
       {"kddi-filter-relayed", 550, "", "<jo@ezweb.ne.jp>: 550: : User unknown", "", kNone, "", Reason::kFiltered},
       {"5.2.1-user-unknown-no-command", 550, "5.2.1", "550 5.2.1 <jo@example.org>... User Unknown", "", kNone, "",
-       Reason::kFiltered},
+       Reason::kUserUnknown},
       {"microsoft-all-recipients-refused", 550, "5.4.1",
        "550 5.4.1 All recipient addresses rejected : Access denied [X.prod.protection.outlook.com]", "microsoft",
        SmtpCommand::kRcpt, "", Reason::kRejected},

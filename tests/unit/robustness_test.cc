@@ -135,7 +135,9 @@ TEST(RobustnessTest, EachRecipientKeepsItsOwnDsnGroup) {
   Analysis a = TheAnalyzer().Analyze(in, "robustness");
   ASSERT_EQ(a.records.size(), 2u);
   EXPECT_EQ(a.records[0].recipient, "xjo@example.org");
-  EXPECT_EQ(a.records[0].reason, Reason::kMailerError);
+  // The program's own words name the reason (issue 6: a delivery program
+  // reporting a full mailbox is a full mailbox, not a failed program).
+  EXPECT_EQ(a.records[0].reason, Reason::kMailboxFull);
   EXPECT_EQ(a.records[1].recipient, "jo@example.org");
   EXPECT_EQ(a.records[1].reason, Reason::kHostUnknown);
 }
