@@ -53,7 +53,10 @@ class Analyzer {
 
   // One finding -> Verdict -> Explanation -> Record: the path every record
   // takes, whether its finding came from a bounce message or a log line.
-  Record RecordFor(Finding finding, std::string_view source, const ReportContext& report) const;
+  // A failure while deciding (pattern matching out of memory) is added to
+  // *problems when given.
+  Record RecordFor(Finding finding, std::string_view source, const ReportContext& report,
+                   std::vector<std::string>* problems = nullptr) const;
 
   const CodeBook& codes() const;
   const ReasonBook& reasons() const;

@@ -12,10 +12,18 @@
 namespace ndr {
 
 struct Explanation {
-  std::string summary;         // one sentence: what happened to this recipient
+  std::string summary;         // what happened to this recipient (and, when the report quotes
+                               // no words of the server, that it gives no reason)
+  std::string stage;           // when the server refused, in plain words ("when the recipient
+                               // was named (RCPT TO)"); "" when the report does not say
+  // What the codes mean. When the server's words decided against a code's
+  // meaning, the line says both and which decided (never a gloss that
+  // contradicts the reason).
   std::string reply_meaning;   // "550: Requested action not taken: mailbox unavailable"
   std::string status_meaning;  // "5.1.1: bad destination mailbox address (RFC 3463)"
-  std::string command_note;    // set when the reply does not fit the failed command
+  // Set when the reply does not fit the failed command: a technical remark,
+  // shown only on request (--verbose), never part of the record's explanation.
+  std::string command_note;
   Actor actor = Actor::kNobody;
   Retry retry = Retry::kLater;
   bool suppress = false;

@@ -7,6 +7,7 @@
 #ifndef NDR_REASONS_H_
 #define NDR_REASONS_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -52,13 +53,55 @@ struct ClassifyInput {
   std::string_view vendor;      // vendor id from DetectVendor, "" when unknown
   SmtpCommand command = SmtpCommand::kUnknown;
   std::string_view action;      // failed, delayed, delivered, ...
+  // The report as a whole is a feedback (complaint) report / an auto-reply.
+  bool feedback_report = false;
+  bool auto_reply = false;
+  std::string_view feedback_type;  // its Feedback-Type, for the evidence
+  // The diagnostic comes from a local delivery program (Diagnostic-Code type
+  // X-Unix), not from an SMTP server.
+  bool from_local_program = false;
+};
+
+// Which table and which row decided: a typed value, never a string to parse.
+enum class RuleTable : uint8_t {
+  kNone,
+  kReasonRules,     // data/reason_rules.tsv (words)
+  kStatusDefaults,  // data/status_defaults.tsv (a status or reply code)
+  kPrecedence,      // data/precedence.tsv (a step with a fixed reason)
+};
+std::string_view RuleTableName(RuleTable table);  // "reason_rules.tsv", "" for kNone
+
+struct RuleRef {
+  RuleTable table = RuleTable::kNone;
+  std::string row;    // reason_rules: the id; status_defaults: the code as written; precedence: the step
+  std::string scope;  // reason_rules and status_defaults: "generic" or a vendor id
+  int line = 0;       // the row's line in data/<table>
+  bool empty() const { return table == RuleTable::kNone; }
+  // "reason_rules.tsv:user-unknown", "status_defaults.tsv:X.2.1@google", for people and logs.
+  std::string ToString() const;
+};
+
+// What a code alone says (its status_defaults.tsv row), kept beside the
+// reason so that an explanation can tell when the words decided against it.
+struct CodeReading {
+  std::string code;     // "5.2.1", "552"; "" when the table has no row for the code
+  std::string meaning;  // the row's meaning: "mailbox disabled, not accepting messages"
+  Reason reason = Reason::kUndefined;
+  int strength = 0;     // 0: a vague code ("other or undefined") that names no reason
+  bool present() const { return !code.empty(); }
 };
 
 struct Classification {
   Reason reason = Reason::kUndefined;
-  std::string rule_id;   // the row that decided, e.g. "reason_rules:google-dmarc"
+  RuleRef decided_by;    // the row that decided
   std::string evidence;  // for people: "Gmail's wording 'domain's DMARC policy'"
   std::string advice;    // the deciding row's own advice ("" when it has none)
+  std::string words;     // the words that decided, when a wording rule did
+  CodeReading status_reading;  // what the status code alone says
+  CodeReading reply_reading;   // what the reply code alone says
+  // Set when matching failed (RE2 ran out of DFA memory): the reason may be
+  // wrong, and the caller must report it as a problem.
+  std::string problem;
 };
 
 class ReasonBook {
@@ -72,6 +115,7 @@ class ReasonBook {
   static std::shared_ptr<const ReasonBook> Load(std::shared_ptr<const internal::SmtpText> smtp_text,
                                                 std::string* error);
 
+
   const ReasonInfo& Info(Reason reason) const;  // every Reason has a row
 
   // The vendor id ("google", "microsoft", ...) owning any of `hosts` (host
@@ -80,19 +124,10 @@ class ReasonBook {
   std::string DetectVendor(const std::vector<std::string_view>& hosts,
                            std::string_view text) const;
 
-  // Picks the reason: vendor wording rules, then generic wording rules, then
-  // status-code defaults (vendor-scoped first), then reply-code defaults.
-  // In detail: a class-2 status means delivered; wording rules run on the
-  // diagnostic (on the context only when the diagnostic matches nothing) and
-  // the highest priority, then the earliest row, wins among the rows whose
-  // reply/status/command constraints hold. A vendor rule always decides; a
-  // generic rule decides unless the status default's strength is at least its
-  // priority (and it names another reason). Then the status default; a
-  // refusal at CONNECT/HELO/EHLO with no other clue is blocked; then the reply
-  // default; Action "delayed" with nothing else is expired; words that match
-  // nothing are onhold; no words at all are undefined. The status is taken
-  // from the words when the input has none or only "X.0.0". Words found only
-  // in `context` never outweigh an exact status code when `diagnostic` is empty.
+  // Picks the reason by the steps of data/precedence.tsv, in its order (that
+  // table and the comment at the top of src/knowledge/reasons.cc are the one
+  // description of what outranks what). Never throws; a matching failure is
+  // reported in Classification::problem.
   Classification Classify(const ClassifyInput& input) const;
 
   // What Classify judges a diagnostic by: its words normalized (one line, a
@@ -116,9 +151,26 @@ class ReasonBook {
   std::string_view VendorName(std::string_view vendor) const;
   std::string_view VendorUrl(std::string_view vendor) const;
 
-  // The `advice` cell of the row a Classification's rule_id names ("" when
-  // none or when the id is not a reason_rules row).
-  std::string_view RuleAdvice(std::string_view rule_id) const;
+  // The `advice` cell of the reason_rules.tsv row `rule` names ("" when none
+  // or when `rule` is not a reason_rules.tsv row).
+  std::string_view RuleAdvice(const RuleRef& rule) const;
+
+  // What a reason_rules.tsv row adds to its reason's guidance when it decides
+  // (all empty for other rows).
+  struct RuleGuidance {
+    std::string_view advice;      // the row's own advice
+    bool drop_reason_advice = false;  // the reason's general advice does not fit these words
+    bool has_actor = false;       // the row names who must act, instead of the reason's actor
+    Actor actor = Actor::kNobody;
+  };
+  RuleGuidance Guidance(const RuleRef& rule) const;
+
+  // A sentence of data/explanations.tsv by its id, "" when there is none
+  // (every id explain.cc uses is checked by a test).
+  std::string_view Phrase(std::string_view id) const;
+
+  // How many wording rules a scope has, for tests ("generic" or a vendor id).
+  size_t RuleCount(std::string_view scope) const;
 
   struct Impl;
   explicit ReasonBook(std::unique_ptr<Impl> impl);

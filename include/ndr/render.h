@@ -20,8 +20,9 @@ class RecordSink {
 
 // One JSON object per line with the keys of the record contract, in order.
 std::unique_ptr<RecordSink> MakeJsonLinesSink(std::ostream& out);
-// A plain-language report for people, one block per recipient.
-std::unique_ptr<RecordSink> MakeTextSink(std::ostream& out);
+// A plain-language report for people, one block per recipient. `verbose`
+// adds technical remarks (a reply code the RFCs do not allow at that stage).
+std::unique_ptr<RecordSink> MakeTextSink(std::ostream& out, bool verbose = false);
 
 // The JSON object for one record, without the trailing newline.
 std::string RecordToJson(const Record& record);

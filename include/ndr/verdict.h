@@ -22,8 +22,12 @@ struct Verdict {
   // refusal by someone else.
   std::string receiving_vendor;  // "" when unknown
   std::string reporting_vendor;  // "" when unknown
-  std::string rule_id;   // which table row decided
+  RuleRef decided_by;    // which table and row decided (typed; never parsed from a string)
   std::string evidence;  // for people: the code, the provider's meaning or the words
+  std::string words;     // the server's words that decided, when a wording rule did
+  CodeReading status_reading;  // what the status code alone says (to tell when words overruled it)
+  CodeReading reply_reading;   // what the reply code alone says
+  std::string problem;   // set when deciding failed (pattern matching out of memory)
   bool reply_fits_command = true;  // false when the command may not return this reply
 };
 

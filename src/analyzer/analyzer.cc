@@ -60,12 +60,16 @@ Analysis Analyzer::Analyze(std::string_view bytes, std::string_view source) cons
   report.date = std::string(original.Get("Date"));
 
   analysis.records.reserve(findings.size());
-  for (Finding& f : findings) analysis.records.push_back(RecordFor(std::move(f), source, report));
+  for (Finding& f : findings) {
+    analysis.records.push_back(RecordFor(std::move(f), source, report, &analysis.problems));
+  }
   return analysis;
 }
 
-Record Analyzer::RecordFor(Finding f, std::string_view source, const ReportContext& report) const {
+Record Analyzer::RecordFor(Finding f, std::string_view source, const ReportContext& report,
+                           std::vector<std::string>* problems) const {
   Verdict verdict = impl_->interpreter->Interpret(f);
+  if (!verdict.problem.empty() && problems != nullptr) problems->push_back(f.recipient + ": " + verdict.problem);
   Explanation explanation = Explain(f, verdict, *impl_->codes, *impl_->reasons);
   Record r;
   r.source = std::string(source);
@@ -84,10 +88,9 @@ Record Analyzer::RecordFor(Finding f, std::string_view source, const ReportConte
   r.subject = report.subject;
   r.message_id = report.message_id;
   r.date = report.date;
-  // Scripts read only the record: the note that a code does not fit the
-  // failed command belongs in its explanation too.
+  // The note that a code does not fit the failed command is a technical
+  // remark for --verbose text, not part of the explanation.
   r.explanation = explanation.summary;
-  if (!explanation.command_note.empty()) r.explanation += " " + explanation.command_note;
   r.advice = explanation.advice;
   r.feedback_type = std::move(f.feedback_type);
   r.receiving_vendor_name = std::string(impl_->reasons->VendorName(verdict.receiving_vendor));

@@ -31,12 +31,13 @@ int RunExplain(int argc, char** argv) {
       ("help,h", "show this help")
       ("format,f", po::value<std::string>(&format)->default_value("text"),
        "output format: text (for people) or json (JSON Lines, one object per recipient)")
-      ("problems", "also report damage noticed while reading (bad charsets, truncated MIME)");
+      ("problems", "also report damage noticed while reading (bad charsets, truncated MIME)")
+      ("verbose,v", "text output: add technical remarks (a reply code the RFCs do not allow at that stage)");
   po::variables_map vm;
   int status = ParseArgs(argc, argv, "explain", visible, &files, &vm);
   if (status >= 0) return status;
   std::unique_ptr<RecordSink> sink;
-  if (!MakeSink(format, &sink)) {
+  if (!MakeSink(format, vm.count("verbose") > 0, &sink)) {
     std::cerr << "ndr explain: unknown format '" << format << "' (use text or json)\n";
     return 2;
   }

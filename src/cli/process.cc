@@ -36,13 +36,13 @@ void AnalyzeOne(const Analyzer& analyzer, std::string_view bytes, const std::str
 
 }  // namespace
 
-bool MakeSink(const std::string& format, std::unique_ptr<RecordSink>* sink) {
+bool MakeSink(const std::string& format, bool verbose, std::unique_ptr<RecordSink>* sink) {
   if (format == "json" || format == "jsonl") {
     *sink = MakeJsonLinesSink(std::cout);
     return true;
   }
   if (format == "text") {
-    *sink = MakeTextSink(std::cout);
+    *sink = MakeTextSink(std::cout, verbose);
     return true;
   }
   return false;

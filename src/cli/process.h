@@ -31,8 +31,9 @@ struct ProcessOptions {
 ProcessStats ProcessInputs(const Analyzer& analyzer, const std::vector<std::string>& paths,
                            const ProcessOptions& options, RecordSink* sink);
 
-// True when the format name is one we render; sets *sink.
-bool MakeSink(const std::string& format, std::unique_ptr<RecordSink>* sink);
+// True when the format name is one we render; sets *sink. `verbose` adds the
+// text format's technical remarks (JSON records never carry them).
+bool MakeSink(const std::string& format, bool verbose, std::unique_ptr<RecordSink>* sink);
 
 }  // namespace cli
 }  // namespace ndr

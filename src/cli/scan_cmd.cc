@@ -70,7 +70,8 @@ int RunScan(int argc, char** argv) {
       ("format,f", po::value<std::string>(&format)->default_value("json"),
        "output format: json (JSON Lines) or text")
       ("log", "the inputs are mail server logs: one record per failed or deferred delivery")
-      ("verbose,v", "name each message that is not a bounce, and damage noticed while reading")
+      ("verbose,v", "name each message that is not a bounce, and damage noticed while reading; in text "
+                     "output, technical remarks (a reply code the RFCs do not allow at that stage)")
       ("no-progress", "no progress line on stderr (it is shown only when stderr is a terminal)");
   po::variables_map vm;
   int status = ParseArgs(argc, argv, "scan", visible, &paths, &vm);
@@ -80,7 +81,7 @@ int RunScan(int argc, char** argv) {
     return 2;
   }
   std::unique_ptr<RecordSink> sink;
-  if (!MakeSink(format, &sink)) {
+  if (!MakeSink(format, vm.count("verbose") > 0, &sink)) {
     std::cerr << "ndr scan: unknown format '" << format << "' (use json or text)\n";
     return 2;
   }

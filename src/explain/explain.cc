@@ -1,32 +1,36 @@
 // The explanation stage: Finding + Verdict -> plain words for people. Every
-// sentence is built from the tables (reasons.tsv, reason_rules.tsv advice,
-// blocklists.tsv, vendors.tsv and the CodeBook's meanings) and the codes the
-// bounce gave; nothing here decides the reason.
+// sentence comes from the tables (explanations.tsv for the sentences around
+// the reason, reasons.tsv, reason_rules.tsv advice, blocklists.tsv,
+// vendors.tsv and the CodeBook's meanings) and the codes the bounce gave;
+// nothing here decides the reason.
 #include <string>
 #include <string_view>
 
+#include "knowledge/template.h"
 #include "ndr/explanation.h"
 
 namespace ndr {
 namespace {
 
+using internal::FillTemplate;
+
 bool EndsWithStop(const std::string& s) {
   return !s.empty() && (s.back() == '.' || s.back() == '!' || s.back() == '?');
 }
 
+// Appends a sentence, never one the text already says (rule, reason and
+// blocklist advice may overlap).
 void AddSentence(std::string* text, std::string_view sentence) {
+  while (!sentence.empty() && sentence.back() == ' ') sentence.remove_suffix(1);
   if (sentence.empty()) return;
+  std::string_view core = sentence;
+  if (core.back() == '.') core.remove_suffix(1);
+  if (text->find(core) != std::string::npos) return;
   if (!text->empty()) {
     if (!EndsWithStop(*text)) text->push_back('.');
     text->push_back(' ');
   }
   text->append(sentence);
-}
-
-std::string CommandLabel(SmtpCommand command) {
-  if (command == SmtpCommand::kDataEnd) return "the end of the message data";
-  if (command == SmtpCommand::kConnect) return "the connection greeting";
-  return std::string(SmtpCommandName(command));
 }
 
 bool IsDelay(const Finding& finding) { return finding.action == "delayed"; }
@@ -37,20 +41,113 @@ bool IsPermanent(const Finding& finding) {
   return true;
 }
 
-std::string BlocklistAdvice(const BlocklistInfo& list) {
-  std::string what = list.listed == "domain" ? "a domain of yours"
-                     : list.listed == "url"  ? "a link in the message"
-                                             : "the sending server's IP address";
-  std::string text = "The server names " + list.name + ", which lists " + what + ".";
+bool IsFailure(Reason r) { return r != Reason::kDelivered && r != Reason::kVacation && r != Reason::kFeedback; }
+
+bool DecidedByWords(const Verdict& v) { return v.decided_by.table == RuleTable::kReasonRules && !v.words.empty(); }
+
+std::string Quote(std::string_view words) { return "'" + std::string(words) + "'"; }
+
+// When the server refused, in words a helpdesk uses.
+std::string StageWords(SmtpCommand command, const ReasonBook& book) {
+  if (command == SmtpCommand::kUnknown) return {};
+  std::string_view name = SmtpCommandName(command);
+  std::string_view phrase = book.Phrase("stage-" + std::string(name));
+  if (!phrase.empty()) return std::string(phrase);
+  return FillTemplate(book.Phrase("stage-other"), {{"command", name}});
+}
+
+// The reply code's meaning, unless it would contradict what decided.
+std::string ReplyMeaning(const Finding& finding, const Verdict& verdict, const CodeBook& codes,
+                         const ReasonBook& book) {
+  int code = finding.reply_code;
+  if (code == 0) return {};
+  std::string code_text = std::to_string(code);
+  const ReplyDigitInfo* first = codes.Digit(1, code / 100);
+  std::string klass = first == nullptr ? std::string() : first->plain;
+  const ReplyCodeInfo* reply = codes.Reply(code);
+  if (reply == nullptr) {
+    return FillTemplate(book.Phrase("reply-unknown"),
+                        {{"code", code_text}, {"class", first == nullptr ? "" : first->name}});
+  }
+  if (DecidedByWords(verdict)) {
+    const CodeReading& r = verdict.reply_reading;
+    if (r.present() && r.code == code_text && r.reason != verdict.reason) {
+      return FillTemplate(book.Phrase("code-disagrees"), {{"code", code_text},
+                                                          {"kind", "reply"},
+                                                          {"meaning", r.meaning},
+                                                          {"words", Quote(verdict.words)}});
+    }
+    // A code registered for other commands only: its meaning there (454 "TLS
+    // not available") is not what this server meant at this stage.
+    if (!verdict.reply_fits_command && !klass.empty()) {
+      return FillTemplate(book.Phrase("reply-misfit"),
+                          {{"code", code_text}, {"class", klass}, {"meaning", reply->meaning}});
+    }
+  }
+  return FillTemplate(book.Phrase("reply-meaning"), {{"code", code_text},
+                                                     {"meaning", reply->meaning},
+                                                     {"nonstandard", reply->standard ? "" : "yes"}});
+}
+
+// The status code's meaning; when the server's words decided against it,
+// both, and which decided.
+std::string StatusMeaning(const Finding& finding, const Verdict& verdict, const CodeBook& codes,
+                          const ReasonBook& book) {
+  if (finding.status.empty()) return {};
+  std::string code_text = finding.status.ToString();
+  StatusInfo s = codes.Status(finding.status, verdict.receiving_vendor);
+  const CodeReading& r = verdict.status_reading;
+  if (DecidedByWords(verdict) && r.present() && r.code == code_text && r.reason != verdict.reason &&
+      r.strength > 0) {
+    return FillTemplate(book.Phrase("code-disagrees"), {{"code", code_text},
+                                                        {"kind", "status"},
+                                                        {"meaning", s.meaning},
+                                                        {"words", Quote(verdict.words)}});
+  }
+  if (s.scope.empty()) {
+    return FillTemplate(book.Phrase("status-meaning"),
+                        {{"code", code_text}, {"meaning", s.meaning}, {"source", s.source}});
+  }
+  std::string_view scope_name = book.VendorName(s.scope);
+  return FillTemplate(book.Phrase("status-meaning-vendor"),
+                      {{"code", code_text},
+                       {"meaning", s.meaning},
+                       {"vendor", scope_name.empty() ? std::string_view(s.scope) : scope_name},
+                       {"source", s.source}});
+}
+
+std::string BlocklistAdvice(const BlocklistInfo& list, const ReasonBook& book) {
+  std::string_view what = book.Phrase("blocklist-what-" + list.listed);
+  if (what.empty()) what = book.Phrase("blocklist-what-ip");
+  std::string text = FillTemplate(book.Phrase("blocklist-named"), {{"name", list.name}, {"what", what}});
   if (list.who == "recipient-admin") {
     AddSentence(&text, list.note);
-    AddSentence(&text, "Tell the recipient's administrator; you cannot fix this listing yourself.");
+    AddSentence(&text, book.Phrase("blocklist-recipient-side"));
     return text;
   }
-  AddSentence(&text, "Look it up at " + list.lookup + " and follow the removal steps there");
-  if (list.who == "provider") AddSentence(&text, "The network or hosting provider usually has to act");
+  AddSentence(&text, FillTemplate(book.Phrase("blocklist-lookup"), {{"lookup", list.lookup}}));
+  if (list.who == "provider") AddSentence(&text, book.Phrase("blocklist-provider"));
   AddSentence(&text, list.note);
   return text;
+}
+
+// The report quotes no words of the receiving server: say so, and say what
+// the reason was read from instead.
+std::string NoServerWords(const Finding& finding, const Verdict& verdict, const ReasonBook& book) {
+  if (!finding.diagnostic.empty() || !IsFailure(verdict.reason) || verdict.reason == Reason::kUndefined) {
+    return {};
+  }
+  switch (verdict.decided_by.table) {
+    case RuleTable::kStatusDefaults: {
+      std::string code = verdict.status_reading.present() ? verdict.status_reading.code
+                                                          : verdict.reply_reading.code;
+      return FillTemplate(book.Phrase("no-server-words-code"), {{"code", code}});
+    }
+    case RuleTable::kReasonRules:
+      return std::string(book.Phrase("no-server-words-text"));
+    default:
+      return std::string(book.Phrase("no-server-words"));
+  }
 }
 
 }  // namespace
@@ -59,53 +156,35 @@ Explanation Explain(const Finding& finding, const Verdict& verdict, const CodeBo
                     const ReasonBook& reasons) {
   Explanation e;
   const ReasonInfo& info = reasons.Info(verdict.reason);
-  bool delayed = IsDelay(finding) && verdict.reason != Reason::kDelivered &&
-                 verdict.reason != Reason::kVacation && verdict.reason != Reason::kFeedback;
+  bool failure = IsFailure(verdict.reason);
+  bool delayed = IsDelay(finding) && failure;
+  ReasonBook::RuleGuidance guidance = reasons.Guidance(verdict.decided_by);
 
   // What happened.
   e.summary = info.summary;
   if (delayed) {
     // "Expired" describes giving up, which a delay has not done yet: say only
     // that it is still being retried; other reasons say why it is delayed.
-    e.summary = "Delivery is delayed, not failed: the sending server is still retrying." +
-                (verdict.reason == Reason::kExpired ? std::string() : " So far: " + e.summary);
+    std::string summary(reasons.Phrase("delay-summary"));
+    if (verdict.reason != Reason::kExpired) {
+      AddSentence(&summary, FillTemplate(reasons.Phrase("delay-so-far"), {{"summary", e.summary}}));
+    }
+    e.summary = std::move(summary);
   }
-  std::string_view vendor_name = reasons.VendorName(verdict.receiving_vendor);
+  AddSentence(&e.summary, NoServerWords(finding, verdict, reasons));
 
-  // What the codes mean.
-  if (finding.reply_code != 0) {
-    if (const ReplyCodeInfo* reply = codes.Reply(finding.reply_code)) {
-      e.reply_meaning = std::to_string(reply->code) + ": " + reply->meaning;
-      if (!reply->standard) e.reply_meaning += " (not a standard code)";
-    } else {
-      e.reply_meaning = std::to_string(finding.reply_code) + ": not a code the SMTP standards define";
-      if (const ReplyDigitInfo* first = codes.Digit(1, finding.reply_code / 100)) {
-        e.reply_meaning += "; the first digit means " + first->name;
-      }
-    }
-  }
-  if (!finding.status.empty()) {
-    StatusInfo s = codes.Status(finding.status, verdict.receiving_vendor);
-    e.status_meaning = finding.status.ToString() + ": " + s.meaning;
-    if (!s.scope.empty()) {
-      std::string_view scope_name = reasons.VendorName(s.scope);
-      e.status_meaning +=
-          " (" + std::string(scope_name.empty() ? std::string_view(s.scope) : scope_name) + "'s meaning";
-      if (!s.source.empty()) e.status_meaning += "; " + s.source;
-      e.status_meaning += ")";
-    } else if (!s.source.empty()) {
-      e.status_meaning += " (" + s.source + ")";
-    }
-  }
+  // When, and what the codes mean (never contradicting what decided).
+  e.stage = StageWords(finding.command, reasons);
+  e.reply_meaning = ReplyMeaning(finding, verdict, codes, reasons);
+  e.status_meaning = StatusMeaning(finding, verdict, codes, reasons);
   if (!verdict.reply_fits_command && finding.reply_code != 0 && finding.command != SmtpCommand::kUnknown) {
-    e.command_note = std::to_string(finding.reply_code) + " is not a reply the RFCs allow for " +
-                     CommandLabel(finding.command) +
-                     "; many servers use codes for other meanings, e.g. to reject spam — the words "
-                     "matter more than the number.";
+    e.command_note = FillTemplate(reasons.Phrase("command-note"),
+                                  {{"reply", std::to_string(finding.reply_code)},
+                                   {"command", SmtpCommandName(finding.command)}});
   }
 
   // Who acts, whether to retry, whether to keep the address.
-  e.actor = info.actor;
+  e.actor = guidance.has_actor ? guidance.actor : info.actor;
   e.retry = info.retry;
   e.suppress = info.suppress;
   if (info.hard_needs_permanent && !IsPermanent(finding)) e.suppress = false;
@@ -114,11 +193,10 @@ Explanation Explain(const Finding& finding, const Verdict& verdict, const CodeBo
     e.suppress = false;
   }
 
-  // What to do.
-  if (delayed) {
-    AddSentence(&e.advice, "Nothing to do yet: the message is still being retried, so do not remove the "
-                           "address. If a final failure notice follows, act on that one");
-  }
+  // What to do: the words' own advice when the deciding row has it, the
+  // reason's general advice unless the row says it does not fit, a blocklist
+  // only when the server named one.
+  if (delayed) AddSentence(&e.advice, reasons.Phrase("delay-advice"));
   const BlocklistInfo* list = nullptr;
   if (verdict.reason == Reason::kBlocked || verdict.reason == Reason::kSpamDetected ||
       verdict.reason == Reason::kBadReputation || verdict.reason == Reason::kRejected) {
@@ -127,32 +205,36 @@ Explanation Explain(const Finding& finding, const Verdict& verdict, const CodeBo
   // A delay has not failed yet: advice written for a final failure ("remove
   // the address", "could not be reached for the whole retry period") would
   // contradict "still being retried", so it is left to the final notice.
-  bool reason_advice_fits = !delayed || (!info.suppress && verdict.reason != Reason::kExpired);
+  bool reason_advice_fits = (!delayed || (!info.suppress && verdict.reason != Reason::kExpired)) &&
+                            !guidance.drop_reason_advice;
   if (list != nullptr && verdict.reason == Reason::kBlocked) {
     // The named list makes the general blocked advice specific.
-    AddSentence(&e.advice, BlocklistAdvice(*list));
+    AddSentence(&e.advice, BlocklistAdvice(*list, reasons));
   } else {
     if (reason_advice_fits) AddSentence(&e.advice, info.advice);
-    if (list != nullptr) AddSentence(&e.advice, BlocklistAdvice(*list));
+    if (list != nullptr) AddSentence(&e.advice, BlocklistAdvice(*list, reasons));
   }
-  std::string_view rule_advice = reasons.RuleAdvice(verdict.rule_id);
-  if (list == nullptr || rule_advice.find(list->lookup) == std::string_view::npos) {
-    AddSentence(&e.advice, rule_advice);
+  // A row's advice that points at a list's page is left out when the server
+  // named a list: the same list is already explained, and another one would
+  // send someone to the wrong list.
+  if (list == nullptr || reasons.FindBlocklist(guidance.advice) == nullptr) {
+    AddSentence(&e.advice, guidance.advice);
   }
-  bool failure = verdict.reason != Reason::kDelivered && verdict.reason != Reason::kVacation &&
-                 verdict.reason != Reason::kFeedback;
-  if (!vendor_name.empty() && failure && rule_advice.empty() && list == nullptr) {
+  if (!verdict.receiving_vendor.empty() && failure && guidance.advice.empty() && list == nullptr) {
     std::string_view url = reasons.VendorUrl(verdict.receiving_vendor);
     if (!url.empty()) {
-      AddSentence(&e.advice, std::string(vendor_name) + " explains its errors at " + std::string(url));
+      AddSentence(&e.advice, FillTemplate(reasons.Phrase("vendor-errors"),
+                                          {{"vendor", reasons.VendorName(verdict.receiving_vendor)}, {"url", url}}));
     }
   }
   if (!e.advice.empty() && !EndsWithStop(e.advice)) e.advice.push_back('.');
 
   // Why we think so.
   e.evidence = verdict.evidence;
+  std::string_view vendor_name = reasons.VendorName(verdict.receiving_vendor);
   if (!vendor_name.empty() && e.evidence.find(vendor_name) == std::string::npos) {
-    e.evidence += " (rejecting side: " + std::string(vendor_name) + ")";
+    e.evidence = FillTemplate(reasons.Phrase("evidence-rejecting-side"),
+                              {{"evidence", e.evidence}, {"vendor", vendor_name}});
   }
   return e;
 }

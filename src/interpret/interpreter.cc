@@ -40,26 +40,6 @@ Verdict Interpreter::Interpret(const Finding& finding) const {
     v.reply_fits_command = codes_->CommandMayReturn(finding.command, finding.reply_code);
   }
 
-  if (finding.report_kind == BounceKind::kFeedbackReport) {
-    v.reason = Reason::kFeedback;
-    v.rule_id = "bounce_kind:feedback-report";
-    v.evidence = "a feedback (complaint) report";
-    if (!finding.feedback_type.empty()) v.evidence += ", type " + finding.feedback_type;
-    return v;
-  }
-  if (finding.report_kind == BounceKind::kAutoReply) {
-    v.reason = Reason::kVacation;
-    v.rule_id = "bounce_kind:auto-reply";
-    v.evidence = "an automatic reply (RFC 3834), not a delivery failure";
-    return v;
-  }
-  if (finding.action == "delivered" || finding.action == "relayed" || finding.action == "expanded") {
-    v.reason = Reason::kDelivered;
-    v.rule_id = "action:" + finding.action;
-    v.evidence = "the report's Action field says " + finding.action;
-    return v;
-  }
-
   ClassifyInput in;
   in.reply_code = finding.reply_code;
   in.status = finding.status;
@@ -73,21 +53,21 @@ Verdict Interpreter::Interpret(const Finding& finding) const {
   in.vendor = v.receiving_vendor;
   in.command = finding.command;
   in.action = finding.action;
+  in.feedback_report = finding.report_kind == BounceKind::kFeedbackReport;
+  in.auto_reply = finding.report_kind == BounceKind::kAutoReply;
+  in.feedback_type = finding.feedback_type;
+  in.from_local_program = !finding.diagnostic.empty() && finding.diagnostic_type == "x-unix";
 
+  // The reason book decides, by the steps of data/precedence.tsv (the kind of
+  // report, success, words, a local program, codes, stage, delay, ...).
   Classification c = reasons_->Classify(in);
   v.reason = c.reason;
-  v.rule_id = std::move(c.rule_id);
+  v.decided_by = std::move(c.decided_by);
   v.evidence = std::move(c.evidence);
-  // Words from a local delivery program that name no clearer reason than a
-  // vague status (X.s.0) or none: the program itself failed.
-  bool decided_by_words = v.rule_id.compare(0, 13, "reason_rules:") == 0;
-  if (!decided_by_words && !finding.diagnostic.empty() && v.reason != Reason::kExpired &&
-      (finding.status.empty() || finding.status.detail == 0) && finding.diagnostic_type == "x-unix") {
-    v.reason = Reason::kMailerError;
-    v.rule_id = "diagnostic_type:x-unix";
-    v.evidence = "the words come from a local delivery program (Diagnostic-Code type X-Unix) and name "
-                 "no clearer reason";
-  }
+  v.words = std::move(c.words);
+  v.status_reading = std::move(c.status_reading);
+  v.reply_reading = std::move(c.reply_reading);
+  v.problem = std::move(c.problem);
   v.hard_bounce = reasons_->IsHardBounce(v.reason, finding.reply_code, finding.status);
   return v;
 }

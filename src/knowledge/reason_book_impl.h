@@ -7,6 +7,7 @@
 #include <re2/re2.h>
 
 #include <array>
+#include <cstdint>
 #include <cctype>
 #include <memory>
 #include <mutex>
@@ -220,6 +221,9 @@ struct Rule {
   Reason reason = Reason::kUndefined;
   int priority = 0;
   std::string advice;
+  bool drop_reason_advice = false;  // reason_advice = drop
+  bool has_actor = false;
+  Actor actor = Actor::kNobody;
   int line = 0;
   std::string pattern;
   // The pattern alone, for the words it matched; compiled on first use (only a
@@ -253,6 +257,7 @@ struct Vendor {
 };
 
 struct Default {
+  int line = 0;
   std::string scope;  // "generic" or a vendor id
   bool is_reply = false;
   int reply = 0;
@@ -266,6 +271,38 @@ struct Default {
 struct Blocklist {
   BlocklistInfo info;
   std::unique_ptr<RE2> re;
+};
+
+// The steps of data/precedence.tsv, in the order Classify knows them.
+enum class Step : uint8_t {
+  kReportKindFeedback,
+  kReportKindAutoReply,
+  kActionSuccess,
+  kSuccessStatus,
+  kWording,
+  kLocalProgram,
+  kStatusCode,
+  kGreeting,
+  kReplyCode,
+  kDelayed,
+  kUnmatchedWords,
+  kNoWords,
+};
+inline constexpr int kStepCount = static_cast<int>(Step::kNoWords) + 1;
+inline constexpr std::array<std::string_view, kStepCount> kStepNames = {
+    "report-kind-feedback", "report-kind-auto-reply", "action-success", "success-status",
+    "wording",              "local-program",          "status-code",    "greeting",
+    "reply-code",           "delayed",                "unmatched-words", "no-words"};
+// Steps that look their reason up in another table (their row has no reason).
+inline bool StepLooksUp(Step s) {
+  return s == Step::kWording || s == Step::kStatusCode || s == Step::kReplyCode;
+}
+
+struct PrecedenceRow {
+  Step step = Step::kNoWords;
+  Reason reason = Reason::kUndefined;  // for steps with a fixed reason
+  std::string evidence;                // template (internal::FillTemplate)
+  int line = 0;
 };
 
 // Where a candidate reason came from.
@@ -287,6 +324,7 @@ struct ReasonBook::Impl {
   using Default = internal::rb::Default;
   using Blocklist = internal::rb::Blocklist;
   using Candidate = internal::rb::Candidate;
+  using PrecedenceRow = internal::rb::PrecedenceRow;
 
   std::array<ReasonInfo, kReasonCount> infos;
   std::vector<Rule> rules;
@@ -298,6 +336,8 @@ struct ReasonBook::Impl {
   std::vector<Default> reply_defaults;
   std::vector<Blocklist> blocklists;
   std::shared_ptr<const internal::SmtpText> smtp;  // the reading of codes and words
+  std::vector<PrecedenceRow> precedence;  // in table order
+  std::unordered_map<std::string, std::string> phrases;  // explanations.tsv: id -> text
 
   const Vendor* FindVendor(std::string_view id) const {
     for (const Vendor& v : vendors) {
@@ -311,10 +351,13 @@ struct ReasonBook::Impl {
   bool LoadRules(std::string* error);
   bool LoadDefaults(std::string* error);
   bool LoadBlocklists(std::string* error);
+  bool LoadPrecedence(std::string* error);
+  bool LoadPhrases(std::string* error);
 
-  // The best rule of one scope matching `text`, or a null rule.
+  // The best rule of one scope matching `text`, or a null rule; *failed is
+  // set when the pattern set could not be matched (out of DFA memory).
   Candidate BestIn(const Scope& scope, bool vendor, std::string_view text, const ClassifyInput& in,
-                   int reply, EnhancedStatus status) const;
+                   int reply, EnhancedStatus status, bool* failed) const;
   const Default* StatusDefault(EnhancedStatus status, std::string_view vendor) const;
   const Default* ReplyDefault(int reply, std::string_view vendor) const;
 };

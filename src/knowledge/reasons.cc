@@ -1,25 +1,17 @@
 // ReasonBook: loads data/reasons.tsv, reason_rules.tsv, status_defaults.tsv,
-// vendors.tsv and blocklists.tsv, validates every row, compiles one RE2::Set
-// per scope, and classifies a recipient's codes and words into a Reason.
+// vendors.tsv, blocklists.tsv, precedence.tsv and explanations.tsv, validates
+// every row, compiles one RE2::Set per scope, and classifies a recipient's
+// codes and words into a Reason.
 //
-// Precedence (also written in data/README.md):
-//   1. An enhanced status of class 2 means delivered.
-//   2. Wording rules on the diagnostic (or, when nothing there matches, on the
-//      context text): the detected vendor's rules first, then generic rules;
-//      rows whose reply/status/command constraints fail are dropped; the
-//      highest priority wins, then the earliest row.
-//   3. A vendor rule always decides. A generic rule decides unless the status
-//      default for the code (vendor-scoped row first) is stronger: a generic
-//      rule beats a status default only when its priority exceeds the
-//      default's strength (or when both name the same reason). Words found
-//      only in the context never outweigh the recipient's own exact status
-//      code when the server gave no words at all.
-//   4. Status default (for a delayed recipient a vague, strength-0 default
-//      gives way to step 5's "expired"); then a greeting/HELO refusal with no
-//      other clue means blocked; then the reply-code default; then Action:
-//      delayed means expired; then onhold when there are words; else undefined.
-// The status used is the given one, or the first one written in the words when
-// none (or only X.0.0) is given; a success code is never taken from the words.
+// Precedence lives in ONE place: data/precedence.tsv lists the steps in the
+// order they are tried (and says what each step means); Classify below walks
+// that table and implements each step in one small case. In short: the kind
+// of report and success codes first; then clear words (a vendor's rows
+// always, a generic row when its priority is above the code's strength, so a
+// generic or wrong status never hides words that name a reason); then a local
+// delivery program's failure; then the status code's default; a refusal at
+// the greeting; the reply code's default; a delay; words that match nothing;
+// no words at all.
 #include "ndr/reasons.h"
 
 #include <re2/re2.h>
@@ -28,6 +20,7 @@
 #include <utility>
 
 #include "knowledge/reason_book_impl.h"
+#include "knowledge/template.h"
 #include "smtp/reply_text.h"
 
 namespace ndr {
@@ -113,12 +106,47 @@ std::string_view ReasonBook::VendorUrl(std::string_view vendor) const {
   return v == nullptr ? std::string_view() : std::string_view(v->url);
 }
 
-std::string_view ReasonBook::RuleAdvice(std::string_view rule_id) const {
-  constexpr std::string_view kPrefix = "reason_rules:";
-  if (rule_id.substr(0, kPrefix.size()) != kPrefix) return {};
-  auto it = impl_->rule_by_id.find(std::string(rule_id.substr(kPrefix.size())));
-  if (it == impl_->rule_by_id.end()) return {};
-  return impl_->rules[it->second].advice;
+std::string_view ReasonBook::RuleAdvice(const RuleRef& rule) const { return Guidance(rule).advice; }
+
+ReasonBook::RuleGuidance ReasonBook::Guidance(const RuleRef& rule) const {
+  RuleGuidance g;
+  if (rule.table != RuleTable::kReasonRules) return g;
+  auto it = impl_->rule_by_id.find(rule.row);
+  if (it == impl_->rule_by_id.end()) return g;
+  const Rule& r = impl_->rules[it->second];
+  g.advice = r.advice;
+  g.drop_reason_advice = r.drop_reason_advice;
+  g.has_actor = r.has_actor;
+  g.actor = r.actor;
+  return g;
+}
+
+std::string_view ReasonBook::Phrase(std::string_view id) const {
+  auto it = impl_->phrases.find(std::string(id));
+  return it == impl_->phrases.end() ? std::string_view() : std::string_view(it->second);
+}
+
+size_t ReasonBook::RuleCount(std::string_view scope) const {
+  if (scope == "generic") return impl_->generic.rules.size();
+  auto it = impl_->vendor_scopes.find(std::string(scope));
+  return it == impl_->vendor_scopes.end() ? 0 : it->second.rules.size();
+}
+
+std::string_view RuleTableName(RuleTable table) {
+  switch (table) {
+    case RuleTable::kReasonRules: return "reason_rules.tsv";
+    case RuleTable::kStatusDefaults: return "status_defaults.tsv";
+    case RuleTable::kPrecedence: return "precedence.tsv";
+    case RuleTable::kNone: break;
+  }
+  return "";
+}
+
+std::string RuleRef::ToString() const {
+  if (empty()) return {};
+  std::string out = std::string(RuleTableName(table)) + ":" + row;
+  if (!scope.empty() && scope != "generic") out += "@" + scope;
+  return out;
 }
 
 ReasonBook::TextReading ReasonBook::Read(std::string_view diagnostic) const {
@@ -152,10 +180,11 @@ bool ReasonBook::IsHardBounce(Reason reason, int reply_code, EnhancedStatus stat
 // ---- classification ---------------------------------------------------------
 
 Candidate ReasonBook::Impl::BestIn(const Scope& scope, bool vendor, std::string_view text,
-                                   const ClassifyInput& in, int reply, EnhancedStatus status) const {
+                                   const ClassifyInput& in, int reply, EnhancedStatus status,
+                                   bool* failed) const {
   Candidate best;
   if (text.empty() || scope.set.size() == 0) return best;
-  for (int hit : scope.set.Match(text)) {
+  for (int hit : scope.set.Match(text, failed)) {
     const Rule& r = rules[scope.rules[static_cast<size_t>(hit)]];
     if (!r.reply.empty() && !Satisfies(r.reply, reply)) continue;
     if (!r.status.empty() && !Satisfies(r.status, status)) continue;
@@ -204,6 +233,9 @@ const Default* ReasonBook::Impl::ReplyDefault(int reply, std::string_view vendor
 
 namespace {
 
+using internal::rb::PrecedenceRow;
+using internal::rb::Step;
+
 std::string Quote(std::string_view words) {
   constexpr size_t kMax = 100;
   std::string w(words.substr(0, kMax));
@@ -211,126 +243,236 @@ std::string Quote(std::string_view words) {
   return "'" + w + "'";
 }
 
+// What Classify knows about one recipient before it walks the steps.
+struct Facts {
+  const ClassifyInput* in = nullptr;
+  std::string text;     // the recipient's own words, normalized
+  std::string context;  // the report's other text, normalized
+  EnhancedStatus status;  // the status judged by (given, or from the words)
+  bool status_from_text = false;
+  int reply = 0;
+  Candidate best;                 // the best wording rule, or none
+  const Default* status_default = nullptr;
+  const Default* reply_default = nullptr;
+  std::string_view vendor_name;
+
+  bool delayed() const { return in->action == "delayed"; }
+  bool has_words() const { return !text.empty() || !context.empty(); }
+};
+
+// The status to judge by: as given; when none, or only a vague one (X.s.0,
+// often the reporting MTA's own), the one the server wrote in its words
+// (`written`, as the SMTP text reader found it) or, for a vague given one, the
+// first exact one of the same class further on. Never a success code from the
+// words: transcripts quote "250 2.1.5 Ok" before the failure. A success code
+// on a failed or delayed recipient is a misreading and is ignored.
+void ChooseStatus(const ClassifyInput& in, EnhancedStatus written, const internal::SmtpText& smtp, Facts* f) {
+  f->status = in.status;
+  if (f->status.klass == 2 && (in.action == "failed" || in.action == "delayed")) f->status = EnhancedStatus();
+  if (!f->status.empty() && f->status.detail != 0) return;
+  std::string_view rest = f->text;
+  EnhancedStatus found = written;
+  while (!found.empty()) {
+    bool usable = found.klass != 2 && !(found.subject == 0 && found.detail == 0) &&
+                  (f->status.empty() || (found.detail != 0 && found.klass == f->status.klass));
+    if (usable) {
+      f->status = found;
+      f->status_from_text = true;
+      return;
+    }
+    std::string code = found.ToString();
+    size_t at = rest.find(code);
+    if (at == std::string_view::npos) return;
+    rest.remove_prefix(at + code.size());
+    found = smtp.FindCodes(rest).status;
+  }
+}
+
+CodeReading ReadingOf(const Default* d, std::string code) {
+  CodeReading r;
+  if (d == nullptr) return r;
+  r.code = std::move(code);
+  r.meaning = d->meaning;
+  r.reason = d->reason;
+  r.strength = d->strength;
+  return r;
+}
+
+RuleRef RefOf(const internal::rb::Rule& r) {
+  return RuleRef{RuleTable::kReasonRules, r.id, r.scope, r.line};
+}
+RuleRef RefOf(const Default& d) { return RuleRef{RuleTable::kStatusDefaults, d.code_text, d.scope, d.line}; }
+RuleRef RefOf(const PrecedenceRow& p) {
+  return RuleRef{RuleTable::kPrecedence, std::string(internal::rb::kStepNames[static_cast<size_t>(p.step)]), "",
+                 p.line};
+}
+
+bool IsGreeting(SmtpCommand c) {
+  return c == SmtpCommand::kConnect || c == SmtpCommand::kHelo || c == SmtpCommand::kEhlo;
+}
+
+// A default that names no reason: "other or undefined" (X.s.0) with strength 0.
+bool IsVague(const Default& d) {
+  return d.strength == 0 && d.status.subject >= 0 && d.status.detail_lo == 0 && d.status.detail_hi == 0;
+}
+
+// The wording step: the best rule decides unless the code outranks it.
+bool DecideByWords(const ReasonBook& book, const Facts& f, Classification* out) {
+  const internal::rb::Rule* rule = f.best.rule;
+  if (rule == nullptr) return false;
+  const Default* sd = f.status_default;
+  // When the server gave no words, the recipient's own exact status code (a
+  // row naming its detail, not "X.4.0" or a wildcard) outweighs wording found
+  // elsewhere in the report: "Status: 4.4.7" beats a transcript's
+  // "Connection refused by [127.0.0.1]".
+  bool own_code_first = f.best.from_context && f.text.empty() && sd != nullptr && !f.status_from_text &&
+                        f.status.detail != 0 && Specificity(sd->status) >= 200;
+  if (own_code_first) return false;
+  if (!(f.best.vendor || sd == nullptr || rule->priority > sd->strength || rule->reason == sd->reason)) {
+    return false;
+  }
+  out->reason = rule->reason;
+  out->decided_by = RefOf(*rule);
+  out->advice = rule->advice;
+  out->words = f.best.matched;
+  // Say so when the words decided against what the code alone says.
+  std::string outweighed_status, outweighed_meaning;
+  if (sd != nullptr && sd->reason != rule->reason && sd->strength > 0) {
+    outweighed_status = f.status.ToString();
+    outweighed_meaning = sd->meaning;
+  }
+  std::string_view id = f.best.vendor         ? "evidence-wording-vendor"
+                        : f.best.from_context ? "evidence-wording-context"
+                                              : "evidence-wording";
+  std::string quoted = Quote(f.best.matched);
+  out->evidence = internal::FillTemplate(book.Phrase(id), {{"vendor", f.vendor_name},
+                                                           {"words", quoted},
+                                                           {"status", outweighed_status},
+                                                           {"code_meaning", outweighed_meaning}});
+  return true;
+}
+
 }  // namespace
 
 Classification ReasonBook::Classify(const ClassifyInput& in) const {
   Classification out;
+  Facts f;
+  f.in = &in;
   TextReading reading = Read(in.diagnostic);
-  const std::string& text = reading.words;
-  std::string context = internal::NormalizeReply(in.context);
+  f.text = std::move(reading.words);
+  f.context = internal::NormalizeReply(in.context);
+  ChooseStatus(in, reading.status, *impl_->smtp, &f);
+  f.reply = in.reply_code != 0 ? in.reply_code : reading.reply_code;
+  f.vendor_name = VendorName(in.vendor);
 
-  // The codes to judge by: as given, else as written in the words.
-  // A success code on a failed or delayed recipient is a misreading: ignore it.
-  EnhancedStatus status = in.status;
-  if (status.klass == 2 && (in.action == "failed" || in.action == "delayed")) status = EnhancedStatus();
-  bool status_from_text = false;
-  if (status.empty() || (status.subject == 0 && status.detail == 0)) {
-    // Never a success code from the words: transcripts quote "250 2.1.5 Ok"
-    // before the failure.
-    EnhancedStatus found = reading.status;
-    if (!found.empty() && !(found.subject == 0 && found.detail == 0) && found.klass != 2) {
-      status = found;
-      status_from_text = true;
-    }
-  }
-  int reply = in.reply_code != 0 ? in.reply_code : reading.reply_code;
-
-  if (status.klass == 2) {
-    out.reason = Reason::kDelivered;
-    out.rule_id = "status_defaults:2.*.*";
-    out.evidence = "status " + status.ToString() + " (success)";
-    return out;
-  }
-
-  // Wording rules: vendor first, then generic; diagnostic first, then context.
+  // The best wording rule: vendor first, then generic; diagnostic first, then context.
   const Scope* vendor_scope = nullptr;
   if (!in.vendor.empty()) {
     auto it = impl_->vendor_scopes.find(std::string(in.vendor));
     if (it != impl_->vendor_scopes.end()) vendor_scope = &it->second;
   }
-  Candidate best;
-  for (int source = 0; source < 2 && best.rule == nullptr; ++source) {
-    std::string_view words = source == 0 ? std::string_view(text) : std::string_view(context);
+  bool failed = false;
+  for (int source = 0; source < 2 && f.best.rule == nullptr; ++source) {
+    std::string_view words = source == 0 ? std::string_view(f.text) : std::string_view(f.context);
     if (words.empty()) continue;
-    if (vendor_scope != nullptr) best = impl_->BestIn(*vendor_scope, true, words, in, reply, status);
-    if (best.rule == nullptr) best = impl_->BestIn(impl_->generic, false, words, in, reply, status);
-    best.from_context = source == 1;
+    if (vendor_scope != nullptr) f.best = impl_->BestIn(*vendor_scope, true, words, in, f.reply, f.status, &failed);
+    if (f.best.rule == nullptr) f.best = impl_->BestIn(impl_->generic, false, words, in, f.reply, f.status, &failed);
+    f.best.from_context = source == 1;
   }
+  if (failed) {
+    out.problem = "the wording rules could not be matched (RE2 ran out of memory); the reason may be wrong";
+  }
+  f.status_default = impl_->StatusDefault(f.status, in.vendor);
+  f.reply_default = impl_->ReplyDefault(f.reply, in.vendor);
+  out.status_reading = ReadingOf(f.status_default, f.status.ToString());
+  out.reply_reading = ReadingOf(f.reply_default, f.reply == 0 ? std::string() : std::to_string(f.reply));
 
-  const Default* sd = impl_->StatusDefault(status, in.vendor);
-  std::string_view vendor_name = VendorName(in.vendor);
+  std::string status_text = f.status.empty() ? std::string() : f.status.ToString();
+  std::string reply_text = f.reply == 0 ? std::string() : std::to_string(f.reply);
+  auto fixed = [&](const PrecedenceRow& row) {
+    out.reason = row.reason;
+    out.decided_by = RefOf(row);
+    out.evidence = internal::FillTemplate(row.evidence, {{"status", status_text},
+                                                         {"reply", reply_text},
+                                                         {"command", SmtpCommandName(in.command)},
+                                                         {"action", in.action},
+                                                         {"feedback_type", in.feedback_type}});
+  };
 
-  // When the server gave no words, the recipient's own exact status code (a
-  // row naming its detail, not "X.4.0" or a wildcard) outweighs wording found
-  // elsewhere in the report: "Status: 4.4.7" beats a transcript's "Connection
-  // refused by [127.0.0.1]".
-  bool own_code_first = best.rule != nullptr && best.from_context && text.empty() && sd != nullptr &&
-                        !status_from_text && status.detail != 0 && Specificity(sd->status) >= 200;
-
-  if (best.rule != nullptr && !own_code_first &&
-      (best.vendor || sd == nullptr || best.rule->priority > sd->strength ||
-       best.rule->reason == sd->reason)) {
-    out.reason = best.rule->reason;
-    out.rule_id = "reason_rules:" + best.rule->id;
-    out.advice = best.rule->advice;
-    if (best.vendor) {
-      out.evidence = std::string(vendor_name) + "'s wording: " + Quote(best.matched);
-    } else if (best.from_context) {
-      out.evidence = "wording in the report's text: " + Quote(best.matched);
-    } else {
-      out.evidence = "wording: " + Quote(best.matched);
+  for (const PrecedenceRow& row : impl_->precedence) {
+    switch (row.step) {
+      case Step::kReportKindFeedback:
+        if (!in.feedback_report) continue;
+        fixed(row);
+        return out;
+      case Step::kReportKindAutoReply:
+        if (!in.auto_reply) continue;
+        fixed(row);
+        return out;
+      case Step::kActionSuccess:
+        if (in.action != "delivered" && in.action != "relayed" && in.action != "expanded") continue;
+        fixed(row);
+        return out;
+      case Step::kSuccessStatus:
+        if (f.status.klass != 2) continue;
+        fixed(row);
+        return out;
+      case Step::kWording:
+        if (DecideByWords(*this, f, &out)) return out;
+        continue;
+      case Step::kLocalProgram:
+        // The program's words named no reason (else the wording step decided)
+        // and no exact status does: the program itself failed.
+        if (!in.from_local_program || f.text.empty() || f.delayed() ||
+            (!f.status.empty() && f.status.detail != 0)) {
+          continue;
+        }
+        fixed(row);
+        return out;
+      case Step::kStatusCode: {
+        const Default* sd = f.status_default;
+        if (sd == nullptr) continue;
+        // A code of strength 0 is a guess: a delay stays a delay, and the
+        // server's words that match nothing are better read than an "other
+        // or undefined" code (X.s.0) guessed over.
+        bool guess = sd->strength == 0 && f.best.rule == nullptr;
+        if (guess && (f.delayed() || (IsVague(*sd) && !f.text.empty()))) continue;
+        out.reason = sd->reason;
+        out.decided_by = RefOf(*sd);
+        out.evidence = internal::FillTemplate(
+            Phrase("evidence-status"),
+            {{"status", status_text},
+             {"meaning", sd->meaning},
+             {"vendor", sd->scope == "generic" ? std::string_view() : f.vendor_name},
+             {"from_text", f.status_from_text ? "yes" : ""},
+             {"words", f.best.rule == nullptr ? std::string() : Quote(f.best.matched)}});
+        return out;
+      }
+      case Step::kGreeting:
+        if (!IsGreeting(in.command) || (f.reply < 400 && !f.has_words())) continue;
+        fixed(row);
+        return out;
+      case Step::kReplyCode:
+        if (f.reply_default == nullptr) continue;
+        out.reason = f.reply_default->reason;
+        out.decided_by = RefOf(*f.reply_default);
+        out.evidence = internal::FillTemplate(Phrase("evidence-reply"),
+                                              {{"reply", reply_text}, {"meaning", f.reply_default->meaning}});
+        return out;
+      case Step::kDelayed:
+        if (!f.delayed()) continue;
+        fixed(row);
+        return out;
+      case Step::kUnmatchedWords:
+        if (!f.has_words()) continue;
+        fixed(row);
+        return out;
+      case Step::kNoWords:
+        fixed(row);
+        return out;
     }
-    return out;
   }
-  // A delay whose only clue is a vague status (strength 0) is reported as a delay.
-  if (sd != nullptr && sd->strength == 0 && best.rule == nullptr && in.action == "delayed") sd = nullptr;
-  if (sd != nullptr) {
-    out.reason = sd->reason;
-    out.rule_id = "status_defaults:" + sd->code_text + (sd->scope == "generic" ? "" : "@" + sd->scope);
-    out.evidence = "status " + status.ToString() + " (" + sd->meaning;
-    if (sd->scope != "generic") out.evidence += ", as " + std::string(vendor_name) + " uses it";
-    if (status_from_text) out.evidence += ", written in the server's reply";
-    out.evidence += ")";
-    if (best.rule != nullptr) {
-      out.evidence += "; it outweighs the wording " + Quote(best.matched);
-    }
-    return out;
-  }
-  bool has_words = !text.empty() || !context.empty();
-  if (in.command == SmtpCommand::kConnect || in.command == SmtpCommand::kHelo ||
-      in.command == SmtpCommand::kEhlo) {
-    if (reply >= 400 || has_words) {
-      out.reason = Reason::kBlocked;
-      out.rule_id = "fallback:greeting";
-      out.evidence = "refused at the " + std::string(SmtpCommandName(in.command)) +
-                     " stage, before any address was sent, with no clearer reason";
-      return out;
-    }
-  }
-  if (const Default* rd = impl_->ReplyDefault(reply, in.vendor)) {
-    out.reason = rd->reason;
-    out.rule_id = "status_defaults:" + rd->code_text + (rd->scope == "generic" ? "" : "@" + rd->scope);
-    out.evidence = "reply code " + std::to_string(reply) + " (" + rd->meaning + ")";
-    return out;
-  }
-  if (in.action == "delayed") {
-    out.reason = Reason::kExpired;
-    out.rule_id = "fallback:delayed";
-    out.evidence = "the report says delivery is delayed and gives no other reason";
-    return out;
-  }
-  if (has_words) {
-    out.reason = Reason::kOnHold;
-    out.rule_id = "fallback:onhold";
-    out.evidence = "the server's words match no known pattern";
-    return out;
-  }
-  out.reason = Reason::kUndefined;
-  out.rule_id = "fallback:undefined";
-  out.evidence = "the report gives no reason: no words from the server";
-  if (!status.empty()) out.evidence += " and status " + status.ToString() + " says nothing more";
-  return out;
+  return out;  // not reached: the table has every step and no-words always decides
 }
-
 
 }  // namespace ndr

@@ -1,5 +1,5 @@
 // ReasonBook::Load: reads data/reasons.tsv, vendors.tsv, reason_rules.tsv,
-// status_defaults.tsv and blocklists.tsv, validates every row (failing with
+// status_defaults.tsv, blocklists.tsv, precedence.tsv and explanations.tsv, validates every row (failing with
 // "data/<file>:<line>: <what>"), and compiles one RE2::Set per scope.
 #include <cctype>
 #include <utility>
@@ -182,6 +182,23 @@ bool ReasonBook::Impl::LoadRules(std::string* error) {
       return false;
     }
     r.advice = Trim(t.Cell(row, "advice"));
+    std::string_view reason_advice = t.Cell(row, "reason_advice");
+    if (reason_advice != "" && reason_advice != "keep" && reason_advice != "drop") {
+      *error = t.Where(row, "reason_advice must be keep, drop or empty");
+      return false;
+    }
+    r.drop_reason_advice = reason_advice == "drop";
+    if (r.drop_reason_advice && r.advice.empty()) {
+      *error = t.Where(row, "reason_advice drop needs the row's own advice");
+      return false;
+    }
+    if (!t.Cell(row, "actor").empty()) {
+      if (!ParseActor(t.Cell(row, "actor"), &r.actor)) {
+        *error = t.Where(row, "unknown actor '" + std::string(t.Cell(row, "actor")) + "'");
+        return false;
+      }
+      r.has_actor = true;
+    }
     std::string_view pattern = t.Cell(row, "pattern");
     std::string_view sample = t.Cell(row, "sample");
     if (pattern.empty() || sample.empty() || t.Cell(row, "source").empty()) {
@@ -228,6 +245,7 @@ bool ReasonBook::Impl::LoadDefaults(std::string* error) {
   }
   for (const TsvRow& row : t.rows) {
     Default d;
+    d.line = row.line;
     d.code_text = Trim(t.Cell(row, "code"));
     d.scope = Trim(t.Cell(row, "scope"));
     d.meaning = Trim(t.Cell(row, "meaning"));
@@ -303,6 +321,71 @@ bool ReasonBook::Impl::LoadBlocklists(std::string* error) {
   return true;
 }
 
+bool ReasonBook::Impl::LoadPrecedence(std::string* error) {
+  using internal::rb::kStepCount;
+  using internal::rb::kStepNames;
+  using internal::rb::Step;
+  TsvTable t;
+  if (!internal::LoadEmbeddedTsv("precedence.tsv", {"step", "reason", "evidence"}, &t, error)) return false;
+  std::array<bool, kStepCount> seen{};
+  for (const TsvRow& row : t.rows) {
+    PrecedenceRow p;
+    p.line = row.line;
+    std::string_view name = t.Cell(row, "step");
+    int index = -1;
+    for (int i = 0; i < kStepCount; ++i) {
+      if (kStepNames[static_cast<size_t>(i)] == name) index = i;
+    }
+    if (index < 0) {
+      *error = t.Where(row, "unknown step '" + std::string(name) + "'");
+      return false;
+    }
+    if (seen[static_cast<size_t>(index)]) {
+      *error = t.Where(row, "second row for step '" + std::string(name) + "'");
+      return false;
+    }
+    seen[static_cast<size_t>(index)] = true;
+    p.step = static_cast<Step>(index);
+    p.evidence = Trim(t.Cell(row, "evidence"));
+    std::string_view reason = t.Cell(row, "reason");
+    if (internal::rb::StepLooksUp(p.step)) {
+      if (!reason.empty() || !p.evidence.empty()) {
+        *error = t.Where(row, "step '" + std::string(name) + "' looks its reason up: reason and evidence stay empty");
+        return false;
+      }
+    } else if (!ParseReason(reason, &p.reason) || p.evidence.empty()) {
+      *error = t.Where(row, "step '" + std::string(name) + "' needs a known reason and an evidence sentence");
+      return false;
+    }
+    precedence.push_back(std::move(p));
+  }
+  for (int i = 0; i < kStepCount; ++i) {
+    if (!seen[static_cast<size_t>(i)]) {
+      *error = "data/precedence.tsv: no row for step '" + std::string(kStepNames[static_cast<size_t>(i)]) + "'";
+      return false;
+    }
+  }
+  return true;
+}
+
+bool ReasonBook::Impl::LoadPhrases(std::string* error) {
+  TsvTable t;
+  if (!internal::LoadEmbeddedTsv("explanations.tsv", {"id", "text"}, &t, error)) return false;
+  for (const TsvRow& row : t.rows) {
+    std::string id = Trim(t.Cell(row, "id"));
+    std::string text = Trim(t.Cell(row, "text"));
+    if (id.empty() || text.empty()) {
+      *error = t.Where(row, "id and text must be set");
+      return false;
+    }
+    if (!phrases.emplace(id, text).second) {
+      *error = t.Where(row, "duplicate id '" + id + "'");
+      return false;
+    }
+  }
+  return true;
+}
+
 std::shared_ptr<const ReasonBook> ReasonBook::Load(std::string* error) {
   std::string ignored;
   if (error == nullptr) error = &ignored;
@@ -318,7 +401,8 @@ std::shared_ptr<const ReasonBook> ReasonBook::Load(std::shared_ptr<const interna
   auto impl = std::make_unique<Impl>();
   impl->smtp = std::move(smtp_text);
   if (!impl->LoadReasons(error) || !impl->LoadVendors(error) || !impl->LoadRules(error) ||
-      !impl->LoadDefaults(error) || !impl->LoadBlocklists(error)) {
+      !impl->LoadDefaults(error) || !impl->LoadBlocklists(error) || !impl->LoadPrecedence(error) ||
+      !impl->LoadPhrases(error)) {
     return nullptr;
   }
   return std::make_shared<const ReasonBook>(std::move(impl));

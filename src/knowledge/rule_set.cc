@@ -60,9 +60,16 @@ bool RuleSet::Compile(std::string* error) {
 
 std::vector<int> RuleSet::Match(std::string_view text, bool* failed) const {
   std::vector<int> hits;
-  if (!compiled_ || count_ == 0) return hits;
+  if (count_ == 0) return hits;
+  if (!compiled_) {
+    // Patterns that were never compiled cannot say "no match".
+    if (failed != nullptr) *failed = true;
+    return hits;
+  }
   RE2::Set::ErrorInfo info{RE2::Set::kNoError};
   if (!impl_->set.Match(re2::StringPiece(text.data(), text.size()), &hits, &info)) {
+    // RE2::Set says why only through ErrorInfo: a plain no-match is kNoError;
+    // kOutOfMemory (the DFA's budget) must not pass for "no wording matched".
     if (info.kind != RE2::Set::kNoError && failed != nullptr) *failed = true;
     hits.clear();
     return hits;

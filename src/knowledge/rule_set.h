@@ -35,8 +35,9 @@ class RuleSet {
   bool Compile(std::string* error);
 
   // Indices of the patterns that match somewhere in `text`, ascending. Empty
-  // when nothing matches, the set is empty, or matching failed (then
-  // *failed is set to true when given).
+  // when nothing matches, the set is empty, or matching failed: then *failed
+  // is set to true (when given) -- RE2 out of DFA memory, or a set with
+  // patterns that was never compiled -- so a failure is never "no match".
   std::vector<int> Match(std::string_view text, bool* failed = nullptr) const;
 
   size_t size() const { return count_; }

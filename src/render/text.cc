@@ -28,7 +28,7 @@ std::string_view RetryPhrase(Retry r) {
 
 class TextSink : public RecordSink {
  public:
-  explicit TextSink(std::ostream& out) : out_(out) {}
+  TextSink(std::ostream& out, bool verbose) : out_(out), verbose_(verbose) {}
 
   void Write(const Record& r) override {
     if (r.source != last_source_) {
@@ -55,8 +55,9 @@ class TextSink : public RecordSink {
                        (not_a_failure ? " (not a bounce)" : r.hard_bounce ? " (hard bounce)" : " (soft bounce)"));
     if (!r.details.reply_meaning.empty()) Line("Reply code", r.details.reply_meaning);
     if (!r.details.status_meaning.empty()) Line("Status code", r.details.status_meaning);
-    if (!r.smtp_command.empty()) Line("Failed at", r.smtp_command);
-    if (!r.details.command_note.empty()) Line("Note", r.details.command_note);
+    // The stage in a helpdesk's words; the SMTP command name only as a fallback.
+    Line("Failed at", r.details.stage.empty() ? r.smtp_command : r.details.stage);
+    if (verbose_ && !r.details.command_note.empty()) Line("Note", r.details.command_note);
     // The receiving side only: the provider that wrote the report is often
     // the sender's own and did not refuse anything.
     if (!r.remote_mta.empty() || !r.receiving_vendor_name.empty()) {
@@ -110,13 +111,14 @@ class TextSink : public RecordSink {
   }
 
   std::ostream& out_;
+  bool verbose_;
   std::string last_source_;
 };
 
 }  // namespace
 
-std::unique_ptr<RecordSink> MakeTextSink(std::ostream& out) {
-  return std::make_unique<TextSink>(out);
+std::unique_ptr<RecordSink> MakeTextSink(std::ostream& out, bool verbose) {
+  return std::make_unique<TextSink>(out, verbose);
 }
 
 }  // namespace ndr

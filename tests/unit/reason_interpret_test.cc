@@ -54,7 +54,7 @@ TEST(Interpret, UnknownUserIsHard) {
   EXPECT_TRUE(v.hard_bounce);
   EXPECT_TRUE(v.reply_fits_command);
   EXPECT_EQ(v.receiving_vendor, "");
-  EXPECT_FALSE(v.rule_id.empty());
+  EXPECT_FALSE(v.decided_by.empty());
   EXPECT_FALSE(v.evidence.empty());
 }
 
@@ -85,7 +85,7 @@ TEST(Interpret, LocalProgramWordsWithoutAClearerReasonAreAMailerError) {
   Finding f = Make("jo@example.org", 0, "4.3.0", "temporary failure");
   f.diagnostic_type = "x-unix";
   Verdict v = interpreter.Interpret(f);
-  EXPECT_EQ(v.reason, Reason::kMailerError) << v.rule_id;
+  EXPECT_EQ(v.reason, Reason::kMailerError) << v.decided_by.ToString();
   EXPECT_FALSE(v.hard_bounce);
   // Clear words still decide.
   f.diagnostic = "quota exceeded";
@@ -95,7 +95,10 @@ TEST(Interpret, LocalProgramWordsWithoutAClearerReasonAreAMailerError) {
   f = Make("jo@example.org", 451, "4.3.0", "451 4.3.0 temporary failure");
   f.diagnostic_type = "smtp";
   v = interpreter.Interpret(f);
-  EXPECT_EQ(v.reason, Reason::kSystemError);
+  EXPECT_NE(v.reason, Reason::kMailerError);
+  // ... and a vague "other or undefined" status (X.3.0) does not guess over
+  // words that name nothing: they are to be read (precedence.tsv, status-code).
+  EXPECT_EQ(v.reason, Reason::kOnHold) << v.decided_by.ToString();
 }
 
 TEST(Interpret, StatusCommentSpeaksForARecipientWithoutWords) {
@@ -104,7 +107,7 @@ TEST(Interpret, StatusCommentSpeaksForARecipientWithoutWords) {
   Finding f = Make("jo@example.net", 0, "4.0.0", "", "", SmtpCommand::kUnknown, "delayed");
   f.status_comment = "example.net: host name lookup failure";
   Verdict v = interpreter.Interpret(f);
-  EXPECT_EQ(v.reason, Reason::kNetworkError) << v.rule_id << " (" << v.evidence << ")";
+  EXPECT_EQ(v.reason, Reason::kNetworkError) << v.decided_by.ToString() << " (" << v.evidence << ")";
   Explanation e = Explain(f, v, *b.codes, *b.reasons);
   EXPECT_FALSE(e.suppress);
   EXPECT_EQ(e.retry, Retry::kLater);
@@ -112,11 +115,11 @@ TEST(Interpret, StatusCommentSpeaksForARecipientWithoutWords) {
   // gives none when the report names several recipients), only the delay.
   f = Make("ann@example.org", 0, "4.0.0", "", "", SmtpCommand::kUnknown, "delayed");
   v = interpreter.Interpret(f);
-  EXPECT_EQ(v.reason, Reason::kExpired) << v.rule_id << " (" << v.evidence << ")";
+  EXPECT_EQ(v.reason, Reason::kExpired) << v.decided_by.ToString() << " (" << v.evidence << ")";
   // The report's text, when it is this recipient's alone, is read.
   f.context = "ann@example.org: mailbox is full";
   v = interpreter.Interpret(f);
-  EXPECT_EQ(v.reason, Reason::kMailboxFull) << v.rule_id << " (" << v.evidence << ")";
+  EXPECT_EQ(v.reason, Reason::kMailboxFull) << v.decided_by.ToString() << " (" << v.evidence << ")";
 }
 
 TEST(Interpret, VendorFromRemoteMtaRecipientOrReportingMta) {

@@ -142,7 +142,7 @@ TEST(ReasonRules, EverySampleClassifiesAsItsRowSays) {
     Reason want;
     ASSERT_TRUE(ParseReason(t.Cell(row, "reason"), &want));
     EXPECT_EQ(ReasonName(c.reason), ReasonName(want))
-        << t.Where(row, std::string(t.Cell(row, "id")) + ": sample decided by " + c.rule_id + " (" +
+        << t.Where(row, std::string(t.Cell(row, "id")) + ": sample decided by " + c.decided_by.ToString() + " (" +
                             c.evidence + ")");
   }
 }
@@ -354,8 +354,8 @@ TEST(Classify, PrecedenceCases) {
     in.action = c.action;
     Classification got = book->Classify(in);
     EXPECT_EQ(ReasonName(got.reason), ReasonName(c.want))
-        << c.name << ": decided by " << got.rule_id << " (" << got.evidence << ")";
-    EXPECT_FALSE(got.rule_id.empty()) << c.name;
+        << c.name << ": decided by " << got.decided_by.ToString() << " (" << got.evidence << ")";
+    EXPECT_FALSE(got.decided_by.empty()) << c.name;
     EXPECT_FALSE(got.evidence.empty()) << c.name;
   }
 }
@@ -379,7 +379,7 @@ TEST(Classify, OwnExactStatusOutweighsTheReportsWordsWhenTheServerSaidNothing) {
   in.status = Parse("4.4.7");
   in.context = "jo... Deferred: Connection refused by [192.0.2.1]";
   Classification c = book->Classify(in);
-  EXPECT_EQ(c.reason, Reason::kExpired) << c.rule_id << " (" << c.evidence << ")";
+  EXPECT_EQ(c.reason, Reason::kExpired) << c.decided_by.ToString() << " (" << c.evidence << ")";
   // A vague status (detail 0) still gives way to the report's words.
   in.status = Parse("5.0.0");
   in.context = "The following address failed: user unknown";
@@ -398,14 +398,19 @@ TEST(Classify, EvidenceSaysWhatDecided) {
   Classification c = book->Classify(in);
   EXPECT_EQ(c.reason, Reason::kUserUnknown);
   EXPECT_EQ(c.evidence, "status 5.1.1 (bad destination mailbox address)");
-  EXPECT_EQ(c.rule_id, "status_defaults:X.1.1");
+  EXPECT_EQ(c.decided_by.table, RuleTable::kStatusDefaults);
+  EXPECT_EQ(c.decided_by.row, "X.1.1");
+  EXPECT_EQ(c.decided_by.ToString(), "status_defaults.tsv:X.1.1");
 
   in.diagnostic = "550 5.7.26 Unauthenticated email from example.com is not accepted - gsmtp";
   in.status = Parse("5.7.26");
   in.vendor = "google";
   c = book->Classify(in);
   EXPECT_EQ(c.reason, Reason::kAuthFailure);
-  EXPECT_EQ(c.rule_id, "reason_rules:google-auth");
+  EXPECT_EQ(c.decided_by.table, RuleTable::kReasonRules);
+  EXPECT_EQ(c.decided_by.row, "google-auth");
+  EXPECT_EQ(c.decided_by.scope, "google");
+  EXPECT_GT(c.decided_by.line, 0);
   EXPECT_EQ(c.evidence, "Gmail's wording: 'Unauthenticated email'");
   EXPECT_FALSE(c.advice.empty());
 
@@ -427,11 +432,11 @@ TEST(Classify, IsDeterministicAndThreadSafe) {
   std::vector<std::string> ids(8);
   for (int i = 0; i < 8; ++i) {
     threads.emplace_back([&, i] {
-      for (int k = 0; k < 200; ++k) ids[i] = book->Classify(in).rule_id;
+      for (int k = 0; k < 200; ++k) ids[i] = book->Classify(in).decided_by.ToString();
     });
   }
   for (auto& t : threads) t.join();
-  for (const std::string& id : ids) EXPECT_EQ(id, first.rule_id);
+  for (const std::string& id : ids) EXPECT_EQ(id, first.decided_by.ToString());
 }
 
 }  // namespace

@@ -232,11 +232,12 @@ TEST(Blocklists, EverySampleNamesItsOwnRow) {
 
 TEST(RuleAdvice, ByRuleId) {
   auto book = Book();
-  EXPECT_FALSE(book->RuleAdvice("reason_rules:google-auth").empty());
-  EXPECT_TRUE(book->RuleAdvice("reason_rules:full-mailbox").empty());
-  EXPECT_TRUE(book->RuleAdvice("reason_rules:no-such-row").empty());
-  EXPECT_TRUE(book->RuleAdvice("status_defaults:X.1.1").empty());
-  EXPECT_TRUE(book->RuleAdvice("").empty());
+  EXPECT_FALSE(book->RuleAdvice({RuleTable::kReasonRules, "google-auth", "google", 0}).empty());
+  EXPECT_TRUE(book->RuleAdvice({RuleTable::kReasonRules, "full-mailbox", "generic", 0}).empty());
+  EXPECT_TRUE(book->RuleAdvice({RuleTable::kReasonRules, "no-such-row", "generic", 0}).empty());
+  // Another table's row of the same name is not a wording rule.
+  EXPECT_TRUE(book->RuleAdvice({RuleTable::kStatusDefaults, "google-auth", "google", 0}).empty());
+  EXPECT_TRUE(book->RuleAdvice(RuleRef()).empty());
 }
 
 }  // namespace

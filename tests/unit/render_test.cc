@@ -148,5 +148,29 @@ TEST(RenderText, LongValuesWrapUnderTheirLabel) {
   }
 }
 
+
+// Issue 6, kind 5: the stage in a helpdesk's words, and the RFC remark about
+// a reply that does not fit the stage only with --verbose.
+TEST(RenderText, StageInPlainWordsAndTechnicalNoteOnlyWhenVerbose) {
+  Record r = SampleRecord();
+  r.smtp_command = "RECEIVED DATA";
+  r.details.stage = "after the whole message was sent";
+  r.details.command_note = "550 is not a reply the RFCs allow for DATA";
+  std::ostringstream plain;
+  auto sink = MakeTextSink(plain);
+  sink->Write(r);
+  EXPECT_NE(plain.str().find("Failed at:") + 1, plain.str().find("after the whole message was sent")) << plain.str();
+  EXPECT_NE(plain.str().find("after the whole message was sent"), std::string::npos) << plain.str();
+  EXPECT_EQ(plain.str().find("RECEIVED DATA"), std::string::npos) << plain.str();
+  EXPECT_EQ(plain.str().find("not a reply the RFCs allow"), std::string::npos) << plain.str();
+  std::ostringstream verbose;
+  sink = MakeTextSink(verbose, true);
+  sink->Write(r);
+  EXPECT_NE(verbose.str().find("550 is not a reply the RFCs allow"), std::string::npos)
+      << verbose.str();
+  // JSON never carries the remark.
+  EXPECT_EQ(RecordToJson(r).find("not a reply the RFCs allow"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace ndr

@@ -1,0 +1,229 @@
+// The reason book's precedence (data/precedence.tsv), its typed provenance,
+// the sentence table (data/explanations.tsv) and the template filler, and a
+// pattern-matching failure that must surface as a problem (issue 6).
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <iostream>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "knowledge/rule_set.h"
+#include "knowledge/template.h"
+#include "knowledge/tsv.h"
+#include "ndr/reasons.h"
+#include "ndr/verdict.h"
+
+namespace ndr {
+namespace {
+
+std::shared_ptr<const ReasonBook> Book() {
+  static std::shared_ptr<const ReasonBook> book = [] {
+    std::string error;
+    auto b = ReasonBook::Load(&error);
+    EXPECT_NE(b, nullptr) << error;
+    return b;
+  }();
+  return book;
+}
+
+TEST(Template, FillsPlaceholdersAndDropsOptionalParts) {
+  using internal::FillTemplate;
+  EXPECT_EQ(FillTemplate("status {status} (success)", {{"status", "2.0.0"}}), "status 2.0.0 (success)");
+  EXPECT_EQ(FillTemplate("a report[, type {t}]", {{"t", "abuse"}}), "a report, type abuse");
+  EXPECT_EQ(FillTemplate("a report[, type {t}]", {{"t", ""}}), "a report");
+  EXPECT_EQ(FillTemplate("a report[, type {t}]", {}), "a report");
+  EXPECT_EQ(FillTemplate("x[, quoted{q?}]", {{"q", "yes"}}), "x, quoted");
+  EXPECT_EQ(FillTemplate("x[, quoted{q?}]", {{"q", ""}}), "x");
+  EXPECT_EQ(FillTemplate("no close {brace", {}), "no close {brace");
+  std::vector<std::string_view> names = internal::TemplatePlaceholders("{a} [{b?}] {c}");
+  EXPECT_EQ(names, (std::vector<std::string_view>{"a", "b", "c"}));
+}
+
+struct StepCase {
+  const char* step;
+  Reason reason;
+  ClassifyInput in;
+};
+
+// Every step with a fixed reason decides for the input it is about, and the
+// provenance names the precedence table and the step -- a typed value.
+TEST(Precedence, EveryFixedStepDecidesWithItsRow) {
+  auto book = Book();
+  std::vector<StepCase> cases;
+  {
+    ClassifyInput in;
+    in.feedback_report = true;
+    in.feedback_type = "abuse";
+    cases.push_back({"report-kind-feedback", Reason::kFeedback, in});
+  }
+  {
+    ClassifyInput in;
+    in.auto_reply = true;
+    cases.push_back({"report-kind-auto-reply", Reason::kVacation, in});
+  }
+  {
+    ClassifyInput in;
+    in.action = "relayed";
+    cases.push_back({"action-success", Reason::kDelivered, in});
+  }
+  {
+    ClassifyInput in;
+    EnhancedStatus::Parse("2.1.5", &in.status);
+    cases.push_back({"success-status", Reason::kDelivered, in});
+  }
+  {
+    ClassifyInput in;
+    in.diagnostic = "delivery program said: computer says no";
+    in.from_local_program = true;
+    cases.push_back({"local-program", Reason::kMailerError, in});
+  }
+  {
+    ClassifyInput in;
+    in.reply_code = 554;
+    in.command = SmtpCommand::kConnect;
+    cases.push_back({"greeting", Reason::kBlocked, in});
+  }
+  {
+    ClassifyInput in;
+    in.action = "delayed";
+    cases.push_back({"delayed", Reason::kExpired, in});
+  }
+  {
+    ClassifyInput in;
+    in.diagnostic = "computer says no";
+    cases.push_back({"unmatched-words", Reason::kOnHold, in});
+  }
+  {
+    ClassifyInput in;
+    EnhancedStatus::Parse("5.0.0", &in.status);
+    cases.push_back({"no-words", Reason::kUndefined, in});
+  }
+  for (const StepCase& c : cases) {
+    Classification got = book->Classify(c.in);
+    EXPECT_EQ(ReasonName(got.reason), ReasonName(c.reason)) << c.step << ": " << got.evidence;
+    EXPECT_EQ(got.decided_by.table, RuleTable::kPrecedence) << c.step;
+    EXPECT_EQ(got.decided_by.row, c.step);
+    EXPECT_GT(got.decided_by.line, 0) << c.step;
+    EXPECT_FALSE(got.evidence.empty()) << c.step;
+    EXPECT_EQ(got.evidence.find('{'), std::string::npos) << got.evidence;
+  }
+  ClassifyInput feedback = cases[0].in;
+  EXPECT_EQ(book->Classify(feedback).evidence, "a feedback (complaint) report, type abuse");
+  feedback.feedback_type = "";
+  EXPECT_EQ(book->Classify(feedback).evidence, "a feedback (complaint) report");
+}
+
+// Clear words outrank a generic or wrong status, and the evidence says so
+// (issue 6, kind 2).
+TEST(Precedence, WordsThatDecideAgainstTheCodeSaySo) {
+  auto book = Book();
+  ClassifyInput in;
+  in.reply_code = 550;
+  EnhancedStatus::Parse("5.2.1", &in.status);
+  in.diagnostic = "550 5.2.1 <jo@example.org>... User Unknown";
+  Classification got = book->Classify(in);
+  EXPECT_EQ(got.reason, Reason::kUserUnknown);
+  EXPECT_EQ(got.decided_by.table, RuleTable::kReasonRules);
+  EXPECT_EQ(got.words, "User Unknown");
+  EXPECT_NE(got.evidence.find("outweighs status 5.2.1"), std::string::npos) << got.evidence;
+  EXPECT_TRUE(got.status_reading.present());
+  EXPECT_EQ(got.status_reading.reason, Reason::kFiltered);
+  // A code that agrees is not "outweighed".
+  EnhancedStatus::Parse("5.1.1", &in.status);
+  got = book->Classify(in);
+  EXPECT_EQ(got.evidence.find("outweighs"), std::string::npos) << got.evidence;
+}
+
+// A vague status reported by the reporting MTA (X.s.0) gives way to the exact
+// one the server wrote in its words.
+TEST(Precedence, ExactStatusInTheWordsBeatsAVagueGivenOne) {
+  ClassifyInput in;
+  EnhancedStatus::Parse("5.1.0", &in.status);
+  in.diagnostic = "5.1.0 - Unknown address error 550-'5.7.1 <jo@example.org>... Access denied'";
+  Classification got = Book()->Classify(in);
+  EXPECT_EQ(got.reason, Reason::kSecurityError) << got.evidence;
+  EXPECT_NE(got.evidence.find("5.7.1"), std::string::npos) << got.evidence;
+}
+
+// The table itself: every step once, in a valid order (the loader checks
+// that), and wording before the code defaults -- the issue's rule.
+TEST(Precedence, TableOrdersWordsBeforeCodes) {
+  internal::TsvTable t;
+  std::string error;
+  ASSERT_TRUE(internal::LoadEmbeddedTsv("precedence.tsv", {"step", "reason", "evidence"}, &t, &error)) << error;
+  std::vector<std::string> steps;
+  for (const internal::TsvRow& row : t.rows) steps.emplace_back(t.Cell(row, "step"));
+  auto at = [&](const char* s) { return std::find(steps.begin(), steps.end(), s) - steps.begin(); };
+  EXPECT_LT(at("wording"), at("status-code"));
+  EXPECT_LT(at("wording"), at("reply-code"));
+  EXPECT_LT(at("wording"), at("greeting"));
+  EXPECT_EQ(steps.back(), "no-words");
+}
+
+std::string ReadSource(const char* relative) {
+  std::ifstream in(std::string(NDR_SOURCE_DIR) + "/" + relative);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Every sentence id the code asks for is in data/explanations.tsv, and every
+// row is used (stage-* rows by SMTP command name, blocklist-what-* by the
+// blocklists' `listed` values).
+TEST(Explanations, EveryPhraseIdIsUsedAndPresent) {
+  auto book = Book();
+  std::set<std::string> used;
+  std::regex call(R"re(Phrase\("([a-z-]+)"\))re");
+  for (const char* file : {"src/explain/explain.cc", "src/knowledge/reasons.cc"}) {
+    std::string source = ReadSource(file);
+    ASSERT_FALSE(source.empty()) << file;
+    for (std::sregex_iterator it(source.begin(), source.end(), call), end; it != end; ++it) {
+      used.insert((*it)[1]);
+    }
+  }
+  // Ids chosen by a condition rather than written in a Phrase("...") call.
+  for (const char* id : {"evidence-wording", "evidence-wording-vendor", "evidence-wording-context"}) used.insert(id);
+  for (const std::string& id : used) EXPECT_FALSE(book->Phrase(id).empty()) << "missing phrase " << id;
+
+  internal::TsvTable t;
+  std::string error;
+  ASSERT_TRUE(internal::LoadEmbeddedTsv("explanations.tsv", {"id", "text"}, &t, &error)) << error;
+  for (const internal::TsvRow& row : t.rows) {
+    std::string id(t.Cell(row, "id"));
+    if (id.rfind("stage-", 0) == 0 && id != "stage-other") {
+      SmtpCommand c;
+      EXPECT_TRUE(ParseSmtpCommand(id.substr(6), &c)) << id;
+      continue;
+    }
+    if (id.rfind("blocklist-what-", 0) == 0) {
+      std::string listed = id.substr(15);
+      EXPECT_TRUE(listed == "ip" || listed == "domain" || listed == "url") << id;
+      continue;
+    }
+    EXPECT_TRUE(used.count(id)) << t.Where(row, "phrase '" + id + "' is never used");
+  }
+}
+
+// A matching failure is a failure, never a silent "no wording matched"
+// (issue 6). RE2 checks a set's DFA when it compiles and a many-match DFA
+// never gives up for slowness, so the reachable failure here is a set used
+// before Compile(); RE2's kOutOfMemory takes the same path.
+TEST(RuleSet, FailureIsReportedNotAnEmptyMatch) {
+  internal::RuleSet set;
+  std::string error;
+  ASSERT_EQ(set.Add("mailbox full", &error), 0) << error;
+  bool failed = false;
+  EXPECT_TRUE(set.Match("550 mailbox full", &failed).empty());
+  EXPECT_TRUE(failed);
+  ASSERT_TRUE(set.Compile(&error)) << error;
+  failed = false;
+  EXPECT_EQ(set.Match("550 mailbox full", &failed), std::vector<int>{0});
+  EXPECT_TRUE(set.Match("550 no such user", &failed).empty());
+  EXPECT_FALSE(failed);
+}
+
+}  // namespace
+}  // namespace ndr
