@@ -353,8 +353,13 @@ CodesInText SmtpText::FindCodes(std::string_view text) const {
     }
   }
   if (chosen_status == nullptr) {
+    // A success code alone is taken only when it opens the text ("2.0.0 Ok");
+    // elsewhere "Apple Mail (2.753.1)" is a version, and transcripts quote
+    // "250 2.1.5 Ok" before the failure.
+    size_t lead = 0;
+    while (lead < text.size() && (text[lead] == ' ' || text[lead] == '#' || text[lead] == '(')) ++lead;
     for (const Span& s : statuses) {
-      if (text[s.begin] != '2' || statuses.size() == 1) {
+      if (text[s.begin] != '2' || (statuses.size() == 1 && s.begin == lead)) {
         chosen_status = &s;
         break;
       }
@@ -419,8 +424,22 @@ std::string SmtpText::StripWrappers(std::string_view raw, std::string* host) con
   const Impl& p = *impl_;
   std::string text = Squeeze(raw);
   std::vector<int> hits;
-  if (!p.wrapper_set->Match(re2::StringPiece(text.data(), text.size()), &hits) || hits.empty()) return text;
-  std::sort(hits.begin(), hits.end());
+  // Removing one wrapper can bring another to the start of the text (anchored
+  // rows): a few passes, each over the rows that match what is left.
+  for (int pass = 0; pass < 3; ++pass) {
+    hits.clear();
+    if (!p.wrapper_set->Match(re2::StringPiece(text.data(), text.size()), &hits) || hits.empty()) break;
+    std::sort(hits.begin(), hits.end());
+    if (!StripOnce(p, hits, &text, host)) break;
+  }
+  return text;
+}
+
+// Applies the wrapper rows `hits` (table order) to *text; false when none changed it.
+bool SmtpText::StripOnce(const Impl& p, const std::vector<int>& hits, std::string* text_io,
+                         std::string* host) {
+  std::string& text = *text_io;
+  bool changed = false;
   for (int h : hits) {
     const Impl::WrapperRow& w = p.wrappers[static_cast<size_t>(h)];
     int groups = w.re->NumberOfCapturingGroups();
@@ -439,14 +458,16 @@ std::string SmtpText::StripWrappers(std::string_view raw, std::string* host) con
       // The wrapper holds the reply: what stood around the wrapper is the
       // report's, not the server's.
       text = Squeeze(inner);
+      changed = true;
       continue;
     }
     // A prose or wrapper row may occur more than once ("-----" headings).
     std::string rest = text.substr(end);
     RE2::GlobalReplace(&rest, *w.re, " ");
     text = Squeeze(text.substr(0, begin) + " " + inner + rest);
+    changed = true;
   }
-  return text;
+  return changed;
 }
 
 ServerReply SmtpText::ReadReply(std::string_view raw) const {

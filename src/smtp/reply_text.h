@@ -22,6 +22,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ndr/finding.h"
 #include "ndr/types.h"
@@ -77,6 +78,7 @@ class SmtpText {
 
  private:
   explicit SmtpText(std::unique_ptr<Impl> impl);
+  static bool StripOnce(const Impl& p, const std::vector<int>& hits, std::string* text, std::string* host);
   std::unique_ptr<Impl> impl_;
 };
 

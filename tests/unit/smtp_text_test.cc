@@ -124,6 +124,9 @@ TEST(SmtpCodes, NeverFromNumbersThatAreNotCodes) {
   EXPECT_EQ(ReplyOf("call 555-0100 today"), 0);
   EXPECT_EQ(ReplyOf("queue id 4A550B2C1 deferred"), 0);
   EXPECT_EQ(ReplyOf("5501 messages"), 0);
+  // A success code alone only when it opens the text: not a version number.
+  EXPECT_EQ(StatusOf("X-Mailer: Apple Mail (2.753.1)"), "");
+  EXPECT_EQ(StatusOf("2.0.0 Ok: queued"), "2.0.0");
   // A plural unit only: "550 Message ..." is a reply, "452 messages" a count.
   EXPECT_EQ(ReplyOf("452 messages were sent"), 0);
 }
@@ -227,6 +230,11 @@ TEST(SmtpReply, ReportProseIsNotTheServersWords) {
                                  "mail to postmaster.",
                                  nullptr),
             "");
+  // Removing the intro brings Postfix's "The mail system" heading to the start.
+  EXPECT_EQ(Smtp().StripWrappers("This is the mail system at host mail.example.org.\n\n     The mail system\n",
+                                 nullptr),
+            "");
+  EXPECT_EQ(Smtp().StripWrappers("----- Non-delivered information -----\nMailbox full", nullptr), "Mailbox full");
   EXPECT_EQ(Smtp().StripWrappers("   ----- Transcript of session follows -----\n550 5.1.1 No such user", nullptr),
             "550 5.1.1 No such user");
 }
