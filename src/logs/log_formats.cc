@@ -38,7 +38,7 @@ const std::pair<std::string_view, LogField> kFields[] = {
 };
 const std::pair<std::string_view, LogRowKind> kKinds[] = {
     {"line", LogRowKind::kLine}, {"text", LogRowKind::kText}, {"header", LogRowKind::kHeader},
-    {"row", LogRowKind::kRow},   {"json", LogRowKind::kJson},
+    {"row", LogRowKind::kRow},   {"json", LogRowKind::kJson}, {"delivered", LogRowKind::kDelivered},
 };
 const std::pair<std::string_view, LogOutcome> kOutcomes[] = {
     {"failed", LogOutcome::kFailed},
@@ -77,7 +77,7 @@ bool CompileRow(const internal::TsvTable& table, const internal::TsvRow& tsv, Lo
   row->sample = std::string(table.Cell(tsv, "sample"));
   if (row->id.empty() || row->format.empty()) return fail("id and format must not be empty");
   if (!Named(kKinds, table.Cell(tsv, "kind"), &row->kind)) {
-    return fail("kind must be line, text, header, row or json");
+    return fail("kind must be line, text, header, row, json or delivered");
   }
   *prefilter = std::string(table.Cell(tsv, "prefilter"));
   bool needs_prefilter = row->kind != LogRowKind::kText;
@@ -90,7 +90,7 @@ bool CompileRow(const internal::TsvTable& table, const internal::TsvRow& tsv, Lo
   bool needs_pattern = row->kind == LogRowKind::kLine || row->kind == LogRowKind::kText ||
                        row->kind == LogRowKind::kHeader;
   if (needs_pattern == pattern.empty()) {
-    return fail(needs_pattern ? "this kind needs a pattern" : "row and json rows have no pattern");
+    return fail(needs_pattern ? "this kind needs a pattern" : "row, json and delivered rows have no pattern");
   }
   if (needs_pattern) {
     RE2::Options o;

@@ -33,7 +33,7 @@ enum class LogField : int {
 };
 inline constexpr int kLogFieldCount = static_cast<int>(LogField::kColumns) + 1;
 
-enum class LogRowKind { kLine, kText, kHeader, kRow, kJson };
+enum class LogRowKind { kLine, kText, kHeader, kRow, kJson, kDelivered };
 
 // What an outcome word means.
 enum class LogOutcome { kFailed, kDelayed, kDelivered, kOther };

@@ -125,9 +125,23 @@ bool MatchRow(const LogFormatRow& row, std::string_view text, std::vector<re2::S
                           groups->data(), n)) {
     return false;
   }
+  const re2::StringPiece& whole = (*groups)[0];
   for (const auto& [index, field] : row.groups) {
     const re2::StringPiece& g = (*groups)[static_cast<size_t>(index)];
-    if (g.data() != nullptr) At(*fields, field).assign(g.data(), g.size());
+    if (g.data() == nullptr) continue;
+    if (field == LogField::kText && g.empty() && g.data() == whole.data() + whole.size()) {
+      // An empty text group that ends the pattern: the rest of the line
+      // (capturing it would cost RE2 time per character), less the ")" that
+      // closes a "(" right before it.
+      std::string_view rest = text.substr(static_cast<size_t>(g.data() - text.data()));
+      while (!rest.empty() && (rest.back() == ' ' || rest.back() == '\t')) rest.remove_suffix(1);
+      if (g.data() > text.data() && g.data()[-1] == '(' && !rest.empty() && rest.back() == ')') {
+        rest.remove_suffix(1);
+      }
+      At(*fields, field).assign(rest.data(), rest.size());
+      continue;
+    }
+    At(*fields, field).assign(g.data(), g.size());
   }
   for (const auto& [field, value] : row.fixed) At(*fields, field) = value;
   return true;
@@ -287,6 +301,9 @@ size_t LogReader::Read(std::string_view line, std::vector<LogEvent>* events) {
         }
         break;
       }
+      case LogRowKind::kDelivered:
+        ++stats_.delivered;
+        return 0;
       case LogRowKind::kText:
         continue;  // never in the prefilter
     }
