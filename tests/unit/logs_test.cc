@@ -362,6 +362,30 @@ TEST(LogFormatsSamples, ExchangeMessageTracking) {
   EXPECT_EQ(stats.other, 7u);  // 5 header lines, RECEIVE, DSN
 }
 
+TEST(LogFormatsSamples, PostfixWordsWithoutAReplyNameTheCommandTheyMention) {
+  std::vector<Record> r = ReadLog(
+      "Nov 30 09:00:01 mx1 postfix/virtual[77]: 5B1: to=<kim@example.com>, relay=virtual, delay=0.1, "
+      "delays=0/0/0/0.1, dsn=5.2.2, status=bounced (cannot update mailbox /var/mail/vhosts/example.com/kim "
+      "for user kim. error writing message: File too large)\n"
+      "Nov 30 09:00:02 mx1 postfix/smtp[78]: 5B2: to=<lea@example.net>, relay=mx.example.net[192.0.2.10]:25, "
+      "delay=30, delays=0/0/0/30, dsn=4.4.2, status=deferred (lost connection with mx.example.net[192.0.2.10] "
+      "while sending RCPT TO)\n"
+      "Nov 30 09:00:03 mx1 postfix/smtp[79]: 5B3: to=<max@example.net>, relay=mx.example.net[192.0.2.10]:25, "
+      "delay=300, delays=0/0/300/0, dsn=4.4.2, status=deferred (conversation with mx.example.net[192.0.2.10] "
+      "timed out while receiving the initial server greeting)\n");
+  ExpectRecords(r, {
+      {"1", "kim@example.com", "", "failed", "5.2.2", "", "", "",
+       "cannot update mailbox /var/mail/vhosts/example.com/kim for user kim. error writing message: File too large",
+       "mailboxfull", "2026-11-30T09:00:01", "5B1"},
+      {"2", "lea@example.net", "", "delayed", "4.4.2", "", "RCPT", "mx.example.net",
+       "lost connection with mx.example.net[192.0.2.10] while sending RCPT TO",
+       "networkerror", "2026-11-30T09:00:02", "5B2"},
+      {"3", "max@example.net", "", "delayed", "4.4.2", "", "CONNECT", "mx.example.net",
+       "conversation with mx.example.net[192.0.2.10] timed out while receiving the initial server greeting",
+       "expired", "2026-11-30T09:00:03", "5B3"},
+  });
+}
+
 TEST(LogFormatsSamples, OneStreamMayMixFormats) {
   std::string mixed = Sample("exim.log") + Sample("postfix.log") + Sample("kumo.jsonl");
   EXPECT_EQ(ReadLog(mixed).size(), 7u + 10u + 5u);
