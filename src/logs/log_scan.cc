@@ -9,6 +9,18 @@
 #include "ndr/logs.h"
 
 namespace ndr {
+namespace {
+
+// zlib's error text without the "path: " it puts in front.
+std::string GzipError(gzFile in) {
+  int code = Z_OK;
+  std::string what = gzerror(in, &code);
+  if (code == Z_ERRNO) return std::strerror(errno);
+  size_t colon = what.rfind(": ");
+  return colon == std::string::npos ? what : what.substr(colon + 2);
+}
+
+}  // namespace
 
 bool ForEachLogLine(const std::string& path, const std::function<void(std::string_view)>& line,
                     std::string* error) {
@@ -29,15 +41,20 @@ bool ForEachLogLine(const std::string& path, const std::function<void(std::strin
     if (kept == buffer.size()) buffer.resize(buffer.size() * 2);  // a very long line
     int n = gzread(in, buffer.data() + kept, static_cast<unsigned>(buffer.size() - kept));
     if (n < 0) {
-      int code = 0;
-      const char* what = gzerror(in, &code);
-      *error = name + ": " + (code == Z_ERRNO ? std::strerror(errno) : what);
+      *error = name + ": " + GzipError(in);
       ok = false;
       break;
     }
     size_t end = kept + static_cast<size_t>(n);
     if (n == 0) {
       if (kept > 0) line(std::string_view(buffer.data(), kept));
+      // A gzip stream cut short ends like a file, with an error set.
+      int code = Z_OK;
+      gzerror(in, &code);
+      if (code != Z_OK) {
+        *error = name + ": " + GzipError(in);
+        ok = false;
+      }
       break;
     }
     size_t start = 0;

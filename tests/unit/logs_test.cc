@@ -4,6 +4,7 @@
 #include <re2/re2.h>
 #include <zlib.h>
 
+#include <fstream>
 #include <sstream>
 
 #include "knowledge/embedded.h"
@@ -424,6 +425,20 @@ TEST(ScanLog, GzipAndPlainGiveTheSameRecords) {
   EXPECT_EQ(sb.lines, 19u);
   EXPECT_FALSE(ScanLog(TheAnalyzer(), *formats, gz + ".missing", &a, &sa, &error));
   EXPECT_NE(error.find(".missing"), std::string::npos);
+  // A gzip file cut short: the lines before the cut are read, then the error.
+  std::string cut = testing::TempDir() + "/ndr-postfix-cut.log.gz";
+  {
+    std::string whole = ReadFile(gz);
+    std::ofstream out(cut, std::ios::binary);
+    out.write(whole.data(), static_cast<std::streamsize>(whole.size() / 2));
+  }
+  Collect c;
+  LogStats sc;
+  error.clear();
+  EXPECT_FALSE(ScanLog(TheAnalyzer(), *formats, cut, &c, &sc, &error));
+  EXPECT_NE(error.find("ndr-postfix-cut.log.gz: "), std::string::npos) << error;
+  EXPECT_GT(sc.lines, 0u);
+  EXPECT_LT(sc.lines, 19u);
 }
 
 TEST(ScanLogCli, StdinJsonAndSummary) {
