@@ -144,7 +144,8 @@ class ReasonBook {
   // the failure is permanent).
   bool IsHardBounce(Reason reason, int reply_code, EnhancedStatus status) const;
 
-  // The first blocklist of data/blocklists.tsv named in `text`, or null.
+  // The blocklist of data/blocklists.tsv that `text` names first (the
+  // earliest match; on a tie, the earlier row), or null.
   const BlocklistInfo* FindBlocklist(std::string_view text) const;
 
   // Display name ("Gmail") and help page of a vendor id; "" when unknown.

@@ -77,11 +77,11 @@ std::string ReplyMeaning(const Finding& finding, const Verdict& verdict, const C
                                                           {"meaning", r.meaning},
                                                           {"words", Quote(verdict.words)}});
     }
-    // A code registered for other commands only: its meaning there (454 "TLS
-    // not available") is not what this server meant at this stage.
-    if (!verdict.reply_fits_command && !klass.empty()) {
-      return FillTemplate(book.Phrase("reply-misfit"),
-                          {{"code", code_text}, {"class", klass}, {"meaning", reply->meaning}});
+    // The registered wording ("mailbox unavailable", "TLS not available") is
+    // one of many things servers mean by a code; beside words that decided
+    // something else it would mislead, so only the class is given.
+    if (!(r.present() && r.reason == verdict.reason) && !klass.empty()) {
+      return FillTemplate(book.Phrase("reply-class"), {{"code", code_text}, {"class", klass}});
     }
   }
   return FillTemplate(book.Phrase("reply-meaning"), {{"code", code_text},
@@ -101,7 +101,7 @@ std::string StatusMeaning(const Finding& finding, const Verdict& verdict, const 
       r.strength > 0) {
     return FillTemplate(book.Phrase("code-disagrees"), {{"code", code_text},
                                                         {"kind", "status"},
-                                                        {"meaning", s.meaning},
+                                                        {"meaning", r.meaning},
                                                         {"words", Quote(verdict.words)}});
   }
   if (s.scope.empty()) {

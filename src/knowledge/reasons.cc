@@ -161,10 +161,20 @@ ReasonBook::TextReading ReasonBook::Read(std::string_view diagnostic) const {
 const BlocklistInfo* ReasonBook::FindBlocklist(std::string_view text) const {
   if (text.empty()) return nullptr;
   std::string normalized = internal::NormalizeReply(text);
+  // The list named first in the words (ties: table order, specific rows
+  // first): "blocked using bl.spamcop.net ... see spamhaus" names SpamCop.
+  const BlocklistInfo* first = nullptr;
+  size_t first_at = std::string::npos;
   for (const Blocklist& b : impl_->blocklists) {
-    if (RE2::PartialMatch(normalized, *b.re)) return &b.info;
+    std::string_view hit = internal::FirstMatch(*b.re, normalized);
+    if (hit.data() == nullptr) continue;
+    size_t at = static_cast<size_t>(hit.data() - normalized.data());
+    if (first == nullptr || at < first_at) {
+      first = &b.info;
+      first_at = at;
+    }
   }
-  return nullptr;
+  return first;
 }
 
 bool ReasonBook::IsHardBounce(Reason reason, int reply_code, EnhancedStatus status) const {
@@ -464,7 +474,8 @@ Classification ReasonBook::Classify(const ClassifyInput& in) const {
         fixed(row);
         return out;
       case Step::kUnmatchedWords:
-        if (!f.has_words()) continue;
+        // The recipient's own words; the report's prose is not the server's.
+        if (f.text.empty()) continue;
         fixed(row);
         return out;
       case Step::kNoWords:

@@ -207,6 +207,22 @@ TEST(Explanations, EveryPhraseIdIsUsedAndPresent) {
   }
 }
 
+// The list the server named first, never another list of the table that
+// happens to match later words (issue 6, kind 5).
+TEST(Blocklists, TheListNamedFirstIsTheOne) {
+  auto book = Book();
+  const std::pair<const char*, const char*> cases[] = {
+      {"554 5.7.1 Client host [192.0.2.1] blocked using bl.spamcop.net; for spamhaus listings see elsewhere",
+       "spamcop"},
+      {"550 5.7.1 listed in pbl.spamhaus.org", "spamhaus-pbl"},
+      {"550 5.7.1 Message rejected: not accepted for policy reasons", ""},
+  };
+  for (const auto& [text, id] : cases) {
+    const BlocklistInfo* list = book->FindBlocklist(text);
+    EXPECT_EQ(list == nullptr ? "" : list->id, id) << text;
+  }
+}
+
 // A matching failure is a failure, never a silent "no wording matched"
 // (issue 6). RE2 checks a set's DFA when it compiles and a many-match DFA
 // never gives up for slowness, so the reachable failure here is a set used
