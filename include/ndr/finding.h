@@ -33,6 +33,7 @@ struct Finding {
   // BounceParts):
   BounceKind report_kind = BounceKind::kNotBounce;  // the kind of report that named the recipient
   std::string diagnostic_type;     // the Diagnostic-Code's type, lower case ("smtp", "x-unix"), "" when none
+  std::string problem;             // set when reading the text failed (pattern matching out of memory)
   std::string status_comment;      // the Status field's comment: "4.0.0 (lookup failure)" -> "lookup failure"
   // The report's human-readable text (bounded) when the report speaks of this
   // recipient alone; "" when it names several (their words are not this one's).

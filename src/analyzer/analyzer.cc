@@ -69,6 +69,7 @@ Analysis Analyzer::Analyze(std::string_view bytes, std::string_view source) cons
 Record Analyzer::RecordFor(Finding f, std::string_view source, const ReportContext& report,
                            std::vector<std::string>* problems) const {
   Verdict verdict = impl_->interpreter->Interpret(f);
+  if (!f.problem.empty() && problems != nullptr) problems->push_back(f.recipient + ": " + f.problem);
   if (!verdict.problem.empty() && problems != nullptr) problems->push_back(f.recipient + ": " + verdict.problem);
   Explanation explanation = Explain(f, verdict, *impl_->codes, *impl_->reasons);
   Record r;

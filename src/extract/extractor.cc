@@ -76,6 +76,8 @@ std::vector<AddressHit> FindAddresses(const ExtractorPatterns& p, std::string_vi
 namespace {
 
 constexpr size_t kMaxParagraph = 4000;
+constexpr std::string_view kReadingFailed =
+    "reading the server's reply ran out of pattern memory; its words may include the report's own text";
 constexpr size_t kMaxContext = 8192;  // bytes of a report's text given to interpretation
 constexpr size_t kMentionSearchBudget = 32u << 20;  // bytes of text searched for recipients, per report
 
@@ -329,8 +331,10 @@ std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceParts& part
       // One recipient and no reply near its address: the reply may sit
       // anywhere in the human-readable part ("The error was: 554 ...").
       internal::ServerReply whole = smtp.ReadReply(parts.human_text);
+      para.matching_failed = para.matching_failed || whole.matching_failed;
       if (whole.codes.reply_code != 0) {
         if (para.command != SmtpCommand::kUnknown) whole.command = para.command;
+        whole.matching_failed = para.matching_failed;
         para = std::move(whole);
       }
     }
@@ -357,6 +361,7 @@ std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceParts& part
     if (f.command == SmtpCommand::kUnknown) f.command = para.command;
     // The remote server as the wrapper of its reply names it ("host X[ip] said:").
     if (f.remote_mta.empty()) f.remote_mta = !field.remote_host.empty() ? field.remote_host : para.remote_host;
+    if (field.matching_failed || para.matching_failed) f.problem = std::string(kReadingFailed);
     f.action = ActionOf(group.Get("Action"), f.status);
     out.push_back(std::move(f));
   }
@@ -499,16 +504,18 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceParts& par
       // the recipient's own paragraph if it has words; else the report gave
       // no reason in words of its own (the classifier still reads the text).
       internal::ServerReply whole = smtp.ReadReply(text);
+      reply.matching_failed = reply.matching_failed || whole.matching_failed;
       if (whole.codes.reply_code != 0 || !whole.codes.status.empty()) {
         reply = std::move(whole);
       } else if (std::count(reply.words.begin(), reply.words.end(), ' ') < 2) {
         // The report's own words at the start of its text, without its
         // known prose and headings ("" when that is all there is).
-        reply.words = smtp.StripWrappers(std::string_view(text).substr(0, 600), nullptr);
+        reply.words = smtp.StripWrappers(std::string_view(text).substr(0, 600), nullptr, &reply.matching_failed);
         if (!HasWordsBesides(reply.words, f.recipient)) reply.words.clear();
         if (reply.command == SmtpCommand::kUnknown) reply.command = whole.command;
       }
     }
+    if (reply.matching_failed) f.problem = std::string(kReadingFailed);
     f.diagnostic = std::move(reply.words);
     CodesInText codes = reply.codes;
     SmtpCommand command = reply.command;

@@ -1,7 +1,6 @@
 #include "smtp/reply_text.h"
 
 #include <re2/re2.h>
-#include <re2/set.h>
 
 #include <algorithm>
 #include <cctype>
@@ -10,6 +9,7 @@
 
 #include "core/strings.h"
 #include "knowledge/embedded.h"
+#include "knowledge/rule_set.h"
 #include "knowledge/tsv.h"
 
 namespace ndr {
@@ -105,11 +105,11 @@ struct SmtpText::Impl {
     int code = 0;
   };
   std::vector<CommandRow> commands;      // table order: the first that matches wins
-  std::unique_ptr<RE2::Set> command_set;
+  RuleSet command_set;
   std::unique_ptr<RE2> keyword_before;  // any keyword, anchored at the end of the text before a code
   std::unique_ptr<RE2> unit_after;      // any unit, anchored at the start of the text after a number
   std::vector<WrapperRow> wrappers;      // wrapper and prose rows, table order
-  std::unique_ptr<RE2::Set> wrapper_set;
+  RuleSet wrapper_set;
   std::unique_ptr<RE2> status;
   std::unique_ptr<RE2> reply;
   std::unique_ptr<RE2> transcript_command;
@@ -141,8 +141,6 @@ std::shared_ptr<const SmtpText> SmtpText::FromTable(std::string_view name, std::
   if (!ParseTsv(name, content, {"kind", "pattern", "command", "sample"}, &t, error)) return nullptr;
   auto impl = std::make_unique<Impl>();
   RE2::Options o = PhraseOptions();
-  impl->command_set = std::make_unique<RE2::Set>(o, RE2::UNANCHORED);
-  impl->wrapper_set = std::make_unique<RE2::Set>(o, RE2::UNANCHORED);
   std::string keywords;
   std::string units;
   for (const TsvRow& row : t.rows) {
@@ -164,7 +162,7 @@ std::shared_ptr<const SmtpText> SmtpText::FromTable(std::string_view name, std::
         *error = t.Where(row, "unknown command '" + std::string(t.Cell(row, "command")) + "'");
         return nullptr;
       }
-      impl->command_set->Add(pattern, &set_error);
+      impl->command_set.Add(pattern, &set_error);
       impl->commands.push_back({std::move(re), command});
     } else if (kind == "keyword" || kind == "unit") {
       std::string& list = kind == "keyword" ? keywords : units;
@@ -186,7 +184,7 @@ std::shared_ptr<const SmtpText> SmtpText::FromTable(std::string_view name, std::
         *error = t.Where(row, "prose rows have no groups");
         return nullptr;
       }
-      impl->wrapper_set->Add(pattern, &set_error);
+      impl->wrapper_set.Add(pattern, &set_error);
       w.re = std::move(re);
       impl->wrappers.push_back(std::move(w));
     } else {
@@ -198,8 +196,9 @@ std::shared_ptr<const SmtpText> SmtpText::FromTable(std::string_view name, std::
       return nullptr;
     }
   }
-  if (!impl->command_set->Compile() || !impl->wrapper_set->Compile()) {
-    *error = "data/" + std::string(name) + ": the patterns do not fit in memory";
+  std::string compile_error;
+  if (!impl->command_set.Compile(&compile_error) || !impl->wrapper_set.Compile(&compile_error)) {
+    *error = "data/" + std::string(name) + ": " + compile_error;
     return nullptr;
   }
   // Keywords are matched at the end of the words before a code, units at the
@@ -401,15 +400,11 @@ SmtpCommand CommandFromVerb(std::string_view words) {
   return SmtpCommand::kUnknown;
 }
 
-SmtpCommand SmtpText::FindCommand(std::string_view text) const {
+SmtpCommand SmtpText::FindCommand(std::string_view text, bool* failed) const {
   const Impl& p = *impl_;
   re2::StringPiece input(text.data(), text.size());
-  std::vector<int> hits;
-  if (p.command_set->Match(input, &hits) && !hits.empty()) {
-    int first = hits[0];
-    for (int h : hits) first = h < first ? h : first;
-    return p.commands[static_cast<size_t>(first)].command;
-  }
+  std::vector<int> hits = p.command_set.Match(text, failed);
+  if (!hits.empty()) return p.commands[static_cast<size_t>(hits[0])].command;  // ascending: table order
   // A Sendmail-style transcript: the last ">>> CMD" line.
   std::string words;
   std::string last;
@@ -420,17 +415,14 @@ SmtpCommand SmtpText::FindCommand(std::string_view text) const {
 
 // ---- wrappers and replies ---------------------------------------------------
 
-std::string SmtpText::StripWrappers(std::string_view raw, std::string* host) const {
+std::string SmtpText::StripWrappers(std::string_view raw, std::string* host, bool* failed) const {
   const Impl& p = *impl_;
   std::string text = Squeeze(raw);
-  std::vector<int> hits;
   // Removing one wrapper can bring another to the start of the text (anchored
   // rows): a few passes, each over the rows that match what is left.
   for (int pass = 0; pass < 3; ++pass) {
-    hits.clear();
-    if (!p.wrapper_set->Match(re2::StringPiece(text.data(), text.size()), &hits) || hits.empty()) break;
-    std::sort(hits.begin(), hits.end());
-    if (!StripOnce(p, hits, &text, host)) break;
+    std::vector<int> hits = p.wrapper_set.Match(text, failed);  // ascending: table order
+    if (hits.empty() || !StripOnce(p, hits, &text, host)) break;
   }
   return text;
 }
@@ -473,8 +465,8 @@ bool SmtpText::StripOnce(const Impl& p, const std::vector<int>& hits, std::strin
 ServerReply SmtpText::ReadReply(std::string_view raw) const {
   ServerReply out;
   std::string flat = Squeeze(raw);
-  out.command = FindCommand(flat);
-  std::string text = StripWrappers(flat, &out.remote_host);
+  out.command = FindCommand(flat, &out.matching_failed);
+  std::string text = StripWrappers(flat, &out.remote_host, &out.matching_failed);
   CodesInText codes = FindCodes(text);
   if (codes.reply_code == 0) {
     // A reply code that opens a line is a reply line ("554 <a@b>... Service
@@ -483,11 +475,11 @@ ServerReply SmtpText::ReadReply(std::string_view raw) const {
     // ("mail.local: unknown user: jo") says why.
     size_t line = FirstReplyLine(raw);
     if (line != std::string_view::npos) {
-      CodesInText line_codes = FindCodes(StripWrappers(raw.substr(line), nullptr));
+      CodesInText line_codes = FindCodes(StripWrappers(raw.substr(line), nullptr, &out.matching_failed));
       if (line_codes.reply_code != 0 && line_codes.code_start == 0) {
         size_t block = raw.rfind("\n\n", line);
         block = block == std::string_view::npos ? 0 : block + 2;
-        out.words = NormalizeReply(StripWrappers(raw.substr(block), nullptr));
+        out.words = NormalizeReply(StripWrappers(raw.substr(block), nullptr, &out.matching_failed));
         out.codes = FindCodes(out.words);
         if (out.codes.reply_code == 0) {
           out.codes.reply_code = line_codes.reply_code;

@@ -36,6 +36,7 @@ struct ServerReply {
   CodesInText codes;         // the codes in `words` (offsets into `words`)
   SmtpCommand command = SmtpCommand::kUnknown;  // named by the text, kUnknown when not
   std::string remote_host;   // the server a wrapper names ("host mx.example.net[...] said:"), or ""
+  bool matching_failed = false;  // a pattern set ran out of memory: wrappers may be left in `words`
 };
 
 class SmtpText {
@@ -60,13 +61,15 @@ class SmtpText {
 
   // The command a text names ("in reply to RCPT TO command", "after end of
   // data", the last ">>> DATA" of a transcript); kUnknown when none.
-  SmtpCommand FindCommand(std::string_view text) const;
+  // *failed (may be null) is set when matching ran out of memory.
+  SmtpCommand FindCommand(std::string_view text, bool* failed = nullptr) const;
 
   // `text` (white space squeezed) without the wrappers and report prose of
   // data/smtp_phrases.tsv. When a wrapper holds the reply ("Remote Server
   // returned '...'"), only the reply is kept. *host (may be null) gets the
   // remote server a wrapper names.
-  std::string StripWrappers(std::string_view text, std::string* host) const;
+  // *failed (may be null) is set when matching ran out of memory.
+  std::string StripWrappers(std::string_view text, std::string* host, bool* failed = nullptr) const;
 
   // The server's reply in the text a report writes about one recipient:
   // wrappers and prose removed, from the first code on (a status code that
