@@ -134,4 +134,23 @@ TEST_F(CorpusTest, WholeCorpusMeetsTheFloors) {
   EXPECT_GE(s.reason(), 91.45);  // 91.5 % as ../shared/tools/score rounds it
 }
 
+// The generic-only mode (`ndr scan --rules generic`: no format marker, no SES
+// JSON, no vendor rule) still reads the development corpus: it recognizes
+// >= 95 % of the bounces and gets the record count exact for >= 85 % of the
+// files, scored like ../shared/tools/score.
+TEST_F(CorpusTest, GenericRulesAloneReadTheCorpus) {
+  ndr_test::CorpusKey key = ndr_test::LoadCorpusKey(kCorpus / "key.tsv");
+  ASSERT_GT(key.size(), 600u);
+  auto r = RunCommand("timeout 300 " + Quote(kBinary) + " scan --rules generic --format json " +
+                      Quote((kCorpus / "maildir").string()));
+  ASSERT_EQ(r.exit_code, 0);
+  size_t bad = 0;
+  ndr_test::CorpusScore s = ndr_test::ScoreCorpus(key, ndr_test::GroupRecords(r.out, &bad));
+  EXPECT_EQ(bad, 0u);
+  std::cout << "generic rules only: recognized " << s.recognized() << "%, record count exact "
+            << s.count_exact_pct() << "%\n";
+  EXPECT_GE(s.recognized(), 95.0);
+  EXPECT_GE(s.count_exact_pct(), 85.0);
+}
+
 }  // namespace

@@ -10,6 +10,9 @@
 #include "ndr/message.h"
 
 namespace ndr {
+namespace internal {
+class BounceMarkers;  // data/bounce_markers.tsv compiled (src/bounce/markers.h)
+}
 
 enum class BounceKind {
   kNotBounce,       // ordinary mail, read receipt, ...
@@ -34,8 +37,9 @@ struct BounceParts {
   std::string failed_recipients;  // X-Failed-Recipients of the report (Exim and others)
 };
 
-// Never fails; kind says whether it is a bounce at all.
-BounceParts LocateBounce(const Message& message);
+// Never fails; kind says whether it is a bounce at all. `markers` are built
+// once by Analyzer::Create (BounceMarkers::Load) and carry the rule scope.
+BounceParts LocateBounce(const Message& message, const internal::BounceMarkers& markers);
 
 // Reduces HTML to readable text (tags dropped, entities decoded, block
 // elements turned into line breaks).

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ndr/bounce.h"
+#include "ndr/options.h"
 #include "ndr/types.h"
 
 namespace ndr {
@@ -54,14 +55,22 @@ struct CodesInText {
   size_t text_start = 0;  // offset of the words after the codes
 };
 
+namespace internal {
+class BounceMarkers;  // src/bounce/markers.h
+}
+
 // Compiles its patterns once; Extract and FindCodes are const and safe to
 // call from many threads.
 class Extractor {
  public:
-  // Null with *error set when data/smtp_phrases.tsv is bad.
-  static std::unique_ptr<Extractor> Create(std::string* error);
-  // Reads SMTP text with `smtp_text` (the Analyzer shares one with its ReasonBook).
-  explicit Extractor(std::shared_ptr<const internal::SmtpText> smtp_text);
+  // Null with *error set when data/smtp_phrases.tsv or data/bounce_markers.tsv
+  // is bad (tests and tools; the Analyzer shares its own tables).
+  static std::unique_ptr<Extractor> Create(std::string* error, RuleScope rules = RuleScope::kAll);
+  // Reads SMTP text with `smtp_text` (the Analyzer shares one with its
+  // ReasonBook) and finds recipients by position with `markers`
+  // (bounce_markers.tsv, built by Analyzer::Create).
+  Extractor(std::shared_ptr<const internal::SmtpText> smtp_text,
+            std::shared_ptr<const internal::BounceMarkers> markers);
   ~Extractor();
   Extractor(const Extractor&) = delete;
   Extractor& operator=(const Extractor&) = delete;

@@ -17,8 +17,21 @@ struct Limits {
   size_t max_recipients = 1000;            // per-recipient blocks kept per report
 };
 
+// Which rules analysis may use.
+enum class RuleScope {
+  kAll,      // every rule (the default)
+  // A diagnostic mode (`ndr scan --rules generic`): only evidence and wording
+  // no single format or vendor owns -- RFC structure (DSN, ARF fields), the
+  // generic rows of data/bounce_markers.tsv, generic wording rules. Format
+  // markers, Amazon SES JSON, Microsoft's and Apple's report headers, vendor
+  // detection and every vendor-scoped row are off. It shows how ndr reads
+  // layouts it was never shown.
+  kGeneric,
+};
+
 struct AnalyzeOptions {
   Limits limits;
+  RuleScope rules = RuleScope::kAll;
 };
 
 }  // namespace ndr

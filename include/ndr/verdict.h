@@ -9,6 +9,7 @@
 
 #include "ndr/codebook.h"
 #include "ndr/finding.h"
+#include "ndr/options.h"
 #include "ndr/reasons.h"
 
 namespace ndr {
@@ -33,13 +34,16 @@ struct Verdict {
 
 class Interpreter {
  public:
-  Interpreter(std::shared_ptr<const CodeBook> codes, std::shared_ptr<const ReasonBook> reasons);
+  // RuleScope::kGeneric: no vendor is detected, so no vendor-scoped row applies.
+  Interpreter(std::shared_ptr<const CodeBook> codes, std::shared_ptr<const ReasonBook> reasons,
+              RuleScope rules = RuleScope::kAll);
   // Const and thread-safe. Everything it reads is in the Finding.
   Verdict Interpret(const Finding& finding) const;
 
  private:
   std::shared_ptr<const CodeBook> codes_;
   std::shared_ptr<const ReasonBook> reasons_;
+  RuleScope rules_;
 };
 
 }  // namespace ndr

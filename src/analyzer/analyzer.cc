@@ -1,5 +1,6 @@
 #include "ndr/analyzer.h"
 
+#include "bounce/markers.h"
 #include "extract/text_util.h"
 #include "smtp/reply_text.h"
 #include "ndr/explanation.h"
@@ -13,6 +14,7 @@ struct Analyzer::Impl {
   AnalyzeOptions options;
   std::shared_ptr<const CodeBook> codes;
   std::shared_ptr<const ReasonBook> reasons;
+  std::shared_ptr<const internal::BounceMarkers> markers;
   std::unique_ptr<Extractor> extractor;
   std::unique_ptr<Interpreter> interpreter;
 };
@@ -30,8 +32,10 @@ std::unique_ptr<Analyzer> Analyzer::Create(const AnalyzeOptions& options, std::s
   if (!smtp) return nullptr;
   impl->reasons = ReasonBook::Load(smtp, error);
   if (!impl->reasons) return nullptr;
-  impl->extractor = std::make_unique<Extractor>(smtp);
-  impl->interpreter = std::make_unique<Interpreter>(impl->codes, impl->reasons);
+  impl->markers = internal::BounceMarkers::Load(options.rules, error);
+  if (!impl->markers) return nullptr;
+  impl->extractor = std::make_unique<Extractor>(smtp, impl->markers);
+  impl->interpreter = std::make_unique<Interpreter>(impl->codes, impl->reasons, options.rules);
   return std::unique_ptr<Analyzer>(new Analyzer(std::move(impl)));
 }
 
@@ -43,7 +47,7 @@ Analysis Analyzer::Analyze(std::string_view bytes, std::string_view source) cons
   Analysis analysis;
   Message message = ParseMessage(bytes, impl_->options.limits);
   analysis.problems = std::move(message.problems);
-  BounceParts parts = LocateBounce(message);
+  BounceParts parts = LocateBounce(message, *impl_->markers);
   analysis.kind = parts.kind;
   if (parts.kind == BounceKind::kNotBounce) return analysis;
 

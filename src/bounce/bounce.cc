@@ -111,29 +111,13 @@ std::string_view FieldName(std::string_view line) {
   return line.substr(0, i);
 }
 
-bool IsMessageHeaderName(std::string_view name) {
-  for (std::string_view known : {"return-path", "received", "from", "to", "cc", "subject", "date", "message-id",
-                                 "mime-version", "content-type", "reply-to", "sender", "delivered-to",
-                                 "x-original-to", "references", "in-reply-to", "content-transfer-encoding",
-                                 "errors-to", "precedence", "user-agent", "x-mailer", "dkim-signature",
-                                 "authentication-results", "envelope-to", "delivery-date"}) {
-    if (IEquals(name, known)) return true;
-  }
-  return false;
-}
-
-bool IsTraceHeaderName(std::string_view name) {
-  for (std::string_view trace : {"return-path", "received", "message-id"}) {
-    if (IEquals(name, trace)) return true;
-  }
-  return false;
-}
-
 // A returned original quoted without any marker line: a block of message
 // header fields at column 0, after a blank line, with at least three known
 // fields and one trace field (Received, Return-Path, Message-ID).
 // Summaries that reports indent ("  To: a@b") never count.
-size_t FindQuotedHeaderBlock(std::string_view text) {
+size_t FindQuotedHeaderBlock(std::string_view text, const BounceMarkers& markers, bool need_trace = true) {
+  auto is_message_header = [&](std::string_view name) { return markers.Matches(MarkerKind::kMessageHeader, name); };
+  auto is_trace_header = [&](std::string_view name) { return markers.Matches(MarkerKind::kTraceHeader, name); };
   size_t found = std::string_view::npos;
   size_t run_start = std::string_view::npos;
   int known = 0;
@@ -146,20 +130,20 @@ size_t FindQuotedHeaderBlock(std::string_view text) {
     std::string_view name = FieldName(line);
     if (run_start != std::string_view::npos) {
       if (!name.empty()) {
-        if (IsMessageHeaderName(name)) ++known;
-        trace = trace || IsTraceHeaderName(name);
+        if (is_message_header(name)) ++known;
+        trace = trace || is_trace_header(name);
       } else if (blank || (line[0] != ' ' && line[0] != '\t')) {
         run_start = std::string_view::npos;  // the run ended without qualifying
       }
-      if (run_start != std::string_view::npos && known >= 3 && trace) {
+      if (run_start != std::string_view::npos && known >= 3 && (trace || !need_trace)) {
         found = run_start;
         return false;
       }
     }
     if (run_start == std::string_view::npos && previous_blank && !name.empty()) {
       run_start = b;
-      known = IsMessageHeaderName(name) ? 1 : 0;
-      trace = IsTraceHeaderName(name);
+      known = is_message_header(name) ? 1 : 0;
+      trace = is_trace_header(name);
     }
     // A rule of dashes or equals signs also separates the report from the copy.
     previous_blank = blank || line.find_first_not_of("-=_* \t") == std::string_view::npos;
@@ -210,23 +194,36 @@ void AppendText(std::string_view text, std::string* out) {
   out->append(text);
 }
 
-bool LooksLikeAutoReply(const Message& m) {
-  const Headers& h = m.headers;
-  std::string_view auto_submitted = h.Get("Auto-Submitted");
-  if (IEquals(h.Get("X-Apple-Action"), "VACATION")) return true;
-  std::string_view precedence = h.Get("Precedence");
-  if (IEquals(precedence, "auto_reply")) return true;
-  if (h.Has("X-Autoreply") || h.Has("X-Autorespond")) return true;
-  const BounceMarkers& markers = BounceMarkers::Get();
-  bool auto_subject = markers.Matches(MarkerKind::kAutoReplySubject, h.Get("Subject"));
-  if (auto_submitted.size() >= 12 && IEquals(auto_submitted.substr(0, 12), "auto-replied")) {
+// An out-of-office reply (RFC 3834): a header that says so, or an auto-reply
+// Subject with a sign that a program, not a person, sent it (Auto-Submitted,
+// the null return path, Exchange's inbox-rule headers).
+bool LooksLikeAutoReply(const Message& m, const BounceMarkers& markers) {
+  if (markers.MatchesHeader(m.headers, MarkerKind::kAutoReplyHeader)) return true;
+  return markers.Matches(MarkerKind::kAutoReplySubject, m.headers.Get("Subject")) &&
+         markers.MatchesHeader(m.headers, MarkerKind::kAutoReplySign);
+}
+
+// Lines quoted with '>' are someone else's words: a person answering a bounce
+// quotes it, a person forwarding one ("Fwd:") passes the report on. Returns
+// `text` without the quoted lines, or (`forward`) with their '>' marks removed;
+// `text` itself when nothing is quoted.
+std::string_view QuotedLinesHandled(std::string_view text, bool forward, std::string* storage) {
+  bool quoted = (!text.empty() && text[0] == '>') || text.find("\n>") != std::string_view::npos;
+  if (!quoted) return text;
+  storage->clear();
+  ForEachLine(text, [&](size_t b, size_t e) {
+    std::string_view line = text.substr(b, e - b);
+    if (!line.empty() && line[0] == '>') {
+      if (!forward) return true;
+      while (!line.empty() && line[0] == '>') {
+        line.remove_prefix(1);
+        if (!line.empty() && line[0] == ' ') line.remove_prefix(1);
+      }
+    }
+    storage->append(line).push_back('\n');
     return true;
-  }
-  // An auto-reply subject with a sign that a program, not a person, sent it:
-  // Auto-Submitted, Exchange's X-Auto-Response-Suppress or inbox-rule loop
-  // guard, or the null return path of RFC 3834.
-  return auto_subject && (!auto_submitted.empty() || h.Has("X-Auto-Response-Suppress") ||
-                          h.Has("X-MS-Exchange-Inbox-Rules-Loop") || h.Get("Return-Path") == "<>");
+  });
+  return *storage;
 }
 
 }  // namespace
@@ -242,16 +239,15 @@ std::string_view BounceKindName(BounceKind kind) {
   return "not-bounce";
 }
 
-BounceParts LocateBounce(const Message& message) {
+BounceParts LocateBounce(const Message& message, const BounceMarkers& markers) {
   BounceParts out;
   out.bounce_subject = std::string(message.headers.Get("Subject"));
   out.bounce_from = std::string(message.headers.Get("From"));
   out.failed_recipients = std::string(message.headers.Get("X-Failed-Recipients"));
-  const BounceMarkers& markers = BounceMarkers::Get();
-
   std::string html_text;
   bool have_dsn = false;
   bool have_feedback = false;
+  bool returned_copy = false;  // a message/rfc822 or headers part, or a quoted copy
   for (const Part& part : message.parts) {
     const std::string& type = part.content_type;
     if (part.in_attached_message) {
@@ -264,10 +260,9 @@ BounceParts LocateBounce(const Message& message) {
     } else if (type == "message/feedback-report") {
       out.feedback = ParseHeaderBlock(part.body);
       have_feedback = true;
-    } else if (IsHeadersType(type)) {
+    } else if (IsHeadersType(type) || IsMessageType(type)) {
       if (out.original_headers.empty()) out.original_headers = ParseHeaderBlock(part.body);
-    } else if (IsMessageType(type)) {
-      if (out.original_headers.empty()) out.original_headers = ParseHeaderBlock(part.body);
+      returned_copy = true;
     } else if (type == "text/plain" || (type.rfind("text/", 0) == 0 && type != "text/html" &&
                                         part.filename.empty() && &part == &message.parts[0])) {
       AppendText(part.body, &out.human_text);
@@ -279,11 +274,31 @@ BounceParts LocateBounce(const Message& message) {
 
   // Amazon SES notifications are JSON in the body: read them as the report
   // they stand for (bounce, delivery, complaint).
-  if (!have_dsn && !have_feedback && out.human_text.find("notificationType") != std::string::npos) {
+  if (!markers.generic_only() && !have_dsn && !have_feedback &&
+      out.human_text.find("notificationType") != std::string::npos) {
     BounceParts ses = out;
     if (internal::ReadSesNotification(out.human_text, &ses)) {
       ses.human_text.clear();
       return ses;
+    }
+  }
+
+  // A forwarded report ("Fwd: Returned mail: ..."): read the report it quotes.
+  // Its own header block (From: MAILER-DAEMON ...) comes first and is the
+  // report's, not the returned original's.
+  bool forwarded_report = false;
+  if (!have_dsn && !have_feedback && markers.Matches(MarkerKind::kForwardSubject, out.bounce_subject)) {
+    std::string plain;
+    std::string_view unquoted = QuotedLinesHandled(out.human_text, true, &plain);
+    if (unquoted.data() != out.human_text.data()) out.human_text = std::move(plain);
+    size_t block = FindQuotedHeaderBlock(out.human_text, markers, /*need_trace=*/false);
+    if (block != std::string::npos) {
+      Headers forwarded = ParseHeaderBlock(std::string_view(out.human_text).substr(block));
+      if (markers.Matches(MarkerKind::kFrom, forwarded.Get("From"))) {
+        forwarded_report = true;
+        size_t end = out.human_text.find("\n\n", block);
+        out.human_text.erase(0, end == std::string::npos ? out.human_text.size() : end + 1);
+      }
     }
   }
 
@@ -293,7 +308,7 @@ BounceParts LocateBounce(const Message& message) {
   size_t original = markers.FindOriginalStart(out.human_text);
   bool header_block = false;
   if (original == std::string::npos) {
-    original = FindQuotedHeaderBlock(out.human_text);
+    original = FindQuotedHeaderBlock(out.human_text, markers);
     header_block = original != std::string::npos;
   }
   if (original != std::string::npos) {
@@ -320,11 +335,22 @@ BounceParts LocateBounce(const Message& message) {
   }
 
   const Headers& h = message.headers;
+  // Evidence that the message is a report, by kind; each kind counts once.
   bool subject = markers.Matches(MarkerKind::kSubject, out.bounce_subject);
   bool from_marker = markers.Matches(MarkerKind::kFrom, out.bounce_from);
-  bool from = from_marker || h.Get("Return-Path") == "<>";
-  bool body = markers.Matches(MarkerKind::kBody, out.human_text);
+  bool from = from_marker || h.Get("Return-Path") == "<>" || forwarded_report;
+  std::string unquoted;
+  std::string_view evidence_text = QuotedLinesHandled(out.human_text, false, &unquoted);
+  bool body = markers.Matches(MarkerKind::kBody, evidence_text);
   bool header = markers.MatchesHeader(h);
+  // Weaker evidence, which alone never makes a report: an SMTP reply beside
+  // an address, a session transcript, a returned copy of the message.
+  bool reply = markers.Matches(MarkerKind::kReplyEvidence, evidence_text);
+  bool transcript = markers.Matches(MarkerKind::kTranscript, evidence_text);
+  returned_copy = returned_copy || original != std::string::npos;
+  // A person answering or forwarding a bounce ("Re: Undeliverable: ...") writes
+  // no report, whatever the text quotes.
+  bool person_reply = !from && markers.Matches(MarkerKind::kReplySubject, out.bounce_subject);
 
   // DSN fields written into the text itself (no MIME structure, or a report
   // that prints them): read them as a delivery report when the message looks
@@ -341,7 +367,7 @@ BounceParts LocateBounce(const Message& message) {
   // Feedback without a message/feedback-report part: Microsoft's JMRP (the
   // complained-about message attached, its recipient in
   // X-HmXmrOriginalRecipient) and Apple Mail's unsubscribe request.
-  if (!have_feedback && !have_dsn) {
+  if (!markers.generic_only() && !have_feedback && !have_dsn) {
     std::string_view jmrp = out.original_headers.Get("X-HmXmrOriginalRecipient");
     if (!jmrp.empty()) {
       out.feedback.Add("Feedback-Type", "abuse");
@@ -360,12 +386,13 @@ BounceParts LocateBounce(const Message& message) {
     out.kind = BounceKind::kDeliveryReport;
   } else {
     bool failed_header = h.Has("X-Failed-Recipients");
-    int score = subject + from + body + header + 2 * failed_header + 2 * have_dsn;
+    int strong = subject + from + body + header + 2 * failed_header + 2 * have_dsn;
+    int score = strong + reply + transcript + returned_copy;
     // A mail system (mailer-daemon, postmaster) does not go on vacation:
     // Auto-Submitted on its reports is not an out-of-office reply.
-    if (score >= 2) {
+    if (strong >= 1 && score >= 2 && !person_reply) {
       out.kind = BounceKind::kPlainText;
-    } else if (!from_marker && LooksLikeAutoReply(message)) {
+    } else if (!from_marker && LooksLikeAutoReply(message, markers)) {
       out.kind = BounceKind::kAutoReply;
     }
   }

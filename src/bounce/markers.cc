@@ -13,23 +13,51 @@ namespace ndr {
 namespace internal {
 namespace {
 
-constexpr int kKinds = 8;
+constexpr std::pair<std::string_view, MarkerKind> kKindNames[] = {
+    {"subject", MarkerKind::kSubject},
+    {"from", MarkerKind::kFrom},
+    {"body", MarkerKind::kBody},
+    {"original", MarkerKind::kOriginal},
+    {"autoreply-subject", MarkerKind::kAutoReplySubject},
+    {"header", MarkerKind::kHeader},
+    {"recipient", MarkerKind::kRecipient},
+    {"boilerplate", MarkerKind::kBoilerplate},
+    {"delay-subject", MarkerKind::kDelaySubject},
+    {"autoreply-header", MarkerKind::kAutoReplyHeader},
+    {"autoreply-sign", MarkerKind::kAutoReplySign},
+    {"system-mailbox", MarkerKind::kSystemMailbox},
+    {"identifier-line", MarkerKind::kIdentifierLine},
+    {"summary-label", MarkerKind::kSummaryLabel},
+    {"message-header", MarkerKind::kMessageHeader},
+    {"trace-header", MarkerKind::kTraceHeader},
+    {"failure-phrase", MarkerKind::kFailurePhrase},
+    {"reply-evidence", MarkerKind::kReplyEvidence},
+    {"transcript", MarkerKind::kTranscript},
+    {"reply-subject", MarkerKind::kReplySubject},
+    {"forward-subject", MarkerKind::kForwardSubject},
+};
+static_assert(sizeof(kKindNames) / sizeof(kKindNames[0]) == kMarkerKinds, "every kind has a name");
 
 bool KindFromName(std::string_view name, MarkerKind* out) {
-  static const std::pair<std::string_view, MarkerKind> kNames[] = {
-      {"subject", MarkerKind::kSubject},   {"from", MarkerKind::kFrom},
-      {"body", MarkerKind::kBody},         {"original", MarkerKind::kOriginal},
-      {"autoreply-subject", MarkerKind::kAutoReplySubject},
-      {"header", MarkerKind::kHeader},     {"recipient", MarkerKind::kRecipient},
-      {"boilerplate", MarkerKind::kBoilerplate},
-  };
-  for (const auto& [n, k] : kNames) {
+  for (const auto& [n, k] : kKindNames) {
     if (n == name) {
       *out = k;
       return true;
     }
   }
   return false;
+}
+
+// A scope is `generic` (evidence no format owns) or the id of the format or
+// vendor whose layout the row describes (lower case, digits, '-').
+bool ValidScope(std::string_view scope) {
+  if (scope.empty()) return false;
+  for (char c : scope) {
+    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '-')) {
+      return false;
+    }
+  }
+  return true;
 }
 
 RE2::Options MarkerOptions() {
@@ -42,6 +70,13 @@ RE2::Options MarkerOptions() {
 
 }  // namespace
 
+std::string_view MarkerKindName(MarkerKind kind) {
+  for (const auto& [n, k] : kKindNames) {
+    if (k == kind) return n;
+  }
+  return "";
+}
+
 struct BounceMarkers::Impl {
   std::vector<std::unique_ptr<RE2::Set>> sets;  // one per MarkerKind
   std::vector<bool> compiled;
@@ -50,34 +85,56 @@ struct BounceMarkers::Impl {
   std::unique_ptr<RE2> boilerplate;             // the "boilerplate" patterns as one RE2
 };
 
-BounceMarkers::BounceMarkers() : impl_(std::make_unique<Impl>()) {
+BounceMarkers::BounceMarkers(RuleScope rules) : impl_(std::make_unique<Impl>()), rules_(rules) {}
+
+std::shared_ptr<const BounceMarkers> BounceMarkers::Load(RuleScope rules, std::string* error) {
+  std::shared_ptr<BounceMarkers> markers(new BounceMarkers(rules));
+  std::string build_error;
+  if (!markers->Build(&build_error)) {
+    if (error != nullptr) *error = build_error;
+    return nullptr;
+  }
+  return markers;
+}
+
+bool BounceMarkers::Build(std::string* error) {
   RE2::Options options = MarkerOptions();
-  for (int i = 0; i < kKinds; ++i) {
+  for (int i = 0; i < kMarkerKinds; ++i) {
     impl_->sets.push_back(std::make_unique<RE2::Set>(options, RE2::UNANCHORED));
   }
-  impl_->compiled.assign(kKinds, false);
+  impl_->compiled.assign(kMarkerKinds, false);
   TsvTable table;
-  if (!LoadEmbeddedTsv("bounce_markers.tsv", {"where", "pattern"}, &table, &error_)) return;
+  if (!LoadEmbeddedTsv("bounce_markers.tsv", {"where", "scope", "pattern", "sample"}, &table, error)) return false;
   std::string original_alternatives;
   std::string boilerplate_alternatives;
   for (const TsvRow& row : table.rows) {
     MarkerKind kind;
     if (!KindFromName(table.Cell(row, "where"), &kind)) {
-      error_ = table.Where(row, "unknown 'where'");
-      return;
+      *error = table.Where(row, "unknown 'where'");
+      return false;
     }
+    std::string_view scope = table.Cell(row, "scope");
+    if (!ValidScope(scope)) {
+      *error = table.Where(row, "scope must be 'generic' or a format id");
+      return false;
+    }
+    if (table.Cell(row, "sample").empty()) {
+      *error = table.Where(row, "every row needs a sample");
+      return false;
+    }
+    // The generic-only mode keeps evidence that no single format owns.
+    if (rules_ == RuleScope::kGeneric && scope != "generic") continue;
     std::string_view pattern = table.Cell(row, "pattern");
     std::string add_error;
-    if (impl_->sets[static_cast<int>(kind)]->Add(
-            re2::StringPiece(pattern.data(), pattern.size()), &add_error) < 0) {
-      error_ = table.Where(row, "pattern does not compile: " + add_error);
-      return;
+    if (impl_->sets[static_cast<int>(kind)]->Add(re2::StringPiece(pattern.data(), pattern.size()), &add_error) < 0) {
+      *error = table.Where(row, "pattern does not compile: " + add_error);
+      return false;
     }
     if (kind == MarkerKind::kRecipient) {
       auto re = std::make_unique<RE2>(re2::StringPiece(pattern.data(), pattern.size()), options);
       if (!re->ok() || re->NumberOfCapturingGroups() != 1) {
-        error_ = table.Where(row, "recipient pattern needs exactly one capture group");
-        return;
+        *error = table.Where(row, "recipient pattern needs exactly one capture group");
+        return false;
       }
       impl_->recipient.push_back(std::move(re));
     }
@@ -90,21 +147,28 @@ BounceMarkers::BounceMarkers() : impl_(std::make_unique<Impl>()) {
       original_alternatives += "(?:" + std::string(pattern) + ")";
     }
   }
-  for (int i = 0; i < kKinds; ++i) impl_->compiled[i] = impl_->sets[i]->Compile();
-  impl_->original_line = std::make_unique<RE2>(original_alternatives, options);
-  if (!impl_->original_line->ok()) error_ = "data/bounce_markers.tsv: original patterns do not compile";
+  for (int i = 0; i < kMarkerKinds; ++i) {
+    // An empty set does not compile; it simply matches nothing.
+    impl_->compiled[i] = impl_->sets[i]->Compile();
+  }
+  if (!original_alternatives.empty()) {
+    impl_->original_line = std::make_unique<RE2>(original_alternatives, options);
+    if (!impl_->original_line->ok()) {
+      *error = "data/bounce_markers.tsv: original patterns do not compile together";
+      return false;
+    }
+  }
   if (!boilerplate_alternatives.empty()) {
     impl_->boilerplate = std::make_unique<RE2>(boilerplate_alternatives, options);
-    if (!impl_->boilerplate->ok()) error_ = "data/bounce_markers.tsv: boilerplate patterns do not compile";
+    if (!impl_->boilerplate->ok()) {
+      *error = "data/bounce_markers.tsv: boilerplate patterns do not compile together";
+      return false;
+    }
   }
+  return true;
 }
 
 BounceMarkers::~BounceMarkers() = default;
-
-const BounceMarkers& BounceMarkers::Get() {
-  static const BounceMarkers instance;
-  return instance;
-}
 
 bool BounceMarkers::Matches(MarkerKind kind, std::string_view text) const {
   int i = static_cast<int>(kind);
@@ -113,8 +177,8 @@ bool BounceMarkers::Matches(MarkerKind kind, std::string_view text) const {
   return impl_->sets[i]->Match(re2::StringPiece(text.data(), text.size()), &hits);
 }
 
-bool BounceMarkers::MatchesHeader(const Headers& headers) const {
-  int i = static_cast<int>(MarkerKind::kHeader);
+bool BounceMarkers::MatchesHeader(const Headers& headers, MarkerKind kind) const {
+  int i = static_cast<int>(kind);
   if (!impl_->compiled[i]) return false;
   std::vector<int> hits;
   std::string line;

@@ -1,4 +1,5 @@
-// The bounce markers of data/bounce_markers.tsv, compiled once per process.
+// The bounce markers of data/bounce_markers.tsv, compiled once by
+// Analyzer::Create and shared (read-only) by the bounce and extraction stages.
 #ifndef NDR_SRC_BOUNCE_MARKERS_H_
 #define NDR_SRC_BOUNCE_MARKERS_H_
 
@@ -9,45 +10,79 @@
 #include <vector>
 
 #include "ndr/message.h"
+#include "ndr/options.h"
 
 namespace ndr {
 namespace internal {
 
+// What a row of bounce_markers.tsv recognizes (its `where` column).
 // kHeader patterns are matched against each "Name: value" line of the report's
 // own header block; kRecipient patterns have one capture group, the address
 // of a failed recipient named by a sentence ("could not be delivered to: <a@b>").
 // kBoilerplate patterns are sentences the reporting MTA adds to a recipient's
-// paragraph that are not the remote server's words.
-enum class MarkerKind { kSubject, kFrom, kBody, kOriginal, kAutoReplySubject, kHeader, kRecipient, kBoilerplate };
+// paragraph that are not the remote server's words. The word lists below them
+// are matched against one short piece of text each (see data/README.md).
+enum class MarkerKind {
+  kSubject,
+  kFrom,
+  kBody,
+  kOriginal,
+  kAutoReplySubject,
+  kHeader,
+  kRecipient,
+  kBoilerplate,
+  kDelaySubject,     // the Subject of a delay warning, not a failure
+  kAutoReplyHeader,  // a "Name: value" header line that alone marks an auto-reply
+  kAutoReplySign,    // a header line saying a program sent it (with an auto-reply Subject)
+  kSystemMailbox,    // an address of a mail system, never a person's recipient address
+  kIdentifierLine,   // a line of a quoted header whose addresses are no recipients
+  kSummaryLabel,     // the words before an address that summarize the returned message
+  kMessageHeader,    // a field name of a message header (a quoted header block)
+  kTraceHeader,      // a trace field name, which only a real header block has
+  kFailurePhrase,    // words next to an address saying delivery to it failed
+  kReplyEvidence,    // an SMTP reply next to an address (body evidence no format owns)
+  kTranscript,       // a line of an SMTP session transcript
+  kReplySubject,     // the Subject of a person's reply ("Re:", "AW:")
+  kForwardSubject,   // the Subject of a forward ("Fwd:", "WG:"): the quoted text is what it forwards
+};
+constexpr int kMarkerKinds = 21;
 
 class BounceMarkers {
  public:
-  // The process-wide instance (immutable, built on first use; thread-safe).
-  static const BounceMarkers& Get();
+  // Compiles the table. With RuleScope::kGeneric only rows whose scope is
+  // `generic` are kept. Null with *error set when a row is bad.
+  static std::shared_ptr<const BounceMarkers> Load(RuleScope rules, std::string* error);
+
+  // The rules this set was built for (kGeneric: no format-specific rule at all).
+  RuleScope rules() const { return rules_; }
+  bool generic_only() const { return rules_ == RuleScope::kGeneric; }
 
   // True when any pattern of that kind matches somewhere in text.
   bool Matches(MarkerKind kind, std::string_view text) const;
   // Offset of the first line of `text` that starts the returned original, or npos.
   size_t FindOriginalStart(std::string_view text) const;
-  // True when any kHeader pattern matches one "Name: value" line of headers.
-  bool MatchesHeader(const Headers& headers) const;
+  // True when any pattern of `kind` matches one "Name: value" line of headers.
+  bool MatchesHeader(const Headers& headers, MarkerKind kind = MarkerKind::kHeader) const;
   // The [begin, end) offsets of every address a kRecipient pattern captures in
   // text, in order of appearance (bounded).
   std::vector<std::pair<size_t, size_t>> FindRecipientPhrases(std::string_view text) const;
   // `text` without the kBoilerplate sentences, whitespace squeezed; `text`
   // itself when nothing else would remain.
   std::string StripBoilerplate(std::string_view text) const;
-  // Empty when every row compiled.
-  const std::string& error() const { return error_; }
 
   struct Impl;
   ~BounceMarkers();
 
  private:
-  BounceMarkers();
+  explicit BounceMarkers(RuleScope rules);
+  // Sets *error and returns false on the first bad row.
+  bool Build(std::string* error);
   std::unique_ptr<Impl> impl_;
-  std::string error_;
+  RuleScope rules_;
 };
+
+// "where" name of a kind as written in the table ("subject", "delay-subject").
+std::string_view MarkerKindName(MarkerKind kind);
 
 }  // namespace internal
 }  // namespace ndr

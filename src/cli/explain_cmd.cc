@@ -15,6 +15,7 @@ namespace cli {
 
 int RunExplain(int argc, char** argv) {
   std::string format = "text";
+  std::string rules = "all";
   std::vector<std::string> files;
   po::options_description visible(
       "usage: ndr explain [options] [FILE...]\n"
@@ -29,6 +30,9 @@ int RunExplain(int argc, char** argv) {
       "options");
   visible.add_options()
       ("help,h", "show this help")
+      ("rules", po::value<std::string>(&rules)->default_value("all"),
+       "diagnostic: 'generic' uses only rules no format or vendor owns (no format markers,\n"
+       "no vendor detection or vendor rows), to see how unknown layouts are read")
       ("format,f", po::value<std::string>(&format)->default_value("text"),
        "output format: text (for people) or json (JSON Lines, one object per recipient)")
       ("problems", "also report damage noticed while reading (bad charsets, truncated MIME)")
@@ -41,8 +45,13 @@ int RunExplain(int argc, char** argv) {
     std::cerr << "ndr explain: unknown format '" << format << "' (use text or json)\n";
     return 2;
   }
+  AnalyzeOptions analyze_options;
+  if (!ParseRuleScope(rules, &analyze_options.rules)) {
+    std::cerr << "ndr explain: unknown --rules '" << rules << "' (use all or generic)\n";
+    return 2;
+  }
   std::string error;
-  auto analyzer = Analyzer::Create(AnalyzeOptions(), &error);
+  auto analyzer = Analyzer::Create(analyze_options, &error);
   if (!analyzer) {
     std::cerr << "ndr: built-in tables are broken: " << error << "\n";
     return 2;

@@ -27,5 +27,16 @@ int ParseArgs(int argc, char** argv, const char* command, const po::options_desc
   return -1;
 }
 
+bool ParseRuleScope(const std::string& word, RuleScope* out) {
+  if (word == "all") {
+    *out = RuleScope::kAll;
+  } else if (word == "generic") {
+    *out = RuleScope::kGeneric;
+  } else {
+    return false;
+  }
+  return true;
+}
+
 }  // namespace cli
 }  // namespace ndr

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "ndr/options.h"
+
 namespace ndr {
 namespace cli {
 
@@ -17,6 +19,10 @@ namespace cli {
 int ParseArgs(int argc, char** argv, const char* command,
               const boost::program_options::options_description& visible,
               std::vector<std::string>* positional, boost::program_options::variables_map* vm);
+
+// The value of --rules: "all" (default) or "generic" (the diagnostic mode of
+// RuleScope::kGeneric). False for any other word.
+bool ParseRuleScope(const std::string& word, RuleScope* out);
 
 }  // namespace cli
 }  // namespace ndr

@@ -46,6 +46,7 @@ int ScanLogs(const Analyzer& analyzer, const std::vector<std::string>& paths, Re
 
 int RunScan(int argc, char** argv) {
   std::string format = "json";
+  std::string rules = "all";
   std::vector<std::string> paths;
   po::options_description visible(
       "usage: ndr scan [options] PATH...\n"
@@ -67,6 +68,9 @@ int RunScan(int argc, char** argv) {
       "options");
   visible.add_options()
       ("help,h", "show this help")
+      ("rules", po::value<std::string>(&rules)->default_value("all"),
+       "diagnostic: 'generic' uses only rules no format or vendor owns (no format markers,\n"
+       "no vendor detection or vendor rows), to see how unknown layouts are read")
       ("format,f", po::value<std::string>(&format)->default_value("json"),
        "output format: json (JSON Lines) or text")
       ("log", "the inputs are mail server logs: one record per failed or deferred delivery")
@@ -85,8 +89,13 @@ int RunScan(int argc, char** argv) {
     std::cerr << "ndr scan: unknown format '" << format << "' (use json or text)\n";
     return 2;
   }
+  AnalyzeOptions analyze_options;
+  if (!ParseRuleScope(rules, &analyze_options.rules)) {
+    std::cerr << "ndr scan: unknown --rules '" << rules << "' (use all or generic)\n";
+    return 2;
+  }
   std::string error;
-  auto analyzer = Analyzer::Create(AnalyzeOptions(), &error);
+  auto analyzer = Analyzer::Create(analyze_options, &error);
   if (!analyzer) {
     std::cerr << "ndr: built-in tables are broken: " << error << "\n";
     return 2;

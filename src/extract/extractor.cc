@@ -12,7 +12,9 @@
 namespace ndr {
 
 using internal::CleanAddress;
+using internal::BounceMarkers;
 using internal::ExtractorPatterns;
+using internal::MarkerKind;
 using internal::IEquals;
 using internal::IFind;
 using internal::Squeeze;
@@ -23,6 +25,7 @@ using internal::Trim;
 struct Extractor::Impl {
   explicit Impl(std::shared_ptr<const internal::SmtpText> smtp) : patterns(std::move(smtp)) {}
   ExtractorPatterns patterns;
+  std::shared_ptr<const internal::BounceMarkers> markers;
 };
 
 namespace internal {
@@ -81,27 +84,8 @@ constexpr std::string_view kReadingFailed =
 constexpr size_t kMaxContext = 8192;  // bytes of a report's text given to interpretation
 constexpr size_t kMentionSearchBudget = 32u << 20;  // bytes of text searched for recipients, per report
 
-// Header lines of a quoted original name addresses that are not recipients.
-bool IsIdentifierLine(std::string_view line) {
-  line = Trim(line);
-  for (std::string_view name : {"message-id", "references", "in-reply-to", "return-path", "received",
-                                "from:", "sender:", "reply-to", "x-", "dkim", "envelope-from", "list-"}) {
-    if (internal::IStartsWith(line, name)) return true;
-  }
-  return false;
-}
-
 bool SameAddress(std::string_view a, std::string_view b) {
   return !a.empty() && IEquals(a, b);
-}
-
-bool IsSystemAddress(std::string_view address) {
-  std::string lower = ToLower(address);
-  for (std::string_view local : {"mailer-daemon@", "postmaster@", "mail-daemon@", "mailerdaemon@",
-                                 "double-bounce@", "noreply@", "no-reply@"}) {
-    if (lower.rfind(local, 0) == 0) return true;
-  }
-  return false;
 }
 
 // The address in a DSN field value such as "rfc822; <a@b>" or "utf-8; ü@b".
@@ -131,7 +115,7 @@ const std::string& SenderWrittenAddress(const std::string& final_recipient, cons
 // trimming the line each time) costs addresses x line length on one huge line.
 class LineIndex {
  public:
-  explicit LineIndex(std::string_view text) : text_(text) {
+  LineIndex(std::string_view text, const BounceMarkers& markers) : text_(text), markers_(markers) {
     starts_.push_back(0);
     for (size_t i = 0; i < text.size(); ++i) {
       if (text[i] == '\n') starts_.push_back(i + 1);
@@ -160,12 +144,14 @@ class LineIndex {
     return content_[n];
   }
   bool IsIdentifier(size_t n) {
-    if (identifier_[n] < 0) identifier_[n] = IsIdentifierLine(Line(n)) ? 1 : 0;
+    // Header lines of a quoted original name addresses that are not recipients.
+    if (identifier_[n] < 0) identifier_[n] = markers_.Matches(MarkerKind::kIdentifierLine, Line(n)) ? 1 : 0;
     return identifier_[n] == 1;
   }
 
  private:
   std::string_view text_;
+  const BounceMarkers& markers_;
   std::vector<size_t> starts_;
   std::vector<size_t> content_;
   std::vector<signed char> identifier_;
@@ -368,13 +354,7 @@ std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceParts& part
   return out;
 }
 
-bool LooksDelayed(const BounceParts& parts) {
-  std::string subject = ToLower(parts.bounce_subject);
-  return subject.find("delay") != std::string::npos || subject.find("warning") != std::string::npos ||
-         subject.find("still being retried") != std::string::npos;
-}
-
-std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceParts& parts) {
+std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& markers, const BounceParts& parts) {
   const std::string& text = parts.human_text;
   // Addresses that are the sender's, never a failed recipient: the From and
   // Return-Path of the returned original, the From of the report.
@@ -407,25 +387,24 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceParts& par
   // sender's own address is taken too.
   auto add = [&](const std::string& address, size_t pos, bool explicit_recipient) {
     if (address.empty() || known(address)) return;
-    if (!explicit_recipient && (IsSystemAddress(address) || is_sender(address))) return;
+    if (!explicit_recipient && (markers.Matches(MarkerKind::kSystemMailbox, address) || is_sender(address))) return;
     mentions.push_back({address, pos});
   };
   // Where an address opens a line ("<a@b>:", "  a@b", "* a@b", "a@b: reason"):
   // a failed recipient in most plain-text formats.
-  LineIndex lines(text);
+  LineIndex lines(text, markers);
   auto opens_line = [&](const internal::AddressHit& hit) {
     size_t line = lines.LineOf(hit.begin);
     size_t from = std::min(lines.ContentStart(line), hit.begin);
     std::string_view before = Trim(std::string_view(text).substr(from, hit.begin - from));
     // "To: a@b" / "From: a@b" summarize the returned message, they name no failure.
     if (!before.empty() && before.back() == '<') before = Trim(before.substr(0, before.size() - 1));
-    bool summary = false;
-    for (std::string_view label : {"to:", "cc:", "bcc:", "from:", "sender:", "reply-to:", "mail from:"}) {
-      if (before.size() >= label.size() && internal::IStartsWith(before.substr(before.size() - label.size()), label)) {
-        summary = true;
-      }
-    }
-    if (before == "RCPT TO:") return !lines.IsIdentifier(line);
+    // RCPT TO: is the SMTP command naming the recipient (a transcript line).
+    if (IEquals(before, "RCPT TO:")) return !lines.IsIdentifier(line);
+    // A label is short: only the end of a long line is asked (keeps this linear).
+    constexpr size_t kLabelTail = 40;
+    std::string_view tail = before.size() > kLabelTail ? before.substr(before.size() - kLabelTail) : before;
+    bool summary = markers.Matches(MarkerKind::kSummaryLabel, tail);
     bool opens = before.empty() || before == "\"" || before == "<" || before == "*" || before == "-" ||
                  (before.back() == ':' && !summary);
     return opens && !lines.IsIdentifier(line);
@@ -447,7 +426,7 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceParts& par
       add(hit.address, pos, true);
     }
   } else {
-    for (const auto& [b, e] : internal::BounceMarkers::Get().FindRecipientPhrases(text)) {
+    for (const auto& [b, e] : markers.FindRecipientPhrases(text)) {
       auto hits = internal::FindAddresses(p, std::string_view(text).substr(b, e - b), 1);
       if (!hits.empty()) add(hits[0].address, b + hits[0].begin, true);
     }
@@ -482,7 +461,8 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceParts& par
   }
   const internal::Transcript transcript = internal::ParseTranscript(p, text);
   std::vector<Finding> out;
-  std::string action = LooksDelayed(parts) ? "delayed" : "failed";
+  // A delay warning's recipients are delayed, not failed.
+  std::string action = markers.Matches(MarkerKind::kDelaySubject, parts.bounce_subject) ? "delayed" : "failed";
   for (size_t i = 0; i < mentions.size(); ++i) {
     Finding f;
     f.recipient = mentions[i].address;
@@ -530,7 +510,7 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceParts& par
     } else if (command == SmtpCommand::kUnknown) {
       command = internal::TranscriptCommandFor(transcript, f.recipient);
     }
-    f.diagnostic = internal::BounceMarkers::Get().StripBoilerplate(f.diagnostic);
+    f.diagnostic = markers.StripBoilerplate(f.diagnostic);
     f.reply_code = codes.reply_code;
     f.status = codes.status;
     f.command = command;
@@ -621,21 +601,26 @@ void OneFindingPerAddress(std::vector<Finding>* findings) {
 
 }  // namespace
 
-Extractor::Extractor(std::shared_ptr<const internal::SmtpText> smtp_text)
-    : impl_(std::make_unique<Impl>(std::move(smtp_text))) {}
+Extractor::Extractor(std::shared_ptr<const internal::SmtpText> smtp_text,
+                     std::shared_ptr<const BounceMarkers> markers)
+    : impl_(std::make_unique<Impl>(std::move(smtp_text))) {
+  impl_->markers = std::move(markers);
+}
 Extractor::~Extractor() = default;
 
-std::unique_ptr<Extractor> Extractor::Create(std::string* error) {
+std::unique_ptr<Extractor> Extractor::Create(std::string* error, RuleScope rules) {
   std::shared_ptr<const internal::SmtpText> smtp = internal::SmtpText::Load(error);
   if (!smtp) return nullptr;
-  return std::make_unique<Extractor>(std::move(smtp));
+  std::shared_ptr<const BounceMarkers> markers = BounceMarkers::Load(rules, error);
+  if (!markers) return nullptr;
+  return std::make_unique<Extractor>(std::move(smtp), std::move(markers));
 }
 
 std::vector<Finding> Extractor::Extract(const BounceParts& parts) const {
   std::vector<Finding> out;
   switch (parts.kind) {
     case BounceKind::kDeliveryReport: out = FromDsn(impl_->patterns, parts); break;
-    case BounceKind::kPlainText: out = FromText(impl_->patterns, parts); break;
+    case BounceKind::kPlainText: out = FromText(impl_->patterns, *impl_->markers, parts); break;
     case BounceKind::kFeedbackReport: out = FromFeedback(impl_->patterns, parts); break;
     case BounceKind::kAutoReply: out = FromAutoReply(impl_->patterns, parts); break;
     case BounceKind::kNotBounce: break;

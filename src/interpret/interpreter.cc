@@ -19,8 +19,9 @@ std::string_view DomainOf(std::string_view address) {
 
 }  // namespace
 
-Interpreter::Interpreter(std::shared_ptr<const CodeBook> codes, std::shared_ptr<const ReasonBook> reasons)
-    : codes_(std::move(codes)), reasons_(std::move(reasons)) {}
+Interpreter::Interpreter(std::shared_ptr<const CodeBook> codes, std::shared_ptr<const ReasonBook> reasons,
+                         RuleScope rules)
+    : codes_(std::move(codes)), reasons_(std::move(reasons)), rules_(rules) {}
 
 Verdict Interpreter::Interpret(const Finding& finding) const {
   Verdict v;
@@ -33,8 +34,11 @@ Verdict Interpreter::Interpret(const Finding& finding) const {
   hosts.push_back(DomainOf(finding.recipient));
   hosts.push_back(DomainOf(finding.original_recipient));
   if (finding.remote_mta.empty()) hosts.push_back(finding.reporting_mta);
-  v.receiving_vendor = reasons_->DetectVendor(hosts, finding.diagnostic);
-  v.reporting_vendor = reasons_->DetectVendor({finding.reporting_mta}, {});
+  // The generic-only mode knows no vendor, so no vendor-scoped row applies.
+  if (rules_ != RuleScope::kGeneric) {
+    v.receiving_vendor = reasons_->DetectVendor(hosts, finding.diagnostic);
+    v.reporting_vendor = reasons_->DetectVendor({finding.reporting_mta}, {});
+  }
 
   if (codes_ != nullptr && finding.reply_code != 0) {
     v.reply_fits_command = codes_->CommandMayReturn(finding.command, finding.reply_code);

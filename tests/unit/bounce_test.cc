@@ -3,11 +3,12 @@
 
 #include "ndr/bounce.h"
 #include "ndr/message.h"
+#include "markers_fixture.h"
 
 namespace ndr {
 namespace {
 
-BounceParts Locate(const std::string& raw) { return LocateBounce(ParseMessage(raw)); }
+BounceParts Locate(const std::string& raw) { return LocateBounce(ParseMessage(raw), ndr_test::Markers()); }
 
 const char kDsn[] =
     "From: MAILER-DAEMON@mail.example.com\n"

@@ -10,6 +10,7 @@
 #include "ndr/bounce.h"
 #include "ndr/finding.h"
 #include "ndr/message.h"
+#include "markers_fixture.h"
 
 namespace ndr {
 namespace {
@@ -26,7 +27,7 @@ struct Result {
 
 Result Analyze(const std::string& raw) {
   Result r;
-  r.parts = LocateBounce(ParseMessage(raw));
+  r.parts = LocateBounce(ParseMessage(raw), ndr_test::Markers());
   r.findings = TheExtractor().Extract(r.parts);
   return r;
 }

@@ -1,9 +1,11 @@
 // Every row of data/bounce_markers.tsv is a rule: its sample (a line we
-// wrote) must be recognised as that kind of marker.
+// wrote) must be recognised as that kind of marker, in both rule scopes when
+// the row is generic.
 #include <gtest/gtest.h>
 
 #include "bounce/markers.h"
 #include "knowledge/tsv.h"
+#include "markers_fixture.h"
 #include "ndr/message.h"
 
 namespace ndr {
@@ -12,47 +14,96 @@ namespace {
 using internal::BounceMarkers;
 using internal::MarkerKind;
 
-TEST(BounceMarkers, TableCompiles) { EXPECT_EQ(BounceMarkers::Get().error(), ""); }
+TEST(BounceMarkers, TableCompilesInBothScopes) {
+  for (RuleScope rules : {RuleScope::kAll, RuleScope::kGeneric}) {
+    std::string error;
+    auto markers = BounceMarkers::Load(rules, &error);
+    ASSERT_NE(markers, nullptr) << error;
+    EXPECT_EQ(markers->rules(), rules);
+  }
+}
+
+// True when `sample` is recognized as a marker of that `where`.
+bool SampleMatches(const BounceMarkers& markers, const std::string& where, const std::string& sample) {
+  for (int i = 0; i < internal::kMarkerKinds; ++i) {
+    MarkerKind kind = static_cast<MarkerKind>(i);
+    if (internal::MarkerKindName(kind) != where) continue;
+    switch (kind) {
+      case MarkerKind::kOriginal:
+        return markers.FindOriginalStart("Some report text.\n" + sample + "\nFrom: a@example.com\n") ==
+               std::string("Some report text.\n").size();
+      case MarkerKind::kHeader:
+      case MarkerKind::kAutoReplyHeader:
+      case MarkerKind::kAutoReplySign:
+        return markers.MatchesHeader(ParseHeaderBlock(sample + "\n"), kind);
+      case MarkerKind::kRecipient:
+        return !markers.FindRecipientPhrases(sample).empty();
+      case MarkerKind::kBoilerplate:
+        return markers.StripBoilerplate("550 5.1.1 No such user. " + sample) == "550 5.1.1 No such user.";
+      default:
+        return markers.Matches(kind, sample);
+    }
+  }
+  ADD_FAILURE() << "unknown 'where' " << where;
+  return false;
+}
 
 TEST(BounceMarkers, EverySampleMatchesItsRow) {
   internal::TsvTable table;
   std::string error;
-  ASSERT_TRUE(internal::LoadEmbeddedTsv("bounce_markers.tsv", {"where", "pattern", "sample"}, &table, &error))
+  ASSERT_TRUE(internal::LoadEmbeddedTsv("bounce_markers.tsv", {"where", "scope", "pattern", "sample"}, &table,
+                                        &error))
       << error;
-  const BounceMarkers& markers = BounceMarkers::Get();
   for (const internal::TsvRow& row : table.rows) {
     std::string where(table.Cell(row, "where"));
     std::string sample(table.Cell(row, "sample"));
+    bool generic = table.Cell(row, "scope") == "generic";
     SCOPED_TRACE(table.Where(row, where + ": " + sample));
     ASSERT_FALSE(sample.empty());
-    if (where == "subject") {
-      EXPECT_TRUE(markers.Matches(MarkerKind::kSubject, sample));
-    } else if (where == "from") {
-      EXPECT_TRUE(markers.Matches(MarkerKind::kFrom, sample));
-    } else if (where == "body") {
-      EXPECT_TRUE(markers.Matches(MarkerKind::kBody, sample));
-    } else if (where == "autoreply-subject") {
-      EXPECT_TRUE(markers.Matches(MarkerKind::kAutoReplySubject, sample));
-    } else if (where == "original") {
-      EXPECT_EQ(markers.FindOriginalStart("Some report text.\n" + sample + "\nFrom: a@example.com\n"),
-                std::string("Some report text.\n").size());
-    } else if (where == "header") {
-      EXPECT_TRUE(markers.MatchesHeader(ParseHeaderBlock(sample + "\n")));
-    } else if (where == "recipient") {
-      EXPECT_FALSE(markers.FindRecipientPhrases(sample).empty());
-    } else if (where == "boilerplate") {
-      EXPECT_EQ(markers.StripBoilerplate("550 5.1.1 No such user. " + sample), "550 5.1.1 No such user.");
-    } else {
-      ADD_FAILURE() << "unknown 'where'";
-    }
+    EXPECT_TRUE(SampleMatches(ndr_test::Markers(RuleScope::kAll), where, sample));
+    if (generic) EXPECT_TRUE(SampleMatches(ndr_test::Markers(RuleScope::kGeneric), where, sample));
   }
 }
 
 TEST(BounceMarkers, OrdinaryTextIsNoMarker) {
-  const BounceMarkers& markers = BounceMarkers::Get();
+  const BounceMarkers& markers = ndr_test::Markers();
   EXPECT_FALSE(markers.Matches(MarkerKind::kSubject, "Lunch on Friday?"));
   EXPECT_FALSE(markers.Matches(MarkerKind::kFrom, "Jane Doe <jane@example.com>"));
   EXPECT_EQ(markers.FindOriginalStart("Hello,\nsee you soon.\n"), std::string::npos);
+  EXPECT_FALSE(markers.Matches(MarkerKind::kBody, "Thanks for the offer, I will call you on Monday."));
+  EXPECT_FALSE(markers.Matches(MarkerKind::kReplyEvidence, "Mail jo@example.net before 12 May 2026, please."));
+  EXPECT_FALSE(markers.Matches(MarkerKind::kReplySubject, "Undeliverable: Re: Meeting"));
+  EXPECT_FALSE(markers.Matches(MarkerKind::kDelaySubject, "Undelivered Mail Returned to Sender"));
+  EXPECT_FALSE(markers.Matches(MarkerKind::kSystemMailbox, "jo.postmaster@example.net"));
+  EXPECT_FALSE(markers.Matches(MarkerKind::kSummaryLabel, "Unknown user:"));
+  EXPECT_FALSE(markers.Matches(MarkerKind::kMessageHeader, "Final-Recipient"));
+  EXPECT_FALSE(markers.Matches(MarkerKind::kIdentifierLine, "<jo@example.net>: 550 No such user"));
+}
+
+TEST(BounceMarkers, GenericScopeDropsFormatRows) {
+  const BounceMarkers& all = ndr_test::Markers(RuleScope::kAll);
+  const BounceMarkers& generic = ndr_test::Markers(RuleScope::kGeneric);
+  EXPECT_TRUE(generic.generic_only());
+  Headers exchange = ParseHeaderBlock("X-MS-Exchange-Message-Is-Ndr: \n");
+  EXPECT_TRUE(all.MatchesHeader(exchange));
+  EXPECT_FALSE(generic.MatchesHeader(exchange));
+  std::string qmail = "Hi. This is the qmail-send program at mail.example.com.";
+  EXPECT_TRUE(all.Matches(MarkerKind::kBody, qmail));
+  EXPECT_FALSE(generic.Matches(MarkerKind::kBody, qmail));
+  // Generic wording stays.
+  EXPECT_TRUE(generic.Matches(MarkerKind::kBody, "I'm sorry, your message could not be delivered to one or more recipients"));
+  EXPECT_EQ(generic.StripBoilerplate("550 No such user. Giving up on 192.0.2.1."),
+            "550 No such user. Giving up on 192.0.2.1.");
+}
+
+TEST(BounceMarkers, SummaryLabelsButNotTheSmtpCommand) {
+  const BounceMarkers& markers = ndr_test::Markers();
+  for (const char* label : {"To:", "Cc:", "Reply-To:", "Delivered-To:", "An:", "De :", "Kopie:", "宛先:"}) {
+    EXPECT_TRUE(markers.Matches(MarkerKind::kSummaryLabel, label)) << label;
+  }
+  for (const char* label : {"Recipient:", "Empfänger:", "Destinataire :", "failed:"}) {
+    EXPECT_FALSE(markers.Matches(MarkerKind::kSummaryLabel, label)) << label;
+  }
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "knowledge/tsv.h"
+#include "markers_fixture.h"
 #include "ndr/finding.h"
 #include "ndr/reasons.h"
 #include "smtp/reply_text.h"
@@ -245,7 +246,7 @@ TEST(SmtpReading, ExtractorAndClassifierAgree) {
   std::string error;
   std::shared_ptr<const SmtpText> smtp = SmtpText::Load(&error);
   ASSERT_TRUE(smtp) << error;
-  Extractor extractor(smtp);
+  Extractor extractor(smtp, ndr_test::SharedMarkers());
   std::shared_ptr<const ReasonBook> book = ReasonBook::Load(smtp, &error);
   ASSERT_TRUE(book) << error;
   const char* texts[] = {
