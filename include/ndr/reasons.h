@@ -32,6 +32,8 @@ struct ReasonInfo {
   // With `hard`: hard only when the failure is permanent (status class 5, or a
   // 5xx reply when there is no status). Sisimai's rule for notaccept.
   bool hard_needs_permanent = false;
+  // A blocklist the server names explains this reason (reasons.tsv `blocklist`).
+  bool names_blocklist = false;
 };
 
 // A blocklist named in a rejection (data/blocklists.tsv).

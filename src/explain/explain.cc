@@ -198,10 +198,7 @@ Explanation Explain(const Finding& finding, const Verdict& verdict, const CodeBo
   // only when the server named one.
   if (delayed) AddSentence(&e.advice, reasons.Phrase("delay-advice"));
   const BlocklistInfo* list = nullptr;
-  if (verdict.reason == Reason::kBlocked || verdict.reason == Reason::kSpamDetected ||
-      verdict.reason == Reason::kBadReputation || verdict.reason == Reason::kRejected) {
-    list = reasons.FindBlocklist(finding.diagnostic);
-  }
+  if (info.names_blocklist) list = reasons.FindBlocklist(finding.diagnostic);
   // A delay has not failed yet: advice written for a final failure ("remove
   // the address", "could not be reached for the whole retry period") would
   // contradict "still being retried", so it is left to the final notice.

@@ -31,7 +31,7 @@ using internal::rb::CommandPattern;
 bool ReasonBook::Impl::LoadReasons(std::string* error) {
   TsvTable t;
   if (!internal::LoadEmbeddedTsv("reasons.tsv",
-                                 {"reason", "summary", "actor", "retry", "suppress", "hard", "advice"},
+                                 {"reason", "summary", "actor", "retry", "suppress", "hard", "advice", "blocklist"},
                                  &t, error)) {
     return false;
   }
@@ -66,6 +66,10 @@ bool ReasonBook::Impl::LoadReasons(std::string* error) {
     }
     if (!ParseYesNo(t.Cell(row, "suppress"), &info.suppress)) {
       *error = t.Where(row, "suppress must be yes or no");
+      return false;
+    }
+    if (!ParseYesNo(t.Cell(row, "blocklist"), &info.names_blocklist)) {
+      *error = t.Where(row, "blocklist must be yes or no");
       return false;
     }
     std::string_view hard = t.Cell(row, "hard");

@@ -51,11 +51,13 @@ TEST(ReasonsTable, EveryCellIsFilledAndValid) {
   internal::TsvTable t;
   std::string error;
   ASSERT_TRUE(internal::LoadEmbeddedTsv(
-      "reasons.tsv", {"reason", "summary", "actor", "retry", "suppress", "hard", "advice"}, &t, &error))
+      "reasons.tsv", {"reason", "summary", "actor", "retry", "suppress", "hard", "advice", "blocklist"}, &t,
+      &error))
       << error;
   std::set<std::string> seen;
   for (const auto& row : t.rows) {
-    for (std::string_view column : {"reason", "summary", "actor", "retry", "suppress", "hard", "advice"}) {
+    for (std::string_view column :
+         {"reason", "summary", "actor", "retry", "suppress", "hard", "advice", "blocklist"}) {
       EXPECT_FALSE(t.Cell(row, column).empty()) << t.Where(row, std::string(column) + " is empty");
     }
     Reason r;
