@@ -62,7 +62,7 @@ TEST_F(CliTest, ExplainFromStdin) {
   EXPECT_EQ(r.exit_code, 0);
   auto records = Records(r.out);
   ASSERT_EQ(records.size(), 1u);
-  EXPECT_EQ(records[0]["source"], "<stdin>");
+  EXPECT_EQ(records[0]["source"], "-");
   EXPECT_EQ(records[0]["recipient"], "bob@example.org");
 }
 

@@ -11,7 +11,8 @@
 //
 // The number of blocks is the number of records the bounce must give, in
 // output order; keys not written are not checked. "records: 0" alone says the
-// input must give no record.
+// input must give no record. A case NAME.txt instead of NAME.eml is text a
+// person pasted, read as `ndr explain --text` reads it.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -43,7 +44,9 @@ std::vector<std::string> CaseNames() {
   std::vector<std::string> names;
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(kCases, ec)) {
-    if (e.path().extension() == ".eml") names.push_back(e.path().stem().string());
+    if (e.path().extension() == ".eml" || e.path().extension() == ".txt") {
+      names.push_back(e.path().filename().string());
+    }
   }
   std::sort(names.begin(), names.end());
   return names;
@@ -97,15 +100,18 @@ const ndr::Analyzer& TheAnalyzer() {
 class ExplainCase : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(ExplainCase, GivesTheExpectedRecords) {
-  const std::string& name = GetParam();
-  fs::path eml = kCases / (name + ".eml");
+  const std::string& file = GetParam();
+  fs::path eml = kCases / file;
+  std::string name = eml.stem().string();
+  bool pasted = eml.extension() == ".txt";
   fs::path expect = kCases / (name + ".expect");
   ASSERT_TRUE(fs::exists(expect)) << expect << " missing";
   bool no_records = false;
   std::vector<Block> want = ParseExpect(ReadFile(expect), &no_records);
   ASSERT_TRUE(no_records || !want.empty()) << expect << " asserts nothing";
 
-  ndr::Analysis a = TheAnalyzer().Analyze(ReadFile(eml), eml.filename().string());
+  std::string bytes = ReadFile(eml);
+  ndr::Analysis a = pasted ? TheAnalyzer().AnalyzeText(bytes, file) : TheAnalyzer().Analyze(bytes, file);
   ASSERT_EQ(a.records.size(), no_records ? 0u : want.size()) << name << ": wrong number of records";
   ndr_test::JsonChecker json;
   for (size_t i = 0; i < want.size(); ++i) {
@@ -121,7 +127,7 @@ TEST_P(ExplainCase, GivesTheExpectedRecords) {
 
 INSTANTIATE_TEST_SUITE_P(Cases, ExplainCase, ::testing::ValuesIn(CaseNames()),
                          [](const ::testing::TestParamInfo<std::string>& info) {
-                           std::string n = info.param;
+                           std::string n = fs::path(info.param).stem().string();
                            for (char& c : n) {
                              if (!isalnum(static_cast<unsigned char>(c))) c = '_';
                            }

@@ -49,7 +49,12 @@ class Analyzer {
   Analyzer(const Analyzer&) = delete;
   Analyzer& operator=(const Analyzer&) = delete;
 
+  // Input without a header block of its own is read as pasted bounce text.
   Analysis Analyze(std::string_view bytes, std::string_view source) const;
+  // Reads `text` as bounce text a person pasted or forwarded (quoted with
+  // "> ", under a "Forwarded message" separator, or one server reply line),
+  // whatever its first line looks like.
+  Analysis AnalyzeText(std::string_view text, std::string_view source) const;
 
   // One finding -> Verdict -> Explanation -> Record: the path every record
   // takes, whether its finding came from a bounce message or a log line.
@@ -67,6 +72,7 @@ class Analyzer {
  private:
   struct Impl;
   explicit Analyzer(std::unique_ptr<Impl> impl);
+  Analysis AnalyzeAs(std::string_view bytes, std::string_view source, bool pasted) const;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -35,6 +35,7 @@ struct BounceParts {
   std::string bounce_subject;  // Subject of the report itself
   std::string bounce_from;     // From of the report itself
   std::string failed_recipients;  // X-Failed-Recipients of the report (Exim and others)
+  bool pasted = false;            // read from pasted text (Message::pasted)
 };
 
 // Never fails; kind says whether it is a bounce at all. `markers` are built

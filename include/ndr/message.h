@@ -70,6 +70,9 @@ struct Message {
   Headers headers;           // the top-level header block
   std::vector<Part> parts;   // depth-first, document order; parts[0] is the top entity
   std::vector<std::string> problems;  // e.g. "unknown charset x-foo in part 3"
+  // Read from pasted text (no header block of its own): a person says it is a
+  // bounce, so less evidence is needed to read it as one.
+  bool pasted = false;
 
   // The first part of that content type that is not inside a returned original, or null.
   const Part* FindPart(std::string_view content_type) const;

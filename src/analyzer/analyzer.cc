@@ -3,6 +3,7 @@
 #include "bounce/markers.h"
 #include "extract/text_util.h"
 #include "smtp/reply_text.h"
+#include "mime/pasted_text.h"
 #include "ndr/explanation.h"
 #include "ndr/finding.h"
 #include "ndr/message.h"
@@ -17,6 +18,7 @@ struct Analyzer::Impl {
   std::shared_ptr<const internal::BounceMarkers> markers;
   std::unique_ptr<Extractor> extractor;
   std::unique_ptr<Interpreter> interpreter;
+  std::unique_ptr<internal::PastedTextReader> pasted;
 };
 
 Analyzer::Analyzer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -36,6 +38,8 @@ std::unique_ptr<Analyzer> Analyzer::Create(const AnalyzeOptions& options, std::s
   if (!impl->markers) return nullptr;
   impl->extractor = std::make_unique<Extractor>(smtp, impl->markers);
   impl->interpreter = std::make_unique<Interpreter>(impl->codes, impl->reasons, options.rules);
+  impl->pasted = internal::PastedTextReader::Create(error);
+  if (!impl->pasted) return nullptr;
   return std::unique_ptr<Analyzer>(new Analyzer(std::move(impl)));
 }
 
@@ -44,8 +48,17 @@ const ReasonBook& Analyzer::reasons() const { return *impl_->reasons; }
 const Extractor& Analyzer::extractor() const { return *impl_->extractor; }
 
 Analysis Analyzer::Analyze(std::string_view bytes, std::string_view source) const {
+  return AnalyzeAs(bytes, source, internal::PastedTextReader::LooksPasted(bytes));
+}
+
+Analysis Analyzer::AnalyzeText(std::string_view text, std::string_view source) const {
+  return AnalyzeAs(text, source, true);
+}
+
+Analysis Analyzer::AnalyzeAs(std::string_view bytes, std::string_view source, bool pasted) const {
   Analysis analysis;
-  Message message = ParseMessage(bytes, impl_->options.limits);
+  Message message =
+      pasted ? impl_->pasted->Read(bytes, impl_->options.limits) : ParseMessage(bytes, impl_->options.limits);
   analysis.problems = std::move(message.problems);
   BounceParts parts = LocateBounce(message, *impl_->markers);
   analysis.kind = parts.kind;

@@ -244,6 +244,7 @@ BounceParts LocateBounce(const Message& message, const BounceMarkers& markers) {
   out.bounce_subject = std::string(message.headers.Get("Subject"));
   out.bounce_from = std::string(message.headers.Get("From"));
   out.failed_recipients = std::string(message.headers.Get("X-Failed-Recipients"));
+  out.pasted = message.pasted;
   std::string html_text;
   bool have_dsn = false;
   bool have_feedback = false;
@@ -387,10 +388,12 @@ BounceParts LocateBounce(const Message& message, const BounceMarkers& markers) {
   } else {
     bool failed_header = h.Has("X-Failed-Recipients");
     int strong = subject + from + body + header + 2 * failed_header + 2 * have_dsn;
-    int score = strong + reply + transcript + returned_copy;
+    // Pasted text counts once: the person who pasted it says it is a bounce,
+    // so weak evidence (a reply line) is enough.
+    int score = strong + reply + transcript + returned_copy + message.pasted;
     // A mail system (mailer-daemon, postmaster) does not go on vacation:
     // Auto-Submitted on its reports is not an out-of-office reply.
-    if (strong >= 1 && score >= 2 && !person_reply) {
+    if ((strong >= 1 || message.pasted) && score >= 2 && !person_reply) {
       out.kind = BounceKind::kPlainText;
     } else if (!from_marker && LooksLikeAutoReply(message, markers)) {
       out.kind = BounceKind::kAutoReply;

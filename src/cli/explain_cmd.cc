@@ -22,7 +22,9 @@ int RunExplain(int argc, char** argv) {
       "\n"
       "Reads bounces from the files named (or one from standard input) and tells,\n"
       "for each recipient, what happened, why, who must act and what to do next.\n"
-      "An mbox file is read message by message.\n"
+      "An mbox file is read message by message. Text without a header block (a\n"
+      "bounce pasted from a mail client, or one server reply line) is read as\n"
+      "pasted bounce text.\n"
       "\n"
       "Exit status: 0 every input was a bounce and was analyzed, 1 an input was\n"
       "not a bounce, 2 usage or read error.\n"
@@ -36,7 +38,8 @@ int RunExplain(int argc, char** argv) {
       ("format,f", po::value<std::string>(&format)->default_value("text"),
        "output format: text (for people) or json (JSON Lines, one object per recipient)")
       ("problems", "also report damage noticed while reading (bad charsets, truncated MIME)")
-      ("verbose,v", "text output: add technical remarks (a reply code the RFCs do not allow at that stage)");
+      ("verbose,v", "text output: add technical remarks (a reply code the RFCs do not allow at that stage)")
+      ("text", "read every input as pasted bounce text, even when it starts like a message");
   po::variables_map vm;
   int status = ParseArgs(argc, argv, "explain", visible, &files, &vm);
   if (status >= 0) return status;
@@ -58,6 +61,7 @@ int RunExplain(int argc, char** argv) {
   }
   ProcessOptions options;
   options.report_problems = vm.count("problems") > 0;
+  options.as_text = vm.count("text") > 0;
   ProcessStats stats = ProcessInputs(*analyzer, files, options, sink.get());
   if (stats.read_errors > 0) return 2;
   if (stats.not_bounces > 0 || stats.messages == 0) return 1;

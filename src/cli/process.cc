@@ -14,7 +14,7 @@ namespace {
 void AnalyzeOne(const Analyzer& analyzer, std::string_view bytes, const std::string& source,
                 const ProcessOptions& options, RecordSink* sink, ProcessStats* stats) {
   ++stats->messages;
-  Analysis a = analyzer.Analyze(bytes, source);
+  Analysis a = options.as_text ? analyzer.AnalyzeText(bytes, source) : analyzer.Analyze(bytes, source);
   if (options.report_problems) {
     for (const std::string& problem : a.problems) std::cerr << "ndr: " << source << ": " << problem << "\n";
   }
@@ -65,17 +65,17 @@ ProcessStats ProcessInputs(const Analyzer& analyzer, const std::vector<std::stri
       data.append(buffer, static_cast<size_t>(std::cin.gcount()));
     }
     if (std::cin.bad()) {
-      std::cerr << "ndr: <stdin>: read error\n";
+      std::cerr << "ndr: -: read error (standard input)\n";
       ++stats.read_errors;
       return stats;
     }
-    if (LooksLikeMbox(data)) {
+    if (!options.as_text && LooksLikeMbox(data)) {
       size_t n = 0;
       for (std::string_view m : SplitMbox(data)) {
-        AnalyzeOne(analyzer, m, "<stdin>#" + std::to_string(++n), options, sink, &stats);
+        AnalyzeOne(analyzer, m, "-#" + std::to_string(++n), options, sink, &stats);
       }
     } else {
-      AnalyzeOne(analyzer, data, "<stdin>", options, sink, &stats);
+      AnalyzeOne(analyzer, data, "-", options, sink, &stats);
     }
     return stats;
   }
@@ -99,7 +99,7 @@ ProcessStats ProcessInputs(const Analyzer& analyzer, const std::vector<std::stri
       ++stats.read_errors;
       continue;
     }
-    if (LooksLikeMbox(data)) {
+    if (!options.as_text && LooksLikeMbox(data)) {
       size_t n = 0;
       for (std::string_view m : SplitMbox(data)) {
         AnalyzeOne(analyzer, m, path + "#" + std::to_string(++n), options, sink, &stats);

@@ -25,9 +25,10 @@ struct ProcessOptions {
   bool report_not_bounce = true;  // a line on stderr for each message that is not a bounce
   bool report_problems = false;   // a line on stderr for each problem noticed while reading
   bool progress = false;          // a progress line on stderr
+  bool as_text = false;           // --text: every input is pasted bounce text (never split as an mbox)
 };
 
-// An empty `paths` (or "-") reads one message from stdin.
+// An empty `paths` (or "-") reads one message (or an mbox) from stdin; its source is "-".
 ProcessStats ProcessInputs(const Analyzer& analyzer, const std::vector<std::string>& paths,
                            const ProcessOptions& options, RecordSink* sink);
 

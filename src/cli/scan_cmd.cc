@@ -76,7 +76,8 @@ int RunScan(int argc, char** argv) {
       ("log", "the inputs are mail server logs: one record per failed or deferred delivery")
       ("verbose,v", "name each message that is not a bounce, and damage noticed while reading; in text "
                      "output, technical remarks (a reply code the RFCs do not allow at that stage)")
-      ("no-progress", "no progress line on stderr (it is shown only when stderr is a terminal)");
+      ("no-progress", "no progress line on stderr (it is shown only when stderr is a terminal)")
+      ("text", "read every file as pasted bounce text (files without a header block are anyway)");
   po::variables_map vm;
   int status = ParseArgs(argc, argv, "scan", visible, &paths, &vm);
   if (status >= 0) return status;
@@ -105,6 +106,7 @@ int RunScan(int argc, char** argv) {
   options.report_not_bounce = vm.count("verbose") > 0;
   options.report_problems = vm.count("verbose") > 0;
   options.progress = !vm.count("no-progress") && isatty(STDERR_FILENO);
+  options.as_text = vm.count("text") > 0;
   ProcessStats stats = ProcessInputs(*analyzer, paths, options, sink.get());
   std::cerr << "ndr scan: " << stats.messages << " messages, " << stats.bounces << " bounces, "
             << stats.records << " records";

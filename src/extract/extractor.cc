@@ -69,6 +69,12 @@ std::vector<AddressHit> FindAddresses(const ExtractorPatterns& p, std::string_vi
         found = found.substr(0, i);
       }
     }
+    // 'jo@example.net' (Exchange quotes addresses so): the quote the local
+    // part may legally hold is the wrapper here, not part of the address.
+    if (found.size() > 1 && found.front() == '\'' && end < text.size() && text[end] == '\'') {
+      found.remove_prefix(1);
+      ++begin;
+    }
     out.push_back({std::string(found), begin, end});
   }
   return out;
@@ -405,7 +411,7 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
     constexpr size_t kLabelTail = 40;
     std::string_view tail = before.size() > kLabelTail ? before.substr(before.size() - kLabelTail) : before;
     bool summary = markers.Matches(MarkerKind::kSummaryLabel, tail);
-    bool opens = before.empty() || before == "\"" || before == "<" || before == "*" || before == "-" ||
+    bool opens = before.empty() || before == "\"" || before == "'" || before == "<" || before == "*" || before == "-" ||
                  (before.back() == ':' && !summary);
     return opens && !lines.IsIdentifier(line);
   };
@@ -459,6 +465,9 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
     auto hits = internal::FindAddresses(p, parts.original_headers.Get("To"), 2);
     if (hits.size() == 1) add(hits[0].address, IFind(text, hits[0].address), false);
   }
+  // Pasted text that names no address (one server reply a person copied)
+  // still speaks of one recipient, whose address the person knows.
+  if (mentions.empty() && parts.pasted && in_text.empty()) mentions.push_back({std::string(), 0});
   const internal::Transcript transcript = internal::ParseTranscript(p, text);
   std::vector<Finding> out;
   // A delay warning's recipients are delayed, not failed.
