@@ -153,4 +153,78 @@ TEST_F(CorpusTest, GenericRulesAloneReadTheCorpus) {
   EXPECT_GE(s.count_exact_pct(), 85.0);
 }
 
+// ../shared/corpus/crisp: bounce texts as people paste them (no headers),
+// keyed by recipient. Scored like ../shared/tools/score's recipient mode.
+TEST(CrispCorpusTest, PastedTextsMeetTheFloors) {
+  const fs::path crisp = fs::path(NDR_SOURCE_DIR) / ".." / "shared" / "corpus" / "crisp";
+  if (!fs::exists(crisp / "messages")) GTEST_SKIP() << "corpus not present at " << crisp;
+  std::ifstream key(crisp / "key.tsv");
+  std::string line;
+  std::getline(key, line);  // file recipient status reply_code label source_project
+  struct Want {
+    std::string recipient, status, reply_code;
+    bool bounce = true;
+  };
+  std::map<std::string, Want> want;
+  while (std::getline(key, line)) {
+    std::vector<std::string> cells;
+    std::stringstream ss(line);
+    std::string cell;
+    while (std::getline(ss, cell, '\t')) cells.push_back(cell);
+    cells.resize(6);
+    want[cells[0]] = {cells[1] == "-" ? "" : ndr_test::Lower(cells[1]), cells[2], cells[3], cells[4] != "not-bounce"};
+  }
+  ASSERT_GT(want.size(), 100u);
+  auto r = RunCommand("timeout 120 " + Quote(kBinary) + " scan --format json " + Quote((crisp / "messages").string()));
+  size_t bad = 0;
+  ndr_test::CorpusRecords got = ndr_test::GroupRecords(r.out, &bad);
+  EXPECT_EQ(bad, 0u);
+  size_t bounces = 0, detected = 0, recipients = 0, found = 0, extra = 0, silent = 0, not_bounces = 0;
+  size_t status_total = 0, status_hits = 0, reply_total = 0, reply_hits = 0;
+  for (const auto& [file, w] : want) {
+    const auto& records = got[file];
+    if (!w.bounce) {
+      ++not_bounces;
+      silent += records.empty();
+      continue;
+    }
+    ++bounces;
+    detected += !records.empty();
+    std::vector<std::string> statuses, replies;
+    bool hit = false;
+    for (const auto& rec : records) {
+      statuses.push_back(rec.at("status"));
+      replies.push_back(rec.at("reply_code"));
+      bool mine = !w.recipient.empty() && (ndr_test::Lower(rec.at("recipient")) == w.recipient ||
+                                          ndr_test::Lower(rec.at("original_recipient")) == w.recipient);
+      hit = hit || mine;
+      if (!w.recipient.empty() && !mine) ++extra;
+    }
+    if (!w.recipient.empty()) {
+      ++recipients;
+      found += hit;
+    }
+    if (!w.status.empty()) {
+      ++status_total;
+      status_hits += ndr_test::MultisetHits({w.status}, statuses);
+    }
+    if (!w.reply_code.empty()) {
+      ++reply_total;
+      reply_hits += ndr_test::MultisetHits({w.reply_code}, replies);
+    }
+  }
+  auto pct = [](size_t a, size_t b) { return b == 0 ? 0.0 : 100.0 * a / b; };
+  std::cout << "crisp: detected " << pct(detected, bounces) << "%, recall " << pct(found, recipients)
+            << "%, extra " << extra << ", status " << pct(status_hits, status_total) << "%, reply_code "
+            << pct(reply_hits, reply_total) << "%\n";
+  EXPECT_GE(pct(detected, bounces), 97.0);
+  EXPECT_GE(pct(found, recipients), 97.0);
+  EXPECT_GE(pct(status_hits, status_total), 97.0);
+  EXPECT_GE(pct(reply_hits, reply_total), 97.0);
+  // One text (an Office 365 report) names another address in its own table
+  // than the key's; ndr reports the address the text names.
+  EXPECT_LE(extra, 1u);
+  EXPECT_EQ(silent, not_bounces);
+}
+
 }  // namespace

@@ -163,6 +163,26 @@ class LineIndex {
   std::vector<signed char> identifier_;
 };
 
+// Whether line n continues a reply wrapped over indented lines (Postfix's
+// "    <sender@x>: unauthorized sender (in reply to RCPT TO command)" under
+// "<rcpt@y>: host ... said: 550"): indented at least as deep as the line
+// above, which holds words (not a heading ending in ':') and, when it opens
+// with an address, is long enough to have been wrapped. A list of recipients
+// (short lines, one address each) and Exim's shallower recipient lines under
+// their deeper reply lines stay recipients.
+bool ContinuesWrappedReply(LineIndex& lines, size_t n) {
+  constexpr size_t kWrappedLine = 60;
+  if (n == 0) return false;
+  size_t indent = lines.ContentStart(n) - lines.Start(n);
+  std::string_view previous = Trim(lines.Line(n - 1));
+  if (indent == 0 || previous.empty() || previous.back() == ':') return false;
+  // A heading drawn with rules ("|----- Failed addresses follow: -----|").
+  if (previous.find("---") != std::string_view::npos || previous.find("===") != std::string_view::npos) return false;
+  bool opens_with_address = previous.front() == '<' || previous.find('@') < previous.find(' ');
+  if (opens_with_address && previous.size() < kWrappedLine) return false;
+  return lines.ContentStart(n - 1) - lines.Start(n - 1) <= indent;
+}
+
 // The text that speaks about one recipient: from its mention to the next
 // blank line (or the next recipient), bounded.
 std::string_view ParagraphAfter(std::string_view text, size_t from, size_t stop) {
@@ -413,7 +433,7 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
     bool summary = markers.Matches(MarkerKind::kSummaryLabel, tail);
     bool opens = before.empty() || before == "\"" || before == "'" || before == "<" || before == "*" || before == "-" ||
                  (before.back() == ':' && !summary);
-    return opens && !lines.IsIdentifier(line);
+    return opens && !lines.IsIdentifier(line) && !ContinuesWrappedReply(lines, line);
   };
 
   // X-Failed-Recipients (Exim, Google) lists exactly the failed recipients.
