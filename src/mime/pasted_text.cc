@@ -100,9 +100,13 @@ bool PastedTextReader::LooksPasted(std::string_view bytes) {
   if (pos >= bytes.size()) return false;  // nothing at all: not text to read
   std::string_view first = bytes.substr(pos, bytes.find('\n', pos) - pos);
   if (first.compare(0, 5, "From ") == 0) return false;  // an mbox
-  // A header field name: printable ASCII without blanks, then a colon.
+  // A header field name as mail systems write them (letters, digits, '-',
+  // '_'), then a colon; "<jo@example.net>: ..." opens a bounce text instead.
   size_t i = 0;
-  while (i < first.size() && i < 80 && first[i] > ' ' && first[i] < 0x7f && first[i] != ':') ++i;
+  while (i < first.size() && i < 80 &&
+         (std::isalnum(static_cast<unsigned char>(first[i])) || first[i] == '-' || first[i] == '_')) {
+    ++i;
+  }
   return !(i > 0 && i < first.size() && first[i] == ':');
 }
 
