@@ -120,9 +120,14 @@ class ReasonBook {
 
   const ReasonInfo& Info(Reason reason) const;  // every Reason has a row
 
-  // The vendor id ("google", "microsoft", ...) owning any of `hosts` (host
-  // names or mail domains, matched by suffix in vendors.tsv order) or, failing
-  // that, whose marker appears in `text`. "" when none.
+  // The vendor id ("google", "microsoft", ...) owning a host name or a mail
+  // domain ("dns; MX.Example.COM.", "jo@gmail.com"): a suffix of vendors.tsv's
+  // `hosts` on label boundaries, the first row in table order. "" when none.
+  std::string VendorOfHost(std::string_view host) const;
+  // The vendor whose marker (vendors.tsv `markers`: words only its own
+  // servers write, such as Google's "- gsmtp") a server's words carry. "" when none.
+  std::string VendorOfWords(std::string_view words) const;
+  // The first of `hosts` that names a vendor, else the vendor of `text`'s markers.
   std::string DetectVendor(const std::vector<std::string_view>& hosts,
                            std::string_view text) const;
 

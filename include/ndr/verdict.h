@@ -4,6 +4,7 @@
 #define NDR_VERDICT_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -24,6 +25,10 @@ struct Verdict {
   std::string receiving_vendor;  // "" when unknown
   std::string reporting_vendor;  // "" when unknown
   RuleRef decided_by;    // which table and row decided (typed; never parsed from a string)
+  // Who must act, when the parties found say otherwise than the reason's usual
+  // actor (a recipient domain's own server refusing to relay for it).
+  std::optional<Actor> actor;
+  std::string party_advice;  // what to do instead of the reason's general advice, then
   std::string evidence;  // for people: the code, the provider's meaning or the words
   std::string words;     // the server's words that decided, when a wording rule did
   CodeReading status_reading;  // what the status code alone says (to tell when words overruled it)

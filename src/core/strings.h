@@ -73,6 +73,20 @@ inline size_t IFind(std::string_view hay, std::string_view needle, size_t from =
   return std::string_view::npos;
 }
 
+// The domain of an address ("jo@example.net" -> "example.net"), "" when it has none.
+inline std::string_view DomainOf(std::string_view address) {
+  size_t at = address.rfind('@');
+  return at == std::string_view::npos ? std::string_view() : address.substr(at + 1);
+}
+
+// Whether `host` is `domain` or a host inside it, on label boundaries and
+// ignoring case: mx1.example.net is in example.net, notexample.net is not.
+inline bool IsHostInDomain(std::string_view host, std::string_view domain) {
+  if (host.empty() || domain.empty() || host.size() < domain.size()) return false;
+  if (!IEquals(host.substr(host.size() - domain.size()), domain)) return false;
+  return host.size() == domain.size() || host[host.size() - domain.size() - 1] == '.';
+}
+
 // Collapses runs of whitespace (including newlines) into one space and trims.
 inline std::string Squeeze(std::string_view s) {
   std::string out;

@@ -184,7 +184,8 @@ Explanation Explain(const Finding& finding, const Verdict& verdict, const CodeBo
   }
 
   // Who acts, whether to retry, whether to keep the address.
-  e.actor = guidance.has_actor ? guidance.actor : info.actor;
+  // The parties found (Verdict::actor) outrank the row's and the reason's actor.
+  e.actor = verdict.actor ? *verdict.actor : guidance.has_actor ? guidance.actor : info.actor;
   e.retry = info.retry;
   e.suppress = info.suppress;
   if (info.hard_needs_permanent && !IsPermanent(finding)) e.suppress = false;
@@ -203,7 +204,7 @@ Explanation Explain(const Finding& finding, const Verdict& verdict, const CodeBo
   // the address", "could not be reached for the whole retry period") would
   // contradict "still being retried", so it is left to the final notice.
   bool reason_advice_fits = (!delayed || (!info.suppress && verdict.reason != Reason::kExpired)) &&
-                            !guidance.drop_reason_advice;
+                            !guidance.drop_reason_advice && verdict.party_advice.empty();
   if (list != nullptr && verdict.reason == Reason::kBlocked) {
     // The named list makes the general blocked advice specific.
     AddSentence(&e.advice, BlocklistAdvice(*list, reasons));
@@ -214,6 +215,7 @@ Explanation Explain(const Finding& finding, const Verdict& verdict, const CodeBo
   // A row's advice that points at a list's page is left out when the server
   // named a list: the same list is already explained, and another one would
   // send someone to the wrong list.
+  AddSentence(&e.advice, verdict.party_advice);
   if (list == nullptr || reasons.FindBlocklist(guidance.advice) == nullptr) {
     AddSentence(&e.advice, guidance.advice);
   }

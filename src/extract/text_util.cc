@@ -110,11 +110,6 @@ std::string HostFromField(std::string_view value) {
   return std::string(host);
 }
 
-std::string_view DomainOf(std::string_view address) {
-  size_t at = address.rfind('@');
-  return at == std::string_view::npos ? std::string_view() : address.substr(at + 1);
-}
-
 bool IsInternetAddress(std::string_view address) {
   size_t at = address.rfind('@');
   if (at == std::string_view::npos || at == 0 || address.front() == '/') return false;

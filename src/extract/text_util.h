@@ -25,8 +25,6 @@ bool IsInternetAddress(std::string_view address);
 // The host of an MTA field: "dns; mx.example.net. (192.0.2.5, the server for
 // example.net)" -> "mx.example.net"; "[192.0.2.5]" -> "192.0.2.5".
 std::string HostFromField(std::string_view value);
-// The domain of an address, "" when it has none.
-std::string_view DomainOf(std::string_view address);
 
 }  // namespace internal
 }  // namespace ndr

@@ -6,15 +6,39 @@
 #include <string_view>
 #include <vector>
 
+#include "core/strings.h"
+#include "knowledge/template.h"
 #include "ndr/verdict.h"
 
 namespace ndr {
 namespace {
 
-std::string_view DomainOf(std::string_view address) {
-  size_t at = address.rfind('@');
-  if (at == std::string_view::npos) return {};
-  return address.substr(at + 1);
+using internal::DomainOf;
+
+// The receiving side, the server that refused: its own host (the Remote-MTA,
+// or the host a wrapper names: the extractor puts either in remote_mta), else
+// the marks its reply carries (Google's "- gsmtp"), else the recipient's
+// domain. The Reporting-MTA is never asked: it wrote the report and is often
+// the sender's own provider, which refused nothing.
+std::string ReceivingVendor(const ReasonBook& book, const Finding& f) {
+  std::string vendor = book.VendorOfHost(f.remote_mta);
+  if (vendor.empty()) vendor = book.VendorOfWords(f.diagnostic.empty() ? f.status_comment : f.diagnostic);
+  if (vendor.empty()) vendor = book.VendorOfHost(DomainOf(f.recipient));
+  if (vendor.empty()) vendor = book.VendorOfHost(DomainOf(f.original_recipient));
+  return vendor;
+}
+
+// The side that wrote the report: its Reporting-MTA, else the domain of the
+// report's From (MAILER-DAEMON@amazonses.com).
+std::string ReportingVendor(const ReasonBook& book, const Finding& f) {
+  std::string vendor = book.VendorOfHost(f.reporting_mta);
+  if (vendor.empty()) vendor = book.VendorOfHost(DomainOf(f.report_from));
+  return vendor;
+}
+
+// Whether a wording rule of `vendor` decided.
+bool DecidedByVendorWords(const RuleRef& rule, std::string_view vendor) {
+  return !vendor.empty() && rule.table == RuleTable::kReasonRules && rule.scope == vendor;
 }
 
 }  // namespace
@@ -26,18 +50,10 @@ Interpreter::Interpreter(std::shared_ptr<const CodeBook> codes, std::shared_ptr<
 Verdict Interpreter::Interpret(const Finding& finding) const {
   Verdict v;
 
-  // The rejecting side: the remote MTA, else the recipient's domain; the
-  // reporting MTA only when no remote MTA is named (then it is the one that
-  // refused, e.g. Google's own "address not found" reports).
-  std::vector<std::string_view> hosts;
-  hosts.push_back(finding.remote_mta);
-  hosts.push_back(DomainOf(finding.recipient));
-  hosts.push_back(DomainOf(finding.original_recipient));
-  if (finding.remote_mta.empty()) hosts.push_back(finding.reporting_mta);
   // The generic-only mode knows no vendor, so no vendor-scoped row applies.
   if (rules_ != RuleScope::kGeneric) {
-    v.receiving_vendor = reasons_->DetectVendor(hosts, finding.diagnostic);
-    v.reporting_vendor = reasons_->DetectVendor({finding.reporting_mta}, {});
+    v.receiving_vendor = ReceivingVendor(*reasons_, finding);
+    v.reporting_vendor = ReportingVendor(*reasons_, finding);
   }
 
   if (codes_ != nullptr && finding.reply_code != 0) {
@@ -65,6 +81,22 @@ Verdict Interpreter::Interpret(const Finding& finding) const {
   // The reason book decides, by the steps of data/precedence.tsv (the kind of
   // report, success, words, a local program, codes, stage, delay, ...).
   Classification c = reasons_->Classify(in);
+  // Vendor wording is the receiving side's. When no server beyond the report's
+  // writer is named, the words may be the writer's own (Amazon SES's
+  // suppression list, a provider refusing its own customer's mail): its
+  // wording rules may then speak, but its status meanings never stand in for
+  // a server it does not run.
+  if (finding.remote_mta.empty() && !v.reporting_vendor.empty() && v.reporting_vendor != v.receiving_vendor &&
+      !DecidedByVendorWords(c.decided_by, v.receiving_vendor)) {
+    ClassifyInput own = in;
+    own.vendor = v.reporting_vendor;
+    Classification by_writer = reasons_->Classify(own);
+    if (DecidedByVendorWords(by_writer.decided_by, v.reporting_vendor)) {
+      // The writer refused before any receiving server was reached.
+      c = std::move(by_writer);
+      v.receiving_vendor.clear();
+    }
+  }
   v.reason = c.reason;
   v.decided_by = std::move(c.decided_by);
   v.evidence = std::move(c.evidence);
@@ -72,6 +104,16 @@ Verdict Interpreter::Interpret(const Finding& finding) const {
   v.status_reading = std::move(c.status_reading);
   v.reply_reading = std::move(c.reply_reading);
   v.problem = std::move(c.problem);
+  // A recipient domain's own server that will not relay for that domain is
+  // misconfigured on the recipient's side (the domain's MX points to a server
+  // that does not accept it); the sender cannot fix that.
+  std::string_view domain = DomainOf(finding.recipient);
+  if (v.reason == Reason::kNoRelaying && internal::IsHostInDomain(finding.remote_mta, domain)) {
+    v.actor = Actor::kRecipientAdmin;
+    internal::TemplateValues values = {{"host", finding.remote_mta}, {"domain", domain}};
+    v.evidence += internal::FillTemplate(reasons_->Phrase("party-recipient-mx"), values);
+    v.party_advice = internal::FillTemplate(reasons_->Phrase("party-recipient-mx-advice"), values);
+  }
   v.hard_bounce = reasons_->IsHardBounce(v.reason, finding.reply_code, finding.status);
   return v;
 }

@@ -19,6 +19,7 @@
 #include <string>
 #include <utility>
 
+#include "core/strings.h"
 #include "knowledge/reason_book_impl.h"
 #include "knowledge/template.h"
 #include "smtp/reply_text.h"
@@ -67,33 +68,37 @@ std::string CleanHost(std::string_view raw) {
   return host;
 }
 
-bool HostHasSuffix(std::string_view host, std::string_view suffix) {
-  if (host.empty() || suffix.empty() || host.size() < suffix.size()) return false;
-  if (host.compare(host.size() - suffix.size(), suffix.size(), suffix) != 0) return false;
-  return host.size() == suffix.size() || host[host.size() - suffix.size() - 1] == '.';
-}
-
 }  // namespace
 
-std::string ReasonBook::DetectVendor(const std::vector<std::string_view>& hosts,
-                                     std::string_view text) const {
-  for (std::string_view raw : hosts) {
-    std::string host = CleanHost(raw);
-    if (host.empty()) continue;
-    for (const Vendor& v : impl_->vendors) {
-      for (const std::string& suffix : v.hosts) {
-        if (HostHasSuffix(host, suffix)) return v.id;
-      }
+std::string ReasonBook::VendorOfHost(std::string_view raw) const {
+  std::string host = CleanHost(raw);
+  if (host.empty()) return {};
+  for (const Vendor& v : impl_->vendors) {
+    for (const std::string& suffix : v.hosts) {
+      if (internal::IsHostInDomain(host, suffix)) return v.id;
     }
   }
-  if (text.empty()) return {};
-  std::string lower = ToLower(text);
+  return {};
+}
+
+std::string ReasonBook::VendorOfWords(std::string_view words) const {
+  if (words.empty()) return {};
+  std::string lower = ToLower(words);
   for (const Vendor& v : impl_->vendors) {
     for (const std::string& marker : v.markers) {
       if (lower.find(marker) != std::string::npos) return v.id;
     }
   }
   return {};
+}
+
+std::string ReasonBook::DetectVendor(const std::vector<std::string_view>& hosts,
+                                     std::string_view text) const {
+  for (std::string_view raw : hosts) {
+    std::string vendor = VendorOfHost(raw);
+    if (!vendor.empty()) return vendor;
+  }
+  return VendorOfWords(text);
 }
 
 std::string_view ReasonBook::VendorName(std::string_view vendor) const {

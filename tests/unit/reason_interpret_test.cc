@@ -122,7 +122,7 @@ TEST(Interpret, StatusCommentSpeaksForARecipientWithoutWords) {
   EXPECT_EQ(v.reason, Reason::kMailboxFull) << v.decided_by.ToString() << " (" << v.evidence << ")";
 }
 
-TEST(Interpret, VendorFromRemoteMtaRecipientOrReportingMta) {
+TEST(Interpret, ReceivingVendorFromRemoteMtaReplyOrRecipient) {
   const Books& b = Get();
   Interpreter interpreter(b.codes, b.reasons);
   // Gmail's 5.7.27 is SPF, not the registry's null MX.
@@ -131,23 +131,62 @@ TEST(Interpret, VendorFromRemoteMtaRecipientOrReportingMta) {
   EXPECT_EQ(v.receiving_vendor, "google");
   EXPECT_EQ(v.reason, Reason::kAuthFailure);
   EXPECT_FALSE(v.hard_bounce);
+  // The marks of the reply itself, when the server is not named.
+  v = interpreter.Interpret(Make("jo@example.org", 550, "5.1.1", "550 5.1.1 no such user a1si.2 - gsmtp"));
+  EXPECT_EQ(v.receiving_vendor, "google");
   // Recipient's domain.
   v = interpreter.Interpret(Make("jo@hotmail.com", 550, "5.1.10", ""));
   EXPECT_EQ(v.receiving_vendor, "microsoft");
   EXPECT_EQ(v.reason, Reason::kUserUnknown);
   EXPECT_TRUE(v.hard_bounce);
-  // The reporting MTA counts only when no remote MTA is named.
-  Finding f = Make("jo@example.org", 0, "5.0.0", "because the address couldn't be found");
-  f.reporting_mta = "googlemail.com";
-  v = interpreter.Interpret(f);
-  EXPECT_EQ(v.receiving_vendor, "google");
-  EXPECT_EQ(v.reason, Reason::kUserUnknown);
-  f.remote_mta = "mx.example.org";
-  v = interpreter.Interpret(f);
-  EXPECT_EQ(v.receiving_vendor, "");
   // An empty recipient and empty hosts give no vendor.
   v = interpreter.Interpret(Make("", 550, "5.1.1", ""));
   EXPECT_EQ(v.receiving_vendor, "");
+}
+
+TEST(Interpret, TheReportsWriterIsNotTheRefusingSide) {
+  const Books& b = Get();
+  Interpreter interpreter(b.codes, b.reasons);
+  // Microsoft 365 reports for its sender that a Postfix at the recipient's domain refused.
+  Finding f = Make("jo@example.org", 550, "5.7.1", "550 5.7.1 <jo@example.org>: Recipient address rejected: "
+                   "Access denied", "mx.example.org", SmtpCommand::kRcpt);
+  f.reporting_mta = "AM0PR01MB1234.eurprd01.prod.outlook.com";
+  Verdict v = interpreter.Interpret(f);
+  EXPECT_EQ(v.receiving_vendor, "");
+  EXPECT_EQ(v.reporting_vendor, "microsoft");
+  Explanation e = Explain(f, v, *b.codes, *b.reasons);
+  EXPECT_EQ(e.advice.find("learn.microsoft.com"), std::string::npos) << e.advice;
+  EXPECT_EQ(e.status_meaning.find("Microsoft"), std::string::npos) << e.status_meaning;
+  // The reporting side from the report's From when there is no Reporting-MTA.
+  f.reporting_mta.clear();
+  f.report_from = "MAILER-DAEMON@amazonses.com";
+  EXPECT_EQ(interpreter.Interpret(f).reporting_vendor, "amazonses");
+  // Its own words, with no server beyond it named: its wording rules speak.
+  f = Make("jo@gmail.com", 0, "5.1.1", "Amazon SES has suppressed sending to this address because it has a "
+           "recent history of bouncing as an invalid address.");
+  f.report_from = "MAILER-DAEMON@amazonses.com";
+  v = interpreter.Interpret(f);
+  EXPECT_EQ(v.reason, Reason::kSuppressed) << v.decided_by.ToString();
+  EXPECT_EQ(v.decided_by.scope, "amazonses") << v.decided_by.ToString();
+  EXPECT_EQ(v.receiving_vendor, "");  // no receiving server was reached
+  EXPECT_EQ(v.reporting_vendor, "amazonses");
+}
+
+TEST(Interpret, RecipientDomainsOwnServerRefusingToRelayIsTheRecipientSide) {
+  const Books& b = Get();
+  Interpreter interpreter(b.codes, b.reasons);
+  Finding f = Make("jo@example.net", 554, "5.7.1", "554 5.7.1 <jo@example.net>: Relay access denied",
+                   "mx2.example.net", SmtpCommand::kRcpt);
+  Verdict v = interpreter.Interpret(f);
+  ASSERT_EQ(v.reason, Reason::kNoRelaying);
+  ASSERT_TRUE(v.actor.has_value());
+  EXPECT_EQ(*v.actor, Actor::kRecipientAdmin);
+  EXPECT_EQ(Explain(f, v, *b.codes, *b.reasons).actor, Actor::kRecipientAdmin);
+  // The sender's smarthost refusing to relay is the sender side's.
+  f.remote_mta = "smtp.example-isp.com";
+  v = interpreter.Interpret(f);
+  EXPECT_FALSE(v.actor.has_value());
+  EXPECT_EQ(Explain(f, v, *b.codes, *b.reasons).actor, Actor::kSenderAdmin);
 }
 
 TEST(Interpret, FeedbackAutoReplyAndDelivered) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "knowledge/embedded.h"
 #include "knowledge/tsv.h"
 #include "ndr/reasons.h"
 
@@ -182,6 +183,34 @@ TEST(DetectVendor, TableDriven) {
     EXPECT_EQ(book->DetectVendor(hosts, c.text), c.want)
         << (c.hosts.empty() ? std::string("(no hosts)") : c.hosts[0]) << " / " << c.text;
   }
+}
+
+TEST(DetectVendor, EverySampleNamesItsVendor) {
+  auto book = Book();
+  internal::TsvTable t;
+  std::string error;
+  ASSERT_TRUE(internal::LoadEmbeddedTsv("vendors.tsv", {"vendor", "hosts", "sample"}, &t, &error)) << error;
+  for (const auto& row : t.rows) {
+    std::string id(t.Cell(row, "vendor"));
+    EXPECT_EQ(book->VendorOfWords(t.Cell(row, "sample")), id) << t.Where(row, "sample names another vendor");
+    std::string_view hosts = t.Cell(row, "hosts");
+    EXPECT_EQ(book->VendorOfHost(hosts.substr(0, hosts.find(' '))), id) << t.Where(row, "first host");
+  }
+}
+
+TEST(DetectVendor, OutgoingHostsNamedInAReplyAreNotTheReceivingSide) {
+  auto book = Book();
+  // A Postfix blocking the sender's provider names that provider's host.
+  EXPECT_EQ(book->VendorOfWords("554 5.7.1 Service unavailable; Client host "
+                                "[mail-dm6nam10on2101.outbound.protection.outlook.com] blocked using zen.spamhaus.org"),
+            "");
+  EXPECT_EQ(book->VendorOfWords("554 5.7.1 Client host [a8-30.smtp-out.amazonses.com] blocked using bl.example"), "");
+  // The receiving tenant's own server tag does name Microsoft.
+  EXPECT_EQ(book->VendorOfWords("550 5.7.1 Unfortunately, messages from [192.0.2.1] weren't sent. "
+                                "[AM0PR01MB1234.eurprd01.prod.outlook.com]"),
+            "microsoft");
+  EXPECT_EQ(book->VendorOfHost("dns; MX.Example.COM."), "");
+  EXPECT_EQ(book->VendorOfHost("jo@GMail.com"), "google");
 }
 
 TEST(DetectVendor, EveryVendorIdOfTheBriefExists) {
