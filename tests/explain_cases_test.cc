@@ -134,4 +134,7 @@ INSTANTIATE_TEST_SUITE_P(Cases, ExplainCase, ::testing::ValuesIn(CaseNames()),
                            return n;
                          });
 
+// The issue asks for at least 80 cases, one or more for every defect kind.
+TEST(ExplainCases, HoldAtLeastEightyCases) { EXPECT_GE(CaseNames().size(), 80u); }
+
 }  // namespace
