@@ -34,6 +34,7 @@ struct BounceParts {
   Headers feedback;          // ARF message/feedback-report fields
   std::string bounce_subject;  // Subject of the report itself
   std::string bounce_from;     // From of the report itself
+  std::string bounce_to;       // To of the report itself (the original's sender)
   std::string failed_recipients;  // X-Failed-Recipients of the report (Exim and others)
   bool pasted = false;            // read from pasted text (Message::pasted)
 };

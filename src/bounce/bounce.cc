@@ -243,6 +243,7 @@ BounceParts LocateBounce(const Message& message, const BounceMarkers& markers) {
   BounceParts out;
   out.bounce_subject = std::string(message.headers.Get("Subject"));
   out.bounce_from = std::string(message.headers.Get("From"));
+  out.bounce_to = std::string(message.headers.Get("To"));
   out.failed_recipients = std::string(message.headers.Get("X-Failed-Recipients"));
   out.pasted = message.pasted;
   std::string html_text;

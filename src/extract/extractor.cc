@@ -384,12 +384,26 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
   const std::string& text = parts.human_text;
   // Addresses that are the sender's, never a failed recipient: the From and
   // Return-Path of the returned original, the From of the report.
+  // Also never a failed recipient unless a sentence says so: the report's own
+  // To (the original's sender), and the returned copy's sender, reply,
+  // list and identifier fields (a list address, a Message-ID).
   std::vector<std::string> senders;
-  for (std::string_view value : {parts.original_headers.Get("From"), parts.original_headers.Get("Return-Path"),
-                                 std::string_view(parts.bounce_from)}) {
-    auto hits = internal::FindAddresses(p, value, 1);
-    if (!hits.empty()) senders.push_back(hits[0].address);
+  const Headers& o = parts.original_headers;
+  for (std::string_view value : {o.Get("From"), o.Get("Return-Path"), o.Get("Sender"), o.Get("Reply-To"),
+                                 o.Get("Errors-To"), o.Get("List-Post"), o.Get("List-Id"), o.Get("Message-ID"),
+                                 o.Get("In-Reply-To"), std::string_view(parts.bounce_from)}) {
+    for (auto& hit : internal::FindAddresses(p, value, 8)) senders.push_back(std::move(hit.address));
   }
+  // The report's To (the original's sender) fails only when the report names
+  // it so: in angle brackets before a colon ("<a@b>:"), as a sender writing to
+  // their own address gets it back.
+  auto report_to = internal::FindAddresses(p, parts.bounce_to, 1);
+  auto names_report_to = [&](const std::string& address, size_t pos) {
+    if (report_to.empty() || !SameAddress(address, report_to[0].address)) return true;
+    size_t end = pos + address.size();
+    return pos != std::string::npos && pos > 0 && end + 1 < text.size() && text[pos - 1] == '<' &&
+           text[end] == '>' && text[end + 1] == ':';
+  };
   auto is_sender = [&](const std::string& address) {
     for (const std::string& s : senders) {
       if (SameAddress(address, s)) return true;
@@ -413,7 +427,10 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
   // sender's own address is taken too.
   auto add = [&](const std::string& address, size_t pos, bool explicit_recipient) {
     if (address.empty() || known(address)) return;
-    if (!explicit_recipient && (markers.Matches(MarkerKind::kSystemMailbox, address) || is_sender(address))) return;
+    if (!explicit_recipient && (markers.Matches(MarkerKind::kSystemMailbox, address) || is_sender(address) ||
+                                !names_report_to(address, pos))) {
+      return;
+    }
     mentions.push_back({address, pos});
   };
   // Where an address opens a line ("<a@b>:", "  a@b", "* a@b", "a@b: reason"):
@@ -502,7 +519,9 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
       size_t stop = text.size();
       for (size_t j = i + 1; j < mentions.size(); ++j) {
         if (mentions[j].pos != std::string::npos && mentions[j].pos > mentions[i].pos) {
-          stop = std::min(stop, mentions[j].pos);
+          // The next recipient's paragraph starts at its line ("<b@c>: ..."), not at its address.
+          size_t line_start = lines.Start(lines.LineOf(mentions[j].pos));
+          stop = std::min(stop, line_start > mentions[i].pos ? line_start : mentions[j].pos);
         }
       }
       size_t from = mentions[i].pos + f.recipient.size();
