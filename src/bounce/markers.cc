@@ -30,7 +30,6 @@ constexpr std::pair<std::string_view, MarkerKind> kKindNames[] = {
     {"summary-label", MarkerKind::kSummaryLabel},
     {"message-header", MarkerKind::kMessageHeader},
     {"trace-header", MarkerKind::kTraceHeader},
-    {"failure-phrase", MarkerKind::kFailurePhrase},
     {"reply-evidence", MarkerKind::kReplyEvidence},
     {"transcript", MarkerKind::kTranscript},
     {"reply-subject", MarkerKind::kReplySubject},

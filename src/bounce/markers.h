@@ -39,13 +39,12 @@ enum class MarkerKind {
   kSummaryLabel,     // the words before an address that summarize the returned message
   kMessageHeader,    // a field name of a message header (a quoted header block)
   kTraceHeader,      // a trace field name, which only a real header block has
-  kFailurePhrase,    // words next to an address saying delivery to it failed
   kReplyEvidence,    // an SMTP reply next to an address (body evidence no format owns)
   kTranscript,       // a line of an SMTP session transcript
   kReplySubject,     // the Subject of a person's reply ("Re:", "AW:")
   kForwardSubject,   // the Subject of a forward ("Fwd:", "WG:"): the quoted text is what it forwards
 };
-constexpr int kMarkerKinds = 21;
+constexpr int kMarkerKinds = 20;
 
 class BounceMarkers {
  public:
