@@ -26,6 +26,7 @@
 #include "json_check.h"
 #include "ndr/analyzer.h"
 #include "ndr/render.h"
+#include "shared_analyzer.h"
 
 namespace {
 
@@ -87,16 +88,6 @@ std::vector<Block> ParseExpect(const std::string& text, bool* no_records) {
   return blocks;
 }
 
-const ndr::Analyzer& TheAnalyzer() {
-  static const std::unique_ptr<ndr::Analyzer> analyzer = [] {
-    std::string error;
-    auto a = ndr::Analyzer::Create(ndr::AnalyzeOptions(), &error);
-    if (a == nullptr) ADD_FAILURE() << error;
-    return a;
-  }();
-  return *analyzer;
-}
-
 class ExplainCase : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(ExplainCase, GivesTheExpectedRecords) {
@@ -111,7 +102,7 @@ TEST_P(ExplainCase, GivesTheExpectedRecords) {
   ASSERT_TRUE(no_records || !want.empty()) << expect << " asserts nothing";
 
   std::string bytes = ReadFile(eml);
-  ndr::Analysis a = pasted ? TheAnalyzer().AnalyzeText(bytes, file) : TheAnalyzer().Analyze(bytes, file);
+  ndr::Analysis a = pasted ? ndr_test::TheAnalyzer().AnalyzeText(bytes, file) : ndr_test::TheAnalyzer().Analyze(bytes, file);
   ASSERT_EQ(a.records.size(), no_records ? 0u : want.size()) << name << ": wrong number of records";
   ndr_test::JsonChecker json;
   for (size_t i = 0; i < want.size(); ++i) {

@@ -1,4 +1,5 @@
-// One Analyzer for a whole test binary (created once: it compiles every table).
+// One Analyzer, and one ReasonBook, for a whole test binary (each created
+// once: they compile every table).
 #ifndef NDR_TESTS_SHARED_ANALYZER_H_
 #define NDR_TESTS_SHARED_ANALYZER_H_
 
@@ -8,6 +9,7 @@
 #include <string>
 
 #include "ndr/analyzer.h"
+#include "ndr/reasons.h"
 
 namespace ndr_test {
 
@@ -19,6 +21,16 @@ inline const ndr::Analyzer& TheAnalyzer() {
     return a;
   }();
   return *analyzer;
+}
+
+inline std::shared_ptr<const ndr::ReasonBook> TheReasonBook() {
+  static const std::shared_ptr<const ndr::ReasonBook> book = [] {
+    std::string error;
+    auto b = ndr::ReasonBook::Load(&error);
+    EXPECT_NE(b, nullptr) << error;
+    return b;
+  }();
+  return book;
 }
 
 }  // namespace ndr_test

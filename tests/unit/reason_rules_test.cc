@@ -14,19 +14,12 @@
 #include "smtp/reply_text.h"
 #include "knowledge/tsv.h"
 #include "ndr/reasons.h"
+#include "shared_analyzer.h"
 
 namespace ndr {
 namespace {
 
-std::shared_ptr<const ReasonBook> Book() {
-  static std::shared_ptr<const ReasonBook> book = [] {
-    std::string error;
-    auto b = ReasonBook::Load(&error);
-    EXPECT_NE(b, nullptr) << error;
-    return b;
-  }();
-  return book;
-}
+std::shared_ptr<const ReasonBook> Book() { return ndr_test::TheReasonBook(); }
 
 internal::TsvTable Rules() {
   internal::TsvTable t;

@@ -9,19 +9,12 @@
 #include "knowledge/embedded.h"
 #include "knowledge/tsv.h"
 #include "ndr/reasons.h"
+#include "shared_analyzer.h"
 
 namespace ndr {
 namespace {
 
-std::shared_ptr<const ReasonBook> Book() {
-  static std::shared_ptr<const ReasonBook> book = [] {
-    std::string error;
-    auto b = ReasonBook::Load(&error);
-    EXPECT_NE(b, nullptr) << error;
-    return b;
-  }();
-  return book;
-}
+std::shared_ptr<const ReasonBook> Book() { return ndr_test::TheReasonBook(); }
 
 EnhancedStatus S(const char* text) {
   EnhancedStatus s;
