@@ -20,7 +20,7 @@ const char* const kRecordKeys[] = {"source", "recipient", "original_recipient", 
                                    "reply_code", "reason", "hard_bounce", "diagnostic", "remote_mta",
                                    "receiving_vendor", "reporting_mta", "reporting_vendor", "smtp_command",
                                    "sender", "subject", "message_id", "date", "explanation", "advice",
-                                   "feedback_type", "actor", "retry", "suppress", "evidence"};
+                                   "feedback_type", "actor", "retry", "suppress", "evidence", "blocklist", "bounce_message_id", "bounce_date"};
 
 class CliTest : public ::testing::Test {
  protected:

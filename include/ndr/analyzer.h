@@ -39,6 +39,8 @@ struct ReportContext {
   std::string subject;                 // Subject of the returned original
   std::string message_id;              // Message-ID of the returned original
   std::string date;                    // Date of the returned original, or the logged event's time
+  std::string bounce_message_id;       // Message-ID of the report itself
+  std::string bounce_date;             // Date of the report itself
 };
 
 class Analyzer {

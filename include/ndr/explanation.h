@@ -29,6 +29,7 @@ struct Explanation {
   bool suppress = false;
   std::string advice;          // what to do next, specific to the reason and codes
   std::string evidence;        // what decided the reason
+  std::string blocklist;       // id of the blocklist the server named, "" when none
 };
 
 Explanation Explain(const Finding& finding, const Verdict& verdict, const CodeBook& codes,

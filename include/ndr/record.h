@@ -33,6 +33,12 @@ struct Record {
   std::string explanation;    // one plain sentence
   std::string advice;         // what to do next
   std::string feedback_type;  // ARF Feedback-Type, for feedback reports
+  std::string blocklist;      // id of the blocklist the server named (data/blocklists.tsv), "" when none
+  // The bounce report itself (not the returned original): its Message-ID and
+  // Date, so that a history can store a report seen twice once, and a report
+  // can say when the bounces arrived. "" for a log line or pasted text without them.
+  std::string bounce_message_id;
+  std::string bounce_date;
 
   // Not serialized as keys of their own (the text renderer shows them).
   std::string receiving_vendor_name;  // display name of receiving_vendor ("Gmail")

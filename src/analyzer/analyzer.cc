@@ -75,6 +75,8 @@ Analysis Analyzer::AnalyzeAs(std::string_view bytes, std::string_view source, bo
   report.subject = std::string(original.Get("Subject"));
   report.message_id = std::string(original.Get("Message-ID"));
   report.date = std::string(original.Get("Date"));
+  report.bounce_message_id = std::string(message.headers.Get("Message-ID"));
+  report.bounce_date = std::string(message.headers.Get("Date"));
 
   analysis.records.reserve(findings.size());
   for (Finding& f : findings) {
@@ -106,6 +108,8 @@ Record Analyzer::RecordFor(Finding f, std::string_view source, const ReportConte
   r.subject = report.subject;
   r.message_id = report.message_id;
   r.date = report.date;
+  r.bounce_message_id = report.bounce_message_id;
+  r.bounce_date = report.bounce_date;
   // The note that a code does not fit the failed command is a technical
   // remark for --verbose text, not part of the explanation.
   r.explanation = explanation.summary;
@@ -114,6 +118,7 @@ Record Analyzer::RecordFor(Finding f, std::string_view source, const ReportConte
   r.receiving_vendor_name = std::string(impl_->reasons->VendorName(verdict.receiving_vendor));
   r.receiving_vendor = std::move(verdict.receiving_vendor);
   r.reporting_vendor = std::move(verdict.reporting_vendor);
+  r.blocklist = explanation.blocklist;
   r.details = std::move(explanation);
   return r;
 }

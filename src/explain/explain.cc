@@ -200,6 +200,7 @@ Explanation Explain(const Finding& finding, const Verdict& verdict, const CodeBo
   if (delayed) AddSentence(&e.advice, reasons.Phrase("delay-advice"));
   const BlocklistInfo* list = nullptr;
   if (info.names_blocklist) list = reasons.FindBlocklist(finding.diagnostic);
+  if (list != nullptr) e.blocklist = list->id;
   // A delay has not failed yet: advice written for a final failure ("remove
   // the address", "could not be reached for the whole retry period") would
   // contradict "still being retried", so it is left to the final notice.

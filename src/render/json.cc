@@ -123,6 +123,9 @@ std::string RecordToJson(const Record& r) {
   AppendField("retry", RetryName(r.details.retry), false, &out);
   AppendBool("suppress", r.details.suppress, &out);
   AppendField("evidence", r.details.evidence, false, &out);
+  AppendField("blocklist", r.blocklist, false, &out);
+  AppendField("bounce_message_id", r.bounce_message_id, false, &out);
+  AppendField("bounce_date", r.bounce_date, false, &out);
   out.push_back('}');
   return out;
 }

@@ -233,5 +233,32 @@ TEST(Analyzer, ManyThreadsGiveTheSameRecords) {
   for (int m : mismatches) EXPECT_EQ(m, 0);
 }
 
+// The bounce's own Message-ID and Date (a history stores a report once) and
+// the blocklist the server named travel on the record.
+TEST(AnalyzerRecord, CarriesBounceIdDateAndBlocklist) {
+  const std::string dsn =
+      "From: MAILER-DAEMON@mx.example.org\r\n"
+      "To: news@example.org\r\n"
+      "Subject: Undelivered Mail Returned to Sender\r\n"
+      "Message-ID: <bounce-1@mx.example.org>\r\n"
+      "Date: Mon, 30 Nov 2026 08:00:00 +0000\r\n"
+      "MIME-Version: 1.0\r\n"
+      "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n"
+      "--b\r\nContent-Type: text/plain\r\n\r\nDelivery failed.\r\n"
+      "--b\r\nContent-Type: message/delivery-status\r\n\r\n"
+      "Reporting-MTA: dns; mx.example.org\r\n\r\n"
+      "Final-Recipient: rfc822; bob@example.com\r\n"
+      "Action: failed\r\nStatus: 5.7.1\r\n"
+      "Diagnostic-Code: smtp; 554 5.7.1 Service unavailable; Client host [192.0.2.7] blocked using "
+      "zen.spamhaus.org\r\n\r\n"
+      "--b--\r\n";
+  Analysis a = TheAnalyzer().Analyze(dsn, "t.eml");
+  ASSERT_EQ(a.records.size(), 1u);
+  EXPECT_EQ(a.records[0].bounce_message_id, "<bounce-1@mx.example.org>");
+  EXPECT_EQ(a.records[0].bounce_date, "Mon, 30 Nov 2026 08:00:00 +0000");
+  EXPECT_EQ(a.records[0].blocklist, "spamhaus-zen");
+  EXPECT_NE(RecordToJson(a.records[0]).find("\"blocklist\":\"spamhaus-zen\""), std::string::npos);
+}
+
 }  // namespace
 }  // namespace ndr

@@ -35,7 +35,7 @@ TEST(RenderJson, EveryKeyInContractOrder) {
                         "reason", "hard_bounce", "diagnostic", "remote_mta", "receiving_vendor",
                         "reporting_mta", "reporting_vendor", "smtp_command", "sender", "subject",
                         "message_id", "date", "explanation", "advice", "feedback_type", "actor", "retry",
-                        "suppress", "evidence"};
+                        "suppress", "evidence", "blocklist", "bounce_message_id", "bounce_date"};
   size_t last = 0;
   for (const char* key : keys) {
     size_t at = json.find(std::string("\"") + key + "\":");
