@@ -63,7 +63,7 @@ int RunExplain(int argc, char** argv) {
   options.report_problems = vm.count("problems") > 0;
   options.as_text = vm.count("text") > 0;
   ProcessStats stats = ProcessInputs(*analyzer, files, options, sink.get());
-  if (stats.read_errors > 0) return 2;
+  if (stats.errors() > 0) return 2;
   if (stats.not_bounces > 0 || stats.messages == 0) return 1;
   return 0;
 }

@@ -2,7 +2,15 @@
 
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <deque>
 #include <iostream>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
 
 #include "ndr/mailbox.h"
 
@@ -11,30 +19,307 @@ namespace cli {
 
 namespace {
 
-void AnalyzeOne(const Analyzer& analyzer, std::string_view bytes, const std::string& source,
-                const ProcessOptions& options, RecordSink* sink, ProcessStats* stats) {
-  ++stats->messages;
-  Analysis a = options.as_text ? analyzer.AnalyzeText(bytes, source) : analyzer.Analyze(bytes, source);
-  if (options.report_problems) {
-    for (const std::string& problem : a.problems) std::cerr << "ndr: " << source << ": " << problem << "\n";
+using Clock = std::chrono::steady_clock;
+
+// At most this many messages (and bytes) are read ahead of the one being
+// written, per worker: what bounds memory, whatever the input's size.
+constexpr size_t kInFlightPerJob = 16;
+constexpr size_t kInFlightBytes = 32u << 20;
+
+// One unit of work, in input order: a message, or an input that could not be read.
+struct Item {
+  InputMessage message;
+  std::string error;  // set for an input that could not be read
+  size_t bytes = 0;
+};
+
+// What one item gave: records and stderr lines, delivered in input order.
+struct Outcome {
+  enum class Kind { kBounce, kNotBounce, kFailed, kReadError } kind = Kind::kNotBounce;
+  std::vector<Record> records;
+  std::vector<std::string> notes;  // lines for stderr, without "ndr: "
+  size_t bytes = 0;
+};
+
+Outcome Analyze(const Analyzer& analyzer, const Item& item, const ProcessOptions& options) {
+  Outcome out;
+  out.bytes = item.bytes;
+  const std::string& source = item.message.source();
+  if (!item.error.empty()) {
+    out.kind = Outcome::Kind::kReadError;
+    out.notes.push_back(source + ": " + item.error);
+    return out;
   }
-  if (!a.is_bounce()) {
-    ++stats->not_bounces;
-    if (options.report_not_bounce) std::cerr << "ndr: " << source << ": not a bounce\n";
-    return;
+  // One bad message never stops a scan.
+  try {
+    std::string_view bytes = item.message.bytes();
+    Analysis a = options.as_text ? analyzer.AnalyzeText(bytes, source) : analyzer.Analyze(bytes, source);
+    if (options.report_problems) {
+      for (const std::string& problem : a.problems) out.notes.push_back(source + ": " + problem);
+    }
+    if (!a.is_bounce()) {
+      out.kind = Outcome::Kind::kNotBounce;
+      if (options.report_not_bounce) out.notes.push_back(source + ": not a bounce");
+      return out;
+    }
+    out.kind = Outcome::Kind::kBounce;
+    if (a.records.empty() && options.report_not_bounce) {
+      out.notes.push_back(source + ": looks like a bounce, but names no recipient");
+    }
+    out.records = std::move(a.records);
+  } catch (const std::exception& e) {
+    out = Outcome();
+    out.bytes = item.bytes;
+    out.kind = Outcome::Kind::kFailed;
+    out.notes.push_back(source + ": analysis failed (" + e.what() + "); skipped");
   }
-  ++stats->bounces;
-  if (a.records.empty()) ++stats->bounces_without_records;
-  if (a.records.empty() && options.report_not_bounce) {
-    std::cerr << "ndr: " << source << ": looks like a bounce, but names no recipient\n";
-  }
-  for (const Record& r : a.records) {
-    sink->Write(r);
-    ++stats->records;
-  }
+  return out;
 }
 
+// "12,345"
+std::string Grouped(uint64_t n) {
+  std::string digits = std::to_string(n), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+// The progress line on stderr, redrawn at most every 200 ms.
+class Progress {
+ public:
+  Progress(bool on, uint64_t total_bytes) : on_(on), total_bytes_(total_bytes), start_(Clock::now()) {}
+
+  void Update(const ProcessStats& stats, uint64_t bytes_read, bool force = false) {
+    if (!on_) return;
+    Clock::time_point now = Clock::now();
+    if (!force && now - last_ < std::chrono::milliseconds(200)) return;
+    last_ = now;
+    double seconds = std::chrono::duration<double>(now - start_).count();
+    char line[200];
+    int n = std::snprintf(line, sizeof line, "\rndr: %s messages, %.1f MB, %s messages/s", Grouped(stats.messages).c_str(),
+                          static_cast<double>(bytes_read) / 1e6,
+                          Grouped(seconds > 0 ? static_cast<uint64_t>(stats.messages / seconds) : 0).c_str());
+    std::string text(line, static_cast<size_t>(std::max(n, 0)));
+    if (total_bytes_ > 0 && bytes_read > 0 && seconds > 0.5) {
+      double left = seconds * (static_cast<double>(total_bytes_) / static_cast<double>(bytes_read) - 1);
+      if (left < 0) left = 0;
+      auto s = static_cast<unsigned long>(left + 0.5);
+      std::snprintf(line, sizeof line, ", ETA %lu:%02lu", s / 60, s % 60);
+      text += line;
+    }
+    text += "\33[K";  // clear what a longer line left
+    std::cerr << text << std::flush;
+    shown_ = true;
+  }
+
+  // Takes the line away before other lines are written to stderr.
+  void Clear() {
+    if (!shown_) return;
+    std::cerr << "\r\33[K" << std::flush;
+    shown_ = false;
+  }
+
+ private:
+  bool on_;
+  uint64_t total_bytes_;
+  Clock::time_point start_;
+  Clock::time_point last_;
+  bool shown_ = false;
+};
+
+// Delivers outcomes in input order: stderr lines, records to the sink, counts.
+class Writer {
+ public:
+  Writer(RecordSink* sink, ProcessStats* stats, Progress* progress)
+      : sink_(sink), stats_(stats), progress_(progress) {}
+
+  void Deliver(Outcome& o) {
+    if (!o.notes.empty()) {
+      progress_->Clear();
+      for (const std::string& note : o.notes) std::cerr << "ndr: " << note << "\n";
+    }
+    switch (o.kind) {
+      case Outcome::Kind::kReadError:
+        ++stats_->read_errors;
+        return;
+      case Outcome::Kind::kFailed:
+        ++stats_->messages;
+        ++stats_->failed;
+        return;
+      case Outcome::Kind::kNotBounce:
+        ++stats_->messages;
+        ++stats_->not_bounces;
+        return;
+      case Outcome::Kind::kBounce:
+        ++stats_->messages;
+        ++stats_->bounces;
+        if (o.records.empty()) ++stats_->bounces_without_records;
+        for (const Record& r : o.records) {
+          sink_->Write(r);
+          ++stats_->records;
+        }
+        return;
+    }
+  }
+
+ private:
+  RecordSink* sink_;
+  ProcessStats* stats_;
+  Progress* progress_;
+};
+
+// --jobs 1: read, analyze and write on the calling thread.
+class InlineRun : public InputVisitor {
+ public:
+  InlineRun(const Analyzer& analyzer, const ProcessOptions& options, Writer* writer, Progress* progress,
+            const ProcessStats* stats, const std::atomic<uint64_t>* bytes_read)
+      : analyzer_(analyzer), options_(options), writer_(writer), progress_(progress), stats_(stats),
+        bytes_read_(bytes_read) {}
+
+  void Message(InputMessage message) override {
+    Item item;
+    item.message = std::move(message);
+    Handle(item);
+  }
+  void Error(const std::string& source, const std::string& what) override {
+    Item item;
+    item.message = InputMessage(source, std::string());
+    item.error = what;
+    Handle(item);
+  }
+
+ private:
+  void Handle(const Item& item) {
+    Outcome o = Analyze(analyzer_, item, options_);
+    writer_->Deliver(o);
+    progress_->Update(*stats_, bytes_read_->load(std::memory_order_relaxed));
+  }
+  const Analyzer& analyzer_;
+  const ProcessOptions& options_;
+  Writer* writer_;
+  Progress* progress_;
+  const ProcessStats* stats_;
+  const std::atomic<uint64_t>* bytes_read_;
+};
+
+// --jobs N: one thread reads and cuts messages, N workers analyze them, the
+// calling thread writes outcomes in input order. The reader waits while too
+// many messages are in flight (read but not yet written).
+class PooledRun : public InputVisitor {
+ public:
+  PooledRun(const Analyzer& analyzer, const ProcessOptions& options, unsigned jobs)
+      : analyzer_(analyzer), options_(options), jobs_(jobs), max_in_flight_(kInFlightPerJob * jobs) {}
+
+  void Run(const std::vector<std::string>& paths, const InputOptions& input_options, Writer* writer,
+           Progress* progress, const ProcessStats* stats, const std::atomic<uint64_t>* bytes_read) {
+    std::vector<std::thread> workers;
+    for (unsigned i = 0; i < jobs_; ++i) workers.emplace_back([this] { Work(); });
+    std::thread reader([&] {
+      try {
+        ReadInputs(paths, input_options, this);
+      } catch (const std::exception& e) {
+        Error("-", std::string("reading stopped: ") + e.what());
+      }
+      std::lock_guard<std::mutex> lock(mutex_);
+      reading_done_ = true;
+      todo_ready_.notify_all();
+      done_ready_.notify_all();
+    });
+    uint64_t next = 0;
+    for (;;) {
+      Outcome o;
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        done_ready_.wait_for(lock, std::chrono::milliseconds(200), [&] {
+          return done_.count(next) > 0 || (reading_done_ && next == pushed_);
+        });
+        auto it = done_.find(next);
+        if (it == done_.end()) {
+          if (reading_done_ && next == pushed_) break;
+          lock.unlock();
+          progress->Update(*stats, bytes_read->load(std::memory_order_relaxed));
+          continue;
+        }
+        o = std::move(it->second);
+        done_.erase(it);
+        ++next;
+        --in_flight_;
+        in_flight_bytes_ -= o.bytes;
+        room_.notify_one();
+      }
+      writer->Deliver(o);
+      progress->Update(*stats, bytes_read->load(std::memory_order_relaxed));
+    }
+    reader.join();
+    for (std::thread& t : workers) t.join();
+  }
+
+  void Message(InputMessage message) override {
+    Item item;
+    item.bytes = message.bytes().size();
+    item.message = std::move(message);
+    Push(std::move(item));
+  }
+  void Error(const std::string& source, const std::string& what) override {
+    Item item;
+    item.message = InputMessage(source, std::string());
+    item.error = what;
+    Push(std::move(item));
+  }
+
+ private:
+  void Push(Item item) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    room_.wait(lock, [&] {
+      return in_flight_ == 0 || (in_flight_ < max_in_flight_ && in_flight_bytes_ + item.bytes <= kInFlightBytes);
+    });
+    ++in_flight_;
+    in_flight_bytes_ += item.bytes;
+    todo_.emplace_back(pushed_++, std::move(item));
+    todo_ready_.notify_one();
+  }
+
+  void Work() {
+    for (;;) {
+      std::pair<uint64_t, Item> job;
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        todo_ready_.wait(lock, [&] { return !todo_.empty() || reading_done_; });
+        if (todo_.empty()) return;
+        job = std::move(todo_.front());
+        todo_.pop_front();
+      }
+      Outcome o = Analyze(analyzer_, job.second, options_);
+      job.second = Item();  // let go of the read block before the outcome waits for its turn
+      std::lock_guard<std::mutex> lock(mutex_);
+      done_.emplace(job.first, std::move(o));
+      done_ready_.notify_one();
+    }
+  }
+
+  const Analyzer& analyzer_;
+  const ProcessOptions& options_;
+  unsigned jobs_;
+  size_t max_in_flight_;
+  std::mutex mutex_;
+  std::condition_variable todo_ready_, done_ready_, room_;
+  std::deque<std::pair<uint64_t, Item>> todo_;
+  std::unordered_map<uint64_t, Outcome> done_;
+  uint64_t pushed_ = 0;
+  size_t in_flight_ = 0;
+  size_t in_flight_bytes_ = 0;
+  bool reading_done_ = false;
+};
+
 }  // namespace
+
+unsigned EffectiveJobs(unsigned jobs) {
+  if (jobs > 0) return jobs;
+  unsigned cores = std::thread::hardware_concurrency();
+  return cores > 0 ? cores : 1;
+}
 
 bool MakeSink(const std::string& format, bool verbose, std::unique_ptr<RecordSink>* sink) {
   if (format == "json" || format == "jsonl") {
@@ -50,67 +335,50 @@ bool MakeSink(const std::string& format, bool verbose, std::unique_ptr<RecordSin
 
 ProcessStats ProcessInputs(const Analyzer& analyzer, const std::vector<std::string>& paths,
                            const ProcessOptions& options, RecordSink* sink) {
-  ProcessStats stats;
-  if (paths.empty() || (paths.size() == 1 && paths[0] == "-")) {
-    if (isatty(STDIN_FILENO)) {
+  Clock::time_point start = Clock::now();
+  std::vector<std::string> inputs = paths.empty() ? std::vector<std::string>{"-"} : paths;
+  for (const std::string& p : inputs) {
+    if (p == "-" && isatty(STDIN_FILENO)) {
       std::cerr << "ndr: reading one message from standard input (end it with Ctrl-D; "
                    "or name files, see --help)\n";
-    }
-    // istream::read, not istreambuf_iterator: a failing read (stdin closed,
-    // EBADF/EIO) throws from the stream buffer, and only read() turns that
-    // into badbit instead of an uncaught exception.
-    std::string data;
-    char buffer[1 << 16];
-    while (std::cin.read(buffer, sizeof buffer) || std::cin.gcount() > 0) {
-      data.append(buffer, static_cast<size_t>(std::cin.gcount()));
-    }
-    if (std::cin.bad()) {
-      std::cerr << "ndr: -: read error (standard input)\n";
-      ++stats.read_errors;
-      return stats;
-    }
-    if (!options.as_text && LooksLikeMbox(data)) {
-      size_t n = 0;
-      for (std::string_view m : SplitMbox(data)) {
-        AnalyzeOne(analyzer, m, "-#" + std::to_string(++n), options, sink, &stats);
-      }
-    } else {
-      AnalyzeOne(analyzer, data, "-", options, sink, &stats);
-    }
-    return stats;
-  }
-  std::vector<std::string> errors;
-  std::vector<std::string> files = ExpandInputs(paths, &errors);
-  for (const std::string& e : errors) {
-    std::cerr << "ndr: " << e << "\n";
-    ++stats.read_errors;
-  }
-  std::string data;
-  for (size_t i = 0; i < files.size(); ++i) {
-    const std::string& path = files[i];
-    if (options.progress) {
-      std::cerr << "\rndr: " << (i + 1) << "/" << files.size() << " files, " << stats.records
-                << " records" << std::flush;
-    }
-    std::string error;
-    if (!ReadWholeFile(path, &data, &error)) {
-      if (options.progress) std::cerr << "\n";
-      std::cerr << "ndr: " << error << "\n";
-      ++stats.read_errors;
-      continue;
-    }
-    if (!options.as_text && LooksLikeMbox(data)) {
-      size_t n = 0;
-      for (std::string_view m : SplitMbox(data)) {
-        AnalyzeOne(analyzer, m, path + "#" + std::to_string(++n), options, sink, &stats);
-      }
-    } else {
-      AnalyzeOne(analyzer, data, path, options, sink, &stats);
+      break;
     }
   }
-  if (options.progress) std::cerr << "\n";
+  ProcessStats stats;
+  std::atomic<uint64_t> bytes_read{0};
+  InputOptions input_options;
+  input_options.split_mailboxes = !options.as_text;
+  input_options.bytes_read = &bytes_read;
+  Progress progress(options.progress, KnownInputBytes(inputs));
+  Writer writer(sink, &stats, &progress);
+  unsigned jobs = EffectiveJobs(options.jobs);
+  if (jobs <= 1) {
+    InlineRun run(analyzer, options, &writer, &progress, &stats, &bytes_read);
+    ReadInputs(inputs, input_options, &run);
+  } else {
+    PooledRun run(analyzer, options, jobs);
+    run.Run(inputs, input_options, &writer, &progress, &stats, &bytes_read);
+  }
+  progress.Clear();
   sink->Finish();
+  stats.bytes = bytes_read.load();
+  stats.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return stats;
+}
+
+std::string SummaryLine(const char* command, const ProcessStats& stats) {
+  double seconds = stats.seconds > 0 ? stats.seconds : 1e-9;
+  char tail[160];
+  std::snprintf(tail, sizeof tail, "; %.2f s, %.0f messages/s, %.1f MB/s", stats.seconds,
+                static_cast<double>(stats.messages) / seconds, static_cast<double>(stats.bytes) / 1e6 / seconds);
+  std::string line = std::string(command) + ": " + std::to_string(stats.messages) + " messages, " +
+                     std::to_string(stats.bounces) + " bounces, " + std::to_string(stats.records) + " records, " +
+                     std::to_string(stats.not_bounces) + " not bounces";
+  if (stats.bounces_without_records) {
+    line += ", " + std::to_string(stats.bounces_without_records) + " bounces naming no recipient";
+  }
+  line += ", " + std::to_string(stats.errors()) + " errors" + tail;
+  return line;
 }
 
 }  // namespace cli

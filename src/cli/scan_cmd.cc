@@ -47,13 +47,17 @@ int ScanLogs(const Analyzer& analyzer, const std::vector<std::string>& paths, Re
 int RunScan(int argc, char** argv) {
   std::string format = "json";
   std::string rules = "all";
+  unsigned jobs = 0;
   std::vector<std::string> paths;
   po::options_description visible(
       "usage: ndr scan [options] PATH...\n"
       "\n"
-      "Analyzes every message in the folders (maildirs included), mbox files and\n"
-      "files named, and writes one JSON object per recipient (JSON Lines).\n"
-      "Messages that are not bounces produce no record.\n"
+      "Analyzes every message in the folders (read recursively; maildirs from cur/\n"
+      "and new/), mbox files (source PATH#N for the N-th message), gzip files\n"
+      "(.mbox.gz, .eml.gz: told by content, not by name) and files named, and -\n"
+      "for standard input (a mailbox or one message). Writes one JSON object per\n"
+      "recipient (JSON Lines), in input order whatever --jobs is. Messages that\n"
+      "are not bounces are counted, not printed. A summary goes to stderr.\n"
       "\n"
       "With --log, the files are mail server logs (Postfix, Exim, Sendmail,\n"
       "PowerMTA accounting CSV, KumoMTA JSON records, Exchange message tracking;\n"
@@ -63,7 +67,10 @@ int RunScan(int argc, char** argv) {
       "  journalctl -u postfix -o short-iso | ndr scan --log -\n"
       "\n"
       "Exit status: 0 done, 1 no bounce (no failed or deferred delivery) found, 2\n"
-      "usage error or an input could not be read (the others are still scanned).\n"
+      "usage error, or some inputs failed: a file, folder or message could not be\n"
+      "read (unreadable, symbolic-link loop, damaged or truncated gzip, a message\n"
+      "larger than 64 MB) or analyzed; each is named on stderr and the others\n"
+      "are still scanned.\n"
       "\n"
       "options");
   visible.add_options()
@@ -76,6 +83,9 @@ int RunScan(int argc, char** argv) {
       ("log", "the inputs are mail server logs: one record per failed or deferred delivery")
       ("verbose,v", "name each message that is not a bounce, and damage noticed while reading; in text "
                      "output, technical remarks (a reply code the RFCs do not allow at that stage)")
+      ("jobs,j", po::value<unsigned>(&jobs)->default_value(0),
+       "worker threads (default 0: one per core); the output is the same for every number")
+      ("quiet,q", "no progress line and no summary on stderr (errors are still reported)")
       ("no-progress", "no progress line on stderr (it is shown only when stderr is a terminal)")
       ("text", "read every file as pasted bounce text (files without a header block are anyway)");
   po::variables_map vm;
@@ -105,21 +115,17 @@ int RunScan(int argc, char** argv) {
   ProcessOptions options;
   options.report_not_bounce = vm.count("verbose") > 0;
   options.report_problems = vm.count("verbose") > 0;
-  options.progress = !vm.count("no-progress") && isatty(STDERR_FILENO);
+  bool quiet = vm.count("quiet") > 0;
+  options.progress = !quiet && !vm.count("no-progress") && isatty(STDERR_FILENO);
   options.as_text = vm.count("text") > 0;
+  options.jobs = jobs;
   ProcessStats stats = ProcessInputs(*analyzer, paths, options, sink.get());
-  std::cerr << "ndr scan: " << stats.messages << " messages, " << stats.bounces << " bounces, "
-            << stats.records << " records";
-  if (stats.not_bounces) std::cerr << ", " << stats.not_bounces << " not bounces";
-  if (stats.bounces_without_records) {
-    std::cerr << ", " << stats.bounces_without_records << " bounces naming no recipient";
+  if (!quiet) {
+    std::string line = SummaryLine("ndr scan", stats);
+    if ((stats.not_bounces || stats.bounces_without_records) && !options.report_not_bounce) line += " (-v names the messages)";
+    std::cerr << line << "\n";
   }
-  if ((stats.not_bounces || stats.bounces_without_records) && !options.report_not_bounce) {
-    std::cerr << " (-v names them)";
-  }
-  if (stats.read_errors) std::cerr << ", " << stats.read_errors << " unreadable";
-  std::cerr << "\n";
-  if (stats.read_errors > 0) return 2;
+  if (stats.errors() > 0) return 2;
   return stats.bounces == 0 ? 1 : 0;
 }
 
