@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 
 #include "run_command.h"
 
@@ -252,6 +253,39 @@ TEST_F(ScanCliTest, CorpusMailboxGivesTheRecordsOfTheSingleFiles) {
       ADD_FAILURE() << "record " << i << " differs:\n" << a[i] << "\n" << b[i];
       if (differ > 3) break;
     }
+  }
+}
+
+}  // namespace
+
+namespace {
+
+// What the real Sisimai 4 writes for a sample and what --format sisimai
+// writes for it: the same keys, and the same values where both read the
+// bounce alike (skipped when Sisimai is not installed: libsisimai-perl).
+TEST_F(ScanCliTest, SisimaiFormatMatchesSisimaiDump) {
+  if (RunCommand("perl -MSisimai -e 1").exit_code != 0) GTEST_SKIP() << "Sisimai (libsisimai-perl) not installed";
+  std::string sample = (kSamples / "exim-failed.eml").string();
+  auto theirs = RunCommand("perl -MSisimai -MJSON::PP -e '"
+                           "my $d = JSON::PP->new->decode(Sisimai->dump(shift)); "
+                           "for my $k (sort keys %{$d->[0]}) { print $k, \"=\", $d->[0]{$k} // \"null\", \"\\n\" }' " +
+                           Quote(sample));
+  auto ours = RunCommand(Ndr("scan --quiet --format sisimai " + Quote(sample)) +
+                         " | perl -MJSON::PP -e 'local $/; my $d = JSON::PP->new->decode(<STDIN>); "
+                         "for my $k (sort keys %{$d->[0]}) { print $k, \"=\", $d->[0]{$k} // \"null\", \"\\n\" }'");
+  ASSERT_EQ(theirs.exit_code, 0);
+  ASSERT_EQ(ours.exit_code, 0);
+  std::map<std::string, std::string> a, b;
+  for (const std::string& line : Lines(theirs.out)) a[line.substr(0, line.find('='))] = line.substr(line.find('=') + 1);
+  for (const std::string& line : Lines(ours.out)) b[line.substr(0, line.find('='))] = line.substr(line.find('=') + 1);
+  std::vector<std::string> keys_a, keys_b;
+  for (const auto& kv : a) keys_a.push_back(kv.first);
+  for (const auto& kv : b) keys_b.push_back(kv.first);
+  EXPECT_EQ(keys_a, keys_b);
+  for (const char* key : {"recipient", "addresser", "senderdomain", "destination", "deliverystatus", "replycode",
+                          "reason", "action", "smtpcommand", "subject", "messageid", "timestamp", "timezoneoffset",
+                          "token", "softbounce", "catch", "origin"}) {
+    EXPECT_EQ(a[key], b[key]) << key;
   }
 }
 

@@ -36,7 +36,7 @@ int RunExplain(int argc, char** argv) {
        "diagnostic: 'generic' uses only rules no format or vendor owns (no format markers,\n"
        "no vendor detection or vendor rows), to see how unknown layouts are read")
       ("format,f", po::value<std::string>(&format)->default_value("text"),
-       "output format: text (for people) or json (JSON Lines, one object per recipient)")
+       "output format: text (for people), json (JSON Lines, one object per recipient), csv or sisimai")
       ("problems", "also report damage noticed while reading (bad charsets, truncated MIME)")
       ("verbose,v", "text output: add technical remarks (a reply code the RFCs do not allow at that stage)")
       ("text", "read every input as pasted bounce text, even when it starts like a message");
@@ -45,7 +45,7 @@ int RunExplain(int argc, char** argv) {
   if (status >= 0) return status;
   std::unique_ptr<RecordSink> sink;
   if (!MakeSink(format, vm.count("verbose") > 0, &sink)) {
-    std::cerr << "ndr explain: unknown format '" << format << "' (use text or json)\n";
+    std::cerr << "ndr explain: unknown format '" << format << "' (use text, json, csv or sisimai)\n";
     return 2;
   }
   AnalyzeOptions analyze_options;

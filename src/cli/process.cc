@@ -330,6 +330,14 @@ bool MakeSink(const std::string& format, bool verbose, std::unique_ptr<RecordSin
     *sink = MakeTextSink(std::cout, verbose);
     return true;
   }
+  if (format == "csv") {
+    *sink = MakeCsvSink(std::cout);
+    return true;
+  }
+  if (format == "sisimai") {
+    *sink = MakeSisimaiSink(std::cout);
+    return true;
+  }
   return false;
 }
 

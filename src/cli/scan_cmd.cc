@@ -79,7 +79,8 @@ int RunScan(int argc, char** argv) {
        "diagnostic: 'generic' uses only rules no format or vendor owns (no format markers,\n"
        "no vendor detection or vendor rows), to see how unknown layouts are read")
       ("format,f", po::value<std::string>(&format)->default_value("json"),
-       "output format: json (JSON Lines) or text")
+       "output format: json (JSON Lines), csv (a header row, RFC 4180), sisimai (the JSON array\n"
+       "Sisimai's dump writes, its field names) or text")
       ("log", "the inputs are mail server logs: one record per failed or deferred delivery")
       ("verbose,v", "name each message that is not a bounce, and damage noticed while reading; in text "
                      "output, technical remarks (a reply code the RFCs do not allow at that stage)")
@@ -97,7 +98,7 @@ int RunScan(int argc, char** argv) {
   }
   std::unique_ptr<RecordSink> sink;
   if (!MakeSink(format, vm.count("verbose") > 0, &sink)) {
-    std::cerr << "ndr scan: unknown format '" << format << "' (use json or text)\n";
+    std::cerr << "ndr scan: unknown format '" << format << "' (use json, csv, sisimai or text)\n";
     return 2;
   }
   AnalyzeOptions analyze_options;

@@ -26,19 +26,6 @@ size_t Utf8SequenceLength(std::string_view s, size_t i) {
   return n;
 }
 
-void AppendField(std::string_view key, std::string_view value, bool first, std::string* out) {
-  if (!first) out->push_back(',');
-  AppendJsonString(key, out);
-  out->push_back(':');
-  AppendJsonString(value, out);
-}
-
-void AppendBool(std::string_view key, bool value, std::string* out) {
-  out->push_back(',');
-  AppendJsonString(key, out);
-  out->append(value ? ":true" : ":false");
-}
-
 class JsonLinesSink : public RecordSink {
  public:
   explicit JsonLinesSink(std::ostream& out) : out_(out) {}
@@ -92,40 +79,55 @@ void AppendJsonString(std::string_view text, std::string* out) {
   out->push_back('"');
 }
 
+void ForEachRecordField(const Record& r, const std::function<void(const RecordField&)>& visit) {
+  auto field = [&](std::string_view key, std::string_view value) { visit(RecordField{key, value, false}); };
+  auto flag = [&](std::string_view key, bool value) { visit(RecordField{key, value ? "true" : "false", true}); };
+  field("source", r.source);
+  field("recipient", r.recipient);
+  field("original_recipient", r.original_recipient);
+  field("action", r.action);
+  field("status", r.status);
+  field("reply_code", r.reply_code);
+  field("reason", ReasonName(r.reason));
+  flag("hard_bounce", r.hard_bounce);
+  field("diagnostic", r.diagnostic);
+  field("remote_mta", r.remote_mta);
+  field("receiving_vendor", r.receiving_vendor);
+  field("reporting_mta", r.reporting_mta);
+  field("reporting_vendor", r.reporting_vendor);
+  field("smtp_command", r.smtp_command);
+  field("sender", r.sender);
+  field("subject", r.subject);
+  field("message_id", r.message_id);
+  field("date", r.date);
+  field("queue_id", r.queue_id);
+  field("explanation", r.explanation);
+  field("advice", r.advice);
+  field("feedback_type", r.feedback_type);
+  // The answers to "who acts, retry?, stop mailing?" as values for scripts.
+  field("actor", ActorName(r.details.actor));
+  field("retry", RetryName(r.details.retry));
+  flag("suppress", r.details.suppress);
+  field("evidence", r.details.evidence);
+  field("blocklist", r.blocklist);
+  field("bounce_message_id", r.bounce_message_id);
+  field("bounce_date", r.bounce_date);
+}
+
 std::string RecordToJson(const Record& r) {
   std::string out;
   out.reserve(512 + r.diagnostic.size() + r.explanation.size() + r.advice.size());
   out.push_back('{');
-  AppendField("source", r.source, true, &out);
-  AppendField("recipient", r.recipient, false, &out);
-  AppendField("original_recipient", r.original_recipient, false, &out);
-  AppendField("action", r.action, false, &out);
-  AppendField("status", r.status, false, &out);
-  AppendField("reply_code", r.reply_code, false, &out);
-  AppendField("reason", ReasonName(r.reason), false, &out);
-  AppendBool("hard_bounce", r.hard_bounce, &out);
-  AppendField("diagnostic", r.diagnostic, false, &out);
-  AppendField("remote_mta", r.remote_mta, false, &out);
-  AppendField("receiving_vendor", r.receiving_vendor, false, &out);
-  AppendField("reporting_mta", r.reporting_mta, false, &out);
-  AppendField("reporting_vendor", r.reporting_vendor, false, &out);
-  AppendField("smtp_command", r.smtp_command, false, &out);
-  AppendField("sender", r.sender, false, &out);
-  AppendField("subject", r.subject, false, &out);
-  AppendField("message_id", r.message_id, false, &out);
-  AppendField("date", r.date, false, &out);
-  AppendField("queue_id", r.queue_id, false, &out);
-  AppendField("explanation", r.explanation, false, &out);
-  AppendField("advice", r.advice, false, &out);
-  AppendField("feedback_type", r.feedback_type, false, &out);
-  // The answers to "who acts, retry?, stop mailing?" as values for scripts.
-  AppendField("actor", ActorName(r.details.actor), false, &out);
-  AppendField("retry", RetryName(r.details.retry), false, &out);
-  AppendBool("suppress", r.details.suppress, &out);
-  AppendField("evidence", r.details.evidence, false, &out);
-  AppendField("blocklist", r.blocklist, false, &out);
-  AppendField("bounce_message_id", r.bounce_message_id, false, &out);
-  AppendField("bounce_date", r.bounce_date, false, &out);
+  ForEachRecordField(r, [&](const RecordField& f) {
+    if (out.size() > 1) out.push_back(',');
+    AppendJsonString(f.key, &out);
+    out.push_back(':');
+    if (f.is_bool) {
+      out.append(f.value);
+    } else {
+      AppendJsonString(f.value, &out);
+    }
+  });
   out.push_back('}');
   return out;
 }

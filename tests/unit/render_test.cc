@@ -1,6 +1,7 @@
-// Renderers: JSON Lines contract and the text report.
+// Renderers: JSON Lines contract, the text report, CSV and the Sisimai format.
 #include <gtest/gtest.h>
 
+#include <set>
 #include <sstream>
 
 #include "json_check.h"
@@ -170,6 +171,141 @@ TEST(RenderText, StageInPlainWordsAndTechnicalNoteOnlyWhenVerbose) {
       << verbose.str();
   // JSON never carries the remark.
   EXPECT_EQ(RecordToJson(r).find("not a reply the RFCs allow"), std::string::npos);
+}
+
+// --- --format csv and --format sisimai ---
+
+// SampleRecord() with what --format sisimai reads: the Exim sample's sender, recipient and date.
+Record SisimaiSample() {
+  Record r = SampleRecord();
+  r.recipient = "Bob@Example.org";
+  r.diagnostic = "550 5.1.1 <bob@example.org>: No such user here";
+  r.remote_mta = "mx.example.org";
+  r.smtp_command = "RCPT";
+  r.sender = "priya@mail.example.com";
+  r.subject = "Slides for Thursday";
+  r.message_id = "<5d1e2a7c@mail.example.com>";
+  r.date = "Tue, 07 Apr 2026 16:47:58 +0200";
+  return r;
+}
+
+std::vector<std::string> JsonKeys() {
+  std::vector<std::string> keys;
+  ForEachRecordField(Record(), [&](const RecordField& f) { keys.emplace_back(f.key); });
+  return keys;
+}
+
+TEST(CsvFormat, QuotesOnlyWhatMustBeQuoted) {
+  std::string out;
+  AppendCsvField("plain value", &out);
+  out += '|';
+  AppendCsvField("a,b", &out);
+  out += '|';
+  AppendCsvField("say \"hi\"", &out);
+  out += '|';
+  AppendCsvField("two\r\nlines", &out);
+  out += '|';
+  AppendCsvField("", &out);
+  EXPECT_EQ(out, "plain value|\"a,b\"|\"say \"\"hi\"\"\"|\"two\r\nlines\"|");
+}
+
+TEST(CsvFormat, HeaderRowThenOneRowPerRecordWithCrlf) {
+  std::ostringstream out;
+  auto sink = MakeCsvSink(out);
+  Record r = SisimaiSample();
+  r.diagnostic = "550 \"no\", said the server\nsecond line";
+  sink->Write(r);
+  sink->Write(SisimaiSample());
+  sink->Finish();
+  std::string text = out.str();
+  std::vector<std::string> keys = JsonKeys();
+  std::string header;
+  for (const std::string& k : keys) header += (header.empty() ? "" : ",") + k;
+  ASSERT_EQ(text.rfind(header + "\r\n", 0), 0u) << text;
+  EXPECT_NE(text.find(",\"550 \"\"no\"\", said the server\nsecond line\","), std::string::npos) << text;
+  EXPECT_NE(text.find("\r\nbox.mbox#2,Bob@Example.org,,failed,5.1.1,550,userunknown,true,"), std::string::npos);
+  size_t rows = 0;
+  for (size_t p = text.find("\r\n"); p != std::string::npos; p = text.find("\r\n", p + 2)) ++rows;
+  EXPECT_EQ(rows, 3u);
+}
+
+TEST(CsvFormat, HeaderRowEvenWithoutRecords) {
+  std::ostringstream out;
+  auto sink = MakeCsvSink(out);
+  sink->Finish();
+  EXPECT_EQ(out.str().rfind("source,recipient,original_recipient,action,", 0), 0u);
+  EXPECT_EQ(out.str().find("\r\n"), out.str().size() - 2);
+}
+
+// Sisimai::Data::damn's keys (Sisimai 4.25): what `Sisimai->dump` writes.
+const std::set<std::string> kSisimaiKeys = {
+    "token", "lhost", "rhost", "listid", "alias", "reason", "subject", "messageid", "smtpagent",
+    "smtpcommand", "destination", "diagnosticcode", "senderdomain", "deliverystatus", "timezoneoffset",
+    "feedbacktype", "diagnostictype", "action", "replycode", "catch", "softbounce", "origin", "addresser",
+    "recipient", "timestamp"};
+
+TEST(SisimaiFormat, FieldNamesAndValueForms) {
+  std::string json = RecordToSisimaiJson(SisimaiSample());
+  ndr_test::JsonChecker checker;
+  ASSERT_TRUE(checker.ParseObject(json)) << json;
+  std::set<std::string> keys;
+  for (const auto& kv : checker.values()) keys.insert(kv.first);
+  EXPECT_EQ(keys, kSisimaiKeys);
+  EXPECT_NE(json.find("\"timestamp\":1775573278"), std::string::npos) << json;  // a number, UTC
+  EXPECT_NE(json.find("\"softbounce\":0"), std::string::npos);                  // hard
+  EXPECT_NE(json.find("\"catch\":null"), std::string::npos);
+  EXPECT_NE(json.find("\"timezoneoffset\":\"+0200\""), std::string::npos);
+  EXPECT_NE(json.find("\"messageid\":\"5d1e2a7c@mail.example.com\""), std::string::npos);
+  EXPECT_NE(json.find("\"destination\":\"Example.org\""), std::string::npos);
+  EXPECT_NE(json.find("\"senderdomain\":\"mail.example.com\""), std::string::npos);
+  EXPECT_NE(json.find("\"deliverystatus\":\"5.1.1\""), std::string::npos);
+  EXPECT_NE(json.find("\"replycode\":\"550\""), std::string::npos);
+  EXPECT_NE(json.find("\"diagnostictype\":\"SMTP\""), std::string::npos);
+  EXPECT_NE(json.find("\"origin\":\"box.mbox#2\""), std::string::npos);
+  // Sisimai::String->token: SHA-1 of STX sender RS recipient RS epoch ETX, addresses lower-cased;
+  // the value Sisimai 4.25 printed for the same sender, recipient and date.
+  EXPECT_NE(json.find("\"token\":\"4689c7cc879951d413fb560d23f2d555b7763b7f\""), std::string::npos) << json;
+}
+
+TEST(SisimaiFormat, DateFormsAndSoftBounce) {
+  Record r = SisimaiSample();
+  r.date = "7 Apr 26 14:47:58 GMT";
+  r.hard_bounce = false;
+  std::string json = RecordToSisimaiJson(r);
+  EXPECT_NE(json.find("\"timestamp\":1775573278"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"timezoneoffset\":\"+0000\""), std::string::npos);
+  EXPECT_NE(json.find("\"softbounce\":1"), std::string::npos);
+  r.date = "2026-04-07T09:47:58-05:00";  // a log line's time
+  json = RecordToSisimaiJson(r);
+  EXPECT_NE(json.find("\"timestamp\":1775573278"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"timezoneoffset\":\"-0500\""), std::string::npos);
+  r.date = "not a date";
+  r.bounce_date = "Tue, 07 Apr 2026 16:47:58 +0200";  // then the bounce's own Date
+  EXPECT_NE(RecordToSisimaiJson(r).find("\"timestamp\":1775573278"), std::string::npos);
+  r.reason = Reason::kFeedback;
+  EXPECT_NE(RecordToSisimaiJson(r).find("\"softbounce\":-1"), std::string::npos);
+}
+
+TEST(SisimaiFormat, OneJsonArrayWithoutDeliveredRecords) {
+  std::ostringstream empty;
+  MakeSisimaiSink(empty)->Finish();
+  EXPECT_EQ(empty.str(), "[]\n");
+  std::ostringstream out;
+  auto sink = MakeSisimaiSink(out);
+  Record delivered = SisimaiSample();
+  delivered.action = "delivered";
+  delivered.reason = Reason::kDelivered;
+  sink->Write(SisimaiSample());
+  sink->Write(delivered);
+  sink->Write(SisimaiSample());
+  sink->Finish();
+  std::string text = out.str();
+  ASSERT_EQ(text.front(), '[');
+  EXPECT_EQ(text.substr(text.size() - 3), "}]\n");
+  size_t objects = 0;
+  for (size_t p = text.find("{\"token\""); p != std::string::npos; p = text.find("{\"token\"", p + 1)) ++objects;
+  EXPECT_EQ(objects, 2u);
+  EXPECT_EQ(text.find("\"reason\":\"delivered\""), std::string::npos);
 }
 
 }  // namespace
