@@ -95,6 +95,9 @@ std::string StatusMeaning(const Finding& finding, const Verdict& verdict, const 
                           const ReasonBook& book) {
   if (finding.status.empty()) return {};
   std::string code_text = finding.status.ToString();
+  // The registry's detail texts describe failures ("X.6.0: a media error");
+  // under class 2 they only say which part of the system reported the success.
+  if (finding.status.klass == 2) return FillTemplate(book.Phrase("status-success"), {{"code", code_text}});
   StatusInfo s = codes.Status(finding.status, verdict.receiving_vendor);
   const CodeReading& r = verdict.status_reading;
   if (DecidedByWords(verdict) && r.present() && r.code == code_text && r.reason != verdict.reason &&

@@ -70,7 +70,8 @@ class TextSink : public RecordSink {
     if (!r.diagnostic.empty()) Line(not_a_failure ? "Report says" : "Server said", r.diagnostic);
     if (!r.feedback_type.empty()) Line("Feedback type", r.feedback_type);
     Line("Who must act", ActorPhrase(r.details.actor));
-    Line("Send again?", RetryPhrase(r.details.retry));
+    // A success or an auto-reply has nothing to send again.
+    if (!not_a_failure) Line("Send again?", RetryPhrase(r.details.retry));
     Line("Remove address?", r.details.suppress ? "yes, stop mailing this address" : "no");
     Line("What to do", r.advice);
     if (!r.details.evidence.empty()) Line("Decided by", r.details.evidence);

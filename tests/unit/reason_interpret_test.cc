@@ -246,6 +246,19 @@ TEST(Explain, UnknownUser) {
   EXPECT_EQ(e.evidence, v.evidence);
 }
 
+// A 2.x.x status is a success whatever its detail: the registry's detail texts
+// ("X.6.0: other or undefined media error") describe failures.
+TEST(Explain, SuccessStatusNamesNoProblem) {
+  const Books& b = Get();
+  Interpreter interpreter(b.codes, b.reasons);
+  Finding f = Make("jo@example.org", 250, "2.6.0", "250 2.6.0 Message received", "mx.example.org",
+                   SmtpCommand::kUnknown, "delivered");
+  Verdict v = interpreter.Interpret(f);
+  Explanation e = Explain(f, v, *b.codes, *b.reasons);
+  EXPECT_EQ(e.status_meaning.rfind("2.6.0: success", 0), 0u) << e.status_meaning;
+  EXPECT_EQ(e.status_meaning.find("media"), std::string::npos) << e.status_meaning;
+}
+
 TEST(Explain, VendorMeaningOfTheStatus) {
   const Books& b = Get();
   Interpreter interpreter(b.codes, b.reasons);

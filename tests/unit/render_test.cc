@@ -99,6 +99,8 @@ TEST(RenderText, ComplaintsAndAutoRepliesAreNotBounces) {
   sink->Write(r);
   EXPECT_NE(out.str().find("feedback (not a bounce)"), std::string::npos) << out.str();
   EXPECT_NE(out.str().find("Report says:"), std::string::npos) << out.str();
+  // Nothing failed, so there is nothing to send again.
+  EXPECT_EQ(out.str().find("Send again?"), std::string::npos) << out.str();
 }
 
 TEST(RenderText, NamesTheReceivingSideNeverTheReportingSide) {
