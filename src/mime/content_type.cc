@@ -185,8 +185,10 @@ MimeParams ParseParams(const std::vector<std::string_view>& segments, size_t fir
     }
     std::string value;
     AppendUtf8(bytes, charset, &value);
+    // A plain reference: C++17 lambdas may not capture a structured binding (clang refuses).
+    const std::string& key = base;
     auto it = std::find_if(result.params.begin(), result.params.end(),
-                           [&](const auto& p) { return p.first == base; });
+                           [&key](const auto& p) { return p.first == key; });
     if (it != result.params.end()) {
       it->second = std::move(value);
     } else {
