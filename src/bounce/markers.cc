@@ -172,18 +172,17 @@ BounceMarkers::~BounceMarkers() = default;
 bool BounceMarkers::Matches(MarkerKind kind, std::string_view text) const {
   int i = static_cast<int>(kind);
   if (!impl_->compiled[i] || text.empty()) return false;
-  std::vector<int> hits;
-  return impl_->sets[i]->Match(re2::StringPiece(text.data(), text.size()), &hits);
+  // No hit list: RE2 stops at the first match instead of scanning the whole text.
+  return impl_->sets[i]->Match(re2::StringPiece(text.data(), text.size()), nullptr);
 }
 
 bool BounceMarkers::MatchesHeader(const Headers& headers, MarkerKind kind) const {
   int i = static_cast<int>(kind);
   if (!impl_->compiled[i]) return false;
-  std::vector<int> hits;
   std::string line;
   for (const HeaderField& f : headers.fields()) {
-    line.assign(f.name).append(": ").append(f.value.substr(0, 200));
-    if (impl_->sets[i]->Match(re2::StringPiece(line.data(), line.size()), &hits)) return true;
+    line.assign(f.name).append(": ").append(f.value, 0, 200);
+    if (impl_->sets[i]->Match(re2::StringPiece(line.data(), line.size()), nullptr)) return true;
   }
   return false;
 }

@@ -58,8 +58,12 @@ Transcript ParseTranscript(const ExtractorPatterns& p, std::string_view text) {
     std::string_view line = Trim(text.substr(pos, end - pos));
     pos = end + 1;
     re2::StringPiece piece(line.data(), line.size());
-    std::string host;
-    if (RE2::FullMatch(piece, session_line, &host)) {
+    // The first byte each line pattern needs (ExtractorPatterns): most lines
+    // of a text are neither, and skip both regular expressions.
+    const char first = line.empty() ? '\0' : line[0];
+    const bool may_open_session = first == 'w' || first == 'W' || first == '.';
+    const bool may_be_result = first == '2' || first == '4' || first == '5';
+    if (may_open_session && RE2::FullMatch(piece, session_line)) {
       flush_reply();
       session = Session();
       in_session = true;
@@ -98,7 +102,7 @@ Transcript ParseTranscript(const ExtractorPatterns& p, std::string_view text) {
       continue;
     }
     std::string code, address, words;
-    if (RE2::FullMatch(piece, result_line, &code, &address, &words)) {
+    if (may_be_result && RE2::FullMatch(piece, result_line, &code, &address, &words)) {
       TranscriptEntry e;
       e.address = CleanAddress(address);
       bool error_reply = !session.reply.empty() && (session.reply[0] == '4' || session.reply[0] == '5');

@@ -335,6 +335,7 @@ struct ReasonBook::Impl {
   std::vector<Default> status_defaults;
   std::vector<Default> reply_defaults;
   std::vector<Blocklist> blocklists;
+  internal::RuleSet blocklist_set;  // the blocklist patterns, in table order: one pass finds the candidates
   std::shared_ptr<const internal::SmtpText> smtp;  // the reading of codes and words
   std::vector<PrecedenceRow> precedence;  // in table order
   std::unordered_map<std::string, std::string> phrases;  // explanations.tsv: id -> text

@@ -14,6 +14,8 @@
 // no words at all.
 #include "ndr/reasons.h"
 
+#include <algorithm>
+
 #include <re2/re2.h>
 
 #include <string>
@@ -170,7 +172,16 @@ const BlocklistInfo* ReasonBook::FindBlocklist(std::string_view text) const {
   // first): "blocked using bl.spamcop.net ... see spamhaus" names SpamCop.
   const BlocklistInfo* first = nullptr;
   size_t first_at = std::string::npos;
-  for (const Blocklist& b : impl_->blocklists) {
+  // One pass over the words finds the lists named; only those are searched
+  // for where. Should the pass fail (out of memory), every list is searched.
+  bool failed = false;
+  std::vector<int> candidates = impl_->blocklist_set.Match(normalized, &failed);
+  if (failed) {
+    candidates.resize(impl_->blocklists.size());
+    for (size_t i = 0; i < candidates.size(); ++i) candidates[i] = static_cast<int>(i);
+  }
+  for (int index : candidates) {
+    const Blocklist& b = impl_->blocklists[static_cast<size_t>(index)];
     std::string_view hit = internal::FirstMatch(*b.re, normalized);
     if (hit.data() == nullptr) continue;
     size_t at = static_cast<size_t>(hit.data() - normalized.data());
@@ -262,7 +273,8 @@ std::string Quote(std::string_view words) {
 struct Facts {
   const ClassifyInput* in = nullptr;
   std::string text;     // the recipient's own words, normalized
-  std::string context;  // the report's other text, normalized
+  std::string context;  // the report's other text, normalized (only when the recipient's own words had no rule)
+  bool context_has_words = false;  // the report's other text is not only blanks
   EnhancedStatus status;  // the status judged by (given, or from the words)
   bool status_from_text = false;
   int reply = 0;
@@ -272,7 +284,7 @@ struct Facts {
   std::string_view vendor_name;
 
   bool delayed() const { return in->action == "delayed"; }
-  bool has_words() const { return !text.empty() || !context.empty(); }
+  bool has_words() const { return !text.empty() || context_has_words; }
 };
 
 // The status to judge by: as given; when none, or only a vague one (X.s.0,
@@ -375,7 +387,8 @@ Classification ReasonBook::Classify(const ClassifyInput& in) const {
   f.in = &in;
   TextReading reading = Read(in.diagnostic);
   f.text = std::move(reading.words);
-  f.context = internal::NormalizeReply(in.context);
+  // The context (up to kMaxContext bytes) is normalized only when it is read.
+  f.context_has_words = std::any_of(in.context.begin(), in.context.end(), [](char c) { return !internal::IsSpace(c); });
   ChooseStatus(in, reading.status, *impl_->smtp, &f);
   f.reply = in.reply_code != 0 ? in.reply_code : reading.reply_code;
   f.vendor_name = VendorName(in.vendor);
@@ -388,6 +401,7 @@ Classification ReasonBook::Classify(const ClassifyInput& in) const {
   }
   bool failed = false;
   for (int source = 0; source < 2 && f.best.rule == nullptr; ++source) {
+    if (source == 1 && f.context_has_words) f.context = internal::NormalizeReply(in.context);
     std::string_view words = source == 0 ? std::string_view(f.text) : std::string_view(f.context);
     if (words.empty()) continue;
     if (vendor_scope != nullptr) f.best = impl_->BestIn(*vendor_scope, true, words, in, f.reply, f.status, &failed);

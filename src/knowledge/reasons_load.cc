@@ -297,6 +297,7 @@ bool ReasonBook::Impl::LoadBlocklists(std::string* error) {
                                  error)) {
     return false;
   }
+  std::string why_compile;
   for (const TsvRow& row : t.rows) {
     Blocklist b;
     b.info.id = Trim(t.Cell(row, "id"));
@@ -320,7 +321,15 @@ bool ReasonBook::Impl::LoadBlocklists(std::string* error) {
       *error = t.Where(row, "sample does not match its own pattern");
       return false;
     }
+    if (blocklist_set.Add(t.Cell(row, "pattern"), &why) < 0) {
+      *error = t.Where(row, "pattern does not compile: " + why);
+      return false;
+    }
     blocklists.push_back(std::move(b));
+  }
+  if (!blocklist_set.Compile(&why_compile)) {
+    *error = "data/blocklists.tsv: " + why_compile;
+    return false;
   }
   return true;
 }

@@ -65,6 +65,7 @@ std::unique_ptr<PastedTextReader> PastedTextReader::Create(std::string* error) {
   RE2::Options options;
   options.set_case_sensitive(false);
   options.set_log_errors(false);
+  std::string separators;  // the forwarded rows as one alternation: one match per line
   for (const TsvRow& row : table.rows) {
     std::string_view where = table.Cell(row, "where");
     auto re = std::make_unique<RE2>(std::string(table.Cell(row, "pattern")), options);
@@ -73,7 +74,8 @@ std::unique_ptr<PastedTextReader> PastedTextReader::Create(std::string* error) {
       return nullptr;
     }
     if (where == "forwarded") {
-      reader->forwarded_.push_back(std::move(re));
+      if (!separators.empty()) separators += '|';
+      separators += "(?:" + std::string(table.Cell(row, "pattern")) + ")";
     } else if (where == "field") {
       std::string_view field = table.Cell(row, "field");
       if (field.empty() || re->NumberOfCapturingGroups() != 1) {
@@ -85,6 +87,13 @@ std::unique_ptr<PastedTextReader> PastedTextReader::Create(std::string* error) {
       reader->fields_.push_back({name, std::move(re)});
     } else {
       *error = table.Where(row, "unknown where '" + std::string(where) + "'");
+      return nullptr;
+    }
+  }
+  if (!separators.empty()) {
+    reader->forwarded_ = std::make_unique<RE2>(separators, options);
+    if (!reader->forwarded_->ok()) {
+      *error = "data/pasted_text.tsv: the forwarded patterns do not compile together";
       return nullptr;
     }
   }
@@ -129,11 +138,7 @@ Message PastedTextReader::Read(std::string_view text, const Limits& limits) cons
   size_t body_from = 0;
   for (size_t i = 0; i < lines.size() && i < kMaxLinesSearched; ++i) {
     std::string_view line = Trim(lines[i]);
-    bool separator = false;
-    for (const auto& re : forwarded_) {
-      if (RE2::FullMatch(re2::StringPiece(line.data(), line.size()), *re)) separator = true;
-    }
-    if (!separator) continue;
+    if (!forwarded_ || !RE2::FullMatch(re2::StringPiece(line.data(), line.size()), *forwarded_)) continue;
     Headers headers;
     size_t j = i + 1;
     while (j < lines.size() && IsBlank(lines[j]) && j < i + 3) ++j;

@@ -41,7 +41,7 @@ class PastedTextReader {
     std::unique_ptr<re2::RE2> re;
   };
   PastedTextReader() = default;
-  std::vector<std::unique_ptr<re2::RE2>> forwarded_;
+  std::unique_ptr<re2::RE2> forwarded_;  // the "forwarded" rows as one alternation (null when none)
   std::vector<Field> fields_;
 };
 

@@ -50,17 +50,54 @@ struct Span {
   size_t end;
 };
 
-std::vector<Span> FindAll(const RE2& re, std::string_view text) {
+// Bounded work on hostile input: at most this many code shapes per text.
+constexpr size_t kMaxShapes = 257;
+
+// Every "[245]DD" reply-code shape, left to right, not overlapping (the
+// shape only; ReplyBoundaryOk judges what surrounds it). A plain scan: the
+// shape is RFC structure, and this runs on every text read.
+std::vector<Span> FindReplyShapes(std::string_view text) {
   std::vector<Span> out;
-  re2::StringPiece input(text.data(), text.size());
-  re2::StringPiece match;
-  size_t offset = 0;
-  while (offset < text.size() && re.Match(input, offset, text.size(), RE2::UNANCHORED, &match, 1)) {
-    size_t begin = static_cast<size_t>(match.data() - text.data());
-    size_t end = begin + match.size();
-    out.push_back({begin, end});
-    offset = end > begin ? end : begin + 1;
-    if (out.size() > 256) break;  // bounded work on hostile input
+  size_t i = 0;
+  while (i + 3 <= text.size() && out.size() < kMaxShapes) {
+    const char c = text[i];
+    if ((c == '2' || c == '4' || c == '5') && ReplyShapeAt(text, i)) {
+      out.push_back({i, i + 3});
+      i += 3;
+    } else {
+      ++i;
+    }
+  }
+  return out;
+}
+
+// Every "[245].D{1,3}.D{1,3}" status-code shape, left to right, not
+// overlapping: the middle number has 1 to 3 digits, the last one gives up
+// to 3 (StatusBoundaryOk rejects a longer number around it).
+std::vector<Span> FindStatusShapes(std::string_view text) {
+  std::vector<Span> out;
+  const size_t n = text.size();
+  auto digits_from = [&](size_t at, size_t max) {
+    size_t k = 0;
+    while (at + k < n && k < max && IsDigit(text[at + k])) ++k;
+    return k;
+  };
+  size_t i = 0;
+  while (i + 5 <= n && out.size() < kMaxShapes) {
+    char c = text[i];
+    if ((c == '2' || c == '4' || c == '5') && text[i + 1] == '.') {
+      size_t middle = digits_from(i + 2, 4);
+      size_t dot = i + 2 + middle;
+      if (middle >= 1 && middle <= 3 && dot < n && text[dot] == '.') {
+        size_t last = digits_from(dot + 1, 3);
+        if (last >= 1) {
+          out.push_back({i, dot + 1 + last});
+          i = dot + 1 + last;
+          continue;
+        }
+      }
+    }
+    ++i;
   }
   return out;
 }
@@ -110,8 +147,6 @@ struct SmtpText::Impl {
   std::unique_ptr<RE2> unit_after;      // any unit, anchored at the start of the text after a number
   std::vector<WrapperRow> wrappers;      // wrapper and prose rows, table order
   RuleSet wrapper_set;
-  std::unique_ptr<RE2> status;
-  std::unique_ptr<RE2> reply;
   std::unique_ptr<RE2> transcript_command;
 
   bool PrecededByKeyword(std::string_view text, size_t begin) const;
@@ -205,10 +240,6 @@ std::shared_ptr<const SmtpText> SmtpText::FromTable(std::string_view name, std::
   // start of the words after a number.
   impl->keyword_before = std::make_unique<RE2>("(?:" + (keywords.empty() ? "$^" : keywords) + ")$", o);
   impl->unit_after = std::make_unique<RE2>("^ *(?:" + (units.empty() ? "$^" : units) + ")", o);
-  RE2::Options exact;
-  exact.set_log_errors(false);
-  impl->status = std::make_unique<RE2>("[245]\\.[0-9]{1,3}\\.[0-9]{1,3}", exact);
-  impl->reply = std::make_unique<RE2>("[245][0-9][0-9]", exact);
   // Sendmail-style transcripts: ">>> CMD" lines.
   impl->transcript_command =
       std::make_unique<RE2>(">>> ?(rcpt|mail|data|ehlo|helo|starttls|auth|bdat|quit|\\.)", o);
@@ -294,11 +325,11 @@ CodesInText SmtpText::FindCodes(std::string_view text) const {
   const Impl& p = *impl_;
   CodesInText out;
   std::vector<Span> statuses;
-  for (const Span& c : FindAll(*p.status, text)) {
+  for (const Span& c : FindStatusShapes(text)) {
     if (p.StatusBoundaryOk(text, c.begin, c.end)) statuses.push_back(c);
   }
   std::vector<Span> replies;
-  for (const Span& c : FindAll(*p.reply, text)) {
+  for (const Span& c : FindReplyShapes(text)) {
     if (p.ReplyBoundaryOk(text, c.begin, c.end)) replies.push_back(c);
   }
   auto status_at = [&](size_t pos) -> const Span* {
@@ -406,6 +437,7 @@ SmtpCommand SmtpText::FindCommand(std::string_view text, bool* failed) const {
   std::vector<int> hits = p.command_set.Match(text, failed);
   if (!hits.empty()) return p.commands[static_cast<size_t>(hits[0])].command;  // ascending: table order
   // A Sendmail-style transcript: the last ">>> CMD" line.
+  if (text.find(">>>") == std::string_view::npos) return SmtpCommand::kUnknown;
   std::string words;
   std::string last;
   re2::StringPiece scan = input;
