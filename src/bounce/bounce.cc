@@ -442,8 +442,10 @@ std::string HtmlToText(std::string_view html) {
       continue;
     }
     if (c == '&') {
-      size_t semi = html.find(';', i);
-      if (semi != std::string_view::npos && semi - i <= 8) {
+      // An entity is short: look for its ';' within the next few bytes only
+      // (searching the rest of the text for each '&' was quadratic).
+      size_t semi = html.substr(0, i + 9).find(';', i);
+      if (semi != std::string_view::npos) {
         std::string_view entity = html.substr(i + 1, semi - i - 1);
         const char* repl = nullptr;
         if (entity == "lt") repl = "<";

@@ -1,31 +1,22 @@
-// The mimetic adapter: the only translation unit that includes mimetic.
-//
-// mimetic's IteratorParser owns the parse state (entity stack, boundary
-// list, read position) and builds the mimetic::MimeEntity tree through
-// pushNewChild/popChild/addField. We drive it with our own loaders instead of
-// its doLoad(), because in the installed 0.9.8 (see docs/style notes):
-//  - loadHeader() grows its buffers 128 bytes at a time (quadratic on long
-//    lines) and reads an mbox "From " line as the start of the body;
-//  - the random-access copy_until_boundary() finds boundaries anywhere in a
-//    line, and after a missing inner boundary swallows the rest of the input
-//    (the outer parts are lost);
-//  - doLoad()/loadMultipart() recurse without a depth bound (10,000 nested
-//    multiparts overflow the stack) and have no part limit;
-//  - bodies are copied into the tree; we keep views into the buffer instead.
-// So: headers are scanned linearly, boundaries are matched only as whole
-// delimiter lines (longest match, any nesting level, so a missing inner
-// boundary ends the inner multipart at the next outer one), and depth, part
-// and header limits are applied as we go.
+// The MIME structure, framed by ndr itself: header blocks, boundaries and
+// nesting are found here in one linear pass over the buffer, with every limit
+// applied as we go (no library keeps state or recursion we cannot bound).
+//  - Headers are scanned line by line; an mbox "From " line before the
+//    header is not part of it.
+//  - Boundaries are matched only as whole delimiter lines ("--b" or "--b--",
+//    then blanks), longest match at any open nesting level, so a missing inner
+//    boundary ends the inner multipart at the next outer one instead of
+//    swallowing the rest of the input.
+//  - Depth (Limits::max_depth, and a hard bound for the recursion), part count
+//    and header bytes are bounded; bodies stay views into the buffer.
+// The Content-Type value is read by ParseContentType (mime/content_type.h).
 #include "mime/entity_tree.h"
 
 #include <cstring>
-#include <list>
+#include <deque>
 #include <string>
-#include <unordered_map>
 #include <utility>
-
-#include <mimetic/mimeentity.h>
-#include <mimetic/parser/itparser.h>
+#include <vector>
 
 #include "mime/transfer_encoding.h"
 
@@ -37,7 +28,7 @@ namespace {
 // Recursion bound whatever Limits::max_depth says.
 constexpr int kHardDepthLimit = 128;
 
-using ParserBase = mimetic::IteratorParser<const char*, std::forward_iterator_tag>;
+using BoundaryList = std::deque<std::string>;
 
 std::string Unfold(const char* begin, const char* end) {
   std::string out;
@@ -76,36 +67,23 @@ struct HeaderScan {
   std::string disposition;
 };
 
-class TreeParser : public ParserBase {
+class TreeParser {
  public:
-  TreeParser(mimetic::MimeEntity& root, const Limits& limits, EntityTree* tree, ProblemLog* log)
-      : ParserBase(root),
-        tree_(tree),
+  TreeParser(const Limits& limits, EntityTree* tree, ProblemLog* log)
+      : tree_(tree),
         log_(log),
         limits_(limits),
         max_depth_(limits.max_depth < kHardDepthLimit ? limits.max_depth : kHardDepthLimit),
         max_parts_(limits.max_parts == 0 ? 1 : limits.max_parts) {}
 
   void Run(const char* begin, const char* end) {
-    m_bit = begin;
-    m_eit = end;
+    pos_ = begin;
+    end_ = end;
     LoadEntity(0, false);
   }
 
-  // Depth-first walk of the mimetic tree into tree_->entities.
-  void Walk(const mimetic::MimeEntity& root) {
-    std::vector<const mimetic::MimeEntity*> stack{&root};
-    tree_->entities.reserve(infos_.size());
-    while (!stack.empty()) {
-      const mimetic::MimeEntity* e = stack.back();
-      stack.pop_back();
-      auto it = index_.find(e);
-      if (it == index_.end()) continue;
-      tree_->entities.push_back(std::move(infos_[it->second]));
-      const mimetic::MimeEntityList& children = e->body().parts();
-      for (auto child = children.rbegin(); child != children.rend(); ++child) stack.push_back(*child);
-    }
-  }
+  // Entities are created depth-first in document order: that is the order of the tree.
+  void Finish() { tree_->entities = std::move(infos_); }
 
  private:
   // ---- reading ----
@@ -119,7 +97,7 @@ class TreeParser : public ParserBase {
     int best_level = -1;
     bool best_closing = false;
     const auto line_len = static_cast<size_t>(eol - line);
-    for (const std::string& b : m_boundaryList) {
+    for (const std::string& b : boundaries_) {
       size_t blen = b.size();
       if (line_len >= blen && blen > best_len && std::memcmp(line, b.data(), blen) == 0) {
         const char* r = line + blen;
@@ -147,11 +125,11 @@ class TreeParser : public ParserBase {
   // and steps past it. Returns the content before it; the line break before
   // the delimiter belongs to the delimiter.
   std::string_view ScanToBoundary() {
-    const char* begin = m_bit;
-    const char* end = m_eit;
+    const char* begin = pos_;
+    const char* end = end_;
     matched_level_ = -1;
     matched_closing_ = false;
-    if (!m_boundaryList.empty()) {
+    if (!boundaries_.empty()) {
       const char* line = begin;
       while (line < end) {
         const char* p = line;
@@ -159,7 +137,7 @@ class TreeParser : public ParserBase {
         auto* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
         const char* eol = nl != nullptr ? nl : end;
         if (eol - p >= 2 && p[0] == '-' && p[1] == '-' && MatchBoundary(p, eol)) {
-          m_bit = nl != nullptr ? nl + 1 : end;
+          pos_ = nl != nullptr ? nl + 1 : end;
           const char* content_end = line > begin ? line - 1 : begin;
           return std::string_view(begin, static_cast<size_t>(content_end - begin));
         }
@@ -167,7 +145,7 @@ class TreeParser : public ParserBase {
         line = nl + 1;
       }
     }
-    m_bit = end;
+    pos_ = end;
     return std::string_view(begin, static_cast<size_t>(end - begin));
   }
 
@@ -209,7 +187,7 @@ class TreeParser : public ParserBase {
         while (q < eol && IsSpace(*q)) ++q;
         return q == eol ? done(p, next) : done(p, p);
       }
-      if (check_boundaries && p[0] == '-' && eol - p >= 2 && p[1] == '-' && !m_boundaryList.empty()) {
+      if (check_boundaries && p[0] == '-' && eol - p >= 2 && p[1] == '-' && !boundaries_.empty()) {
         int saved_level = matched_level_;
         bool saved_closing = matched_closing_;
         bool is_boundary = MatchBoundary(p, eol);
@@ -254,26 +232,19 @@ class TreeParser : public ParserBase {
   // ---- loading entities ----
 
   void LoadEntity(int depth, bool attached) {
-    mimetic::MimeEntity* me = m_entityStack.top();
     const size_t idx = infos_.size();
     infos_.emplace_back();
-    index_.emplace(me, idx);
     infos_[idx].depth = depth;
     infos_[idx].in_attached_message = attached;
 
-    HeaderScan hs = ScanHeader(m_bit, m_eit, true);
-    m_bit = hs.body_begin;
+    HeaderScan hs = ScanHeader(pos_, end_, true);
+    pos_ = hs.body_begin;
     std::string_view header(hs.header_begin, static_cast<size_t>(hs.header_end - hs.header_begin));
     if (header.size() > limits_.max_header_bytes) {
       log_->Add("header block of part " + std::to_string(idx) + " cut at " +
                 std::to_string(limits_.max_header_bytes) + " bytes");
       header = header.substr(0, limits_.max_header_bytes);
     }
-    // mimetic's tree keeps the MIME fields of each entity.
-    if (!hs.content_type.empty()) addField("Content-Type", hs.content_type);
-    if (!hs.transfer_encoding.empty()) addField("Content-Transfer-Encoding", hs.transfer_encoding);
-    if (!hs.disposition.empty()) addField("Content-Disposition", hs.disposition);
-
     Entity& e = infos_[idx];
     e.header = header;
     e.content_type = ParseContentType(hs.content_type);
@@ -301,8 +272,8 @@ class TreeParser : public ParserBase {
   // start of the body (a continuation line that lost its indentation), or
   // a "--token" line followed by a header field near the start.
   std::string RecoverBoundary() {
-    const char* p = m_bit;
-    const char* end = m_eit - m_bit > 8192 ? m_bit + 8192 : m_eit;  // look near the start only
+    const char* p = pos_;
+    const char* end = end_ - pos_ > 8192 ? pos_ + 8192 : end_;  // look near the start only
     for (int lines = 0; p < end && lines < 40; ++lines) {
       auto* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
       if (nl == nullptr) break;
@@ -334,7 +305,7 @@ class TreeParser : public ParserBase {
   }
 
   void PopBoundary() {
-    m_boundaryList.pop_front();
+    boundaries_.pop_front();
     if (matched_level_ > 0) --matched_level_;  // an outer delimiter keeps its meaning
   }
 
@@ -358,7 +329,7 @@ class TreeParser : public ParserBase {
       ScanToBoundary();
       return;
     }
-    m_boundaryList.push_front("--" + boundary);
+    boundaries_.push_front("--" + boundary);
     std::string_view preamble = ScanToBoundary();
     size_t children = 0;
     for (;;) {
@@ -390,9 +361,7 @@ class TreeParser : public ParserBase {
         ScanToBoundary();
         continue;
       }
-      pushNewChild();
       LoadEntity(depth + 1, attached);
-      popChild();
       ++children;
     }
   }
@@ -415,9 +384,7 @@ class TreeParser : public ParserBase {
     if (te == TransferEncoding::kIdentity && descend) {
       // Parsed in place: the enclosing boundaries still end it.
       const size_t child = infos_.size();
-      pushNewChild();
       LoadEntity(depth + 1, true);
-      popChild();
       infos_[idx].body = infos_[child].header;
       return;
     }
@@ -461,20 +428,18 @@ class TreeParser : public ParserBase {
   // Parses `text` (a decoded embedded message) as the next child, outside the
   // enclosing multiparts.
   void ParseDetached(std::string_view text, int depth) {
-    const char* saved_bit = m_bit;
-    const char* saved_eit = m_eit;
+    const char* saved_bit = pos_;
+    const char* saved_eit = end_;
     int saved_level = matched_level_;
     bool saved_closing = matched_closing_;
     BoundaryList saved_boundaries;
-    saved_boundaries.swap(m_boundaryList);
-    m_bit = text.data();
-    m_eit = text.data() + text.size();
-    pushNewChild();
+    saved_boundaries.swap(boundaries_);
+    pos_ = text.data();
+    end_ = text.data() + text.size();
     LoadEntity(depth, true);
-    popChild();
-    m_boundaryList.swap(saved_boundaries);
-    m_bit = saved_bit;
-    m_eit = saved_eit;
+    boundaries_.swap(saved_boundaries);
+    pos_ = saved_bit;
+    end_ = saved_eit;
     matched_level_ = saved_level;
     matched_closing_ = saved_closing;
   }
@@ -485,7 +450,9 @@ class TreeParser : public ParserBase {
   const int max_depth_;
   const size_t max_parts_;
   std::vector<Entity> infos_;  // in creation order (= depth-first order)
-  std::unordered_map<const mimetic::MimeEntity*, size_t> index_;
+  const char* pos_ = nullptr;  // read position
+  const char* end_ = nullptr;  // end of the text being framed
+  BoundaryList boundaries_;  // the open multiparts' "--boundary", innermost first
   int matched_level_ = -1;  // level of the last delimiter read, -1 = none (end of input)
   bool matched_closing_ = false;
   bool parts_logged_ = false;
@@ -494,10 +461,9 @@ class TreeParser : public ParserBase {
 }  // namespace
 
 void BuildEntityTree(std::string_view buffer, const Limits& limits, EntityTree* tree, ProblemLog* log) {
-  mimetic::MimeEntity root;  // owns the tree; never copied
-  TreeParser parser(root, limits, tree, log);
+  TreeParser parser(limits, tree, log);
   parser.Run(buffer.data(), buffer.data() + buffer.size());
-  parser.Walk(root);
+  parser.Finish();
 }
 
 }  // namespace mime

@@ -1,10 +1,9 @@
-// The MIME structure of a message: the mimetic adapter (internal).
+// The MIME structure of a message (internal): ndr's own bounded framing.
 //
-// BuildEntityTree runs mimetic's IteratorParser over one contiguous,
-// LF-normalized buffer and walks the resulting mimetic::MimeEntity tree once,
-// depth-first, into a flat list of Entity records. The records point into
-// the buffer (or into EntityTree::storage); nothing is decoded here. mimetic
-// never leaves entity_tree.cc.
+// BuildEntityTree frames one contiguous, LF-normalized buffer -- header
+// blocks, boundaries, nesting -- in one linear pass into a flat list of
+// Entity records, depth-first. The records point into the buffer (or into
+// EntityTree::storage); nothing is decoded here.
 #ifndef NDR_SRC_MIME_ENTITY_TREE_H_
 #define NDR_SRC_MIME_ENTITY_TREE_H_
 

@@ -1,5 +1,5 @@
 // ParseMessage: raw bytes -> Message. The structure comes from
-// BuildEntityTree (mimetic); here each entity becomes a Part: headers parsed
+// BuildEntityTree (mime/entity_tree.h); here each entity becomes a Part: headers parsed
 // and decoded, bodies transfer-decoded and converted to UTF-8.
 #include <cstring>
 #include <exception>
