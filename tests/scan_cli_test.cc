@@ -173,11 +173,13 @@ TEST_F(ScanCliTest, SymlinkLoopIsReportedAndTheRestScanned) {
 }
 
 // Root reads every folder: the test then runs ndr as the user nobody.
-TEST_F(ScanCliTest, UnreadableFolderIsReportedAndTheRestScanned) {
+TEST_F(ScanCliTest, UnreadableFolderAndFileAreReportedAndTheRestScanned) {
   fs::copy_file(kSamples / "exim-failed.eml", dir_ / "a.eml");
   Write(dir_ / "locked" / "b.eml", Slurp(kSamples / "exim-failed.eml"));
+  Write(dir_ / "secret.eml", Slurp(kSamples / "exim-failed.eml"));
   chmod(dir_.c_str(), 0755);
   chmod((dir_ / "a.eml").c_str(), 0644);
+  chmod((dir_ / "secret.eml").c_str(), 0);
   chmod((dir_ / "locked").c_str(), 0);
   std::string prefix;
   if (geteuid() == 0) {
@@ -192,6 +194,7 @@ TEST_F(ScanCliTest, UnreadableFolderIsReportedAndTheRestScanned) {
   EXPECT_NE(r.err.find("ndr: " + (dir_ / "locked").string() + ": cannot read folder: Permission denied"),
             std::string::npos)
       << r.err;
+  EXPECT_NE(r.err.find("ndr: " + (dir_ / "secret.eml").string() + ": Permission denied"), std::string::npos) << r.err;
 }
 
 TEST_F(ScanCliTest, QuietLeavesStderrEmptyAndTheSummaryCountsEverything) {
