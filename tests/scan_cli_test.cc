@@ -83,7 +83,9 @@ class ScanCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!fs::exists(kBinary)) GTEST_SKIP() << "ndr binary not built: " << kBinary;
-    dir_ = fs::path(::testing::TempDir()) / ("ndr_scan_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    // The process id keeps test runs of several work trees at once apart.
+    dir_ = fs::path(::testing::TempDir()) / ("ndr_scan_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) +
+                                             "_" + std::to_string(getpid()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }

@@ -33,12 +33,21 @@ std::vector<std::string> Read(const std::vector<std::string>& paths, InputOption
   return c.events;
 }
 
-fs::path FreshDir(const std::string& name) {
-  fs::path dir = fs::path(::testing::TempDir()) / ("ndr_inputs_" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+// A new empty folder for one test, removed when the test ends. The process
+// id keeps test runs of several work trees at once apart.
+struct TempFolder {
+  explicit TempFolder(const std::string& name)
+      : path(fs::path(::testing::TempDir()) / ("ndr_inputs_" + name + "_" + std::to_string(getpid()))) {
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~TempFolder() {
+    std::error_code ec;
+    fs::permissions(path, fs::perms::owner_all, fs::perm_options::add, ec);
+    fs::remove_all(path, ec);
+  }
+  fs::path path;
+};
 
 void Write(const fs::path& path, const std::string& text) {
   fs::create_directories(path.parent_path());
@@ -94,7 +103,8 @@ TEST(Mbox, UnquotesOneLevelOfFromQuoting) {
 }
 
 TEST(Inputs, MboxMessagesAreNumberedAndUnquoted) {
-  fs::path dir = FreshDir("mbox");
+  TempFolder folder("mbox");
+  const fs::path& dir = folder.path;
   Write(dir / "box", std::string(kPostmark) + "Subject: 1\n\n>From the start\n>>From quoted\n\n" + kPostmark +
                          "Subject: 2\n\nbody\n");
   auto events = Read({(dir / "box").string()});
@@ -106,7 +116,8 @@ TEST(Inputs, MboxMessagesAreNumberedAndUnquoted) {
 // Content-Length is not trusted: a wrong one neither swallows the next
 // message nor cuts this one short.
 TEST(Inputs, MboxIgnoresContentLength) {
-  fs::path dir = FreshDir("clen");
+  TempFolder folder("clen");
+  const fs::path& dir = folder.path;
   Write(dir / "box", std::string(kPostmark) + "Subject: 1\nContent-Length: 99999\n\nshort\n\n" + kPostmark +
                          "Subject: 2\nContent-Length: 1\n\nlonger body\n");
   auto events = Read({(dir / "box").string()});
@@ -116,7 +127,8 @@ TEST(Inputs, MboxIgnoresContentLength) {
 }
 
 TEST(Inputs, LastMessageWithoutFinalNewline) {
-  fs::path dir = FreshDir("nonl");
+  TempFolder folder("nonl");
+  const fs::path& dir = folder.path;
   Write(dir / "box", std::string(kPostmark) + "Subject: 1\n\none\n\n" + kPostmark + "Subject: 2\n\ntwo");
   auto events = Read({(dir / "box").string()});
   ASSERT_EQ(events.size(), 2u);
@@ -124,14 +136,16 @@ TEST(Inputs, LastMessageWithoutFinalNewline) {
 }
 
 TEST(Inputs, EmptyFilesHoldNoMessage) {
-  fs::path dir = FreshDir("empty");
+  TempFolder folder("empty");
+  const fs::path& dir = folder.path;
   Write(dir / "empty.mbox", "");
   Write(dir / "postmark-only.mbox", kPostmark);
   EXPECT_TRUE(Read({(dir / "empty.mbox").string(), (dir / "postmark-only.mbox").string()}).empty());
 }
 
 TEST(Inputs, SingleMessageKeepsItsPathAsSource) {
-  fs::path dir = FreshDir("single");
+  TempFolder folder("single");
+  const fs::path& dir = folder.path;
   Write(dir / "one.eml", "Subject: x\n\nFrom the desk of\n");
   auto events = Read({(dir / "one.eml").string()});
   ASSERT_EQ(events.size(), 1u);
@@ -139,7 +153,8 @@ TEST(Inputs, SingleMessageKeepsItsPathAsSource) {
 }
 
 TEST(Inputs, GzipMboxIsReadAsAStream) {
-  fs::path dir = FreshDir("gzip");
+  TempFolder folder("gzip");
+  const fs::path& dir = folder.path;
   WriteGzip(dir / "box.gz", std::string(kPostmark) + "Subject: 1\n\na\n\n" + kPostmark + "Subject: 2\n\nb\n");
   WriteGzip(dir / "one.eml.gz", "Subject: 3\n\nc\n");
   auto events = Read({(dir / "box.gz").string(), (dir / "one.eml.gz").string()});
@@ -150,7 +165,8 @@ TEST(Inputs, GzipMboxIsReadAsAStream) {
 }
 
 TEST(Inputs, TruncatedGzipIsReportedAfterTheMessagesBeforeIt) {
-  fs::path dir = FreshDir("truncated");
+  TempFolder folder("truncated");
+  const fs::path& dir = folder.path;
   std::string text;
   for (int i = 0; i < 200; ++i) text += std::string(kPostmark) + "Subject: " + std::to_string(i) + "\n\nbody\n\n";
   WriteGzip(dir / "full.gz", text);
@@ -165,7 +181,8 @@ TEST(Inputs, TruncatedGzipIsReportedAfterTheMessagesBeforeIt) {
 }
 
 TEST(Inputs, TooLargeMessagesAreReportedAndSkipped) {
-  fs::path dir = FreshDir("large");
+  TempFolder folder("large");
+  const fs::path& dir = folder.path;
   std::string big(5000, 'x');
   Write(dir / "box", std::string(kPostmark) + "Subject: 1\n\n" + big + "\n\n" + kPostmark + "Subject: 2\n\nsmall\n");
   Write(dir / "big.eml", "Subject: 3\n\n" + big + "\n");
@@ -182,7 +199,8 @@ TEST(Inputs, TooLargeMessagesAreReportedAndSkipped) {
 // whole-buffer cutter does, also where a message spans two blocks, and drops
 // a too-large message while reading it.
 TEST(Inputs, StreamCutsLikeTheWholeBufferAcrossBlocks) {
-  fs::path dir = FreshDir("blocks");
+  TempFolder folder("blocks");
+  const fs::path& dir = folder.path;
   std::string text;
   for (int i = 0; i < 3000; ++i) {
     text += std::string(kPostmark) + "Subject: " + std::to_string(i) + "\n\n" + std::string(static_cast<size_t>(i % 97) * 40, 'y') +
@@ -206,7 +224,8 @@ TEST(Inputs, StreamCutsLikeTheWholeBufferAcrossBlocks) {
 }
 
 TEST(Inputs, MaildirReadsCurAndNewNotTmp) {
-  fs::path dir = FreshDir("maildir");
+  TempFolder folder("maildir");
+  const fs::path& dir = folder.path;
   Write(dir / "cur" / "2:2,S", "Subject: cur\n\nx\n");
   Write(dir / "new" / "1", "Subject: new\n\nx\n");
   Write(dir / "tmp" / "0", "Subject: tmp\n\nx\n");
@@ -218,7 +237,8 @@ TEST(Inputs, MaildirReadsCurAndNewNotTmp) {
 }
 
 TEST(Inputs, FoldersAreReadRecursivelyInNameOrderWithMixedKinds) {
-  fs::path dir = FreshDir("folder");
+  TempFolder folder("folder");
+  const fs::path& dir = folder.path;
   Write(dir / "b" / "deep" / "m.eml", "Subject: deep\n\nx\n");
   Write(dir / "a.mbox", std::string(kPostmark) + "Subject: a1\n\nx\n");
   WriteGzip(dir / "c.gz", "Subject: c\n\nx\n");
@@ -231,7 +251,8 @@ TEST(Inputs, FoldersAreReadRecursivelyInNameOrderWithMixedKinds) {
 }
 
 TEST(Inputs, SymlinkLoopIsReportedNotFollowed) {
-  fs::path dir = FreshDir("loop");
+  TempFolder folder("loop");
+  const fs::path& dir = folder.path;
   Write(dir / "sub" / "m.eml", "Subject: m\n\nx\n");
   fs::create_directory_symlink("..", dir / "sub" / "up");
   fs::create_symlink("self", dir / "self");  // a link to itself: ELOOP
@@ -245,7 +266,8 @@ TEST(Inputs, SymlinkLoopIsReportedNotFollowed) {
 
 TEST(Inputs, UnreadableFolderAndFileAreReported) {
   if (geteuid() == 0) GTEST_SKIP() << "root reads every folder (the CLI test covers this as another user)";
-  fs::path dir = FreshDir("unreadable");
+  TempFolder folder("unreadable");
+  const fs::path& dir = folder.path;
   Write(dir / "locked" / "m.eml", "Subject: m\n\nx\n");
   Write(dir / "secret.eml", "Subject: s\n\nx\n");
   chmod((dir / "locked").c_str(), 0);
@@ -258,7 +280,8 @@ TEST(Inputs, UnreadableFolderAndFileAreReported) {
 }
 
 TEST(Inputs, TextModeNeverCutsAMailbox) {
-  fs::path dir = FreshDir("text");
+  TempFolder folder("text");
+  const fs::path& dir = folder.path;
   std::string text = std::string(kPostmark) + "Subject: 1\n\na\n\n" + kPostmark + "Subject: 2\n\nb\n";
   Write(dir / "box", text);
   InputOptions options;
@@ -269,7 +292,8 @@ TEST(Inputs, TextModeNeverCutsAMailbox) {
 }
 
 TEST(Inputs, KnownBytesOnlyForRegularFiles) {
-  fs::path dir = FreshDir("known");
+  TempFolder folder("known");
+  const fs::path& dir = folder.path;
   Write(dir / "a", "12345");
   Write(dir / "b", "123");
   EXPECT_EQ(KnownInputBytes({(dir / "a").string(), (dir / "b").string()}), 8u);
