@@ -131,11 +131,17 @@ TEST_F(ScanCliTest, GzipMailboxGivesTheSameRecordsAsThePlainOne) {
   gzclose(out);
   auto plain = RunCommand(Ndr("scan --quiet " + Quote((dir_ / "box.mbox").string())));
   auto gz = RunCommand(Ndr("scan --quiet " + Quote((dir_ / "box.mbox.gz").string())));
+  auto gz_stdin = RunCommand(Ndr("scan --quiet - < " + Quote((dir_ / "box.mbox.gz").string())));
   EXPECT_EQ(gz.exit_code, 0);
-  auto a = Lines(plain.out), b = Lines(gz.out);
+  auto a = Lines(plain.out), b = Lines(gz.out), c = Lines(gz_stdin.out);
   ASSERT_EQ(a.size(), b.size());
+  ASSERT_EQ(a.size(), c.size());
   ASSERT_GE(a.size(), 18u);
-  for (size_t i = 0; i < a.size(); ++i) EXPECT_EQ(WithoutSource(a[i]), WithoutSource(b[i]));
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(WithoutSource(a[i]), WithoutSource(b[i]));
+    EXPECT_EQ(WithoutSource(a[i]), WithoutSource(c[i]));
+  }
+  EXPECT_EQ(c[0].rfind("{\"source\":\"-#1\"", 0), 0u);
 }
 
 TEST_F(ScanCliTest, TruncatedGzipIsAnErrorAndTheRestIsScanned) {

@@ -2,7 +2,7 @@
 // order, files and standard input read as streams (gunzipped with zlib when
 // their content is gzip), mailboxes cut into messages while they are read.
 //
-// Memory: bytes are read into blocks of a few MB. A message is a view into
+// Memory: bytes are read into blocks of 1 MB. A message is a view into
 // its block (the block lives while a message cut from it is in flight); the
 // unfinished tail of a block starts the next one. A message that grows past
 // Limits::max_message_bytes is dropped while it is read, so no input is ever
@@ -23,8 +23,8 @@
 namespace ndr {
 namespace {
 
-constexpr size_t kBlockBytes = 4u << 20;      // a read block
-constexpr size_t kFirstReadBytes = 1u << 20;  // the first block of a stream of unknown size
+constexpr size_t kBlockBytes = 1u << 20;      // a read block
+constexpr size_t kFirstReadBytes = 1u << 20;  // the first block of a stream of unknown size (or of a large file)
 // A line longer than this inside a message already too large is dropped as it is read.
 constexpr size_t kDropLineBytes = 1u << 20;
 
