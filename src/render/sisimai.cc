@@ -197,13 +197,24 @@ int SoftBounce(const Record& r) {
   return r.hard_bounce ? 0 : 1;
 }
 
-bool IsDelivered(const Record& r) { return r.reason == Reason::kDelivered || r.action == "delivered"; }
+// Sisimai->dump leaves out every record whose status is 2.x.x (and ndr's delivered ones).
+bool IsDelivered(const Record& r) {
+  return r.reason == Reason::kDelivered || r.action == "delivered" || r.status.compare(0, 2, "2.") == 0;
+}
+
+// Sisimai's fallback for the Diagnostic-Code type: X-UNIX for a local mailer error, none for
+// complaints and auto-replies, SMTP otherwise.
+std::string_view DiagnosticType(const Record& r) {
+  if (r.reason == Reason::kMailerError) return "X-UNIX";
+  if (r.reason == Reason::kFeedback || r.reason == Reason::kVacation) return "";
+  return "SMTP";
+}
 
 class SisimaiSink : public RecordSink {
  public:
   explicit SisimaiSink(std::ostream& out) : out_(out) {}
   void Write(const Record& record) override {
-    if (IsDelivered(record)) return;  // Sisimai->dump leaves them out unless asked
+    if (IsDelivered(record)) return;
     text_ = count_++ == 0 ? "[" : ",\n";
     text_ += RecordToSisimaiJson(record);
     out_.write(text_.data(), static_cast<std::streamsize>(text_.size()));
@@ -260,7 +271,7 @@ std::string RecordToSisimaiJson(const Record& r) {
   text("deliverystatus", r.status);
   text("timezoneoffset", when.offset);
   text("feedbacktype", r.feedback_type);
-  text("diagnostictype", r.reply_code.empty() ? "" : "SMTP");
+  text("diagnostictype", DiagnosticType(r));
   text("action", r.action);
   text("replycode", r.reply_code);
   raw("catch", "null");

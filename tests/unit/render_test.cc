@@ -285,7 +285,11 @@ TEST(SisimaiFormat, DateFormsAndSoftBounce) {
   r.bounce_date = "Tue, 07 Apr 2026 16:47:58 +0200";  // then the bounce's own Date
   EXPECT_NE(RecordToSisimaiJson(r).find("\"timestamp\":1775573278"), std::string::npos);
   r.reason = Reason::kFeedback;
-  EXPECT_NE(RecordToSisimaiJson(r).find("\"softbounce\":-1"), std::string::npos);
+  json = RecordToSisimaiJson(r);
+  EXPECT_NE(json.find("\"softbounce\":-1"), std::string::npos);
+  EXPECT_NE(json.find("\"diagnostictype\":\"\""), std::string::npos);
+  r.reason = Reason::kMailerError;
+  EXPECT_NE(RecordToSisimaiJson(r).find("\"diagnostictype\":\"X-UNIX\""), std::string::npos);
 }
 
 TEST(SisimaiFormat, OneJsonArrayWithoutDeliveredRecords) {
@@ -297,8 +301,12 @@ TEST(SisimaiFormat, OneJsonArrayWithoutDeliveredRecords) {
   Record delivered = SisimaiSample();
   delivered.action = "delivered";
   delivered.reason = Reason::kDelivered;
+  Record relayed = SisimaiSample();
+  relayed.action = "relayed";
+  relayed.status = "2.0.0";
   sink->Write(SisimaiSample());
   sink->Write(delivered);
+  sink->Write(relayed);
   sink->Write(SisimaiSample());
   sink->Finish();
   std::string text = out.str();
