@@ -6,7 +6,8 @@
 //
 // An Analyzer is created once (it compiles every pattern and loads every
 // table) and is immutable afterwards: Analyze is const and may be called from
-// many threads at once. Bad input never throws; it yields problems.
+// many threads at once. Analyze never throws: bad input yields problems, and an
+// error inside (out of memory) a failed Analysis with a problem saying so.
 #ifndef NDR_ANALYZER_H_
 #define NDR_ANALYZER_H_
 
@@ -27,7 +28,10 @@ namespace ndr {
 struct Analysis {
   BounceKind kind = BounceKind::kNotBounce;
   std::vector<Record> records;        // one per recipient; empty for a non-bounce
-  std::vector<std::string> problems;  // damage noticed while reading (analysis went on)
+  std::vector<Problem> problems;      // damage noticed while reading (analysis went on)
+  // Analysis stopped by an error (out of memory, ...): no records, `kind`
+  // unknown; problems say why. The caller reports it and goes on.
+  bool failed = false;
   bool is_bounce() const { return kind != BounceKind::kNotBounce; }
 };
 
@@ -63,7 +67,7 @@ class Analyzer {
   // A failure while deciding (pattern matching out of memory) is added to
   // *problems when given.
   Record RecordFor(Finding finding, std::string_view source, const ReportContext& report,
-                   std::vector<std::string>* problems = nullptr) const;
+                   std::vector<Problem>* problems = nullptr) const;
 
   const CodeBook& codes() const;
   const ReasonBook& reasons() const;
@@ -74,6 +78,7 @@ class Analyzer {
  private:
   struct Impl;
   explicit Analyzer(std::unique_ptr<Impl> impl);
+  Analysis Guarded(std::string_view bytes, std::string_view source, bool as_text) const;
   Analysis AnalyzeAs(std::string_view bytes, std::string_view source, bool pasted) const;
   std::unique_ptr<Impl> impl_;
 };

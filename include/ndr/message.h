@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "ndr/options.h"
+#include "ndr/types.h"
 
 namespace ndr {
 
@@ -69,7 +70,7 @@ struct Part {
 struct Message {
   Headers headers;           // the top-level header block
   std::vector<Part> parts;   // depth-first, document order; parts[0] is the top entity
-  std::vector<std::string> problems;  // e.g. "unknown charset x-foo in part 3"
+  std::vector<Problem> problems;  // e.g. {kCharset, "unknown charset x-foo in part 3"}
   // Read from pasted text (no header block of its own): a person says it is a
   // bounce, so less evidence is needed to read it as one.
   bool pasted = false;

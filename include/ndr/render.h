@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <ostream>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -12,6 +13,21 @@
 
 namespace ndr {
 
+// Thrown by a sink whose stream failed (a closed pipe, a full disk): what
+// follows would be lost, so the run stops. The CLI reports it (EPIPE quietly).
+class OutputError : public std::runtime_error {
+ public:
+  explicit OutputError(int error_number);
+  int error_number() const { return error_number_; }  // errno of the failed write, 0 when unknown
+
+ private:
+  int error_number_;
+};
+// Throws OutputError when `out` has failed; errno still holds the failed
+// write's error when called right after it. Every sink calls it after writing.
+void CheckWritten(const std::ostream& out);
+
+// Write and Finish throw OutputError when the output fails.
 class RecordSink {
  public:
   virtual ~RecordSink() = default;
@@ -27,9 +43,18 @@ std::unique_ptr<RecordSink> MakeTextSink(std::ostream& out, bool verbose = false
 
 // The JSON object for one record, without the trailing newline.
 std::string RecordToJson(const Record& record);
-// Appends `text` as a JSON string literal (quotes included); invalid UTF-8 is
-// replaced by U+FFFD so that every line is valid JSON.
+// Appends `text` as a JSON string literal (quotes included). Invalid UTF-8 is
+// replaced by U+FFFD so that every line is valid JSON; every control
+// character (C0, DEL, C1), the bidi controls U+202A-U+202E and U+2066-U+2069
+// and U+2028/U+2029 are \u escapes, so no reader's terminal or JavaScript
+// sees them raw.
 void AppendJsonString(std::string_view text, std::string* out);
+// Bounce-derived text made safe to print on a terminal: the same characters
+// become visible escapes ("\x1b", "\u202e"), invalid UTF-8 bytes "\xff", a
+// tab a blank. Every line of text output and of stderr that carries text from
+// an input goes through it.
+void AppendTerminalSafe(std::string_view text, std::string* out);
+std::string TerminalSafe(std::string_view text);
 
 // One key of the record contract and its value: the keys JSON and CSV write,
 // in their order (README "The record").

@@ -117,6 +117,26 @@ std::string_view SmtpCommandName(SmtpCommand c);
 // Accepts the names above (case-insensitive) plus "END OF DATA"/"DATA END".
 bool ParseSmtpCommand(std::string_view name, SmtpCommand* out);
 
+// What kind of damage or bound a problem reports, so that a program can tell
+// "input cut at a limit" from "bytes that could not be decoded".
+enum class ProblemKind : uint8_t {
+  kLimit,      // a Limits bound was hit: what lies past it was not read
+  kDecode,     // a transfer encoding (base64, quoted-printable, gzip) was broken
+  kCharset,    // an unknown charset, or bytes invalid in theirs (replaced)
+  kStructure,  // broken MIME or report structure (boundaries, missing headers)
+  kRead,       // the input could not be read (I/O error, not a regular file)
+  kInternal,   // analysis failed inside ndr (out of memory, an unexpected error)
+};
+std::string_view ProblemKindName(ProblemKind k);  // "limit", "decode", ...
+
+// Damage noticed while reading one input; analysis went on as far as it could.
+struct Problem {
+  ProblemKind kind = ProblemKind::kStructure;
+  std::string detail;  // for people: "decoded body of part 3 cut at 8388608 bytes"
+  // "limit: decoded body of part 3 cut at 8388608 bytes"
+  std::string ToString() const;
+};
+
 }  // namespace ndr
 
 #endif  // NDR_TYPES_H_

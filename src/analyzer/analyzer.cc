@@ -1,5 +1,8 @@
 #include "ndr/analyzer.h"
 
+#include <exception>
+#include <new>
+
 #include "bounce/markers.h"
 #include "extract/text_util.h"
 #include "smtp/reply_text.h"
@@ -48,11 +51,31 @@ const ReasonBook& Analyzer::reasons() const { return *impl_->reasons; }
 const Extractor& Analyzer::extractor() const { return *impl_->extractor; }
 
 Analysis Analyzer::Analyze(std::string_view bytes, std::string_view source) const {
-  return AnalyzeAs(bytes, source, internal::PastedTextReader::LooksPasted(bytes));
+  return Guarded(bytes, source, false);
 }
 
 Analysis Analyzer::AnalyzeText(std::string_view text, std::string_view source) const {
-  return AnalyzeAs(text, source, true);
+  return Guarded(text, source, true);
+}
+
+// The exception boundary the header promises: whatever a stage throws
+// (std::bad_alloc on a hostile input, a library's error) becomes a problem on
+// the result, and the caller goes on with the next message.
+Analysis Analyzer::Guarded(std::string_view bytes, std::string_view source, bool as_text) const {
+  std::string why;
+  try {
+    return AnalyzeAs(bytes, source, as_text || internal::PastedTextReader::LooksPasted(bytes));
+  } catch (const std::bad_alloc&) {
+    why = "out of memory";
+  } catch (const std::exception& e) {
+    why = e.what();
+  } catch (...) {
+    why = "unknown error";
+  }
+  Analysis failed;
+  failed.failed = true;
+  failed.problems.push_back({ProblemKind::kInternal, "analysis stopped: " + why});
+  return failed;
 }
 
 Analysis Analyzer::AnalyzeAs(std::string_view bytes, std::string_view source, bool pasted) const {
@@ -86,10 +109,10 @@ Analysis Analyzer::AnalyzeAs(std::string_view bytes, std::string_view source, bo
 }
 
 Record Analyzer::RecordFor(Finding f, std::string_view source, const ReportContext& report,
-                           std::vector<std::string>* problems) const {
+                           std::vector<Problem>* problems) const {
   Verdict verdict = impl_->interpreter->Interpret(f);
-  if (!f.problem.empty() && problems != nullptr) problems->push_back(f.recipient + ": " + f.problem);
-  if (!verdict.problem.empty() && problems != nullptr) problems->push_back(f.recipient + ": " + verdict.problem);
+  if (!f.problem.empty() && problems != nullptr) problems->push_back({ProblemKind::kInternal, f.recipient + ": " + f.problem});
+  if (!verdict.problem.empty() && problems != nullptr) problems->push_back({ProblemKind::kInternal, f.recipient + ": " + verdict.problem});
   Explanation explanation = Explain(f, verdict, *impl_->codes, *impl_->reasons);
   Record r;
   r.source = std::string(source);

@@ -1,8 +1,12 @@
 // ndr: explain bounce messages. This file only dispatches to a subcommand.
+#include <cerrno>
 #include <cstring>
+#include <exception>
 #include <iostream>
+#include <new>
 
 #include "cli/commands.h"
+#include "ndr/render.h"
 
 namespace {
 
@@ -19,12 +23,14 @@ constexpr const char* kUsage =
     "  code      look up an SMTP reply code or enhanced status code\n"
     "\n"
     "Run 'ndr <command> --help' for the options of a command.\n"
-    "Exit status: 0 success, 1 nothing found (e.g. not a bounce), 2 usage or read error.\n";
+    "Exit status: 0 success, 1 nothing found (e.g. not a bounce), 2 usage, read or\n"
+    "write error; 141 when standard output is a closed pipe.\n";
 
-}  // namespace
+// What a shell reports for a process killed by SIGPIPE (128 + 13): the same
+// whether SIGPIPE was ignored (then the write fails with EPIPE) or not.
+constexpr int kExitBrokenPipe = 141;
 
-int main(int argc, char** argv) {
-  std::ios::sync_with_stdio(false);
+int Dispatch(int argc, char** argv) {
   if (argc < 2) {
     std::cerr << kUsage;
     return 2;
@@ -42,6 +48,32 @@ int main(int argc, char** argv) {
   if (std::strcmp(command, "explain") == 0) return ndr::cli::RunExplain(argc - 1, argv + 1);
   if (std::strcmp(command, "scan") == 0) return ndr::cli::RunScan(argc - 1, argv + 1);
   if (std::strcmp(command, "code") == 0) return ndr::cli::RunCode(argc - 1, argv + 1);
-  std::cerr << "ndr: unknown command '" << command << "'\n\n" << kUsage;
+  std::cerr << "ndr: unknown command '" << ndr::TerminalSafe(command) << "'\n\n" << kUsage;
+  return 2;
+}
+
+}  // namespace
+
+// The exception boundary of every command: nothing escapes as an abort. A
+// failed write of the output ends the run (quietly for a closed pipe, with
+// the shell's status for SIGPIPE); anything else is one line on stderr.
+int main(int argc, char** argv) {
+  std::ios::sync_with_stdio(false);
+  try {
+    int status = Dispatch(argc, argv);
+    std::cout.flush();
+    ndr::CheckWritten(std::cout);  // output written outside the sinks (code, help)
+    return status;
+  } catch (const ndr::OutputError& e) {
+    if (e.error_number() == EPIPE) return kExitBrokenPipe;
+    std::cerr << "ndr: " << e.what() << "\n";
+    return 2;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "ndr: out of memory\n";
+  } catch (const std::exception& e) {
+    std::cerr << "ndr: " << ndr::TerminalSafe(e.what()) << "\n";
+  } catch (...) {
+    std::cerr << "ndr: unexpected error\n";
+  }
   return 2;
 }

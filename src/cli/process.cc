@@ -54,8 +54,13 @@ Outcome Analyze(const Analyzer& analyzer, const Item& item, const ProcessOptions
   try {
     std::string_view bytes = item.message.bytes();
     Analysis a = options.as_text ? analyzer.AnalyzeText(bytes, source) : analyzer.Analyze(bytes, source);
-    if (options.report_problems) {
-      for (const std::string& problem : a.problems) out.notes.push_back(source + ": " + problem);
+    // An error inside ndr (out of memory) is always said, and counts as a failure.
+    if (options.report_problems || a.failed) {
+      for (const Problem& problem : a.problems) out.notes.push_back(source + ": " + problem.ToString());
+    }
+    if (a.failed) {
+      out.kind = Outcome::Kind::kFailed;
+      return out;
     }
     if (!a.is_bounce()) {
       out.kind = Outcome::Kind::kNotBounce;
@@ -138,7 +143,8 @@ class Writer {
   void Deliver(Outcome& o) {
     if (!o.notes.empty()) {
       progress_->Clear();
-      for (const std::string& note : o.notes) std::cerr << "ndr: " << note << "\n";
+      // Notes carry sources and a bounce's words: never raw to the terminal.
+      for (const std::string& note : o.notes) std::cerr << "ndr: " << TerminalSafe(note) << "\n";
     }
     switch (o.kind) {
       case Outcome::Kind::kReadError:

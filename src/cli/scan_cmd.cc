@@ -28,7 +28,7 @@ int ScanLogs(const Analyzer& analyzer, const std::vector<std::string>& paths, Re
   size_t read_errors = 0;
   for (const std::string& path : paths) {
     if (!ScanLog(analyzer, *formats, path, sink, &stats, &error)) {
-      std::cerr << "ndr: " << error << "\n";
+      std::cerr << "ndr: " << TerminalSafe(error) << "\n";
       ++read_errors;
     }
   }

@@ -38,6 +38,8 @@ constexpr std::array<std::string_view, kReasonCount> kReasonNames = {
 constexpr std::array<std::string_view, 5> kActorNames = {
     "nobody", "sender", "sender-admin", "recipient", "recipient-admin"};
 
+constexpr std::array<std::string_view, 6> kProblemKindNames = {"limit",     "decode", "charset",
+                                                               "structure", "read",   "internal"};
 constexpr std::array<std::string_view, 3> kRetryNames = {"now", "later", "never"};
 
 constexpr std::array<std::string_view, kSmtpCommandCount> kCommandNames = {
@@ -113,6 +115,18 @@ bool ParseSmtpCommand(std::string_view name, SmtpCommand* out) {
     return true;
   }
   return ParseByName(kCommandNames, name, out);
+}
+
+std::string_view ProblemKindName(ProblemKind k) {
+  size_t i = static_cast<size_t>(k);
+  return i < kProblemKindNames.size() ? kProblemKindNames[i] : "internal";
+}
+
+std::string Problem::ToString() const {
+  std::string out(ProblemKindName(kind));
+  out += ": ";
+  out += detail;
+  return out;
 }
 
 }  // namespace ndr

@@ -241,7 +241,7 @@ class TreeParser {
     pos_ = hs.body_begin;
     std::string_view header(hs.header_begin, static_cast<size_t>(hs.header_end - hs.header_begin));
     if (header.size() > limits_.max_header_bytes) {
-      log_->Add("header block of part " + std::to_string(idx) + " cut at " +
+      log_->Add(ProblemKind::kLimit, "header block of part " + std::to_string(idx) + " cut at " +
                 std::to_string(limits_.max_header_bytes) + " bytes");
       header = header.substr(0, limits_.max_header_bytes);
     }
@@ -314,17 +314,20 @@ class TreeParser {
     if (boundary.empty()) {
       boundary = RecoverBoundary();
       if (!boundary.empty()) {
-        log_->Add("boundary of multipart part " + std::to_string(idx) + " missing; recovered from its body");
+        log_->Add(ProblemKind::kStructure,
+                  "boundary of multipart part " + std::to_string(idx) + " missing; recovered from its body");
       }
     }
     if (boundary.empty() || boundary.size() > 200) {
-      log_->Add("multipart part " + std::to_string(idx) + " has no usable boundary; read as text/plain");
+      log_->Add(ProblemKind::kStructure,
+                "multipart part " + std::to_string(idx) + " has no usable boundary; read as text/plain");
       ReadAsText(idx, ScanToBoundary());
       return;
     }
     infos_[idx].shape = Shape::kMultipart;
     if (depth + 1 > max_depth_) {
-      log_->Add("part " + std::to_string(idx) + ": nesting deeper than " + std::to_string(max_depth_) +
+      log_->Add(ProblemKind::kLimit,
+                "part " + std::to_string(idx) + ": nesting deeper than " + std::to_string(max_depth_) +
                 " levels not followed");
       ScanToBoundary();
       return;
@@ -335,16 +338,19 @@ class TreeParser {
     for (;;) {
       if (matched_level_ < 0) {  // end of input
         if (children == 0) {
-          log_->Add("boundary of multipart part " + std::to_string(idx) + " never appears; read as text/plain");
+          log_->Add(ProblemKind::kStructure,
+                    "boundary of multipart part " + std::to_string(idx) + " never appears; read as text/plain");
           ReadAsText(idx, preamble);
         } else {
-          log_->Add("multipart part " + std::to_string(idx) + " is not closed (input ends)");
+          log_->Add(ProblemKind::kStructure,
+                    "multipart part " + std::to_string(idx) + " is not closed (input ends)");
         }
         PopBoundary();
         return;
       }
       if (matched_level_ > 0) {  // an enclosing multipart's delimiter
-        log_->Add("multipart part " + std::to_string(idx) + " is not closed (missing closing boundary)");
+        log_->Add(ProblemKind::kStructure,
+                  "multipart part " + std::to_string(idx) + " is not closed (missing closing boundary)");
         PopBoundary();
         return;
       }
@@ -355,7 +361,8 @@ class TreeParser {
       }
       if (infos_.size() >= max_parts_) {
         if (!parts_logged_) {
-          log_->Add("part limit (" + std::to_string(max_parts_) + ") reached; later parts skipped");
+          log_->Add(ProblemKind::kLimit,
+                    "part limit (" + std::to_string(max_parts_) + ") reached; later parts skipped");
           parts_logged_ = true;
         }
         ScanToBoundary();
@@ -370,12 +377,14 @@ class TreeParser {
     infos_[idx].shape = Shape::kMessage;
     bool descend = true;
     if (depth + 1 > max_depth_) {
-      log_->Add("part " + std::to_string(idx) + ": nesting deeper than " + std::to_string(max_depth_) +
+      log_->Add(ProblemKind::kLimit,
+                "part " + std::to_string(idx) + ": nesting deeper than " + std::to_string(max_depth_) +
                 " levels not followed");
       descend = false;
     } else if (infos_.size() >= max_parts_) {
       if (!parts_logged_) {
-        log_->Add("part limit (" + std::to_string(max_parts_) + ") reached; later parts skipped");
+        log_->Add(ProblemKind::kLimit,
+                  "part limit (" + std::to_string(max_parts_) + ") reached; later parts skipped");
         parts_logged_ = true;
       }
       descend = false;
@@ -396,7 +405,7 @@ class TreeParser {
                           ? DecodeBase64(raw, limits_.max_decoded_part_bytes, &decoded)
                           : DecodeQuotedPrintable(raw, limits_.max_decoded_part_bytes, &decoded);
       if (!complete) {
-        log_->Add("decoded body of part " + std::to_string(idx) + " cut at " +
+        log_->Add(ProblemKind::kLimit, "decoded body of part " + std::to_string(idx) + " cut at " +
                   std::to_string(limits_.max_decoded_part_bytes) + " bytes");
       }
       if (decoded.find('\r') != std::string::npos) {

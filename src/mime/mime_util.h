@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/strings.h"
+#include "ndr/types.h"
 
 namespace ndr {
 namespace internal {
@@ -48,17 +49,17 @@ class LineReader {
 // could otherwise produce one per part and per header).
 class ProblemLog {
  public:
-  explicit ProblemLog(std::vector<std::string>* out, size_t max = 100) : out_(out), max_(max) {}
-  void Add(std::string problem) {
+  explicit ProblemLog(std::vector<Problem>* out, size_t max = 100) : out_(out), max_(max) {}
+  void Add(ProblemKind kind, std::string detail) {
     if (out_->size() < max_) {
-      out_->push_back(std::move(problem));
+      out_->push_back({kind, std::move(detail)});
     } else if (out_->size() == max_) {
-      out_->push_back("further problems not recorded");
+      out_->push_back({ProblemKind::kLimit, "further problems not recorded"});
     }
   }
 
  private:
-  std::vector<std::string>* out_;
+  std::vector<Problem>* out_;
   size_t max_;
 };
 

@@ -115,7 +115,8 @@ class PartBuilder {
         break;
     }
     if (!complete) {
-      log_->Add("decoded body of part " + std::to_string(index) + " cut at " + std::to_string(max) + " bytes");
+      log_->Add(ProblemKind::kLimit,
+                "decoded body of part " + std::to_string(index) + " cut at " + std::to_string(max) + " bytes");
     }
     // Decoded text may carry its own CRLFs (base64 of a CRLF text).
     std::string normalized;
@@ -138,9 +139,11 @@ class PartBuilder {
     }
     Conversion c = internal::mime::AppendUtf8(bytes, p->charset, &p->body);
     if (c == Conversion::kUnknownCharset) {
-      log_->Add("unknown charset " + p->charset + " in part " + std::to_string(index));
+      log_->Add(ProblemKind::kCharset,
+                "unknown charset " + p->charset + " in part " + std::to_string(index));
     } else if (c == Conversion::kReplaced) {
-      log_->Add("invalid " + (p->charset.empty() ? std::string("utf-8") : p->charset) +
+      log_->Add(ProblemKind::kCharset,
+                "invalid " + (p->charset.empty() ? std::string("utf-8") : p->charset) +
                 " bytes replaced in part " + std::to_string(index));
     }
   }
@@ -152,9 +155,10 @@ class PartBuilder {
 void ParseInto(std::string_view raw, const Limits& limits, Message* message, ProblemLog* log) {
   if (raw.size() > limits.max_message_bytes) {
     raw = raw.substr(0, limits.max_message_bytes);
-    log->Add("input truncated to " + std::to_string(limits.max_message_bytes) + " bytes");
+    log->Add(ProblemKind::kLimit,
+             "input truncated to " + std::to_string(limits.max_message_bytes) + " bytes");
   }
-  if (raw.empty()) log->Add("empty message");
+  if (raw.empty()) log->Add(ProblemKind::kStructure, "empty message");
   std::string normalized;
   std::string_view buffer = raw;
   if (std::memchr(raw.data(), '\r', raw.size()) != nullptr) {
@@ -169,7 +173,7 @@ void ParseInto(std::string_view raw, const Limits& limits, Message* message, Pro
     message->parts.push_back(builder.Build(tree.entities[i], i));
   }
   if (!message->parts.empty()) message->headers = message->parts[0].headers;
-  if (message->headers.empty() && !raw.empty()) log->Add("no header fields");
+  if (message->headers.empty() && !raw.empty()) log->Add(ProblemKind::kStructure, "no header fields");
 }
 
 }  // namespace
@@ -187,9 +191,9 @@ Message ParseMessage(std::string_view raw, const Limits& limits) {
   try {
     ParseInto(raw, limits, &message, &log);
   } catch (const std::exception& e) {
-    log.Add(std::string("MIME parsing stopped: ") + e.what());
+    log.Add(ProblemKind::kInternal, std::string("MIME parsing stopped: ") + e.what());
   } catch (...) {
-    log.Add("MIME parsing stopped: unknown error");
+    log.Add(ProblemKind::kInternal, "MIME parsing stopped: unknown error");
   }
   if (message.parts.empty()) message.parts.emplace_back();  // parts[0] always exists
   return message;

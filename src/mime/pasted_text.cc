@@ -124,10 +124,13 @@ Message PastedTextReader::Read(std::string_view text, const Limits& limits) cons
   message.pasted = true;
   if (text.size() > limits.max_message_bytes) {
     text = text.substr(0, limits.max_message_bytes);
-    message.problems.push_back("input truncated to " + std::to_string(limits.max_message_bytes) + " bytes");
+    message.problems.push_back(
+        {ProblemKind::kLimit, "input truncated to " + std::to_string(limits.max_message_bytes) + " bytes"});
   }
   std::string utf8;
-  if (!ToUtf8(text, "utf-8", &utf8)) message.problems.push_back("invalid UTF-8 in the text replaced");
+  if (!ToUtf8(text, "utf-8", &utf8)) {
+    message.problems.push_back({ProblemKind::kCharset, "invalid UTF-8 in the text replaced"});
+  }
   std::vector<std::string_view> lines = SplitLines(utf8);
   if (MostlyQuoted(lines)) {
     for (std::string_view& line : lines) line = Unquote(line);

@@ -25,6 +25,7 @@ class CsvSink : public RecordSink {
     });
     row_.append("\r\n");
     out_.write(row_.data(), static_cast<std::streamsize>(row_.size()));
+    CheckWritten(out_);
   }
 
   void Finish() override {
@@ -36,6 +37,7 @@ class CsvSink : public RecordSink {
       header_written_ = true;
     }
     out_.flush();
+    CheckWritten(out_);
   }
 
  private:

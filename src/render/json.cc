@@ -5,27 +5,6 @@
 namespace ndr {
 namespace {
 
-// Length of the valid UTF-8 sequence starting at s[i], 0 when invalid.
-size_t Utf8SequenceLength(std::string_view s, size_t i) {
-  unsigned char c = static_cast<unsigned char>(s[i]);
-  size_t n;
-  unsigned int min;
-  if (c < 0x80) return 1;
-  if ((c & 0xE0) == 0xC0) { n = 2; min = 0x80; }
-  else if ((c & 0xF0) == 0xE0) { n = 3; min = 0x800; }
-  else if ((c & 0xF8) == 0xF0) { n = 4; min = 0x10000; }
-  else return 0;
-  if (i + n > s.size()) return 0;
-  unsigned int cp = c & (0x7F >> n);
-  for (size_t k = 1; k < n; ++k) {
-    unsigned char cc = static_cast<unsigned char>(s[i + k]);
-    if ((cc & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (cc & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return n;
-}
-
 class JsonLinesSink : public RecordSink {
  public:
   explicit JsonLinesSink(std::ostream& out) : out_(out) {}
@@ -33,8 +12,12 @@ class JsonLinesSink : public RecordSink {
     line_ = RecordToJson(record);
     line_.push_back('\n');
     out_.write(line_.data(), static_cast<std::streamsize>(line_.size()));
+    CheckWritten(out_);
   }
-  void Finish() override { out_.flush(); }
+  void Finish() override {
+    out_.flush();
+    CheckWritten(out_);
+  }
 
  private:
   std::ostream& out_;
@@ -42,42 +25,6 @@ class JsonLinesSink : public RecordSink {
 };
 
 }  // namespace
-
-void AppendJsonString(std::string_view text, std::string* out) {
-  static const char kHex[] = "0123456789abcdef";
-  out->push_back('"');
-  for (size_t i = 0; i < text.size();) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x80) {
-      size_t n = Utf8SequenceLength(text, i);
-      if (n == 0) {
-        out->append("\xEF\xBF\xBD");  // U+FFFD keeps every line valid JSON
-        ++i;
-      } else {
-        out->append(text.data() + i, n);
-        i += n;
-      }
-      continue;
-    }
-    switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
-      default:
-        if (c < 0x20 || c == 0x7F) {
-          out->append("\\u00");
-          out->push_back(kHex[c >> 4]);
-          out->push_back(kHex[c & 0xF]);
-        } else {
-          out->push_back(static_cast<char>(c));
-        }
-    }
-    ++i;
-  }
-  out->push_back('"');
-}
 
 void ForEachRecordField(const Record& r, const std::function<void(const RecordField&)>& visit) {
   auto field = [&](std::string_view key, std::string_view value) { visit(RecordField{key, value, false}); };

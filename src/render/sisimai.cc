@@ -218,10 +218,12 @@ class SisimaiSink : public RecordSink {
     text_ = count_++ == 0 ? "[" : ",\n";
     text_ += RecordToSisimaiJson(record);
     out_.write(text_.data(), static_cast<std::streamsize>(text_.size()));
+    CheckWritten(out_);
   }
   void Finish() override {
     out_ << (count_ == 0 ? "[]\n" : "]\n");
     out_.flush();
+    CheckWritten(out_);
   }
 
  private:

@@ -33,20 +33,21 @@ class TextSink : public RecordSink {
   void Write(const Record& r) override {
     if (r.source != last_source_) {
       if (!last_source_.empty()) out_ << '\n';
-      out_ << "== " << r.source << '\n';
+      out_ << "== " << TerminalSafe(r.source) << '\n';
       if (!r.subject.empty() || !r.sender.empty()) {
         out_ << "   original message: ";
-        if (!r.subject.empty()) out_ << '"' << r.subject << '"';
-        if (!r.sender.empty()) out_ << (r.subject.empty() ? "" : " ") << "from " << r.sender;
-        if (!r.date.empty()) out_ << ", " << r.date;
+        if (!r.subject.empty()) out_ << '"' << TerminalSafe(r.subject) << '"';
+        if (!r.sender.empty()) out_ << (r.subject.empty() ? "" : " ") << "from " << TerminalSafe(r.sender);
+        if (!r.date.empty()) out_ << ", " << TerminalSafe(r.date);
         out_ << '\n';
       } else if (!r.queue_id.empty()) {  // a mail server's log line
-        out_ << "   logged " << (r.date.empty() ? "" : r.date + ", ") << "queue id " << r.queue_id << '\n';
+        out_ << "   logged " << (r.date.empty() ? "" : TerminalSafe(r.date) + ", ") << "queue id "
+             << TerminalSafe(r.queue_id) << '\n';
       }
       last_source_ = r.source;
     }
-    out_ << '\n' << (r.recipient.empty() ? "(recipient not named)" : r.recipient);
-    if (!r.action.empty()) out_ << "  [" << r.action << ']';
+    out_ << '\n' << (r.recipient.empty() ? "(recipient not named)" : TerminalSafe(r.recipient));
+    if (!r.action.empty()) out_ << "  [" << TerminalSafe(r.action) << ']';
     out_ << '\n';
     Line("What happened", r.details.summary.empty() ? r.explanation : r.details.summary);
     bool not_a_failure = r.reason == Reason::kDelivered || r.reason == Reason::kVacation ||
@@ -75,17 +76,25 @@ class TextSink : public RecordSink {
     Line("Remove address?", r.details.suppress ? "yes, stop mailing this address" : "no");
     Line("What to do", r.advice);
     if (!r.details.evidence.empty()) Line("Decided by", r.details.evidence);
+    CheckWritten(out_);
   }
 
-  void Finish() override { out_.flush(); }
+  void Finish() override {
+    out_.flush();
+    CheckWritten(out_);
+  }
 
  private:
   // "  Label:          value", the value wrapped at word boundaries so that
   // every line stays within kWidth columns (one long word may exceed it).
-  void Line(std::string_view label, std::string_view value) {
+  // Values carry the bounce's words: control characters become visible escapes.
+  void Line(std::string_view label, std::string_view raw_value) {
     constexpr size_t kIndent = 19;
     constexpr size_t kWidth = 100;
-    if (value.empty()) return;
+    if (raw_value.empty()) return;
+    safe_.clear();
+    AppendTerminalSafe(raw_value, &safe_);
+    std::string_view value = safe_;
     out_ << "  " << label << ':';
     for (size_t i = label.size() + 3; i < kIndent; ++i) out_ << ' ';
     size_t column = kIndent;
@@ -114,6 +123,7 @@ class TextSink : public RecordSink {
   std::ostream& out_;
   bool verbose_;
   std::string last_source_;
+  std::string safe_;  // the current value, escaped (reused)
 };
 
 }  // namespace

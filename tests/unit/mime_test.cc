@@ -119,7 +119,7 @@ TEST(MimeParse, MultipartReportFlatOrder) {
   EXPECT_EQ(Types(m),
             "0:multipart/report,1:text/plain,1:message/delivery-status,1:text/rfc822-headers,"
             "1:message/rfc822,2:multipart/alternative*,3:text/plain*,3:application/pdf*");
-  EXPECT_TRUE(m.problems.empty()) << m.problems.front();
+  EXPECT_TRUE(m.problems.empty()) << m.problems.front().ToString();
   EXPECT_EQ(m.parts[0].body, "");
   EXPECT_EQ(m.parts[1].charset, "us-ascii");
   EXPECT_EQ(m.parts[1].body,
@@ -426,7 +426,8 @@ TEST(MimeCharset, InvalidBytesAndUnknownCharset) {
   Message m = ParseMessage("Content-Type: text/plain; charset=x-klingon\n\nqapla\xe9\n");
   EXPECT_EQ(m.parts[0].body, "qapla\xc3\xa9\n");
   ASSERT_EQ(m.problems.size(), 1u);
-  EXPECT_NE(m.problems[0].find("unknown charset x-klingon"), std::string::npos);
+  EXPECT_NE(m.problems[0].detail.find("unknown charset x-klingon"), std::string::npos);
+  EXPECT_EQ(m.problems[0].kind, ProblemKind::kCharset);
 }
 
 // ---- headers ----
@@ -639,7 +640,8 @@ TEST(MimeLimits, MaxParts) {
   ASSERT_EQ(m.parts.size(), 10u);
   EXPECT_EQ(m.parts[9].body, "part 8");
   ASSERT_EQ(m.problems.size(), 1u);
-  EXPECT_NE(m.problems[0].find("part limit"), std::string::npos);
+  EXPECT_NE(m.problems[0].detail.find("part limit"), std::string::npos);
+  EXPECT_EQ(m.problems[0].kind, ProblemKind::kLimit);
 }
 
 TEST(MimeLimits, MessageBytesAndDecodedBytes) {

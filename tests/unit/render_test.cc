@@ -318,5 +318,69 @@ TEST(SisimaiFormat, OneJsonArrayWithoutDeliveredRecords) {
   EXPECT_EQ(text.find("\"reason\":\"delivered\""), std::string::npos);
 }
 
+// A bounce's text is written by whoever made the message come back: terminal
+// escape sequences in it must never reach a person's terminal raw.
+TEST(TerminalSafe, ControlCharactersBecomeVisibleEscapes) {
+  EXPECT_EQ(TerminalSafe("550 \x1b]0;owned\x07 \x1b[31mred\x1b[0m"),
+            "550 \\x1b]0;owned\\x07 \\x1b[31mred\\x1b[0m");
+  EXPECT_EQ(TerminalSafe("a\rb\nc\x7f" "d\x01"), "a\\x0db\\x0ac\\x7f" "d\\x01");
+  EXPECT_EQ(TerminalSafe("col1\tcol2"), "col1 col2");
+  EXPECT_EQ(TerminalSafe("csi \xC2\x9B" "31m nel \xC2\x85"), "csi \\u009b31m nel \\u0085");
+}
+
+TEST(TerminalSafe, BidiControlsAndLineSeparatorsAreEscaped) {
+  EXPECT_EQ(TerminalSafe("user\xE2\x80\xAEgpj.exe"), "user\\u202egpj.exe");
+  EXPECT_EQ(TerminalSafe("\xE2\x80\xAA\xE2\x81\xA6x\xE2\x81\xA9\xE2\x80\xA8"), "\\u202a\\u2066x\\u2069\\u2028");
+}
+
+TEST(TerminalSafe, InvalidUtf8IsShownAsBytesAndValidTextKept) {
+  EXPECT_EQ(TerminalSafe("caf\xC3\xA9 \xF0\x9F\x98\x80 \xE6\x97\xA5"), "caf\xC3\xA9 \xF0\x9F\x98\x80 \xE6\x97\xA5");
+  EXPECT_EQ(TerminalSafe("bad \xFF\xC3 end"), "bad \\xff\\xc3 end");
+  EXPECT_EQ(TerminalSafe("surrogate \xED\xA0\x80"), "surrogate \\xed\\xa0\\x80");
+  EXPECT_EQ(TerminalSafe("cut \xE2\x80"), "cut \\xe2\\x80");
+  EXPECT_EQ(TerminalSafe(std::string("nul\0x", 5)), "nul\\x00x");
+}
+
+TEST(RenderJson, EscapesC1ControlsAndBidiOverrides) {
+  std::string out;
+  AppendJsonString("\x1b[31m \xC2\x9B \xE2\x80\xAE \xE2\x81\xA9 \xE2\x80\xA9 \x7f \xC3\xA9", &out);
+  EXPECT_EQ(out, "\"\\u001b[31m \\u009b \\u202e \\u2069 \\u2029 \\u007f \xC3\xA9\"");
+}
+
+TEST(RenderText, EscapeSequencesInEveryFieldNeverReachTheTerminal) {
+  Record r = SampleRecord();
+  const std::string hostile = "x\x1b]0;retitled\x07y\x1b[31mz\xC2\x9B\xE2\x80\xAE\xFF";
+  r.source = "box" + hostile;
+  r.recipient = "alice" + hostile + "@example.net";
+  r.action = "failed" + hostile;
+  r.subject = "Hello" + hostile;
+  r.sender = "bob" + hostile + "@example.com";
+  r.date = "Mon" + hostile;
+  r.diagnostic = "550 5.1.1 " + hostile;
+  r.remote_mta = "mx" + hostile;
+  r.receiving_vendor_name = "Vendor" + hostile;
+  r.feedback_type = "abuse" + hostile;
+  r.details.evidence = "wording: " + hostile;
+  std::ostringstream out;
+  auto sink = MakeTextSink(out, true);
+  sink->Write(r);
+  r.source = "log" + hostile;
+  r.subject.clear();
+  r.sender.clear();
+  r.queue_id = "Q" + hostile;
+  sink->Write(r);
+  sink->Finish();
+  const std::string text = out.str();
+  for (char c : text) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    EXPECT_TRUE(u == '\n' || (u >= 0x20 && u != 0x7f)) << "raw control byte " << int(u);
+  }
+  EXPECT_EQ(text.find("\xC2\x9B"), std::string::npos);
+  EXPECT_EQ(text.find("\xE2\x80\xAE"), std::string::npos);
+  EXPECT_EQ(text.find('\xFF'), std::string::npos);
+  EXPECT_NE(text.find("550 5.1.1 x\\x1b]0;retitled\\x07y\\x1b[31mz\\u009b\\u202e\\xff"), std::string::npos) << text;
+  EXPECT_NE(text.find("queue id Qx\\x1b]0;"), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace ndr

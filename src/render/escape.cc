@@ -1,0 +1,145 @@
+// Escaping of bounce-derived text for the two places it ends up: a JSON
+// string and a person's terminal. A bounce is written by whoever made the
+// message come back, so both treat it as hostile: control characters (a
+// terminal obeys ESC sequences: retitle, recolour, rewrite the screen), bidi
+// controls (reorder what the reader sees) and invalid UTF-8 never pass raw.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "ndr/render.h"
+
+namespace ndr {
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+
+// Decodes the UTF-8 sequence at s[i]: its length, or 0 when invalid
+// (truncated, overlong, a surrogate, above U+10FFFF). *cp gets the code point.
+size_t DecodeUtf8(std::string_view s, size_t i, char32_t* cp) {
+  const unsigned char c = static_cast<unsigned char>(s[i]);
+  size_t n;
+  char32_t min;
+  if (c < 0x80) {
+    *cp = c;
+    return 1;
+  }
+  if ((c & 0xE0) == 0xC0) {
+    n = 2;
+    min = 0x80;
+  } else if ((c & 0xF0) == 0xE0) {
+    n = 3;
+    min = 0x800;
+  } else if ((c & 0xF8) == 0xF0) {
+    n = 4;
+    min = 0x10000;
+  } else {
+    return 0;
+  }
+  if (n > s.size() - i) return 0;
+  char32_t value = c & (0x7F >> n);
+  for (size_t k = 1; k < n; ++k) {
+    const unsigned char cc = static_cast<unsigned char>(s[i + k]);
+    if ((cc & 0xC0) != 0x80) return 0;
+    value = (value << 6) | (cc & 0x3F);
+  }
+  if (value < min || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)) return 0;
+  *cp = value;
+  return n;
+}
+
+// Code points that change how a terminal or a text view shows what follows
+// instead of showing themselves: C0 and C1 controls, DEL, the bidi
+// embeddings/overrides/isolates, and the Unicode line/paragraph separators
+// (which some viewers break lines at, so a bounce could forge a line).
+bool IsUnsafe(char32_t cp) {
+  return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
+         (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029;
+}
+
+void AppendUEscape(char32_t cp, std::string* out) {  // \uXXXX, cp <= 0xFFFF
+  out->append("\\u");
+  for (int shift = 12; shift >= 0; shift -= 4) out->push_back(kHex[(cp >> shift) & 0xF]);
+}
+
+void AppendXEscape(unsigned char byte, std::string* out) {  // \xNN
+  out->append("\\x");
+  out->push_back(kHex[byte >> 4]);
+  out->push_back(kHex[byte & 0xF]);
+}
+
+// Copies `text` to *out, safe characters in runs; each character to replace
+// -- an unsafe code point, an ASCII byte `special` picks, or an invalid UTF-8
+// byte (then `invalid` is true and `cp` the byte) -- goes to escape(cp, invalid, out).
+template <typename Special, typename Escape>
+void AppendEscaped(std::string_view text, Special special, Escape escape, std::string* out) {
+  size_t run = 0;
+  for (size_t i = 0; i < text.size();) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    char32_t cp = c;
+    size_t n = c < 0x80 ? 1 : DecodeUtf8(text, i, &cp);
+    const bool replace = n == 0 || IsUnsafe(cp) || (c < 0x80 && special(c));
+    if (!replace) {
+      i += n;
+      continue;
+    }
+    out->append(text.data() + run, i - run);
+    escape(cp, n == 0, out);
+    i += n == 0 ? 1 : n;
+    run = i;
+  }
+  out->append(text.data() + run, text.size() - run);
+}
+
+}  // namespace
+
+void AppendJsonString(std::string_view text, std::string* out) {
+  out->push_back('"');
+  AppendEscaped(
+      text, [](unsigned char c) { return c == '"' || c == '\\'; },
+      [](char32_t cp, bool invalid, std::string* o) {
+        if (invalid) {
+          o->append(kReplacement);  // keeps every line valid JSON
+        } else if (cp == '"' || cp == '\\') {
+          o->push_back('\\');
+          o->push_back(static_cast<char>(cp));
+        } else if (cp == '\n') {
+          o->append("\\n");
+        } else if (cp == '\r') {
+          o->append("\\r");
+        } else if (cp == '\t') {
+          o->append("\\t");
+        } else {
+          AppendUEscape(cp, o);
+        }
+      },
+      out);
+  out->push_back('"');
+}
+
+void AppendTerminalSafe(std::string_view text, std::string* out) {
+  AppendEscaped(
+      text, [](unsigned char) { return false; },
+      [](char32_t cp, bool invalid, std::string* o) {
+        if (invalid || cp < 0x80) {
+          if (cp == '\t' && !invalid) {
+            o->push_back(' ');  // a tab only moves the cursor: a blank says the same
+          } else {
+            AppendXEscape(static_cast<unsigned char>(cp), o);  // "\x1b", "\x07", invalid "\xff"
+          }
+        } else {
+          AppendUEscape(cp, o);  // "\u009b", "\u202e"
+        }
+      },
+      out);
+}
+
+std::string TerminalSafe(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  AppendTerminalSafe(text, &out);
+  return out;
+}
+
+}  // namespace ndr
