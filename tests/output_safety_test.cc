@@ -123,22 +123,26 @@ TEST_F(OutputSafetyTest, AClosedPipeEndsTheRunQuietlyWithStatus141) {
   std::string mbox = BigMbox(400);  // ~400 KB of records, far past a pipe buffer
   std::string status = (dir_ / "status").string();
   std::string err = (dir_ / "err").string();
-  // SIGPIPE ignored (as under many supervisors): the write fails with EPIPE.
-  RunCommand("(trap '' PIPE; " + Ndr("scan --no-progress " + Quote(mbox)) + " 2>" + Quote(err) +
-             "; echo $? >" + Quote(status) + ") | head -c 100 >/dev/null");
-  std::ifstream s(status);
-  int code = -1;
-  s >> code;
-  EXPECT_EQ(code, 141);
-  std::ifstream e(err);
-  std::string stderr_text((std::istreambuf_iterator<char>(e)), std::istreambuf_iterator<char>());
-  EXPECT_EQ(stderr_text, "") << "a reader that went away is no error to report";
+  for (const char* args : {"scan --no-progress --quiet --jobs 1 ", "scan --no-progress --quiet --jobs 2 ", "explain "}) {
+    SCOPED_TRACE(args);
+    // SIGPIPE ignored (as under many supervisors): the write fails with EPIPE.
+    RunCommand("(trap '' PIPE; " + Ndr(args + Quote(mbox)) + " 2>" + Quote(err) + "; echo $? >" + Quote(status) +
+               ") | head -c 100 >/dev/null");
+    std::ifstream s(status);
+    int code = -1;
+    s >> code;
+    EXPECT_EQ(code, 141);
+    std::ifstream e(err);
+    std::string stderr_text((std::istreambuf_iterator<char>(e)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(stderr_text, "") << "a reader that went away is no error to report";
+  }
 }
 
 TEST_F(OutputSafetyTest, AFullDiskIsAnErrorWithAMessage) {
   if (!std::filesystem::exists("/dev/full")) GTEST_SKIP() << "no /dev/full";
   std::string mbox = BigMbox(3);
-  for (const std::string& args : {"explain " + Quote(mbox), "scan --no-progress " + Quote(mbox),
+  for (const std::string& args : {"explain " + Quote(mbox), "scan --no-progress --jobs 1 " + Quote(mbox),
+                                  "scan --no-progress --jobs 2 " + Quote(mbox),
                                   "explain --format json " + Quote(kSamples + "gmail-dmarc.eml"),
                                   std::string("code 550")}) {
     SCOPED_TRACE(args);
@@ -151,10 +155,10 @@ TEST_F(OutputSafetyTest, AFullDiskIsAnErrorWithAMessage) {
 TEST_F(OutputSafetyTest, ADirectoryOnStandardInputIsOneLineAndStatus2) {
   auto r = RunCommandWithStderr(Ndr("explain < " + Quote(dir_.string())));
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err, "ndr: -: cannot read standard input: Is a directory\n");
+  EXPECT_EQ(r.err, "ndr: -: read error: Is a directory; skipped\n");
   r = RunCommandWithStderr(Ndr("scan --no-progress - < " + Quote(dir_.string())));
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("ndr: -: cannot read standard input: Is a directory\n"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("ndr: -: read error: Is a directory; skipped\n"), std::string::npos) << r.err;
 }
 
 TEST_F(OutputSafetyTest, AMissingFileIsOneLineNamingItAndStatus2) {

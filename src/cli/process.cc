@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
+#include <exception>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -225,6 +226,8 @@ class PooledRun : public InputVisitor {
     std::thread reader([&] {
       try {
         ReadInputs(paths, input_options, this);
+      } catch (const Stopped&) {
+        // the output failed: read no further
       } catch (const std::exception& e) {
         Error("-", std::string("reading stopped: ") + e.what());
       }
@@ -234,6 +237,7 @@ class PooledRun : public InputVisitor {
       done_ready_.notify_all();
     });
     uint64_t next = 0;
+    std::exception_ptr output_failure;  // a sink's OutputError, rethrown once every thread is joined
     for (;;) {
       Outcome o;
       {
@@ -255,11 +259,18 @@ class PooledRun : public InputVisitor {
         in_flight_bytes_ -= o.bytes;
         room_.notify_one();
       }
-      writer->Deliver(o);
+      try {
+        writer->Deliver(o);
+      } catch (...) {
+        output_failure = std::current_exception();
+        Stop();
+        break;
+      }
       progress->Update(*stats, bytes_read->load(std::memory_order_relaxed));
     }
     reader.join();
     for (std::thread& t : workers) t.join();
+    if (output_failure) std::rethrow_exception(output_failure);
   }
 
   void Message(InputMessage message) override {
@@ -276,11 +287,24 @@ class PooledRun : public InputVisitor {
   }
 
  private:
+  // Thrown into the reader when the output failed, to end ReadInputs.
+  struct Stopped {};
+
+  // The output failed: the reader and the workers end without finishing.
+  void Stop() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+    room_.notify_all();
+    todo_ready_.notify_all();
+  }
+
   void Push(Item item) {
     std::unique_lock<std::mutex> lock(mutex_);
     room_.wait(lock, [&] {
-      return in_flight_ == 0 || (in_flight_ < max_in_flight_ && in_flight_bytes_ + item.bytes <= kInFlightBytes);
+      return stopping_ || in_flight_ == 0 ||
+             (in_flight_ < max_in_flight_ && in_flight_bytes_ + item.bytes <= kInFlightBytes);
     });
+    if (stopping_) throw Stopped();
     ++in_flight_;
     in_flight_bytes_ += item.bytes;
     todo_.emplace_back(pushed_++, std::move(item));
@@ -292,8 +316,8 @@ class PooledRun : public InputVisitor {
       std::pair<uint64_t, Item> job;
       {
         std::unique_lock<std::mutex> lock(mutex_);
-        todo_ready_.wait(lock, [&] { return !todo_.empty() || reading_done_; });
-        if (todo_.empty()) return;
+        todo_ready_.wait(lock, [&] { return !todo_.empty() || reading_done_ || stopping_; });
+        if (todo_.empty() || stopping_) return;
         job = std::move(todo_.front());
         todo_.pop_front();
       }
@@ -317,6 +341,7 @@ class PooledRun : public InputVisitor {
   size_t in_flight_ = 0;
   size_t in_flight_bytes_ = 0;
   bool reading_done_ = false;
+  bool stopping_ = false;  // the output failed (Stop)
 };
 
 }  // namespace

@@ -216,7 +216,7 @@ TEST(RobustnessTest, ClosedStdinIsAReadErrorNotACrash) {
   for (const char* args : {" explain", " explain --format json", " scan -"}) {
     auto r = ndr_test::RunCommandWithStderr(ndr_test::Quote(NDR_BINARY) + args + " <&-");
     EXPECT_EQ(r.exit_code, 2) << args << ": " << r.err;
-    EXPECT_NE(r.err.find("-: cannot read standard input: Bad file descriptor"), std::string::npos) << args << ": " << r.err;
+    EXPECT_NE(r.err.find("read error"), std::string::npos) << args << ": " << r.err;
   }
 }
 
