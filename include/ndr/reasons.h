@@ -167,6 +167,7 @@ class ReasonBook {
   // (all empty for other rows).
   struct RuleGuidance {
     std::string_view advice;      // the row's own advice
+    std::string_view summary;     // what happened, replacing the reason's summary ("" = keep it)
     bool drop_reason_advice = false;  // the reason's general advice does not fit these words
     bool has_actor = false;       // the row names who must act, instead of the reason's actor
     Actor actor = Actor::kNobody;

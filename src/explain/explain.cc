@@ -163,8 +163,9 @@ Explanation Explain(const Finding& finding, const Verdict& verdict, const CodeBo
   bool delayed = IsDelay(finding) && failure;
   ReasonBook::RuleGuidance guidance = reasons.Guidance(verdict.decided_by);
 
-  // What happened.
-  e.summary = info.summary;
+  // What happened: the words' own account when the reason's general one
+  // would mislead (greylisting is no blocklist listing).
+  e.summary = guidance.summary.empty() ? info.summary : std::string(guidance.summary);
   if (delayed) {
     // "Expired" describes giving up, which a delay has not done yet: say only
     // that it is still being retried; other reasons say why it is delayed.

@@ -221,6 +221,7 @@ struct Rule {
   Reason reason = Reason::kUndefined;
   int priority = 0;
   std::string advice;
+  std::string summary;              // what happened, when the reason's summary does not fit
   bool drop_reason_advice = false;  // reason_advice = drop
   bool has_actor = false;
   Actor actor = Actor::kNobody;

@@ -122,6 +122,7 @@ ReasonBook::RuleGuidance ReasonBook::Guidance(const RuleRef& rule) const {
   if (it == impl_->rule_by_id.end()) return g;
   const Rule& r = impl_->rules[it->second];
   g.advice = r.advice;
+  g.summary = r.summary;
   g.drop_reason_advice = r.drop_reason_advice;
   g.has_actor = r.has_actor;
   g.actor = r.actor;

@@ -186,6 +186,7 @@ bool ReasonBook::Impl::LoadRules(std::string* error) {
       return false;
     }
     r.advice = Trim(t.Cell(row, "advice"));
+    r.summary = Trim(t.Cell(row, "summary"));
     std::string_view reason_advice = t.Cell(row, "reason_advice");
     if (reason_advice != "" && reason_advice != "keep" && reason_advice != "drop") {
       *error = t.Where(row, "reason_advice must be keep, drop or empty");

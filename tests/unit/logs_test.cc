@@ -387,6 +387,26 @@ TEST(LogFormatsSamples, PostfixWordsWithoutAReplyNameTheCommandTheyMention) {
   });
 }
 
+// Greylisting and a refused TCP connection are deferrals whose usual account
+// ("your IP is on a blocklist") would mislead: the rows' own summaries stand.
+TEST(LogFormatsSamples, GreylistingAndRefusedConnectionsSayWhatHappened) {
+  std::vector<Record> r = ReadLog(
+      "Nov 30 09:10:01 mx1 postfix/smtp[80]: 6C1: to=<ann@example.org>, relay=mx.example.org[192.0.2.20]:25, "
+      "delay=2, delays=0/0/1/1, dsn=4.7.1, status=deferred (host mx.example.org[192.0.2.20] said: 450 4.7.1 "
+      "<ann@example.org>: Recipient address rejected: Greylisted for 5 minutes (in reply to RCPT TO command))\n"
+      "Nov 30 09:10:02 mx1 sm-mta[82]: 5AU9AaB0082: to=<bo@example.org>, delay=00:00:01, xdelay=00:00:01, "
+      "mailer=esmtp, pri=120385, relay=mx.example.org. [192.0.2.20], dsn=4.0.0, "
+      "stat=Deferred: Connection refused by mx.example.org.\n");
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0].details.actor, Actor::kNobody);
+  EXPECT_NE(r[0].explanation.find("greylisting"), std::string::npos) << r[0].explanation;
+  EXPECT_EQ(r[0].explanation.find("blocklist"), std::string::npos) << r[0].explanation;
+  EXPECT_EQ(r[0].advice.find("blocklist"), std::string::npos) << r[0].advice;
+  EXPECT_NE(r[1].explanation.find("was down"), std::string::npos) << r[1].explanation;
+  EXPECT_EQ(r[1].advice.find("the blocklist the bounce names"), std::string::npos) << r[1].advice;
+  for (const Record& rec : r) EXPECT_FALSE(rec.details.suppress) << rec.recipient;
+}
+
 TEST(LogFormatsSamples, OneStreamMayMixFormats) {
   std::string mixed = Sample("exim.log") + Sample("postfix.log") + Sample("kumo.jsonl");
   EXPECT_EQ(ReadLog(mixed).size(), 7u + 10u + 5u);
