@@ -154,6 +154,8 @@ class ReasonBook {
   // The blocklist of data/blocklists.tsv that `text` names first (the
   // earliest match; on a tie, the earlier row), or null.
   const BlocklistInfo* FindBlocklist(std::string_view text) const;
+  // The blocklist with this id (a record's `blocklist`), or null.
+  const BlocklistInfo* BlocklistById(std::string_view id) const;
 
   // Display name ("Gmail") and help page of a vendor id; "" when unknown.
   std::string_view VendorName(std::string_view vendor) const;

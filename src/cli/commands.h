@@ -11,6 +11,7 @@ namespace cli {
 int RunExplain(int argc, char** argv);
 int RunScan(int argc, char** argv);
 int RunCode(int argc, char** argv);
+int RunReport(int argc, char** argv);
 
 }  // namespace cli
 }  // namespace ndr

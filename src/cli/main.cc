@@ -21,6 +21,7 @@ constexpr const char* kUsage =
     "  explain   analyze bounces (stdin or files) and explain them in plain words\n"
     "  scan      analyze every message in folders, maildirs, mbox files; JSON Lines\n"
     "  code      look up an SMTP reply code or enhanced status code\n"
+    "  report    a triage report over many bounces: what goes wrong, what to do first\n"
     "\n"
     "Run 'ndr <command> --help' for the options of a command.\n"
     "Exit status: 0 success, 1 nothing found (e.g. not a bounce), 2 usage, read or\n"
@@ -48,6 +49,7 @@ int Dispatch(int argc, char** argv) {
   if (std::strcmp(command, "explain") == 0) return ndr::cli::RunExplain(argc - 1, argv + 1);
   if (std::strcmp(command, "scan") == 0) return ndr::cli::RunScan(argc - 1, argv + 1);
   if (std::strcmp(command, "code") == 0) return ndr::cli::RunCode(argc - 1, argv + 1);
+  if (std::strcmp(command, "report") == 0) return ndr::cli::RunReport(argc - 1, argv + 1);
   std::cerr << "ndr: unknown command '" << ndr::TerminalSafe(command) << "'\n\n" << kUsage;
   return 2;
 }

@@ -166,6 +166,13 @@ ReasonBook::TextReading ReasonBook::Read(std::string_view diagnostic) const {
   return out;
 }
 
+const BlocklistInfo* ReasonBook::BlocklistById(std::string_view id) const {
+  for (const auto& b : impl_->blocklists) {
+    if (b.info.id == id) return &b.info;
+  }
+  return nullptr;
+}
+
 const BlocklistInfo* ReasonBook::FindBlocklist(std::string_view text) const {
   if (text.empty()) return nullptr;
   std::string normalized = internal::NormalizeReply(text);

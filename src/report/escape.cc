@@ -1,0 +1,76 @@
+#include "report/render_common.h"
+
+namespace ndr {
+namespace internal {
+
+std::string TerminalText(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if ((u < 0x20 && u != '\n') || u == 0x7F) c = u == '\t' ? ' ' : '?';
+  }
+  return out;
+}
+
+std::string MarkdownText(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 8);
+  for (char c : text) {
+    switch (c) {
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '\n': case '\r': case '\t': out += ' '; break;
+      case '\\': case '`': case '*': case '_': case '[': case ']': case '|': case '#': case '!':
+        out += '\\';
+        out += c;
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) out += '?';
+        else out += c;
+    }
+  }
+  return out;
+}
+
+std::string HtmlText(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 16);
+  for (char c : text) {
+    switch (c) {
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default:
+        // Control characters are not allowed in HTML text.
+        if ((static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') || c == 0x7F) out += "&#xFFFD;";
+        else out += c;
+    }
+  }
+  return out;
+}
+
+// Width in characters (UTF-8 continuation bytes do not count).
+size_t DisplayWidth(std::string_view text) {
+  size_t n = 0;
+  for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+std::string PadRight(std::string_view text, size_t width) {
+  std::string out(text);
+  for (size_t n = DisplayWidth(text); n < width; ++n) out += ' ';
+  return out;
+}
+
+std::string PadLeft(std::string_view text, size_t width) {
+  std::string out;
+  for (size_t n = DisplayWidth(text); n < width; ++n) out += ' ';
+  out += text;
+  return out;
+}
+
+}  // namespace internal
+}  // namespace ndr
