@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/parse_args.h"
 #include "cli/process.h"
+#include "ndr/history.h"
 #include "ndr/report.h"
 
 namespace po = boost::program_options;
@@ -81,7 +82,7 @@ bool ReadJsonRecords(const std::string& path, RecordSink* sink, size_t* records)
 }  // namespace
 
 int RunReport(int argc, char** argv) {
-  std::string format = "text", output, suppress, since;
+  std::string format = "text", output, suppress, since, history_path;
   ReportOptions report_options;
   std::vector<std::string> paths;
   po::options_description visible(
@@ -95,6 +96,8 @@ int RunReport(int argc, char** argv) {
       "  ndr report --format html -o report.html ~/Maildir/.Bounces\n"
       "  ndr scan ~/Maildir/.Bounces > records.jsonl; ndr report --from-json records.jsonl\n"
       "  ndr report --suppress suppress.csv ~/Maildir/.Bounces\n"
+      "  ndr scan --history bounces.db ~/Maildir/.Bounces       # a daily cron job\n"
+      "  ndr report --history bounces.db --since 30d --format html -o month.html\n"
       "\n"
       "Exit status: 0 done, 2 usage error or an input could not be read.\n"
       "\n"
@@ -108,6 +111,9 @@ int RunReport(int argc, char** argv) {
       ("suppress", po::value<std::string>(&suppress),
        "also write the addresses to stop mailing to FILE as CSV (address,reason,last_date,evidence)")
       ("details", "text and markdown: list the recipients behind every figure")
+      ("history", po::value<std::string>(&history_path),
+       "store the inputs' records in this SQLite database (as `ndr scan --history` does), then\n"
+       "report over everything it holds; PATHs may then be left out")
       ("since", po::value<std::string>(&since),
        "report only records from this day on: 30d (the last 30 days) or 2026-11-01")
       ("soft-days", po::value<int>(&report_options.soft_days)->default_value(5),
@@ -133,8 +139,8 @@ int RunReport(int argc, char** argv) {
     std::cerr << "ndr report: --soft-days and --soft-span must be at least 1\n";
     return 2;
   }
-  if (paths.empty()) {
-    std::cerr << "ndr report: name at least one file or folder (or - for standard input)\n";
+  if (paths.empty() && history_path.empty()) {
+    std::cerr << "ndr report: name at least one file or folder (or - for standard input), or --history FILE\n";
     return 2;
   }
   std::string error;
@@ -166,11 +172,26 @@ int RunReport(int argc, char** argv) {
   ReportSink sink(std::move(builder), report_format, render_options, out, suppress.empty() ? nullptr : &csv_file);
   WritesOnly feed(&sink);
 
+  // With --history the inputs go to the database; the report reads it all.
+  std::unique_ptr<History> history;
+  std::unique_ptr<HistorySink> history_sink;
+  RecordSink* input = &feed;
+  if (!history_path.empty()) {
+    history = History::Open(history_path, &error);
+    if (!history) {
+      std::cerr << "ndr report: " << error << "\n";
+      return 2;
+    }
+    history_sink = std::make_unique<HistorySink>(history.get(), nullptr);
+    input = history_sink.get();
+  }
   size_t read_errors = 0;
-  if (vm.count("from-json")) {
+  if (paths.empty()) {
+    // --history alone: nothing new to read.
+  } else if (vm.count("from-json")) {
     size_t records = 0;
     for (const std::string& path : paths) {
-      if (!ReadJsonRecords(path, &feed, &records)) ++read_errors;
+      if (!ReadJsonRecords(path, input, &records)) ++read_errors;
     }
   } else {
     ProcessOptions options;
@@ -178,9 +199,21 @@ int RunReport(int argc, char** argv) {
     options.report_problems = vm.count("verbose") > 0;
     options.progress = !vm.count("no-progress") && isatty(STDERR_FILENO);
     options.as_text = vm.count("text") > 0;
-    ProcessStats stats = ProcessInputs(*analyzer, paths, options, &feed);
-    sink.builder().SetInputCounts(stats.messages, stats.bounces, stats.not_bounces);
-    read_errors += stats.read_errors;
+    ProcessStats stats = ProcessInputs(*analyzer, paths, options, input);
+    // A history report covers more than this run read: no message counts then.
+    if (!history) sink.builder().SetInputCounts(stats.messages, stats.bounces, stats.not_bounces);
+    read_errors += stats.errors();
+  }
+  if (history) {
+    history_sink->Finish();
+    std::string history_error = history_sink->error();
+    if (history_error.empty()) {
+      history->ForEach([&feed](const Record& r) { feed.Write(r); }, &history_error);
+    }
+    if (!history_error.empty()) {
+      std::cerr << "ndr report: " << history_path << ": " << history_error << "\n";
+      return 2;
+    }
   }
   sink.Finish();
   if (!out || (!suppress.empty() && !csv_file)) {

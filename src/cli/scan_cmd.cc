@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/parse_args.h"
 #include "cli/process.h"
+#include "ndr/history.h"
 #include "ndr/logs.h"
 
 namespace po = boost::program_options;
@@ -49,6 +50,7 @@ int RunScan(int argc, char** argv) {
   std::string rules = "all";
   unsigned jobs = 0;
   std::vector<std::string> paths;
+  std::string history_path;
   po::options_description visible(
       "usage: ndr scan [options] PATH...\n"
       "\n"
@@ -82,6 +84,9 @@ int RunScan(int argc, char** argv) {
        "output format: json (JSON Lines), csv (a header row, RFC 4180), sisimai (the JSON array\n"
        "Sisimai's dump writes, its field names) or text")
       ("log", "the inputs are mail server logs: one record per failed or deferred delivery")
+      ("history", po::value<std::string>(&history_path),
+       "also keep every record in this SQLite database (created when missing); a bounce\n"
+       "stored already is not stored again, so a daily run adds only what is new")
       ("verbose,v", "name each message that is not a bounce, and damage noticed while reading; in text "
                      "output, technical remarks (a reply code the RFCs do not allow at that stage)")
       ("jobs,j", po::value<unsigned>(&jobs)->default_value(0),
@@ -112,7 +117,35 @@ int RunScan(int argc, char** argv) {
     std::cerr << "ndr: built-in tables are broken: " << error << "\n";
     return 2;
   }
-  if (vm.count("log")) return ScanLogs(*analyzer, paths, sink.get());
+  // --history: records go to the database and on to the output.
+  std::unique_ptr<History> history;
+  std::unique_ptr<HistorySink> history_sink;
+  RecordSink* out = sink.get();
+  if (!history_path.empty()) {
+    history = History::Open(history_path, &error);
+    if (!history) {
+      std::cerr << "ndr scan: " << error << "\n";
+      return 2;
+    }
+    history_sink = std::make_unique<HistorySink>(history.get(), sink.get());
+    out = history_sink.get();
+  }
+  auto history_done = [&]() {
+    if (!history_sink) return true;
+    if (!history_sink->error().empty()) {
+      std::cerr << "ndr scan: " << history_path << ": " << history_sink->error() << "\n";
+      return false;
+    }
+    if (!vm.count("quiet")) {
+      std::cerr << "ndr scan: " << history_path << ": " << history->added() << " bounces stored, "
+                << history->skipped() << " stored already\n";
+    }
+    return true;
+  };
+  if (vm.count("log")) {
+    int log_status = ScanLogs(*analyzer, paths, out);
+    return history_done() ? log_status : 2;
+  }
   ProcessOptions options;
   options.report_not_bounce = vm.count("verbose") > 0;
   options.report_problems = vm.count("verbose") > 0;
@@ -120,13 +153,13 @@ int RunScan(int argc, char** argv) {
   options.progress = !quiet && !vm.count("no-progress") && isatty(STDERR_FILENO);
   options.as_text = vm.count("text") > 0;
   options.jobs = jobs;
-  ProcessStats stats = ProcessInputs(*analyzer, paths, options, sink.get());
+  ProcessStats stats = ProcessInputs(*analyzer, paths, options, out);
   if (!quiet) {
     std::string line = SummaryLine("ndr scan", stats);
     if ((stats.not_bounces || stats.bounces_without_records) && !options.report_not_bounce) line += " (-v names the messages)";
     std::cerr << line << "\n";
   }
-  if (stats.errors() > 0) return 2;
+  if (!history_done() || stats.errors() > 0) return 2;
   return stats.bounces == 0 ? 1 : 0;
 }
 

@@ -14,6 +14,11 @@ namespace {
 
 using internal::HtmlText;
 
+// Addresses listed under one figure, and rows of the suppression table: the
+// page stays small on a mailbox of 100,000 bounces (JSON and CSV list all).
+constexpr size_t kListShown = 200;
+constexpr size_t kSuppressShown = 2000;
+
 const char* const kColors[] = {"#2f6db5", "#d9822b", "#3a9a5b", "#c0392b", "#8e5bb5",
                                "#7f8c8d", "#b5a22f", "#2fa5b5", "#b52f7d", "#555555"};
 
@@ -116,8 +121,8 @@ void LineChart(const Trend& t, std::ostream& out) {
 void Who(const Report& r, const std::vector<size_t>& who, const std::string& id, std::ostream& out) {
   out << "<details" << (id.empty() ? "" : " id=\"" + id + "\"") << "><summary>" << who.size()
       << (who.size() == 1 ? " recipient" : " recipients") << "</summary><ul class=\"who\">";
-  for (size_t i : who) {
-    const ReportRecipient& p = r.recipients[i];
+  for (size_t n = 0; n < who.size() && n < kListShown; ++n) {
+    const ReportRecipient& p = r.recipients[who[n]];
     out << "<li>" << HtmlText(p.address) << " <span class=\"muted\">" << HtmlText(std::string(ReasonName(p.reason)));
     if (!p.status.empty()) out << " " << HtmlText(p.status);
     if (!p.day.empty()) out << ", " << HtmlText(p.day);
@@ -125,6 +130,10 @@ void Who(const Report& r, const std::vector<size_t>& who, const std::string& id,
     out << "</span>";
     if (!p.diagnostic.empty()) out << "<br><span class=\"evidence\">" << HtmlText(p.diagnostic) << "</span>";
     out << "</li>";
+  }
+  if (who.size() > kListShown) {
+    out << "<li class=\"muted\">and " << (who.size() - kListShown)
+        << " more (the JSON report and --details list all)</li>";
   }
   out << "</ul></details>\n";
 }
@@ -196,10 +205,14 @@ void RenderReportHtml(const Report& r, std::ostream& os) {
   out << "<section id=\"suppress\"><h2>To stop mailing (" << r.suppression.size() << ")</h2>\n";
   if (!r.suppression.empty()) {
     out << "<table><thead><tr><th>address</th><th>reason</th><th>last date</th><th>evidence</th></tr></thead><tbody>\n";
-    for (size_t i : r.suppression) {
-      const ReportRecipient& p = r.recipients[i];
+    for (size_t n = 0; n < r.suppression.size() && n < kSuppressShown; ++n) {
+      const ReportRecipient& p = r.recipients[r.suppression[n]];
       out << "<tr><td>" << HtmlText(p.address) << "</td><td>" << HtmlText(p.suppress_reason) << "</td><td>"
           << HtmlText(p.day) << "</td><td class=\"evidence\">" << HtmlText(p.evidence) << "</td></tr>\n";
+    }
+    if (r.suppression.size() > kSuppressShown) {
+      out << "<tr><td colspan=\"4\" class=\"muted\">and " << (r.suppression.size() - kSuppressShown)
+          << " more (--suppress FILE.csv writes all)</td></tr>\n";
     }
     out << "</tbody></table>\n";
   }
