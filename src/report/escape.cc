@@ -3,15 +3,6 @@
 namespace ndr {
 namespace internal {
 
-std::string TerminalText(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    unsigned char u = static_cast<unsigned char>(c);
-    if ((u < 0x20 && u != '\n') || u == 0x7F) c = u == '\t' ? ' ' : '?';
-  }
-  return out;
-}
-
 std::string MarkdownText(std::string_view text) {
   std::string out;
   out.reserve(text.size() + 8);

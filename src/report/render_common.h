@@ -21,9 +21,6 @@ std::string Headline(const ReportTotals& totals);
 // (label, value) pairs of the headline, in order.
 std::vector<std::pair<std::string, std::string>> HeadlineFigures(const ReportTotals& totals);
 
-// Text from a bounce for a terminal: control characters but the line break become '?', so no
-// escape sequence from a bounce reaches the terminal.
-std::string TerminalText(std::string_view text);
 // Text from a bounce for Markdown: characters with a meaning there escaped,
 // '<' and '>' as entities (so no HTML from a bounce survives a Markdown
 // viewer), line breaks as spaces.

@@ -126,7 +126,18 @@ void Markdown(const Report& r, const RenderOptions& options, std::ostream& out) 
 void RenderReportText(const Report& report, const RenderOptions& options, std::ostream& out) {
   std::ostringstream text;
   Text(report, options, text);
-  out << internal::TerminalText(text.str());
+  // Text from bounces is in it: every line made safe for a terminal.
+  std::string all = text.str(), safe;
+  safe.reserve(all.size());
+  size_t pos = 0;
+  while (pos < all.size()) {
+    size_t end = all.find('\n', pos);
+    if (end == std::string::npos) end = all.size();
+    AppendTerminalSafe(std::string_view(all).substr(pos, end - pos), &safe);
+    if (end < all.size()) safe.push_back('\n');
+    pos = end + 1;
+  }
+  out << safe;
 }
 
 void RenderReportMarkdown(const Report& report, const RenderOptions& options, std::ostream& out) {

@@ -65,9 +65,11 @@ void ReportSink::Finish() {
   Report report = builder_->Build();
   RenderReport(report, format_, options_, out_);
   out_.flush();
+  CheckWritten(out_);
   if (suppress_csv_ != nullptr) {
     WriteSuppressionCsv(report, *suppress_csv_);
     suppress_csv_->flush();
+    CheckWritten(*suppress_csv_);
   }
 }
 

@@ -194,9 +194,24 @@ TEST(ReportHtml, BounceTextIsEscaped) {
   EXPECT_NE(html.find("Content-Security-Policy"), std::string::npos);
 }
 
-TEST(ReportEscape, MarkdownAndTerminal) {
+TEST(ReportEscape, Markdown) {
   EXPECT_EQ(internal::MarkdownText("a|b *c* <x>\n[l](u)"), "a\\|b \\*c\\* &lt;x&gt; \\[l\\](u)");
-  EXPECT_EQ(internal::TerminalText("a\x1b[31mb\nc"), "a?[31mb\nc");
+}
+
+// The text report passes bounce text through TerminalSafe, line by line.
+TEST(ReportText, NoTerminalEscapesFromBounces) {
+  auto b = Builder();
+  Record r = Soft("x@example.net", "2026-11-01");
+  r.reason = Reason::kUserUnknown;
+  r.diagnostic = "550 \x1b]0;owned\x07 unknown";
+  b->Add(r);
+  RenderOptions options;
+  options.details = true;
+  std::ostringstream text;
+  RenderReportText(b->Build(), options, text);
+  EXPECT_EQ(text.str().find('\x1b'), std::string::npos);
+  EXPECT_NE(text.str().find("\\x1b]0;owned\\x07"), std::string::npos) << text.str();
+  EXPECT_NE(text.str().find("\n\nWhat to do first\n"), std::string::npos);
 }
 
 TEST(ReportCsv, CellsAreQuotedAndFormulasDefused) {
