@@ -35,7 +35,7 @@ ol.actions li{margin:0 0 12px}
 .sentence{font-weight:600}
 .evidence{color:var(--muted);font-size:.92em;overflow-wrap:anywhere}
 table{border-collapse:collapse;width:100%;margin:8px 0}
-th,td{text-align:left;padding:3px 6px;border-bottom:1px solid var(--line);vertical-align:top;overflow-wrap:anywhere}
+th,td{text-align:left;padding:3px 6px;border-bottom:1px solid var(--line);vertical-align:top;overflow-wrap:break-word}
 td.n,th.n{text-align:right;white-space:nowrap}
 details{margin:2px 0}summary{cursor:pointer;color:var(--accent)}
 ul.who{margin:4px 0 8px;padding-left:20px;font-size:.92em}
@@ -44,6 +44,7 @@ svg text{font:12px system-ui,sans-serif;fill:var(--fg)}
 .legend span{display:inline-block;margin-right:14px}
 .legend i{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:-1px}
 nav a{margin-right:10px}
+@media (max-width:600px){body{padding:8px;font-size:14px}th,td{padding:2px 3px}summary{font-size:.9em}}
 @media print{body{max-width:none}summary{color:var(--fg)}nav{display:none}}
 )";
 
