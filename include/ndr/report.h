@@ -70,6 +70,7 @@ struct ActionItem {
   std::string sentence;   // what is going wrong, with its size
   std::string evidence;   // codes and words behind it
   std::string next_step;  // what to do
+  bool catch_all = false; // the table's last row: what no specific row took; listed last
   std::vector<size_t> recipients;
 };
 

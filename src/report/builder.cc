@@ -319,21 +319,29 @@ void ReportBuilder::Impl::AddActions(Report* report) const {
         {"domains", domain_list}, {"reasons", reason_list}};
     ActionItem a;
     a.id = item.row->id;
+    a.catch_all = item.row == &actions.rows().back();
     a.sentence = internal::FillTemplate(
         item.recipients.size() == 1 ? item.row->sentence_one : item.row->sentence, values);
     a.next_step = internal::FillTemplate(item.row->next_step, values);
     std::string codes = JoinTop(statuses, 4, true, ", ");
     if (!codes.empty()) a.evidence = "codes " + codes;
     if (example != nullptr) {
-      std::string words = example->diagnostic.size() > 160 ? example->diagnostic.substr(0, 157) + "..."
-                                                            : example->diagnostic;
+      std::string words = example->diagnostic;
+      if (words.size() > 160) {
+        size_t cut = 157;  // never inside a UTF-8 sequence
+        while (cut > 0 && (static_cast<unsigned char>(words[cut]) & 0xC0) == 0x80) --cut;
+        words = words.substr(0, cut) + "...";
+      }
       if (!a.evidence.empty()) a.evidence += "; ";
       a.evidence += "e.g. \"" + words + "\"";
     }
     a.recipients = std::move(item.recipients);
     report->actions.push_back(std::move(a));
   }
+  // Largest first; what the table's last row caught ("other reasons") names
+  // no action of its own, so it comes after every item that does.
   std::stable_sort(report->actions.begin(), report->actions.end(), [](const ActionItem& x, const ActionItem& y) {
+    if (x.catch_all != y.catch_all) return y.catch_all;
     return x.recipients.size() > y.recipients.size();
   });
 }

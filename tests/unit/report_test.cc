@@ -173,6 +173,30 @@ TEST(ReportBlocklist, SendingIpIsTakenFromTheRefusal) {
             "Your sending IP 198.51.100.23 is listed on Spamhaus ZEN: 1 recipient was refused.");
 }
 
+// "Other reasons" names no action: it follows every specific item, even a smaller one.
+// Its example words are cut at a character, never inside one.
+TEST(ReportActions, CatchAllComesLastAndExamplesKeepWholeCharacters) {
+  auto b = Builder();
+  for (int i = 0; i < 3; ++i) {
+    Record r = Soft("o" + std::to_string(i) + "@example.net", "2026-11-01");
+    r.reason = Reason::kSystemError;
+    r.status = "5.3.0";
+    r.diagnostic = std::string(156, 'x') + "\xC3\xA9\xC3\xA9 local error";
+    b->Add(r);
+  }
+  Record gone = Soft("gone@example.org", "2026-11-01");
+  gone.reason = Reason::kUserUnknown;
+  gone.status = "5.1.1";
+  b->Add(gone);
+  Report report = b->Build();
+  ASSERT_EQ(report.actions.size(), 2u);
+  EXPECT_EQ(report.actions[0].id, "userunknown");
+  EXPECT_EQ(report.actions[1].id, "other");
+  EXPECT_TRUE(report.actions[1].catch_all);
+  const std::string& evidence = report.actions[1].evidence;
+  EXPECT_NE(evidence.find(std::string(156, 'x') + "...\""), std::string::npos) << evidence;
+}
+
 // Text from a bounce never becomes markup in the page.
 TEST(ReportHtml, BounceTextIsEscaped) {
   auto b = Builder();
