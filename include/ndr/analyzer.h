@@ -69,6 +69,8 @@ class Analyzer {
   Record RecordFor(Finding finding, std::string_view source, const ReportContext& report,
                    std::vector<Problem>* problems = nullptr) const;
 
+  // The options it was created with (the CLI reads its message-size limit).
+  const AnalyzeOptions& options() const;
   const CodeBook& codes() const;
   const ReasonBook& reasons() const;
   // The extraction stage's reading of SMTP text (codes, commands), for

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ndr/message.h"
+#include "ndr/options.h"
 
 namespace ndr {
 namespace internal {
@@ -37,11 +38,14 @@ struct BounceParts {
   std::string bounce_to;       // To of the report itself (the original's sender)
   std::string failed_recipients;  // X-Failed-Recipients of the report (Exim and others)
   bool pasted = false;            // read from pasted text (Message::pasted)
+  std::vector<Problem> problems;  // limits reached while locating (recipients, header fields)
 };
 
 // Never fails; kind says whether it is a bounce at all. `markers` are built
 // once by Analyzer::Create (BounceMarkers::Load) and carry the rule scope.
-BounceParts LocateBounce(const Message& message, const internal::BounceMarkers& markers);
+// At most limits.max_recipients recipient groups are kept (a problem says so).
+BounceParts LocateBounce(const Message& message, const internal::BounceMarkers& markers,
+                         const Limits& limits = Limits());
 
 // Reduces HTML to readable text (tags dropped, entities decoded, block
 // elements turned into line breaks).

@@ -69,13 +69,16 @@ class Extractor {
   // Reads SMTP text with `smtp_text` (the Analyzer shares one with its
   // ReasonBook) and finds recipients by position with `markers`
   // (bounce_markers.tsv, built by Analyzer::Create).
+  // At most limits.max_recipients findings come from one report.
   Extractor(std::shared_ptr<const internal::SmtpText> smtp_text,
-            std::shared_ptr<const internal::BounceMarkers> markers);
+            std::shared_ptr<const internal::BounceMarkers> markers, const Limits& limits = Limits());
   ~Extractor();
   Extractor(const Extractor&) = delete;
   Extractor& operator=(const Extractor&) = delete;
 
-  std::vector<Finding> Extract(const BounceParts& parts) const;
+  // One finding per recipient; *problems (may be null) gets a line when
+  // recipients were left out (Limits::max_recipients).
+  std::vector<Finding> Extract(const BounceParts& parts, std::vector<Problem>* problems = nullptr) const;
 
   // The SMTP reply code and enhanced status code in a server reply or a
   // sentence, never taken from IP addresses, dates, times, ports, sizes or

@@ -37,15 +37,31 @@ class Headers {
   std::vector<HeaderField> fields_;
 };
 
+// What ParseHeaderBlock left out to stay within its Limits.
+struct HeaderCuts {
+  bool block = false;   // the block is longer than max_header_bytes
+  bool fields = false;  // more fields than max_headers
+  bool line = false;    // a field longer than max_header_line_bytes
+  bool any() const { return block || fields || line; }
+};
+
 // Parses an RFC 5322 header block (up to the first empty line, or all of
 // `text`): unfolds continuation lines, decodes RFC 2047 words to UTF-8.
 // Lines that are not "name: value" are skipped. Also used for
-// message/delivery-status groups and text/rfc822-headers.
-Headers ParseHeaderBlock(std::string_view text, size_t max_bytes = 1u << 20);
+// message/delivery-status groups and text/rfc822-headers. The header limits
+// of `limits` apply; *cuts (may be null) says which were reached.
+Headers ParseHeaderBlock(std::string_view text, const Limits& limits, HeaderCuts* cuts = nullptr);
+// The same with the default limits (and max_bytes for the block).
+Headers ParseHeaderBlock(std::string_view text, size_t max_bytes = Limits().max_header_bytes);
+// The problem text for what a header block lost ("" when nothing), naming
+// the limits' flags; `where` names the block ("the header of part 3").
+std::string DescribeHeaderCuts(const HeaderCuts& cuts, const Limits& limits, std::string_view where);
 
 // Splits the blank-line separated groups of a message/delivery-status body
 // (RFC 3464: one per-message group, then one group per recipient).
-std::vector<Headers> ParseFieldGroups(std::string_view text, size_t max_groups = 1001);
+// At most `max_groups` groups are read; each group has the header limits.
+std::vector<Headers> ParseFieldGroups(std::string_view text, size_t max_groups = 1001,
+                                      const Limits& limits = Limits(), HeaderCuts* cuts = nullptr);
 
 // Decodes RFC 2047 encoded words in a header value to UTF-8.
 std::string DecodeEncodedWords(std::string_view value);

@@ -1,5 +1,7 @@
 #include "ndr/analyzer.h"
 
+#include <chrono>
+#include <cstdio>
 #include <exception>
 #include <new>
 
@@ -39,13 +41,14 @@ std::unique_ptr<Analyzer> Analyzer::Create(const AnalyzeOptions& options, std::s
   if (!impl->reasons) return nullptr;
   impl->markers = internal::BounceMarkers::Load(options.rules, error);
   if (!impl->markers) return nullptr;
-  impl->extractor = std::make_unique<Extractor>(smtp, impl->markers);
+  impl->extractor = std::make_unique<Extractor>(smtp, impl->markers, options.limits);
   impl->interpreter = std::make_unique<Interpreter>(impl->codes, impl->reasons, options.rules);
   impl->pasted = internal::PastedTextReader::Create(error);
   if (!impl->pasted) return nullptr;
   return std::unique_ptr<Analyzer>(new Analyzer(std::move(impl)));
 }
 
+const AnalyzeOptions& Analyzer::options() const { return impl_->options; }
 const CodeBook& Analyzer::codes() const { return *impl_->codes; }
 const ReasonBook& Analyzer::reasons() const { return *impl_->reasons; }
 const Extractor& Analyzer::extractor() const { return *impl_->extractor; }
@@ -78,16 +81,54 @@ Analysis Analyzer::Guarded(std::string_view bytes, std::string_view source, bool
   return failed;
 }
 
+namespace {
+
+// Limits::max_seconds for one message, checked between stages and between
+// records (each stage is linear in its bounded input, so the overshoot is
+// bounded too).
+class Deadline {
+ public:
+  explicit Deadline(double seconds)
+      : seconds_(seconds), start_(std::chrono::steady_clock::now()) {}
+  bool Passed() const {
+    return seconds_ > 0 &&
+           std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count() > seconds_;
+  }
+  // The problem: what was not done, and the flag.
+  Problem LimitProblem(std::string_view what) const {
+    char limit[32];
+    std::snprintf(limit, sizeof(limit), "%g", seconds_);
+    return {ProblemKind::kLimit,
+            "time limit of " + std::string(limit) + " s reached; " + std::string(what) + " (--max-time)"};
+  }
+
+ private:
+  double seconds_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+}  // namespace
+
 Analysis Analyzer::AnalyzeAs(std::string_view bytes, std::string_view source, bool pasted) const {
   Analysis analysis;
-  Message message =
-      pasted ? impl_->pasted->Read(bytes, impl_->options.limits) : ParseMessage(bytes, impl_->options.limits);
+  const Limits& limits = impl_->options.limits;
+  const Deadline deadline(limits.max_seconds);
+  Message message = pasted ? impl_->pasted->Read(bytes, limits) : ParseMessage(bytes, limits);
   analysis.problems = std::move(message.problems);
-  BounceParts parts = LocateBounce(message, *impl_->markers);
+  if (deadline.Passed()) {
+    analysis.problems.push_back(deadline.LimitProblem("the message was not analyzed beyond its MIME structure"));
+    return analysis;
+  }
+  BounceParts parts = LocateBounce(message, *impl_->markers, limits);
+  for (Problem& p : parts.problems) analysis.problems.push_back(std::move(p));
   analysis.kind = parts.kind;
   if (parts.kind == BounceKind::kNotBounce) return analysis;
+  if (deadline.Passed()) {
+    analysis.problems.push_back(deadline.LimitProblem("no recipient was read"));
+    return analysis;
+  }
 
-  std::vector<Finding> findings = impl_->extractor->Extract(parts);
+  std::vector<Finding> findings = impl_->extractor->Extract(parts, &analysis.problems);
   const Headers& original = parts.original_headers;
   ReportContext report;
   report.sender = internal::CleanAddress(original.Get("From"));
@@ -103,6 +144,12 @@ Analysis Analyzer::AnalyzeAs(std::string_view bytes, std::string_view source, bo
 
   analysis.records.reserve(findings.size());
   for (Finding& f : findings) {
+    if (deadline.Passed()) {
+      analysis.problems.push_back(deadline.LimitProblem(std::to_string(findings.size() - analysis.records.size()) +
+                                                   " of " + std::to_string(findings.size()) +
+                                                   " recipients not analyzed"));
+      break;
+    }
     analysis.records.push_back(RecordFor(std::move(f), source, report, &analysis.problems));
   }
   return analysis;

@@ -33,8 +33,9 @@ bool StartsRecipient(std::string_view name) {
 
 // RFC 3464 says the first group is per-message and each later group is one
 // recipient; real reports break both rules (no per-message group, recipients
-// not separated). Regroup by field name instead of by blank line.
-void SplitDsnGroups(const std::vector<Headers>& groups, BounceParts* out, size_t max_recipients) {
+// not separated). Regroup by field name instead of by blank line. False when
+// recipients beyond max_recipients were left out.
+bool SplitDsnGroups(const std::vector<Headers>& groups, BounceParts* out, size_t max_recipients) {
   for (const Headers& group : groups) {
     Headers* current = nullptr;
     bool current_has_details = false;  // a non-recipient field came after its recipient field
@@ -67,7 +68,7 @@ void SplitDsnGroups(const std::vector<Headers>& groups, BounceParts* out, size_t
         // Action and Status).
         bool opens = current == nullptr || current->Has(f.name) || current_has_details;
         if (opens) {
-          if (out->per_recipient.size() >= max_recipients) return;
+          if (out->per_recipient.size() >= max_recipients) return false;
           out->per_recipient.emplace_back();
           current = &out->per_recipient.back();
           current_has_details = false;
@@ -83,6 +84,20 @@ void SplitDsnGroups(const std::vector<Headers>& groups, BounceParts* out, size_t
       }
     }
   }
+  return true;
+}
+
+// Reads the groups of a message/delivery-status text into *out within the
+// limits, and says on out->problems what was left out.
+void ReadDsnFields(std::string_view text, const Limits& limits, BounceParts* out) {
+  HeaderCuts cuts;
+  // One group per recipient and the per-message group; one more shows that
+  // there were more than the limit.
+  std::vector<Headers> groups = ParseFieldGroups(text, limits.max_recipients + 2, limits, &cuts);
+  if (!SplitDsnGroups(groups, out, limits.max_recipients)) {
+    out->problems.push_back({ProblemKind::kLimit, RecipientLimitProblem(limits.max_recipients)});
+  }
+  if (cuts.any()) out->problems.push_back({ProblemKind::kLimit, DescribeHeaderCuts(cuts, limits, "a delivery-status group")});
 }
 
 
@@ -239,7 +254,7 @@ std::string_view BounceKindName(BounceKind kind) {
   return "not-bounce";
 }
 
-BounceParts LocateBounce(const Message& message, const BounceMarkers& markers) {
+BounceParts LocateBounce(const Message& message, const BounceMarkers& markers, const Limits& limits) {
   BounceParts out;
   out.bounce_subject = std::string(message.headers.Get("Subject"));
   out.bounce_from = std::string(message.headers.Get("From"));
@@ -257,13 +272,13 @@ BounceParts LocateBounce(const Message& message, const BounceMarkers& markers) {
       continue;
     }
     if (IsDsnType(type)) {
-      SplitDsnGroups(ParseFieldGroups(part.body), &out, 1000);
+      ReadDsnFields(part.body, limits, &out);
       have_dsn = true;
     } else if (type == "message/feedback-report") {
-      out.feedback = ParseHeaderBlock(part.body);
+      out.feedback = ParseHeaderBlock(part.body, limits);
       have_feedback = true;
     } else if (IsHeadersType(type) || IsMessageType(type)) {
-      if (out.original_headers.empty()) out.original_headers = ParseHeaderBlock(part.body);
+      if (out.original_headers.empty()) out.original_headers = ParseHeaderBlock(part.body, limits);
       returned_copy = true;
     } else if (type == "text/plain" || (type.rfind("text/", 0) == 0 && type != "text/html" &&
                                         part.filename.empty() && &part == &message.parts[0])) {
@@ -279,7 +294,7 @@ BounceParts LocateBounce(const Message& message, const BounceMarkers& markers) {
   if (!markers.generic_only() && !have_dsn && !have_feedback &&
       out.human_text.find("notificationType") != std::string::npos) {
     BounceParts ses = out;
-    if (internal::ReadSesNotification(out.human_text, &ses)) {
+    if (internal::ReadSesNotification(out.human_text, &ses, limits.max_recipients)) {
       ses.human_text.clear();
       return ses;
     }
@@ -295,7 +310,7 @@ BounceParts LocateBounce(const Message& message, const BounceMarkers& markers) {
     if (unquoted.data() != out.human_text.data()) out.human_text = std::move(plain);
     size_t block = FindQuotedHeaderBlock(out.human_text, markers, /*need_trace=*/false);
     if (block != std::string::npos) {
-      Headers forwarded = ParseHeaderBlock(std::string_view(out.human_text).substr(block));
+      Headers forwarded = ParseHeaderBlock(std::string_view(out.human_text).substr(block), limits);
       if (markers.Matches(MarkerKind::kFrom, forwarded.Get("From"))) {
         forwarded_report = true;
         size_t end = out.human_text.find("\n\n", block);
@@ -319,7 +334,7 @@ BounceParts LocateBounce(const Message& message, const BounceMarkers& markers) {
       if (next_line != std::string::npos) {
         std::string_view rest = std::string_view(out.human_text).substr(next_line + (header_block ? 0 : 1));
         while (!rest.empty() && (rest.front() == '\n' || rest.front() == ' ')) rest.remove_prefix(1);
-        Headers quoted = ParseHeaderBlock(rest);
+        Headers quoted = ParseHeaderBlock(rest, limits);
         if (quoted.Has("From") || quoted.Has("Subject") || quoted.Has("Message-ID") || quoted.Has("To")) {
           out.original_headers = std::move(quoted);
         }
@@ -360,7 +375,7 @@ BounceParts LocateBounce(const Message& message, const BounceMarkers& markers) {
   if (!have_dsn && !have_feedback && (subject || from || body || header)) {
     size_t inline_dsn = FindInlineDsn(out.human_text);
     if (inline_dsn != std::string::npos) {
-      SplitDsnGroups(ParseFieldGroups(std::string_view(out.human_text).substr(inline_dsn)), &out, 1000);
+      ReadDsnFields(std::string_view(out.human_text).substr(inline_dsn), limits, &out);
       have_dsn = !out.per_recipient.empty();
       if (have_dsn) out.human_text.resize(inline_dsn);  // the words before the fields
     }

@@ -114,7 +114,7 @@ std::string StatusOfResponse(std::string_view response) {
 
 }  // namespace
 
-bool ReadSesNotification(std::string_view text, BounceParts* out) {
+bool ReadSesNotification(std::string_view text, BounceParts* out, size_t max_recipients) {
   size_t start = text.find_first_not_of(" \t\r\n");
   if (start == std::string_view::npos || text[start] != '{') return false;
   if (text.find("notificationType") == std::string_view::npos) return false;
@@ -144,7 +144,10 @@ bool ReadSesNotification(std::string_view text, BounceParts* out) {
     std::string_view sub_type = Str(*bounce, "bounceSubType");
     if (!sub_type.empty()) bounce_type += "; " + std::string(sub_type);
     for (const Json& r : *list) {
-      if (out->per_recipient.size() >= 1000) break;
+      if (out->per_recipient.size() >= max_recipients) {
+        out->problems.push_back({ProblemKind::kLimit, RecipientLimitProblem(max_recipients)});
+        break;
+      }
       std::string_view address = Str(r, "emailAddress");
       if (address.empty()) continue;
       Headers group;
@@ -169,7 +172,10 @@ bool ReadSesNotification(std::string_view text, BounceParts* out) {
     std::string status = StatusOfResponse(response);
     for (const Json& r : *list) {
       if (!r.is_string() || r.get_ref<const std::string&>().empty()) continue;
-      if (out->per_recipient.size() >= 1000) break;
+      if (out->per_recipient.size() >= max_recipients) {
+        out->problems.push_back({ProblemKind::kLimit, RecipientLimitProblem(max_recipients)});
+        break;
+      }
       Headers group;
       group.Add("Final-Recipient", "rfc822; " + r.get<std::string>());
       group.Add("Action", "delivered");
@@ -192,7 +198,10 @@ bool ReadSesNotification(std::string_view text, BounceParts* out) {
     }
     size_t n = 0;
     for (const Json& r : *list) {
-      if (++n > 1000) break;
+      if (++n > max_recipients) {
+        out->problems.push_back({ProblemKind::kLimit, RecipientLimitProblem(max_recipients)});
+        break;
+      }
       if (!Str(r, "emailAddress").empty()) {
         out->feedback.Add("Original-Rcpt-To", std::string(Str(r, "emailAddress")));
       }

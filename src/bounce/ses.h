@@ -14,8 +14,10 @@ namespace internal {
 
 // When `text` holds an SES notification, fills out->per_message and
 // out->per_recipient (Bounce, Delivery) or out->feedback (Complaint), sets
-// out->kind and returns true. Bounded work; never throws.
-bool ReadSesNotification(std::string_view text, BounceParts* out);
+// out->kind and returns true. Bounded work; never throws. At most
+// `max_recipients` recipients are read (out->problems says when more were left).
+bool ReadSesNotification(std::string_view text, BounceParts* out,
+                         size_t max_recipients = Limits().max_recipients);
 
 }  // namespace internal
 }  // namespace ndr

@@ -40,6 +40,7 @@ int RunExplain(int argc, char** argv) {
       ("problems", "also report damage noticed while reading (bad charsets, truncated MIME)")
       ("verbose,v", "text output: add technical remarks (a reply code the RFCs do not allow at that stage)")
       ("text", "read every input as pasted bounce text, even when it starts like a message");
+  visible.add(LimitOptions());
   po::variables_map vm;
   int status = ParseArgs(argc, argv, "explain", visible, &files, &vm);
   if (status >= 0) return status;
@@ -51,6 +52,11 @@ int RunExplain(int argc, char** argv) {
   AnalyzeOptions analyze_options;
   if (!ParseRuleScope(rules, &analyze_options.rules)) {
     std::cerr << "ndr explain: unknown --rules '" << rules << "' (use all or generic)\n";
+    return 2;
+  }
+  std::string limit_error;
+  if (!ReadLimitOptions(vm, &analyze_options.limits, &limit_error)) {
+    std::cerr << "ndr explain: " << limit_error << "\n";
     return 2;
   }
   std::string error;

@@ -387,6 +387,7 @@ ProcessStats ProcessInputs(const Analyzer& analyzer, const std::vector<std::stri
   std::atomic<uint64_t> bytes_read{0};
   InputOptions input_options;
   input_options.split_mailboxes = !options.as_text;
+  input_options.max_message_bytes = analyzer.options().limits.max_message_bytes;
   input_options.bytes_read = &bytes_read;
   Progress progress(options.progress, KnownInputBytes(inputs));
   Writer writer(sink, &stats, &progress);

@@ -94,6 +94,7 @@ int RunScan(int argc, char** argv) {
       ("quiet,q", "no progress line and no summary on stderr (errors are still reported)")
       ("no-progress", "no progress line on stderr (it is shown only when stderr is a terminal)")
       ("text", "read every file as pasted bounce text (files without a header block are anyway)");
+  visible.add(LimitOptions());
   po::variables_map vm;
   int status = ParseArgs(argc, argv, "scan", visible, &paths, &vm);
   if (status >= 0) return status;
@@ -109,6 +110,11 @@ int RunScan(int argc, char** argv) {
   AnalyzeOptions analyze_options;
   if (!ParseRuleScope(rules, &analyze_options.rules)) {
     std::cerr << "ndr scan: unknown --rules '" << rules << "' (use all or generic)\n";
+    return 2;
+  }
+  std::string limit_error;
+  if (!ReadLimitOptions(vm, &analyze_options.limits, &limit_error)) {
+    std::cerr << "ndr scan: " << limit_error << "\n";
     return 2;
   }
   std::string error;

@@ -26,6 +26,7 @@ struct Extractor::Impl {
   explicit Impl(std::shared_ptr<const internal::SmtpText> smtp) : patterns(std::move(smtp)) {}
   ExtractorPatterns patterns;
   std::shared_ptr<const internal::BounceMarkers> markers;
+  size_t max_recipients = Limits().max_recipients;
 };
 
 namespace internal {
@@ -380,7 +381,8 @@ std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceParts& part
   return out;
 }
 
-std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& markers, const BounceParts& parts) {
+std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& markers, const BounceParts& parts,
+                              size_t max_recipients, bool* cut) {
   const std::string& text = parts.human_text;
   // Addresses that are the sender's, never a failed recipient: the From and
   // Return-Path of the returned original, the From of the report.
@@ -431,6 +433,10 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
                                 !names_report_to(address, pos))) {
       return;
     }
+    if (mentions.size() >= max_recipients) {
+      *cut = true;
+      return;
+    }
     mentions.push_back({address, pos});
   };
   // Where an address opens a line ("<a@b>:", "  a@b", "* a@b", "a@b: reason"):
@@ -455,7 +461,8 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
 
   // X-Failed-Recipients (Exim, Google) lists exactly the failed recipients.
   std::vector<internal::AddressHit> failed = internal::FindAddresses(p, parts.failed_recipients, 200);
-  std::vector<internal::AddressHit> in_text = internal::FindAddresses(p, text, 4000);
+  // Addresses in the text: a few per recipient (senders, copies) are read.
+  std::vector<internal::AddressHit> in_text = internal::FindAddresses(p, text, 4 * max_recipients);
   if (!failed.empty()) {
     for (const auto& hit : failed) {
       size_t pos = std::string::npos;
@@ -475,7 +482,7 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
     }
     for (const auto& hit : in_text) {
       if (opens_line(hit)) add(hit.address, hit.begin, false);
-      if (mentions.size() >= 1000) break;
+      if (*cut) break;
     }
     // Some formats name the recipient inside a sentence: "... delivering your
     // mail to <a@b>." Accept an address in angle brackets then.
@@ -485,7 +492,7 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
             !lines.IsIdentifier(lines.LineOf(hit.begin))) {
           add(hit.address, hit.begin, false);
         }
-        if (mentions.size() >= 1000) break;
+        if (*cut) break;
       }
     }
     // A postmaster@ address alone on its line is a recipient when nothing
@@ -569,7 +576,8 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
   return out;
 }
 
-std::vector<Finding> FromFeedback(const ExtractorPatterns& p, const BounceParts& parts) {
+std::vector<Finding> FromFeedback(const ExtractorPatterns& p, const BounceParts& parts, size_t max_recipients,
+                                  bool* cut) {
   // One finding per complained-about recipient (a report may name several).
   std::vector<std::string> recipients;
   for (std::string_view field : {"Original-Rcpt-To", "Removal-Recipient"}) {
@@ -579,7 +587,12 @@ std::vector<Finding> FromFeedback(const ExtractorPatterns& p, const BounceParts&
       if (hits.empty()) continue;
       bool seen = false;
       for (const std::string& r : recipients) seen = seen || SameAddress(r, hits[0].address);
-      if (!seen && recipients.size() < 1000) recipients.push_back(hits[0].address);
+      if (seen) continue;
+      if (recipients.size() >= max_recipients) {
+        *cut = true;
+        break;
+      }
+      recipients.push_back(hits[0].address);
     }
     if (!recipients.empty()) break;
   }
@@ -650,9 +663,10 @@ void OneFindingPerAddress(std::vector<Finding>* findings) {
 }  // namespace
 
 Extractor::Extractor(std::shared_ptr<const internal::SmtpText> smtp_text,
-                     std::shared_ptr<const BounceMarkers> markers)
+                     std::shared_ptr<const BounceMarkers> markers, const Limits& limits)
     : impl_(std::make_unique<Impl>(std::move(smtp_text))) {
   impl_->markers = std::move(markers);
+  impl_->max_recipients = limits.max_recipients == 0 ? 1 : limits.max_recipients;
 }
 Extractor::~Extractor() = default;
 
@@ -664,15 +678,24 @@ std::unique_ptr<Extractor> Extractor::Create(std::string* error, RuleScope rules
   return std::make_unique<Extractor>(std::move(smtp), std::move(markers));
 }
 
-std::vector<Finding> Extractor::Extract(const BounceParts& parts) const {
+std::vector<Finding> Extractor::Extract(const BounceParts& parts, std::vector<Problem>* problems) const {
   std::vector<Finding> out;
+  const size_t max = impl_->max_recipients;
+  bool cut = false;
   switch (parts.kind) {
-    case BounceKind::kDeliveryReport: out = FromDsn(impl_->patterns, parts); break;
-    case BounceKind::kPlainText: out = FromText(impl_->patterns, *impl_->markers, parts); break;
-    case BounceKind::kFeedbackReport: out = FromFeedback(impl_->patterns, parts); break;
+    case BounceKind::kDeliveryReport:
+      out = FromDsn(impl_->patterns, parts);
+      if (out.size() > max) {  // LocateBounce keeps at most that many groups; a caller's parts may hold more
+        out.resize(max);
+        cut = true;
+      }
+      break;
+    case BounceKind::kPlainText: out = FromText(impl_->patterns, *impl_->markers, parts, max, &cut); break;
+    case BounceKind::kFeedbackReport: out = FromFeedback(impl_->patterns, parts, max, &cut); break;
     case BounceKind::kAutoReply: out = FromAutoReply(impl_->patterns, parts); break;
     case BounceKind::kNotBounce: break;
   }
+  if (cut && problems != nullptr) problems->push_back({ProblemKind::kLimit, RecipientLimitProblem(max)});
   OneFindingPerAddress(&out);
   auto from = internal::FindAddresses(impl_->patterns, parts.bounce_from, 1);
   for (Finding& f : out) {

@@ -242,7 +242,7 @@ class TreeParser {
     std::string_view header(hs.header_begin, static_cast<size_t>(hs.header_end - hs.header_begin));
     if (header.size() > limits_.max_header_bytes) {
       log_->Add(ProblemKind::kLimit, "header block of part " + std::to_string(idx) + " cut at " +
-                std::to_string(limits_.max_header_bytes) + " bytes");
+                std::to_string(limits_.max_header_bytes) + " bytes (--max-header-size)");
       header = header.substr(0, limits_.max_header_bytes);
     }
     Entity& e = infos_[idx];
@@ -328,7 +328,7 @@ class TreeParser {
     if (depth + 1 > max_depth_) {
       log_->Add(ProblemKind::kLimit,
                 "part " + std::to_string(idx) + ": nesting deeper than " + std::to_string(max_depth_) +
-                " levels not followed");
+                " levels not followed (--max-depth)");
       ScanToBoundary();
       return;
     }
@@ -362,7 +362,7 @@ class TreeParser {
       if (infos_.size() >= max_parts_) {
         if (!parts_logged_) {
           log_->Add(ProblemKind::kLimit,
-                    "part limit (" + std::to_string(max_parts_) + ") reached; later parts skipped");
+                    "part limit (" + std::to_string(max_parts_) + ") reached; later parts skipped (--max-parts)");
           parts_logged_ = true;
         }
         ScanToBoundary();
@@ -379,12 +379,12 @@ class TreeParser {
     if (depth + 1 > max_depth_) {
       log_->Add(ProblemKind::kLimit,
                 "part " + std::to_string(idx) + ": nesting deeper than " + std::to_string(max_depth_) +
-                " levels not followed");
+                " levels not followed (--max-depth)");
       descend = false;
     } else if (infos_.size() >= max_parts_) {
       if (!parts_logged_) {
         log_->Add(ProblemKind::kLimit,
-                  "part limit (" + std::to_string(max_parts_) + ") reached; later parts skipped");
+                  "part limit (" + std::to_string(max_parts_) + ") reached; later parts skipped (--max-parts)");
         parts_logged_ = true;
       }
       descend = false;
@@ -406,7 +406,7 @@ class TreeParser {
                           : DecodeQuotedPrintable(raw, limits_.max_decoded_part_bytes, &decoded);
       if (!complete) {
         log_->Add(ProblemKind::kLimit, "decoded body of part " + std::to_string(idx) + " cut at " +
-                  std::to_string(limits_.max_decoded_part_bytes) + " bytes");
+                  std::to_string(limits_.max_decoded_part_bytes) + " bytes (--max-decoded-size)");
       }
       if (decoded.find('\r') != std::string::npos) {
         std::string lf;

@@ -165,38 +165,62 @@ bool SplitFieldLine(std::string_view line, std::string_view* name, std::string_v
   return true;
 }
 
+// Collects one field at a time, within the field-size and field-count limits.
 class FieldBuilder {
  public:
-  explicit FieldBuilder(Headers* out) : out_(out) {}
-  void Start(std::string_view name, std::string_view value) {
+  FieldBuilder(Headers* out, const Limits& limits, HeaderCuts* cuts)
+      : out_(out), max_value_(limits.max_header_line_bytes), max_fields_(limits.max_headers), cuts_(cuts) {}
+  // False when the field-count limit is reached (the rest of the block is not read).
+  bool Start(std::string_view name, std::string_view value) {
     Finish();
+    if (out_->size() >= max_fields_) {
+      cuts_->fields = true;
+      return false;
+    }
     name_ = name;
-    first_ = value;
+    first_ = Trim(value);
+    if (first_.size() > max_value_) {
+      first_ = first_.substr(0, max_value_);
+      cuts_->line = true;
+    }
     folded_.clear();
     is_folded_ = false;
     active_ = true;
+    return true;
   }
   void Continue(std::string_view line) {
     if (!active_) return;
     std::string_view more = Trim(line);
     if (more.empty()) return;
     if (!is_folded_) {
-      folded_.assign(Trim(first_));
+      folded_.assign(first_);
       is_folded_ = true;
     }
     while (!folded_.empty() && IsBlank(folded_.back())) folded_.pop_back();
+    if (folded_.size() >= max_value_) {
+      cuts_->line = true;
+      return;
+    }
     if (!folded_.empty()) folded_.push_back(' ');
+    size_t room = max_value_ - std::min(max_value_, folded_.size());
+    if (more.size() > room) {
+      more = more.substr(0, room);
+      cuts_->line = true;
+    }
     folded_.append(more);
   }
   void Finish() {
     if (!active_) return;
     active_ = false;
-    std::string_view value = is_folded_ ? std::string_view(folded_) : Trim(first_);
+    std::string_view value = is_folded_ ? std::string_view(folded_) : first_;
     out_->Add(std::string(name_), DecodeHeaderValue(value));
   }
 
  private:
   Headers* out_;
+  size_t max_value_;
+  size_t max_fields_;
+  HeaderCuts* cuts_;
   std::string_view name_;
   std::string_view first_;
   std::string folded_;
@@ -208,10 +232,17 @@ class FieldBuilder {
 
 std::string DecodeEncodedWords(std::string_view value) { return DecodeHeaderValue(value); }
 
-Headers ParseHeaderBlock(std::string_view text, size_t max_bytes) {
+Headers ParseHeaderBlock(std::string_view text, const Limits& limits, HeaderCuts* cuts) {
+  HeaderCuts ignored;
+  if (cuts == nullptr) cuts = &ignored;
   Headers headers;
-  if (text.size() > max_bytes) text = text.substr(0, max_bytes);
-  FieldBuilder field(&headers);
+  if (text.size() > limits.max_header_bytes) {
+    // Cut only when the block itself (up to its empty line) is longer.
+    size_t end = text.find("\n\n");
+    if (end == std::string_view::npos || end > limits.max_header_bytes) cuts->block = true;
+    text = text.substr(0, limits.max_header_bytes);
+  }
+  FieldBuilder field(&headers, limits, cuts);
   LineReader lines(text);
   std::string_view line;
   while (lines.Next(&line)) {
@@ -222,7 +253,7 @@ Headers ParseHeaderBlock(std::string_view text, size_t max_bytes) {
     }
     std::string_view name, value;
     if (SplitFieldLine(line, &name, &value)) {
-      field.Start(name, value);
+      if (!field.Start(name, value)) break;
     } else {
       field.Finish();  // not "name: value": skipped with its continuation lines
     }
@@ -231,7 +262,34 @@ Headers ParseHeaderBlock(std::string_view text, size_t max_bytes) {
   return headers;
 }
 
-std::vector<Headers> ParseFieldGroups(std::string_view text, size_t max_groups) {
+Headers ParseHeaderBlock(std::string_view text, size_t max_bytes) {
+  Limits limits;
+  limits.max_header_bytes = max_bytes;
+  return ParseHeaderBlock(text, limits, nullptr);
+}
+
+std::string DescribeHeaderCuts(const HeaderCuts& cuts, const Limits& limits, std::string_view where) {
+  std::string out;
+  auto add = [&](const std::string& what) {
+    if (!out.empty()) out += "; ";
+    out += what;
+  };
+  if (cuts.block) {
+    add(std::string(where) + " cut at " + std::to_string(limits.max_header_bytes) + " bytes (--max-header-size)");
+  }
+  if (cuts.fields) {
+    add(std::string(where) + ": more than " + std::to_string(limits.max_headers) +
+        " fields, the rest not read (--max-headers)");
+  }
+  if (cuts.line) {
+    add(std::string(where) + ": a field cut at " + std::to_string(limits.max_header_line_bytes) +
+        " bytes (--max-header-line)");
+  }
+  return out;
+}
+
+std::vector<Headers> ParseFieldGroups(std::string_view text, size_t max_groups, const Limits& limits,
+                                      HeaderCuts* cuts) {
   std::vector<Headers> groups;
   LineReader lines(text);
   std::string_view line;
@@ -239,7 +297,7 @@ std::vector<Headers> ParseFieldGroups(std::string_view text, size_t max_groups) 
   size_t group_end = 0;
   auto close_group = [&]() {
     if (group_begin == std::string_view::npos) return;
-    Headers h = ParseHeaderBlock(text.substr(group_begin, group_end - group_begin));
+    Headers h = ParseHeaderBlock(text.substr(group_begin, group_end - group_begin), limits, cuts);
     group_begin = std::string_view::npos;
     if (!h.empty()) groups.push_back(std::move(h));
   };

@@ -58,7 +58,11 @@ class PartBuilder {
     Part p;
     p.depth = e.depth;
     p.in_attached_message = e.in_attached_message;
-    p.headers = ParseHeaderBlock(e.header, limits_.max_header_bytes);
+    HeaderCuts cuts;
+    p.headers = ParseHeaderBlock(e.header, limits_, &cuts);
+    if (cuts.any()) {
+      log_->Add(ProblemKind::kLimit, DescribeHeaderCuts(cuts, limits_, "the header of part " + std::to_string(index)));
+    }
     p.content_type = e.content_type.Full();
     p.charset = internal::ToLower(internal::Trim(e.content_type.params.Get("charset")));
     p.filename = FileName(e);
@@ -116,7 +120,8 @@ class PartBuilder {
     }
     if (!complete) {
       log_->Add(ProblemKind::kLimit,
-                "decoded body of part " + std::to_string(index) + " cut at " + std::to_string(max) + " bytes");
+                "decoded body of part " + std::to_string(index) + " cut at " + std::to_string(max) +
+                    " bytes (--max-decoded-size)");
     }
     // Decoded text may carry its own CRLFs (base64 of a CRLF text).
     std::string normalized;
@@ -156,7 +161,7 @@ void ParseInto(std::string_view raw, const Limits& limits, Message* message, Pro
   if (raw.size() > limits.max_message_bytes) {
     raw = raw.substr(0, limits.max_message_bytes);
     log->Add(ProblemKind::kLimit,
-             "input truncated to " + std::to_string(limits.max_message_bytes) + " bytes");
+             "input truncated to " + std::to_string(limits.max_message_bytes) + " bytes (--max-message-size)");
   }
   if (raw.empty()) log->Add(ProblemKind::kStructure, "empty message");
   std::string normalized;
