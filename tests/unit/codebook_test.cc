@@ -611,7 +611,11 @@ TEST(CodeBookTest, LookupsAreCheap) {
   }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_GT(sink, 0u);
+#ifdef NDR_SANITIZED
+  EXPECT_LT(seconds, 25.0);  // ASan and UBSan make every call several times slower
+#else
   EXPECT_LT(seconds, 5.0);
+#endif
 }
 
 }  // namespace
