@@ -52,7 +52,11 @@ void SplitCsv(std::string_view line, std::vector<std::string>* cells) {
 std::string JsonText(const nlohmann::json& v) {
   if (v.is_string()) return v.get<std::string>();
   if (v.is_number_integer() || v.is_number_unsigned()) return std::to_string(v.get<int64_t>());
-  if (v.is_number_float()) return std::to_string(static_cast<int64_t>(v.get<double>()));
+  if (v.is_number_float()) {
+    // A float past int64 (or NaN) is no code or time: "" instead of undefined behaviour.
+    double d = v.get<double>();
+    return d > -9.2e18 && d < 9.2e18 ? std::to_string(static_cast<int64_t>(d)) : std::string();
+  }
   if (v.is_object() && v.contains("class") && v.contains("subject") && v.contains("detail")) {
     return JsonText(v["class"]) + "." + JsonText(v["subject"]) + "." + JsonText(v["detail"]);
   }

@@ -318,6 +318,16 @@ TEST(LogFormatsSamples, PowerMtaAccountingCsv) {
   EXPECT_EQ(stats.other, 2u);  // the header row and the reception row
 }
 
+// Found by log_fuzz under UBSan: a float past int64 was cast to an integer.
+TEST(LogReader, HugeFloatInAKumoRecordIsNoUndefinedBehaviour) {
+  std::vector<Record> r = ReadLog(
+      "{\"type\":\"Bounce\",\"id\":\"x1\",\"recipient\":\"ana@example.net\",\"response\":{\"code\":4.4e21,"
+      "\"enhanced_code\":{\"class\":5e300,\"subject\":1,\"detail\":1},\"content\":\"User unknown\"},"
+      "\"timestamp\":-9e30}\n");
+  ASSERT_LE(r.size(), 1u);
+  if (!r.empty()) EXPECT_EQ(r[0].reply_code, "");
+}
+
 TEST(LogFormatsSamples, KumoMtaJson) {
   LogStats stats;
   std::vector<Record> r = ReadLog(Sample("kumo.jsonl"), &stats);
