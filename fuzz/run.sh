@@ -30,7 +30,9 @@ for t in "${targets[@]}"; do
   echo "== $t: ${seconds} s"
   log="$build/fuzz-findings/$t.log"
   # shellcheck disable=SC2046
-  if ! "$build/fuzz/$t" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 \
+  # A fixed seed (NDR_FUZZ_SEED, default 1) makes a run repeatable: CI walks the
+  # inputs a developer already walked, and a finding can be replayed.
+  if ! "$build/fuzz/$t" -seed="${NDR_FUZZ_SEED:-1}" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 \
       -artifact_prefix="$build/fuzz-findings/$t-" "$corpus" $(seeds_of "$t") > "$log" 2>&1; then
     tail -n 60 "$log"
     echo "fuzz/run.sh: $t found a problem; the input is in $build/fuzz-findings/"
