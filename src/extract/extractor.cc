@@ -36,7 +36,9 @@ ExtractorPatterns::ExtractorPatterns(std::shared_ptr<const SmtpText> smtp_text) 
   o.set_log_errors(false);
   o.set_max_mem(8 << 20);
   address = std::make_unique<RE2>(
-      "([\\p{L}\\p{N}!#$%&'*+/=?^_`{|}~-]+(?:\\.[\\p{L}\\p{N}!#$%&'*+/=?^_`{|}~-]+)*"
+      // Not led by a quote, backtick or brace: in prose those wrap the address
+      // ('jo@x', `jo@x` in Markdown) and are not part of it.
+      "([\\p{L}\\p{N}!#$%&*+/=?^_-][\\p{L}\\p{N}!#$%&'*+/=?^_`{|}~-]*(?:\\.[\\p{L}\\p{N}!#$%&'*+/=?^_`{|}~-]+)*"
       "@[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]*[\\p{L}\\p{N}])?(?:\\.[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]*"
       "[\\p{L}\\p{N}])?)+)",
       o);
