@@ -346,9 +346,7 @@ BounceParts LocateBounce(const Message& message, const BounceMarkers& markers, c
   // per-recipient searches cheap on huge or hostile bodies.
   constexpr size_t kMaxHumanText = 256 * 1024;
   if (out.human_text.size() > kMaxHumanText) {
-    size_t cut = kMaxHumanText;
-    while (cut > 0 && (static_cast<unsigned char>(out.human_text[cut]) & 0xC0) == 0x80) --cut;
-    out.human_text.resize(cut);
+    out.human_text.resize(internal::Utf8CutPoint(out.human_text, kMaxHumanText));
   }
 
   const Headers& h = message.headers;

@@ -12,6 +12,14 @@ namespace internal {
 
 inline char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 
+// The largest length <= `length` that does not end inside a UTF-8 sequence
+// (for cutting text to a bound without leaving half a character).
+inline size_t Utf8CutPoint(std::string_view s, size_t length) {
+  if (length >= s.size()) return s.size();
+  while (length > 0 && (static_cast<unsigned char>(s[length]) & 0xC0) == 0x80) --length;
+  return length;
+}
+
 inline bool IsBlank(char c) { return c == ' ' || c == '\t'; }
 
 inline bool IsSpace(char c) {

@@ -327,11 +327,7 @@ void ReportBuilder::Impl::AddActions(Report* report) const {
     if (!codes.empty()) a.evidence = "codes " + codes;
     if (example != nullptr) {
       std::string words = example->diagnostic;
-      if (words.size() > 160) {
-        size_t cut = 157;  // never inside a UTF-8 sequence
-        while (cut > 0 && (static_cast<unsigned char>(words[cut]) & 0xC0) == 0x80) --cut;
-        words = words.substr(0, cut) + "...";
-      }
+      if (words.size() > 160) words = words.substr(0, internal::Utf8CutPoint(words, 157)) + "...";
       if (!a.evidence.empty()) a.evidence += "; ";
       a.evidence += "e.g. \"" + words + "\"";
     }
