@@ -336,6 +336,15 @@ std::string StatFailure(const std::string& path, int error) {
   return ErrnoText(error);
 }
 
+// What a file that is neither a folder nor a regular file is, in words.
+const char* SpecialFileKind(mode_t mode) {
+  if (S_ISFIFO(mode)) return "named pipe (FIFO)";
+  if (S_ISSOCK(mode)) return "socket";
+  if (S_ISCHR(mode)) return "character device";
+  if (S_ISBLK(mode)) return "block device";
+  return "special file";
+}
+
 class FolderWalker {
  public:
   FolderWalker(const InputOptions& options, InputVisitor* visitor) : options_(options), visitor_(visitor) {}
@@ -378,8 +387,11 @@ class FolderWalker {
         Walk(child, cst);
       } else if (S_ISREG(cst.st_mode)) {
         ReadFile(child, cst, options_, visitor_);
+      } else {
+        // Not mail, and reading a pipe or a device could block or never end;
+        // said, not dropped. Named on the command line, such a file is read.
+        visitor_->Error(child, std::string(SpecialFileKind(cst.st_mode)) + " inside a folder; not read");
       }
-      // Sockets, pipes and devices inside a folder are not mail.
     }
     open_folders_.pop_back();
   }

@@ -1,9 +1,12 @@
 // Reading inputs: mbox cutting, the stream reader (gzip, >From, sizes), folders
 // and maildirs. Every input is written by the test itself.
 #include <gtest/gtest.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 #include <zlib.h>
+#include <cstring>
 
 #include <filesystem>
 #include <fstream>
@@ -262,6 +265,27 @@ TEST(Inputs, SymlinkLoopIsReportedNotFollowed) {
   EXPECT_EQ(events[1], (dir / "sub" / "m.eml").string() + "|Subject: m\n\nx\n");
   EXPECT_EQ(events[2], (dir / "sub" / "up").string() + "!symbolic link loop (leads back to " + dir.string() +
                            "); not read");
+}
+
+TEST(Inputs, PipesAndSocketsInsideAFolderAreReportedNotRead) {
+  TempFolder folder("special");
+  const fs::path& dir = folder.path;
+  Write(dir / "b.eml", "Subject: b\n\nx\n");
+  ASSERT_EQ(mkfifo((dir / "a-pipe").c_str(), 0600), 0);  // opening it to read would block
+  int sock = socket(AF_UNIX, SOCK_STREAM, 0);
+  ASSERT_GE(sock, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::string sock_path = (dir / "c-socket").string();
+  ASSERT_LT(sock_path.size(), sizeof(addr.sun_path));
+  std::memcpy(addr.sun_path, sock_path.c_str(), sock_path.size() + 1);
+  ASSERT_EQ(bind(sock, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  auto events = Read({dir.string()});
+  close(sock);
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0], (dir / "a-pipe").string() + "!named pipe (FIFO) inside a folder; not read");
+  EXPECT_EQ(events[1], (dir / "b.eml").string() + "|Subject: b\n\nx\n");
+  EXPECT_EQ(events[2], sock_path + "!socket inside a folder; not read");
 }
 
 TEST(Inputs, UnreadableFolderAndFileAreReported) {
