@@ -56,6 +56,15 @@ int Dispatch(int argc, char** argv) {
 
 }  // namespace
 
+#ifdef NDR_SANITIZED
+// A sanitizer finding exits 1 by default, the status that means "not a
+// bounce", so the tests that run ndr would take a finding for an answer. 86
+// is a status no ndr command uses; the environment can still override it.
+extern "C" const char* __asan_default_options() { return "exitcode=86"; }
+extern "C" const char* __ubsan_default_options() { return "exitcode=86:print_stacktrace=1"; }
+extern "C" const char* __lsan_default_options() { return "exitcode=86"; }
+#endif
+
 // The exception boundary of every command: nothing escapes as an abort. A
 // failed write of the output ends the run (quietly for a closed pipe, with
 // the shell's status for SIGPIPE); anything else is one line on stderr.
