@@ -163,9 +163,22 @@ Explanation Explain(const Finding& finding, const Verdict& verdict, const CodeBo
   bool delayed = IsDelay(finding) && failure;
   ReasonBook::RuleGuidance guidance = reasons.Guidance(verdict.decided_by);
 
+  // The blocklist the server named, if any.
+  const BlocklistInfo* list = nullptr;
+  if (info.names_blocklist) list = reasons.FindBlocklist(finding.diagnostic);
+  if (list != nullptr) e.blocklist = list->id;
+
   // What happened: the words' own account when the reason's general one
-  // would mislead (greylisting is no blocklist listing).
-  e.summary = guidance.summary.empty() ? info.summary : std::string(guidance.summary);
+  // would mislead (greylisting is no blocklist listing). "blocked" speaks of
+  // the sending IP; a named list of domains or links puts the cause in the
+  // message's domains instead.
+  if (!guidance.summary.empty()) {
+    e.summary = std::string(guidance.summary);
+  } else if (list != nullptr && list->listed != "ip" && verdict.reason == Reason::kBlocked) {
+    e.summary = std::string(reasons.Phrase("blocklist-summary-domain"));
+  } else {
+    e.summary = info.summary;
+  }
   if (delayed) {
     // "Expired" describes giving up, which a delay has not done yet: say only
     // that it is still being retried; other reasons say why it is delayed.
@@ -202,9 +215,6 @@ Explanation Explain(const Finding& finding, const Verdict& verdict, const CodeBo
   // reason's general advice unless the row says it does not fit, a blocklist
   // only when the server named one.
   if (delayed) AddSentence(&e.advice, reasons.Phrase("delay-advice"));
-  const BlocklistInfo* list = nullptr;
-  if (info.names_blocklist) list = reasons.FindBlocklist(finding.diagnostic);
-  if (list != nullptr) e.blocklist = list->id;
   // A delay has not failed yet: advice written for a final failure ("remove
   // the address", "could not be reached for the whole retry period") would
   // contradict "still being retried", so it is left to the final notice.

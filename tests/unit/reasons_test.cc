@@ -240,6 +240,23 @@ TEST(Blocklists, NamedListIsFound) {
   EXPECT_EQ(book->FindBlocklist(""), nullptr);
 }
 
+// Spamhaus's lists spelled out: a domain listing must not read as the IP list ZEN.
+TEST(Blocklists, SpamhausListsByTheirFullNames) {
+  auto book = Book();
+  const std::pair<const char*, const char*> cases[] = {
+      {"554 5.7.1 Rejected: sender domain example.com is listed in the Spamhaus Domain Block List", "spamhaus-dbl"},
+      {"550 5.7.1 192.0.2.7 is on the Spamhaus Policy Block List (PBL)", "spamhaus-pbl"},
+      {"550 rejected: your host is listed in the Exploits Block List, see spamhaus.org", "spamhaus-xbl"},
+      {"554 blocked: 192.0.2.7 listed in the Spamhaus Block List", "spamhaus-sbl"},
+      {"554 rejected because of a Spamhaus listing", "spamhaus-zen"},
+  };
+  for (const auto& [text, id] : cases) {
+    const BlocklistInfo* b = book->FindBlocklist(text);
+    ASSERT_NE(b, nullptr) << text;
+    EXPECT_EQ(b->id, id) << text;
+  }
+}
+
 TEST(Blocklists, EverySampleNamesItsOwnRow) {
   auto book = Book();
   internal::TsvTable t;
