@@ -486,7 +486,7 @@ Classification ReasonBook::Classify(const ClassifyInput& in) const {
         return out;
       }
       case Step::kGreeting:
-        if (!IsGreeting(in.command) || (f.reply < 400 && !f.has_words())) continue;
+        if (!IsGreeting(in.command) || f.reply < 400) continue;
         fixed(row);
         return out;
       case Step::kReplyCode:

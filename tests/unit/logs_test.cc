@@ -227,9 +227,10 @@ TEST(LogFormatsSamples, Postfix) {
       {"14", "gina@example.net", "", "failed", "5.7.1", "554", "CONNECT", "mx.example.net",
        "554 5.7.1 Service unavailable; Client host [203.0.113.9] blocked using zen.spamhaus.org", "blocked",
        "2026-11-30T08:12:07", "4FhQ4z3Bc5d"},
+      // The server never answered (a TCP refusal, no reply code): a delay, not a blocklist refusal.
       {"15", "hal@example.org", "", "delayed", "4.4.1", "", "CONNECT", "",
        "delivery temporarily suspended: connect to mx.example.org[198.51.100.4]:25: Connection refused",
-       "blocked", "2026-11-30T08:12:08", "4FhQ4z3Bc5d"},
+       "expired", "2026-11-30T08:12:08", "4FhQ4z3Bc5d"},
       {"18", "ivan@example.net", "", "failed", "5.1.1", "550", "RCPT", "mx.example.net",
        "550 5.1.1 <ivan@example.net>: Recipient address rejected: User unknown", "userunknown",
        "2026-11-30T08:21:00+01:00", "4FhQ6b7De8f"},

@@ -109,6 +109,24 @@ TEST(Precedence, EveryFixedStepDecidesWithItsRow) {
   EXPECT_EQ(book->Classify(feedback).evidence, "a feedback (complaint) report");
 }
 
+// The greeting step is about a server that answered with a refusal. A
+// connection the sending side could not open (its own words, no reply code)
+// is no refusal by the receiver, and must not read as a blocklist block.
+TEST(Precedence, GreetingNeedsTheServersRefusal) {
+  auto book = Book();
+  ClassifyInput in;
+  in.command = SmtpCommand::kConnect;
+  in.action = "delayed";
+  EnhancedStatus::Parse("4.4.1", &in.status);
+  in.diagnostic = "connect to mx.example.org[198.51.100.4]:25: Connection refused";
+  Classification got = book->Classify(in);
+  EXPECT_EQ(ReasonName(got.reason), "expired") << got.evidence;
+  EXPECT_EQ(got.decided_by.row, "delayed");
+  in.reply_code = 421;
+  in.diagnostic = "421 mx.example.org closing connection";
+  EXPECT_EQ(ReasonName(book->Classify(in).reason), "blocked");
+}
+
 // Clear words outrank a generic or wrong status, and the evidence says so
 // (issue 6, kind 2).
 TEST(Precedence, WordsThatDecideAgainstTheCodeSaySo) {
