@@ -81,6 +81,12 @@ TEST_F(CliTest, NotABounceExitsOne) {
   EXPECT_NE(r.out.find("not a bounce"), std::string::npos) << r.out;
 }
 
+TEST_F(CliTest, EmptyInputSaysSoAndExitsOne) {
+  auto r = RunCommand(Ndr("explain < /dev/null"), "&1");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("no message to explain: the input is empty"), std::string::npos) << r.out;
+}
+
 TEST_F(CliTest, MissingFileExitsTwo) {
   auto r = RunCommand(Ndr("explain /nonexistent/file.eml"), "&1");
   EXPECT_EQ(r.exit_code, 2);

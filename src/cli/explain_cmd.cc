@@ -70,7 +70,12 @@ int RunExplain(int argc, char** argv) {
   options.as_text = vm.count("text") > 0;
   ProcessStats stats = ProcessInputs(*analyzer, files, options, sink.get());
   if (stats.errors() > 0) return 2;
-  if (stats.not_bounces > 0 || stats.messages == 0) return 1;
+  if (stats.messages == 0) {
+    // Empty files hold no message; exit 1 alone would leave the user guessing.
+    std::cerr << "ndr: no message to explain: the input is empty\n";
+    return 1;
+  }
+  if (stats.not_bounces > 0) return 1;
   return 0;
 }
 
