@@ -240,15 +240,19 @@ TEST(Blocklists, NamedListIsFound) {
   EXPECT_EQ(book->FindBlocklist(""), nullptr);
 }
 
-// Spamhaus's lists spelled out: a domain listing must not read as the IP list ZEN.
-TEST(Blocklists, SpamhausListsByTheirFullNames) {
+// Spamhaus's lists spelled out, or a domain said to be listed: a domain
+// listing must not read as the IP list ZEN.
+TEST(Blocklists, SpamhausListsByTheirNamesOrWhatIsListed) {
   auto book = Book();
   const std::pair<const char*, const char*> cases[] = {
       {"554 5.7.1 Rejected: sender domain example.com is listed in the Spamhaus Domain Block List", "spamhaus-dbl"},
       {"550 5.7.1 192.0.2.7 is on the Spamhaus Policy Block List (PBL)", "spamhaus-pbl"},
       {"550 rejected: your host is listed in the Exploits Block List, see spamhaus.org", "spamhaus-xbl"},
       {"554 blocked: 192.0.2.7 listed in the Spamhaus Block List", "spamhaus-sbl"},
+      {"550 5.1.0 MailFrom domain is listed in Spamhaus. To request removal see spamhaus.org", "spamhaus-dbl"},
+      {"554 5.7.1 sender domain example.com listed by Spamhaus", "spamhaus-dbl"},
       {"554 rejected because of a Spamhaus listing", "spamhaus-zen"},
+      {"554 5.7.1 Client host [192.0.2.7] is listed in Spamhaus", "spamhaus-zen"},
   };
   for (const auto& [text, id] : cases) {
     const BlocklistInfo* b = book->FindBlocklist(text);
