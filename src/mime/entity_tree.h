@@ -3,7 +3,9 @@
 // BuildEntityTree frames one contiguous, LF-normalized buffer -- header
 // blocks, boundaries, nesting -- in one linear pass into a flat list of
 // Entity records, depth-first. The records point into the buffer (or into
-// EntityTree::storage); nothing is decoded here.
+// EntityTree::storage); nothing is decoded here. mimetic's parser is not
+// used: on whole messages it hangs on very long header lines, finds
+// boundaries in the middle of lines and recurses without bound.
 #ifndef NDR_SRC_MIME_ENTITY_TREE_H_
 #define NDR_SRC_MIME_ENTITY_TREE_H_
 

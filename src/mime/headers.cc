@@ -150,6 +150,8 @@ std::string DecodeHeaderValue(std::string_view value) {
 }
 
 // "Name: value" -> name and value start; false when the line is no field.
+// ndr's own rather than mimetic::Field: that keeps blanks before the colon in
+// the name, skips only spaces after it and allocates a value per field.
 bool SplitFieldLine(std::string_view line, std::string_view* name, std::string_view* value) {
   size_t colon = line.find(':');
   if (colon == std::string_view::npos || colon == 0) return false;

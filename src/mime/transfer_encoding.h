@@ -1,5 +1,6 @@
-// Content-Transfer-Encoding decoders for the MIME stage (internal).
-// Both are lenient and never fail: they decode what can be decoded.
+// Content-Transfer-Encoding decoders for the MIME stage (internal): mimetic's
+// decoders behind a guard of ndr's (see transfer_encoding.cc for what it
+// keeps from them). Lenient, they never fail: they decode what can be decoded.
 #ifndef NDR_SRC_MIME_TRANSFER_ENCODING_H_
 #define NDR_SRC_MIME_TRANSFER_ENCODING_H_
 
@@ -26,8 +27,10 @@ TransferEncoding ParseTransferEncoding(std::string_view value);
 bool DecodeBase64(std::string_view in, size_t max_size, std::string* out);
 
 // Quoted-printable: "=XY" (either case), soft line breaks "=\n" (also with
-// blanks before the line break or a CRLF), trailing blanks on a line dropped;
-// an '=' not followed by two hex digits is kept literally.
+// blanks before the line break or a CRLF, and at the end of the input),
+// trailing blanks on a line dropped; an '=' not followed by two hex digits is
+// kept literally, with the character after it; control characters other than
+// TAB are dropped; line endings come out as LF.
 bool DecodeQuotedPrintable(std::string_view in, size_t max_size, std::string* out);
 
 // The Q encoding of RFC 2047: like quoted-printable, and '_' is a space.

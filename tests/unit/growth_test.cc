@@ -176,6 +176,23 @@ TEST(GrowthTest, Base64AndQuotedPrintableBodies) {
   });
 }
 
+// The ends of a quoted-printable body that the guard before mimetic's decoder
+// reads backwards: many soft line breaks with blanks, a long run of '=', and
+// base64 with an '=' (a fresh decoder) every other character.
+TEST(GrowthTest, BrokenTransferEncodingEnds) {
+  ExpectLinear([](size_t n) {
+    return std::string(kBounceHead) + "Content-Transfer-Encoding: quoted-printable\n\n550 5.1.1 <a@example.net>" +
+           Repeat(" \t=\n =", n);
+  });
+  ExpectLinear([](size_t n) {
+    return std::string(kBounceHead) + "Content-Transfer-Encoding: quoted-printable\n\n550 5.1.1 <a@example.net>" +
+           Repeat("=", n) + "\n";
+  });
+  ExpectLinear([](size_t n) {
+    return std::string(kBounceHead) + "Content-Transfer-Encoding: base64\n\n" + Repeat("Q=", n);
+  });
+}
+
 TEST(GrowthTest, PastedText) {
   ExpectLinear([](size_t n) { return Repeat("> 550 5.1.1 <a@example.net>: unknown user\n", n); });
 }
