@@ -336,6 +336,18 @@ TEST(Classify, PrecedenceCases) {
       {"status-7-fallback", 550, "5.7.1", "550 5.7.1 computer says no", "", kNone, "", Reason::kSecurityError},
       {"status-6-fallback", 554, "5.6.0", "554 5.6.0 computer says no", "", kNone, "", Reason::kContentError},
       {"status-in-words", 550, "5.0.0", "550 5.2.2 computer says no", "", kNone, "", Reason::kMailboxFull},
+      // A domain named between "domain" and "does not exist" is still a missing domain.
+      {"domain-name-does-not-exist", 550, "5.4.310", "550 5.4.310 DNS domain example.invalid does not exist", "",
+       kNone, "", Reason::kHostUnknown},
+      // "the recipient's domain" is about the domain, not the recipient's mailbox.
+      {"recipients-domain-does-not-exist", 550, "", "550 The recipient's domain does not exist", "", kNone, "",
+       Reason::kHostUnknown},
+      {"user-name-does-not-exist", 550, "", "550 User 'jo' does not exist", "", kNone, "", Reason::kUserUnknown},
+      // The server names the envelope sender, which it does not take mail from: not the recipient's fault.
+      {"unauthorized-sender-at-rcpt", 550, "5.1.1", "550 5.1.1 <bounces+x1@mail.example.com>: unauthorized sender", "",
+       SmtpCommand::kRcpt, "", Reason::kRejected},
+      {"dkim-domain-key", 550, "5.7.1", "550 5.7.1 DKIM domain key not found", "", kNone, "",
+       Reason::kSecurityError},
   };
   for (const Case& c : cases) {
     ClassifyInput in;
