@@ -1,6 +1,8 @@
 #include "ndr/bounce.h"
 
 #include <cctype>
+#include <optional>
+#include <utility>
 
 #include "bounce/markers.h"
 #include "core/strings.h"
@@ -13,6 +15,25 @@ using internal::BounceMarkers;
 using internal::IEquals;
 using internal::MarkerKind;
 
+
+// A yes/no piece of evidence, searched for on first use only.
+template <typename Compute>
+class LazyFlag {
+ public:
+  explicit LazyFlag(Compute compute) : compute_(std::move(compute)) {}
+  bool operator()() {
+    if (!known_) {
+      value_ = compute_();
+      known_ = true;
+    }
+    return value_;
+  }
+
+ private:
+  Compute compute_;
+  bool known_ = false;
+  bool value_ = false;
+};
 
 bool IsDsnType(std::string_view type) {
   return type == "message/delivery-status" || type == "message/global-delivery-status";
@@ -354,14 +375,21 @@ BounceParts LocateBounce(const Message& message, const BounceMarkers& markers, c
   bool subject = markers.Matches(MarkerKind::kSubject, out.bounce_subject);
   bool from_marker = markers.Matches(MarkerKind::kFrom, out.bounce_from);
   bool from = from_marker || h.Get("Return-Path") == "<>" || forwarded_report;
+  // The text's evidence is searched only when the decision below needs it
+  // (a MIME delivery report is one whatever its words say), and always on
+  // the human text as it stands here.
   std::string unquoted;
-  std::string_view evidence_text = QuotedLinesHandled(out.human_text, false, &unquoted);
-  bool body = markers.Matches(MarkerKind::kBody, evidence_text);
-  bool header = markers.MatchesHeader(h);
+  std::optional<std::string_view> evidence_text;
+  auto evidence = [&]() {
+    if (!evidence_text) evidence_text = QuotedLinesHandled(out.human_text, false, &unquoted);
+    return *evidence_text;
+  };
+  LazyFlag body([&] { return markers.Matches(MarkerKind::kBody, evidence()); });
+  LazyFlag header([&] { return markers.MatchesHeader(h); });
   // Weaker evidence, which alone never makes a report: an SMTP reply beside
   // an address, a session transcript, a returned copy of the message.
-  bool reply = markers.Matches(MarkerKind::kReplyEvidence, evidence_text);
-  bool transcript = markers.Matches(MarkerKind::kTranscript, evidence_text);
+  LazyFlag reply([&] { return markers.Matches(MarkerKind::kReplyEvidence, evidence()); });
+  LazyFlag transcript([&] { return markers.Matches(MarkerKind::kTranscript, evidence()); });
   returned_copy = returned_copy || original != std::string::npos;
   // A person answering or forwarding a bounce ("Re: Undeliverable: ...") writes
   // no report, whatever the text quotes.
@@ -370,7 +398,7 @@ BounceParts LocateBounce(const Message& message, const BounceMarkers& markers, c
   // DSN fields written into the text itself (no MIME structure, or a report
   // that prints them): read them as a delivery report when the message looks
   // like a bounce otherwise.
-  if (!have_dsn && !have_feedback && (subject || from || body || header)) {
+  if (!have_dsn && !have_feedback && (subject || from || body() || header())) {
     size_t inline_dsn = FindInlineDsn(out.human_text);
     if (inline_dsn != std::string::npos) {
       ReadDsnFields(std::string_view(out.human_text).substr(inline_dsn), limits, &out);
@@ -401,13 +429,23 @@ BounceParts LocateBounce(const Message& message, const BounceMarkers& markers, c
     out.kind = BounceKind::kDeliveryReport;
   } else {
     bool failed_header = h.Has("X-Failed-Recipients");
-    int strong = subject + from + body + header + 2 * failed_header + 2 * have_dsn;
+    // Only "at least one" strong and "at least two" in all count, so the
+    // search stops once two are found.
+    int strong = subject + from + 2 * failed_header + 2 * have_dsn;
+    if (strong < 2) strong += body();
+    if (strong < 2) strong += header();
     // Pasted text counts once: the person who pasted it says it is a bounce,
     // so weak evidence (a reply line) is enough.
-    int score = strong + reply + transcript + returned_copy + message.pasted;
+    int score = strong + returned_copy + message.pasted;
+    bool plain = false;
+    if ((strong >= 1 || message.pasted) && !person_reply) {
+      if (score < 2) score += reply();
+      if (score < 2) score += transcript();
+      plain = score >= 2;
+    }
     // A mail system (mailer-daemon, postmaster) does not go on vacation:
     // Auto-Submitted on its reports is not an out-of-office reply.
-    if ((strong >= 1 || message.pasted) && score >= 2 && !person_reply) {
+    if (plain) {
       out.kind = BounceKind::kPlainText;
     } else if (!from_marker && LooksLikeAutoReply(message, markers)) {
       out.kind = BounceKind::kAutoReply;
