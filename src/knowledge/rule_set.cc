@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include <re2/filtered_re2.h>
 #include <re2/re2.h>
 #include <re2/set.h>
 
@@ -23,9 +24,23 @@ RE2::Options PatternOptions(bool capture) {
 
 }  // namespace
 
+// Matching is two steps, with the same answer as one RE2::Set over all
+// patterns: RE2's prefilter (FilteredRE2) reduces each pattern to literal
+// words ("atoms") that any text it matches must hold; one small RE2::Set of
+// those words finds the ones present, and only the patterns they allow are
+// then run, each on its own. Why not one big RE2::Set: its DFA states hold a
+// thread for every pattern, so nearly every byte of new text is a new state
+// and a cache miss (measured ~150 ns a byte over reason_rules.tsv); the set of
+// plain words has a small automaton, and few patterns survive it.
 struct RuleSet::Impl {
-  Impl() : set(PatternOptions(false), RE2::UNANCHORED) {}
-  RE2::Set set;
+  Impl() : filtered(kMinAtomLength), atoms(PatternOptions(false), RE2::UNANCHORED) {}
+  // Words shorter than this are not worth a filter: a pattern made only of
+  // them is simply always run.
+  static constexpr int kMinAtomLength = 3;
+  re2::FilteredRE2 filtered;
+  RE2::Set atoms;          // the prefilter's words, in FilteredRE2's order
+  size_t atom_count = 0;
+  std::vector<int> all_atoms;  // 0..atom_count-1: every pattern passes the filter (when the word pass failed)
 };
 
 RuleSet::RuleSet() : impl_(new Impl) {}
@@ -38,10 +53,12 @@ int RuleSet::Add(std::string_view pattern, std::string* error) {
     *error = "pattern added after Compile()";
     return -1;
   }
-  std::string why;
-  int index = impl_->set.Add(re2::StringPiece(pattern.data(), pattern.size()), &why);
-  if (index < 0) {
-    *error = why.empty() ? "pattern does not compile" : why;
+  int index = -1;
+  re2::StringPiece piece(pattern.data(), pattern.size());
+  if (impl_->filtered.Add(piece, PatternOptions(false), &index) != RE2::NoError) {
+    // Only a bad pattern gets here: compile it once more for RE2's words.
+    RE2 bad(piece, PatternOptions(false));
+    *error = bad.error().empty() ? "pattern does not compile" : bad.error();
     return -1;
   }
   ++count_;
@@ -50,10 +67,26 @@ int RuleSet::Add(std::string_view pattern, std::string* error) {
 
 bool RuleSet::Compile(std::string* error) {
   if (compiled_) return true;
-  if (!impl_->set.Compile()) {
+  if (count_ == 0) {
+    compiled_ = true;  // nothing to match; FilteredRE2 refuses to compile empty
+    return true;
+  }
+  std::vector<std::string> words;
+  impl_->filtered.Compile(&words);
+  for (const std::string& w : words) {
+    std::string why;
+    if (impl_->atoms.Add(RE2::QuoteMeta(w), &why) < 0) {
+      *error = "prefilter word does not compile: " + why;
+      return false;
+    }
+  }
+  impl_->atom_count = words.size();
+  if (!words.empty() && !impl_->atoms.Compile()) {
     *error = "RE2::Set::Compile failed (out of memory?)";
     return false;
   }
+  impl_->all_atoms.resize(words.size());
+  for (size_t i = 0; i < words.size(); ++i) impl_->all_atoms[i] = static_cast<int>(i);
   compiled_ = true;
   return true;
 }
@@ -66,14 +99,17 @@ std::vector<int> RuleSet::Match(std::string_view text, bool* failed) const {
     if (failed != nullptr) *failed = true;
     return hits;
   }
-  RE2::Set::ErrorInfo info{RE2::Set::kNoError};
-  if (!impl_->set.Match(re2::StringPiece(text.data(), text.size()), &hits, &info)) {
-    // RE2::Set says why only through ErrorInfo: a plain no-match is kNoError;
-    // kOutOfMemory (the DFA's budget) must not pass for "no wording matched".
-    if (info.kind != RE2::Set::kNoError && failed != nullptr) *failed = true;
-    hits.clear();
-    return hits;
+  re2::StringPiece input(text.data(), text.size());
+  std::vector<int> present;
+  if (impl_->atom_count > 0) {
+    RE2::Set::ErrorInfo info{RE2::Set::kNoError};
+    if (!impl_->atoms.Match(input, &present, &info) && info.kind != RE2::Set::kNoError) {
+      // The word pass failed (its DFA out of memory): run every pattern, so
+      // a failure is never "no match".
+      present = impl_->all_atoms;
+    }
   }
+  impl_->filtered.AllMatches(input, present, &hits);
   std::sort(hits.begin(), hits.end());
   return hits;
 }

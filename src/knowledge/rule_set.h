@@ -1,7 +1,8 @@
-// A compiled set of RE2 patterns matched together in one pass (RE2::Set), with
-// the pitfalls handled once: patterns are case-insensitive, compile errors are
-// reported per pattern, Compile() is checked, the DFA gets a generous memory
-// budget, and RE2 never logs to stderr.
+// A compiled set of RE2 patterns matched together (a prefilter of literal
+// words in one RE2::Set pass, then only the patterns those words allow; see
+// rule_set.cc), with the pitfalls handled once: patterns are case-insensitive,
+// compile errors are reported per pattern, Compile() is checked, and RE2 never
+// logs to stderr.
 //
 // Build with Add() and Compile(); after that Match() is const and thread-safe.
 #ifndef NDR_SRC_KNOWLEDGE_RULE_SET_H_
@@ -36,8 +37,9 @@ class RuleSet {
 
   // Indices of the patterns that match somewhere in `text`, ascending. Empty
   // when nothing matches, the set is empty, or matching failed: then *failed
-  // is set to true (when given) -- RE2 out of DFA memory, or a set with
-  // patterns that was never compiled -- so a failure is never "no match".
+  // is set to true (when given) -- a set with patterns that was never
+  // compiled -- so a failure is never "no match". (Should the prefilter's
+  // pass run out of memory, every pattern is run: the answer stays exact.)
   std::vector<int> Match(std::string_view text, bool* failed = nullptr) const;
 
   size_t size() const { return count_; }

@@ -1,0 +1,150 @@
+// RuleSet matches through a prefilter of literal words (rule_set.cc); its
+// answer must be exactly that of one RE2::Set over the same patterns. These
+// tests compare the two on hand-written patterns and texts, and on every
+// pattern table that RuleSet serves, with each row's sample as the text.
+#include <re2/re2.h>
+#include <re2/set.h>
+
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "knowledge/rule_set.h"
+#include "knowledge/tsv.h"
+
+namespace ndr {
+namespace {
+
+// The reference: one RE2::Set with the options RuleSet documents
+// (case-insensitive, unanchored).
+class PlainSet {
+ public:
+  explicit PlainSet(const std::vector<std::string>& patterns) : set_(Options(), RE2::UNANCHORED) {
+    for (const std::string& p : patterns) EXPECT_GE(set_.Add(p, nullptr), 0) << p;
+    EXPECT_TRUE(set_.Compile());
+  }
+  std::vector<int> Match(std::string_view text) const {
+    std::vector<int> hits;
+    set_.Match(re2::StringPiece(text.data(), text.size()), &hits);
+    std::sort(hits.begin(), hits.end());
+    return hits;
+  }
+
+ private:
+  static RE2::Options Options() {
+    RE2::Options o;
+    o.set_case_sensitive(false);
+    o.set_log_errors(false);
+    o.set_max_mem(64 << 20);
+    o.set_never_capture(true);
+    return o;
+  }
+  RE2::Set set_;
+};
+
+internal::RuleSet Compiled(const std::vector<std::string>& patterns) {
+  internal::RuleSet set;
+  std::string error;
+  for (size_t i = 0; i < patterns.size(); ++i) {
+    EXPECT_EQ(set.Add(patterns[i], &error), static_cast<int>(i)) << patterns[i] << ": " << error;
+  }
+  EXPECT_TRUE(set.Compile(&error)) << error;
+  return set;
+}
+
+void ExpectSameAsPlainSet(const std::vector<std::string>& patterns, const std::vector<std::string>& texts,
+                          const std::string& where) {
+  internal::RuleSet set = Compiled(patterns);
+  PlainSet plain(patterns);
+  for (const std::string& text : texts) {
+    bool failed = false;
+    EXPECT_EQ(set.Match(text, &failed), plain.Match(text)) << where << ": text '" << text << "'";
+    EXPECT_FALSE(failed);
+  }
+}
+
+TEST(RuleSet, PrefilteredMatchIsThatOfOneSet) {
+  // Literal words, alternations, word boundaries, bounded gaps, patterns the
+  // prefilter cannot reduce to words (short or no literals), anchors, and
+  // letters outside ASCII that fold case.
+  std::vector<std::string> patterns = {
+      R"(\bmail ?(box|folder) (is )?full\b)",
+      R"(\b(user|mailbox) (unknown|not found)\b)",
+      R"(\baccount\b[^.;]{0,20}\b(disabled|suspended)\b)",
+      R"([45][0-9][0-9][ -][245]\.[0-9]{1,3}\.[0-9]{1,3})",
+      R"(^ok\b)",
+      R"((?m)^>>> rcpt to)",
+      R"(bo[iî]te pleine|postfach (ist )?voll)",
+      R"(ÉCHEC DE LA REMISE)",
+      R"(x|yz)",
+      R"(straße)",
+      R"(spam)",
+  };
+  std::vector<std::string> texts = {
+      "",
+      "550 5.2.2 Mailbox is FULL",
+      "mailfolder full",
+      "User Unknown in virtual table",
+      "the ACCOUNT jo@example.org has been Suspended",
+      "the account; was suspended",
+      "452-4.2.2 over quota",
+      "OK, mailbox unknown",
+      "ok",
+      "line one\n>>> RCPT TO:<jo@example.org>",
+      "the BOÎTE pleine",
+      "Postfach VOLL",
+      "échec de la remise",
+      "nothing at all",
+      "Y Z yz",
+      "STRASSE und Straße",
+      "SPAM and more spam",
+  };
+  ExpectSameAsPlainSet(patterns, texts, "hand-written");
+  internal::RuleSet set = Compiled(patterns);
+  EXPECT_EQ(set.Match("550 5.2.2 mailbox is full; user unknown"), (std::vector<int>{0, 1, 3, 8}));
+}
+
+TEST(RuleSet, EmptySetMatchesNothing) {
+  internal::RuleSet set;
+  std::string error;
+  ASSERT_TRUE(set.Compile(&error)) << error;
+  bool failed = false;
+  EXPECT_TRUE(set.Match("anything", &failed).empty());
+  EXPECT_FALSE(failed);
+}
+
+TEST(RuleSet, BadPatternIsRefusedWithRe2sWords) {
+  internal::RuleSet set;
+  std::string error;
+  EXPECT_EQ(set.Add("(unclosed", &error), -1);
+  EXPECT_NE(error.find("missing )"), std::string::npos) << error;
+  EXPECT_EQ(set.Add("closed", &error), 0);
+  EXPECT_EQ(set.size(), 1u);
+}
+
+// Every table RuleSet serves, its own rows' samples as texts: each sample
+// against the whole table, prefiltered and as one set.
+TEST(RuleSet, PrefilteredMatchIsThatOfOneSetOnEveryTable) {
+  struct Table {
+    const char* name;
+    const char* pattern_column;
+    const char* sample_column;
+  };
+  for (const Table& t : {Table{"reason_rules.tsv", "pattern", "sample"}, Table{"smtp_phrases.tsv", "pattern", "sample"},
+                         Table{"blocklists.tsv", "pattern", "sample"}}) {
+    internal::TsvTable table;
+    std::string error;
+    ASSERT_TRUE(internal::LoadEmbeddedTsv(t.name, {t.pattern_column, t.sample_column}, &table, &error)) << error;
+    std::vector<std::string> patterns, samples;
+    for (const internal::TsvRow& row : table.rows) {
+      patterns.emplace_back(table.Cell(row, t.pattern_column));
+      samples.emplace_back(table.Cell(row, t.sample_column));
+    }
+    ASSERT_GT(patterns.size(), 10u) << t.name;
+    ExpectSameAsPlainSet(patterns, samples, t.name);
+  }
+}
+
+}  // namespace
+}  // namespace ndr
