@@ -34,6 +34,7 @@ constexpr std::pair<std::string_view, MarkerKind> kKindNames[] = {
     {"transcript", MarkerKind::kTranscript},
     {"reply-subject", MarkerKind::kReplySubject},
     {"forward-subject", MarkerKind::kForwardSubject},
+    {"delay-body", MarkerKind::kDelayBody},
 };
 static_assert(sizeof(kKindNames) / sizeof(kKindNames[0]) == kMarkerKinds, "every kind has a name");
 

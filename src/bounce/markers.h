@@ -43,8 +43,9 @@ enum class MarkerKind {
   kTranscript,       // a line of an SMTP session transcript
   kReplySubject,     // the Subject of a person's reply ("Re:", "AW:")
   kForwardSubject,   // the Subject of a forward ("Fwd:", "WG:"): the quoted text is what it forwards
+  kDelayBody,        // a sentence of a delay warning ("will retry for 46 more hours"), for text without a Subject
 };
-constexpr int kMarkerKinds = 20;
+constexpr int kMarkerKinds = 21;
 
 class BounceMarkers {
  public:

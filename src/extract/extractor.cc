@@ -516,8 +516,12 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
   if (mentions.empty() && parts.pasted && in_text.empty()) mentions.push_back({std::string(), 0});
   const internal::Transcript transcript = internal::ParseTranscript(p, text);
   std::vector<Finding> out;
-  // A delay warning's recipients are delayed, not failed.
-  std::string action = markers.Matches(MarkerKind::kDelaySubject, parts.bounce_subject) ? "delayed" : "failed";
+  // A delay warning's recipients are delayed, not failed. Pasted text has no
+  // Subject; its own sentences say whether the sending side still retries.
+  bool delay = parts.pasted && parts.bounce_subject.empty()
+                   ? markers.Matches(MarkerKind::kDelayBody, text)
+                   : markers.Matches(MarkerKind::kDelaySubject, parts.bounce_subject);
+  std::string action = delay ? "delayed" : "failed";
   for (size_t i = 0; i < mentions.size(); ++i) {
     Finding f;
     f.recipient = mentions[i].address;

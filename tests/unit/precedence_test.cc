@@ -121,6 +121,9 @@ TEST(Precedence, GreetingNeedsTheServersRefusal) {
   in.diagnostic = "connect to mx.example.org[198.51.100.4]:25: Connection refused";
   Classification got = book->Classify(in);
   EXPECT_EQ(ReasonName(got.reason), "expired") << got.evidence;
+  in.diagnostic = "connect to mx.example.org[198.51.100.4]:25: No answer";
+  got = book->Classify(in);
+  EXPECT_EQ(ReasonName(got.reason), "expired") << got.evidence;
   EXPECT_EQ(got.decided_by.row, "delayed");
   in.reply_code = 421;
   in.diagnostic = "421 mx.example.org closing connection";

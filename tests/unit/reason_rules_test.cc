@@ -346,6 +346,18 @@ TEST(Classify, PrecedenceCases) {
       // The server names the envelope sender, which it does not take mail from: not the recipient's fault.
       {"unauthorized-sender-at-rcpt", 550, "5.1.1", "550 5.1.1 <bounces+x1@mail.example.com>: unauthorized sender", "",
        SmtpCommand::kRcpt, "", Reason::kRejected},
+      // "dmarc" inside an address (a report mailbox) is no DMARC failure.
+      {"dmarc-in-an-address", 550, "5.0.1", "550 5.0.1 <dmarc@reports.example.com>: Recipient rejected", "", kNone,
+       "", Reason::kOnHold},
+      {"dmarc-at-sentence-end", 550, "5.7.1", "550 5.7.1 Rejected because of DMARC.", "", kNone, "",
+       Reason::kAuthFailure},
+      {"your-host-not-allowed-to-connect", 550, "", "550 Your host is not allowed to connect to this server.", "",
+       kNone, "", Reason::kBlocked},
+      {"mailbox-address-unavailable", 550, "", "550 mailbox jo@example.net unavailable", "", SmtpCommand::kRcpt, "",
+       Reason::kUserUnknown},
+      // Postfix could not open a connection and gave up: no server refused anything.
+      {"postfix-connect-refused-final", 0, "", "connect to mx.example.net[192.0.2.7]:25: Connection refused", "",
+       SmtpCommand::kConnect, "failed", Reason::kExpired},
       {"dkim-domain-key", 550, "5.7.1", "550 5.7.1 DKIM domain key not found", "", kNone, "",
        Reason::kSecurityError},
   };
