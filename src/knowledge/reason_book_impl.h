@@ -10,7 +10,6 @@
 #include <cstdint>
 #include <cctype>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -226,22 +225,7 @@ struct Rule {
   bool has_actor = false;
   Actor actor = Actor::kNobody;
   int line = 0;
-  std::string pattern;
-  // The pattern alone, for the words it matched; compiled on first use (only a
-  // winning row needs it), once, safely from any thread.
-  struct Lazy {
-    std::once_flag once;
-    std::unique_ptr<RE2> re;
-  };
-  std::unique_ptr<Lazy> lazy = std::make_unique<Lazy>();
-
-  const RE2* Re() const {
-    std::call_once(lazy->once, [this] {
-      std::string ignored;
-      lazy->re = internal::CompilePattern(pattern, &ignored);
-    });
-    return lazy->re.get();
-  }
+  std::string pattern;  // matched through its scope's set (Scope::set), which also gives the words
 };
 
 struct Scope {
@@ -270,8 +254,7 @@ struct Default {
 };
 
 struct Blocklist {
-  BlocklistInfo info;
-  std::unique_ptr<RE2> re;
+  BlocklistInfo info;  // its pattern is row i of blocklist_set
 };
 
 // The steps of data/precedence.tsv, in the order Classify knows them.

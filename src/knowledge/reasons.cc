@@ -190,7 +190,7 @@ const BlocklistInfo* ReasonBook::FindBlocklist(std::string_view text) const {
   }
   for (int index : candidates) {
     const Blocklist& b = impl_->blocklists[static_cast<size_t>(index)];
-    std::string_view hit = internal::FirstMatch(*b.re, normalized);
+    std::string_view hit = impl_->blocklist_set.FirstMatch(index, normalized);
     if (hit.data() == nullptr) continue;
     size_t at = static_cast<size_t>(hit.data() - normalized.data());
     if (first == nullptr || at < first_at) {
@@ -218,17 +218,21 @@ Candidate ReasonBook::Impl::BestIn(const Scope& scope, bool vendor, std::string_
                                    bool* failed) const {
   Candidate best;
   if (text.empty() || scope.set.size() == 0) return best;
+  int best_hit = -1;
   for (int hit : scope.set.Match(text, failed)) {
     const Rule& r = rules[scope.rules[static_cast<size_t>(hit)]];
     if (!r.reply.empty() && !Satisfies(r.reply, reply)) continue;
     if (!r.status.empty() && !Satisfies(r.status, status)) continue;
     if (!r.command.empty() && !Satisfies(r.command, in.command)) continue;
     // Hits come in row order, so only a strictly higher priority replaces.
-    if (best.rule == nullptr || r.priority > best.rule->priority) best.rule = &r;
+    if (best.rule == nullptr || r.priority > best.rule->priority) {
+      best.rule = &r;
+      best_hit = hit;
+    }
   }
   if (best.rule != nullptr) {
     best.vendor = vendor;
-    if (const RE2* re = best.rule->Re()) best.matched = std::string(internal::FirstMatch(*re, text));
+    best.matched = std::string(scope.set.FirstMatch(best_hit, text));
   }
   return best;
 }

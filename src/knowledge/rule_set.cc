@@ -10,17 +10,20 @@ namespace ndr {
 namespace internal {
 namespace {
 
-// Every ndr pattern: case-insensitive, UTF-8, never logs, room for a large DFA
-// (64 MB was measured fast for a few hundred rules; the default 8 MB can make
-// a big set fail to match with "out of memory").
-RE2::Options PatternOptions(bool capture) {
+// Every ndr pattern: case-insensitive, UTF-8, never logs, no capture groups
+// (FirstMatch needs only the whole match). `max_mem` bounds one automaton:
+// the word pass gets room to spare, each pattern RE2's default 8 MB (a DFA
+// that runs out of it falls back to RE2's NFA: slower, never a wrong answer).
+RE2::Options PatternOptions(int64_t max_mem) {
   RE2::Options options;
   options.set_case_sensitive(false);
   options.set_log_errors(false);
-  options.set_max_mem(64 << 20);
-  options.set_never_capture(!capture);
+  options.set_max_mem(max_mem);
+  options.set_never_capture(true);
   return options;
 }
+constexpr int64_t kWordPassMemory = 64 << 20;
+constexpr int64_t kPatternMemory = 8 << 20;
 
 }  // namespace
 
@@ -33,7 +36,7 @@ RE2::Options PatternOptions(bool capture) {
 // and a cache miss (measured ~150 ns a byte over reason_rules.tsv); the set of
 // plain words has a small automaton, and few patterns survive it.
 struct RuleSet::Impl {
-  Impl() : filtered(kMinAtomLength), atoms(PatternOptions(false), RE2::UNANCHORED) {}
+  Impl() : filtered(kMinAtomLength), atoms(PatternOptions(kWordPassMemory), RE2::UNANCHORED) {}
   // Words shorter than this are not worth a filter: a pattern made only of
   // them is simply always run.
   static constexpr int kMinAtomLength = 3;
@@ -55,9 +58,9 @@ int RuleSet::Add(std::string_view pattern, std::string* error) {
   }
   int index = -1;
   re2::StringPiece piece(pattern.data(), pattern.size());
-  if (impl_->filtered.Add(piece, PatternOptions(false), &index) != RE2::NoError) {
+  if (impl_->filtered.Add(piece, PatternOptions(kPatternMemory), &index) != RE2::NoError) {
     // Only a bad pattern gets here: compile it once more for RE2's words.
-    RE2 bad(piece, PatternOptions(false));
+    RE2 bad(piece, PatternOptions(kPatternMemory));
     *error = bad.error().empty() ? "pattern does not compile" : bad.error();
     return -1;
   }
@@ -114,22 +117,14 @@ std::vector<int> RuleSet::Match(std::string_view text, bool* failed) const {
   return hits;
 }
 
-std::unique_ptr<re2::RE2> CompilePattern(std::string_view pattern, std::string* error) {
-  // One group around the whole pattern so FirstMatch can report the words.
-  std::string wrapped = "(" + std::string(pattern) + ")";
-  auto re = std::make_unique<RE2>(wrapped, PatternOptions(true));
-  if (!re->ok()) {
-    *error = re->error();
-    return nullptr;
+std::string_view RuleSet::FirstMatch(int index, std::string_view text) const {
+  if (!compiled_ || index < 0 || static_cast<size_t>(index) >= count_) return {};
+  re2::StringPiece whole;
+  if (!impl_->filtered.GetRE2(index).Match(re2::StringPiece(text.data(), text.size()), 0, text.size(),
+                                           RE2::UNANCHORED, &whole, 1)) {
+    return {};
   }
-  return re;
-}
-
-std::string_view FirstMatch(const re2::RE2& re, std::string_view text) {
-  re2::StringPiece input(text.data(), text.size());
-  re2::StringPiece group;
-  if (!RE2::PartialMatch(input, re, &group)) return {};
-  return std::string_view(group.data(), group.size());
+  return std::string_view(whole.data(), whole.size());
 }
 
 }  // namespace internal

@@ -13,10 +13,6 @@
 #include <string_view>
 #include <vector>
 
-namespace re2 {
-class RE2;
-}
-
 namespace ndr {
 namespace internal {
 
@@ -42,6 +38,10 @@ class RuleSet {
   // pass run out of memory, every pattern is run: the answer stays exact.)
   std::vector<int> Match(std::string_view text, bool* failed = nullptr) const;
 
+  // The words pattern `index` matches first in `text` (RE2's leftmost match);
+  // a null view when it does not match. Only the DFA runs: no capture groups.
+  std::string_view FirstMatch(int index, std::string_view text) const;
+
   size_t size() const { return count_; }
   bool compiled() const { return compiled_; }
 
@@ -51,13 +51,6 @@ class RuleSet {
   size_t count_ = 0;
   bool compiled_ = false;
 };
-
-// One pattern compiled on its own, for the winning row's captures and for
-// checking a sample. Null with *error when it does not compile.
-std::unique_ptr<re2::RE2> CompilePattern(std::string_view pattern, std::string* error);
-
-// The text of the first match of `re` in `text` ("" when none).
-std::string_view FirstMatch(const re2::RE2& re, std::string_view text);
 
 }  // namespace internal
 }  // namespace ndr

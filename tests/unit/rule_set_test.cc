@@ -5,6 +5,7 @@
 #include <re2/re2.h>
 #include <re2/set.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -59,8 +60,25 @@ void ExpectSameAsPlainSet(const std::vector<std::string>& patterns, const std::v
   PlainSet plain(patterns);
   for (const std::string& text : texts) {
     bool failed = false;
-    EXPECT_EQ(set.Match(text, &failed), plain.Match(text)) << where << ": text '" << text << "'";
+    std::vector<int> hits = set.Match(text, &failed);
+    EXPECT_EQ(hits, plain.Match(text)) << where << ": text '" << text << "'";
     EXPECT_FALSE(failed);
+    // The words of each hit: those of the pattern's one capture group around it.
+    for (int hit : hits) {
+      RE2::Options o;
+      o.set_case_sensitive(false);
+      RE2 captured("(" + patterns[static_cast<size_t>(hit)] + ")", o);
+      re2::StringPiece group;
+      ASSERT_TRUE(RE2::PartialMatch(text, captured, &group)) << patterns[static_cast<size_t>(hit)];
+      std::string_view words = set.FirstMatch(hit, text);
+      EXPECT_EQ(words, std::string_view(group.data(), group.size())) << where << ": text '" << text << "'";
+      EXPECT_EQ(words.data(), group.data());
+    }
+    for (size_t i = 0; i < patterns.size(); ++i) {
+      if (std::find(hits.begin(), hits.end(), static_cast<int>(i)) == hits.end()) {
+        EXPECT_EQ(set.FirstMatch(static_cast<int>(i), text).data(), nullptr) << patterns[i];
+      }
+    }
   }
 }
 
@@ -103,6 +121,9 @@ TEST(RuleSet, PrefilteredMatchIsThatOfOneSet) {
   ExpectSameAsPlainSet(patterns, texts, "hand-written");
   internal::RuleSet set = Compiled(patterns);
   EXPECT_EQ(set.Match("550 5.2.2 mailbox is full; user unknown"), (std::vector<int>{0, 1, 3, 8}));
+  EXPECT_EQ(set.FirstMatch(1, "550 5.1.1 Mailbox not found, user unknown"), "Mailbox not found");
+  EXPECT_EQ(set.FirstMatch(1, "nothing").data(), nullptr);
+  EXPECT_EQ(set.FirstMatch(99, "user unknown").data(), nullptr);
 }
 
 TEST(RuleSet, EmptySetMatchesNothing) {
