@@ -16,6 +16,14 @@ namespace ndr {
 namespace internal {
 namespace mime {
 
+// The value of a hexadecimal digit (either case), -1 for any other character.
+inline int HexDigitValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
 // Iterates the lines of `text`; accepts LF, CRLF and bare CR endings.
 // `line` excludes the line ending.
 class LineReader {

@@ -92,9 +92,7 @@ constexpr std::array<char, 256> MakeBase64Guard() {
 }
 constexpr std::array<char, 256> kBase64Guard = MakeBase64Guard();
 
-bool IsHexDigit(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f');
-}
+bool IsHexDigit(char c) { return HexDigitValue(c) >= 0; }
 
 // Whether mimetic's QP decoder reads the '=' at text[pos] as the start of an
 // escape (or soft line break) rather than as the second or third character
