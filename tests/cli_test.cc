@@ -87,6 +87,14 @@ TEST_F(CliTest, EmptyInputSaysSoAndExitsOne) {
   EXPECT_NE(r.out.find("no message to explain: the input is empty"), std::string::npos) << r.out;
 }
 
+TEST_F(CliTest, BounceNamingNoRecipientSaysSoAndExitsOne) {
+  auto r = RunCommand("printf 'From: MAILER-DAEMON@mx.example.net\\nSubject: Undeliverable Message\\n\\n"
+                      "Your message could not be delivered as addressed.\\n' | " + Ndr("explain"),
+                      "&1");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("names no recipient"), std::string::npos) << r.out;
+}
+
 TEST_F(CliTest, MissingFileExitsTwo) {
   auto r = RunCommand(Ndr("explain /nonexistent/file.eml"), "&1");
   EXPECT_EQ(r.exit_code, 2);

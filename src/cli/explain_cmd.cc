@@ -27,7 +27,7 @@ int RunExplain(int argc, char** argv) {
       "pasted bounce text.\n"
       "\n"
       "Exit status: 0 every input was a bounce and was analyzed, 1 an input was\n"
-      "not a bounce, 2 usage or read error.\n"
+      "not a bounce, named no recipient or was empty, 2 usage or read error.\n"
       "\n"
       "options");
   visible.add_options()
@@ -75,7 +75,8 @@ int RunExplain(int argc, char** argv) {
     std::cerr << "ndr: no message to explain: the input is empty\n";
     return 1;
   }
-  if (stats.not_bounces > 0) return 1;
+  // Nothing to act on for some input: not a bounce, or a bounce naming no recipient.
+  if (stats.not_bounces > 0 || stats.bounces_without_records > 0) return 1;
   return 0;
 }
 
