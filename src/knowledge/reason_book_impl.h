@@ -5,6 +5,7 @@
 #define NDR_SRC_KNOWLEDGE_REASON_BOOK_IMPL_H_
 
 #include <re2/re2.h>
+#include <re2/set.h>
 
 #include <array>
 #include <cstdint>
@@ -316,6 +317,10 @@ struct ReasonBook::Impl {
   Scope generic;
   std::unordered_map<std::string, Scope> vendor_scopes;
   std::vector<Vendor> vendors;
+  // Lookups built from `vendors` (answers in table order: the lowest index wins):
+  std::unordered_map<std::string, size_t> vendor_by_host;  // host suffix -> first vendor that lists it
+  std::unique_ptr<RE2::Set> vendor_markers;                  // every marker, bytes as written
+  std::vector<size_t> vendor_of_marker;                      // set index -> vendor index
   std::vector<Default> status_defaults;
   std::vector<Default> reply_defaults;
   std::vector<Blocklist> blocklists;

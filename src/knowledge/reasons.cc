@@ -17,6 +17,7 @@
 #include <algorithm>
 
 #include <re2/re2.h>
+#include <re2/set.h>
 
 #include <string>
 #include <utility>
@@ -72,26 +73,32 @@ std::string CleanHost(std::string_view raw) {
 
 }  // namespace
 
+// The first vendor in table order that lists the host or a domain it is in
+// (IsHostInDomain): each of the host's suffixes at a dot is looked up once.
 std::string ReasonBook::VendorOfHost(std::string_view raw) const {
   std::string host = CleanHost(raw);
   if (host.empty()) return {};
-  for (const Vendor& v : impl_->vendors) {
-    for (const std::string& suffix : v.hosts) {
-      if (internal::IsHostInDomain(host, suffix)) return v.id;
-    }
+  size_t best = impl_->vendors.size();
+  std::string_view rest = host;
+  for (;;) {
+    auto it = impl_->vendor_by_host.find(std::string(rest));
+    if (it != impl_->vendor_by_host.end() && it->second < best) best = it->second;
+    size_t dot = rest.find('.');
+    if (dot == std::string_view::npos) break;
+    rest.remove_prefix(dot + 1);
   }
-  return {};
+  return best < impl_->vendors.size() ? impl_->vendors[best].id : std::string();
 }
 
+// The first vendor in table order with a marker in the (lower-cased) words.
 std::string ReasonBook::VendorOfWords(std::string_view words) const {
-  if (words.empty()) return {};
+  if (words.empty() || impl_->vendor_of_marker.empty()) return {};
   std::string lower = ToLower(words);
-  for (const Vendor& v : impl_->vendors) {
-    for (const std::string& marker : v.markers) {
-      if (lower.find(marker) != std::string::npos) return v.id;
-    }
-  }
-  return {};
+  std::vector<int> hits;
+  impl_->vendor_markers->Match(re2::StringPiece(lower.data(), lower.size()), &hits);
+  size_t best = impl_->vendors.size();
+  for (int hit : hits) best = std::min(best, impl_->vendor_of_marker[static_cast<size_t>(hit)]);
+  return best < impl_->vendors.size() ? impl_->vendors[best].id : std::string();
 }
 
 std::string ReasonBook::DetectVendor(const std::vector<std::string_view>& hosts,

@@ -130,6 +130,28 @@ bool ReasonBook::Impl::LoadVendors(std::string* error) {
     }
     vendors.push_back(std::move(v));
   }
+  // One lookup per host suffix and one pass over the words for all markers,
+  // instead of trying every vendor's every entry in turn. Markers are plain
+  // bytes matched in the lower-cased words (Latin-1 mode: byte for byte).
+  RE2::Options bytes;
+  bytes.set_encoding(RE2::Options::EncodingLatin1);
+  bytes.set_literal(true);
+  bytes.set_log_errors(false);
+  vendor_markers = std::make_unique<RE2::Set>(bytes, RE2::UNANCHORED);
+  for (size_t i = 0; i < vendors.size(); ++i) {
+    for (const std::string& host : vendors[i].hosts) vendor_by_host.emplace(host, i);  // the first vendor keeps it
+    for (const std::string& marker : vendors[i].markers) {
+      if (vendor_markers->Add(marker, nullptr) < 0) {
+        *error = "data/vendors.tsv: marker '" + marker + "' of " + vendors[i].id + " is not accepted by RE2";
+        return false;
+      }
+      vendor_of_marker.push_back(i);
+    }
+  }
+  if (!vendor_of_marker.empty() && !vendor_markers->Compile()) {
+    *error = "data/vendors.tsv: the markers do not compile together (out of memory?)";
+    return false;
+  }
   return true;
 }
 

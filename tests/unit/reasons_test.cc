@@ -170,6 +170,12 @@ TEST(DetectVendor, TableDriven) {
       {{"mx.example.com"}, "see https://sender.office.com/", "microsoft"},
       {{}, "554 rejected AUP#CXBL", "cox"},
       {{}, "550 5.1.0 sender rejected IB508 <http://x.co/srbounce>", "godaddy"},
+      // Markers in any case; with two vendors' markers the first vendor of the table wins.
+      {{}, "SEE HTTPS://SENDER.OFFICE.COM/", "microsoft"},
+      {{}, "see https://sender.office.com/ 550-5.1.1 a1si.0 - gsmtp", "google"},
+      // A host in a domain a vendor lists, at any depth; not a name that only ends like it.
+      {{"a.b.c.d.googlemail.com"}, "", "google"},
+      {{"mx.xgooglemail.com"}, "", ""},
   };
   for (const VendorCase& c : cases) {
     std::vector<std::string_view> hosts(c.hosts.begin(), c.hosts.end());
