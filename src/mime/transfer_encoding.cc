@@ -151,6 +151,8 @@ void DecodeQpLine(std::string_view line, const std::function<void(std::string_vi
 
 }  // namespace
 
+// ndr's own: mimetic's ContentTransferEncoding keeps the value as written
+// (" base64 ", "base64 (x)", "\"base64\"" are no mechanism it knows).
 TransferEncoding ParseTransferEncoding(std::string_view value) {
   value = Trim(value);
   // Drop a trailing comment or parameter ("base64 (x)", "base64;").

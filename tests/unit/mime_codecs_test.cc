@@ -170,6 +170,7 @@ TEST(MimeCodecs, QEncoding) {
 TEST(MimeCodecs, TransferEncodingNames) {
   EXPECT_EQ(ParseTransferEncoding(" Base64 "), TransferEncoding::kBase64);
   EXPECT_EQ(ParseTransferEncoding("\"quoted-printable\" (x)"), TransferEncoding::kQuotedPrintable);
+  EXPECT_EQ(ParseTransferEncoding("BASE64;"), TransferEncoding::kBase64);
   EXPECT_EQ(ParseTransferEncoding("x-uuencode"), TransferEncoding::kIdentity);
 }
 
