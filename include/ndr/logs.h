@@ -111,6 +111,13 @@ std::string LeadingLogTime(std::string_view line, int64_t reference_time);
 bool ForEachLogLine(const std::string& path, const std::function<void(std::string_view)>& line,
                     std::string* error);
 
+// True when `text` is a mail server log rather than a message or pasted
+// bounce text, told by its shape alone: most of its first lines start with a
+// time stamp (syslog, RFC 3339), or it opens with a W3C "#Software:"/"#Fields:"
+// header (Exchange message tracking), or its first lines are JSON objects or
+// rows of one CSV table. A bounce pasted with a log line or two is no log.
+bool LooksLikeMailLog(std::string_view text);
+
 // The whole path for one log: every failed or deferred delivery becomes a
 // Record (source "path:LINE") through analyzer.RecordFor, written to `sink`.
 // Adds to *stats. False with *error set when the file cannot be read.

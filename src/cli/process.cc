@@ -13,6 +13,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "ndr/logs.h"
 #include "ndr/mailbox.h"
 
 namespace ndr {
@@ -54,6 +55,13 @@ Outcome Analyze(const Analyzer& analyzer, const Item& item, const ProcessOptions
   // One bad message never stops a scan.
   try {
     std::string_view bytes = item.message.bytes();
+    // A log read as a message gives nonsense records (queue ids for
+    // recipients): say how to read it instead, always, and read no further.
+    if (!options.as_text && LooksLikeMailLog(bytes)) {
+      out.kind = Outcome::Kind::kNotBounce;
+      out.notes.push_back(source + ": a mail server log, not a message: read logs with 'ndr scan --log'");
+      return out;
+    }
     Analysis a = options.as_text ? analyzer.AnalyzeText(bytes, source) : analyzer.Analyze(bytes, source);
     // An error inside ndr (out of memory) is always said, and counts as a failure.
     if (options.report_problems || a.failed) {

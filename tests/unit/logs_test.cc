@@ -490,5 +490,34 @@ TEST(ScanLogCli, StdinJsonAndSummary) {
   EXPECT_TRUE(none.out.empty());
 }
 
+TEST(LooksLikeMailLog, EverySampleLogIsALog) {
+  for (const char* name : {"postfix.log", "exim.log", "sendmail.log", "pmta-acct.csv", "kumo.jsonl", "exchange.log"}) {
+    EXPECT_TRUE(LooksLikeMailLog(Sample(name))) << name;
+  }
+  EXPECT_TRUE(LooksLikeMailLog("2026-11-30T08:00:01+01:00 mx exim[1]: a\n2026-11-30T08:00:02+01:00 mx exim[1]: b\n"
+                               "2026-11-30T08:00:03+01:00 mx exim[1]: c\n"));
+}
+
+TEST(LooksLikeMailLog, BouncesAndPastedTextAreNoLog) {
+  EXPECT_FALSE(LooksLikeMailLog(""));
+  EXPECT_FALSE(LooksLikeMailLog("Return-Path: <>\nFrom: MAILER-DAEMON@mx.example.net\nSubject: Undelivered\n\nx\n"));
+  EXPECT_FALSE(LooksLikeMailLog("This is the mail system at host mx.example.net.\n\n<jo@example.net>: host "
+                                "mx.example.net said: 550 5.1.1 unknown\n"));
+  // One log line pasted with a question is a bounce text, not a log.
+  EXPECT_FALSE(LooksLikeMailLog("Why did this fail?\nNov 30 08:12:01 mx postfix/smtp[1]: AB: to=<jo@example.net>, "
+                                "status=bounced (host said: 550 5.1.1 unknown)\nThanks, Jo\n"));
+  EXPECT_FALSE(LooksLikeMailLog("Dear team, a, b, c, d, e went wrong.\nPlease help.\n"));
+}
+
+TEST(ScanLogCli, ALogReadAsMessagesSaysToUseLogAndGivesNoRecords) {
+  std::string cmd = std::string(NDR_BINARY) + " scan --format json " + NDR_SOURCE_DIR + "/samples/logs/postfix.log";
+  ndr_test::CommandResult r = ndr_test::RunCommandWithStderr(cmd);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(r.out.empty()) << r.out;
+  EXPECT_NE(r.err.find("postfix.log: a mail server log, not a message: read logs with 'ndr scan --log'"),
+            std::string::npos)
+      << r.err;
+}
+
 }  // namespace
 }  // namespace ndr
