@@ -165,8 +165,9 @@ class ReasonBook {
   // or when `rule` is not a reason_rules.tsv row).
   std::string_view RuleAdvice(const RuleRef& rule) const;
 
-  // What a reason_rules.tsv row adds to its reason's guidance when it decides
-  // (all empty for other rows).
+  // What the deciding row adds to its reason's guidance: a reason_rules.tsv
+  // row's advice, summary and actor, or a status_defaults.tsv row's advice
+  // (which then replaces the reason's); all empty for other rows.
   struct RuleGuidance {
     std::string_view advice;      // the row's own advice
     std::string_view summary;     // what happened, replacing the reason's summary ("" = keep it)

@@ -252,6 +252,9 @@ struct Default {
   int strength = 0;
   std::string code_text;  // as written in the table
   std::string meaning;
+  // Replaces the reason's general advice when this row decides: for a
+  // catch-all code whose reason is only a guess (X.7.* is "securityerror").
+  std::string advice;
 };
 
 struct Blocklist {

@@ -124,6 +124,17 @@ std::string_view ReasonBook::RuleAdvice(const RuleRef& rule) const { return Guid
 
 ReasonBook::RuleGuidance ReasonBook::Guidance(const RuleRef& rule) const {
   RuleGuidance g;
+  if (rule.table == RuleTable::kStatusDefaults) {
+    for (const auto* list : {&impl_->status_defaults, &impl_->reply_defaults}) {
+      for (const Default& d : *list) {
+        if (d.line != rule.line || d.advice.empty()) continue;
+        g.advice = d.advice;
+        g.drop_reason_advice = true;
+        return g;
+      }
+    }
+    return g;
+  }
   if (rule.table != RuleTable::kReasonRules) return g;
   auto it = impl_->rule_by_id.find(rule.row);
   if (it == impl_->rule_by_id.end()) return g;

@@ -276,6 +276,7 @@ bool ReasonBook::Impl::LoadDefaults(std::string* error) {
     d.code_text = Trim(t.Cell(row, "code"));
     d.scope = Trim(t.Cell(row, "scope"));
     d.meaning = Trim(t.Cell(row, "meaning"));
+    d.advice = Trim(t.Cell(row, "advice"));
     if (d.scope != "generic" && FindVendor(d.scope) == nullptr) {
       *error = t.Where(row, "scope '" + d.scope + "' is neither generic nor a vendor of vendors.tsv");
       return false;

@@ -343,6 +343,10 @@ TEST(Classify, PrecedenceCases) {
       {"recipients-domain-does-not-exist", 550, "", "550 The recipient's domain does not exist", "", kNone, "",
        Reason::kHostUnknown},
       {"user-name-does-not-exist", 550, "", "550 User 'jo' does not exist", "", kNone, "", Reason::kUserUnknown},
+      // Clear words outweigh the catch-all 5.7.1.
+      {"user-address-does-not-exist", 554, "5.7.1",
+       "554 5.7.1 <jo@example.net>: Recipient address rejected: user jo@example.net does not exist", "", kNone, "",
+       Reason::kUserUnknown},
       // The server names the envelope sender, which it does not take mail from: not the recipient's fault.
       {"unauthorized-sender-at-rcpt", 550, "5.1.1", "550 5.1.1 <bounces+x1@mail.example.com>: unauthorized sender", "",
        SmtpCommand::kRcpt, "", Reason::kRejected},
