@@ -511,9 +511,10 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
     auto hits = internal::FindAddresses(p, parts.original_headers.Get("To"), 2);
     if (hits.size() == 1) add(hits[0].address, IFind(text, hits[0].address), false);
   }
-  // Pasted text that names no address (one server reply a person copied)
-  // still speaks of one recipient, whose address the person knows.
-  if (mentions.empty() && parts.pasted && in_text.empty()) mentions.push_back({std::string(), 0});
+  // Pasted text that names no recipient (one server reply a person copied,
+  // maybe naming only the sender: "Sender address rejected: not owned by
+  // user jo@x") still speaks of one recipient, whose address the person knows.
+  if (mentions.empty() && parts.pasted) mentions.push_back({std::string(), 0});
   const internal::Transcript transcript = internal::ParseTranscript(p, text);
   std::vector<Finding> out;
   // A delay warning's recipients are delayed, not failed. Pasted text has no

@@ -362,6 +362,11 @@ TEST(Classify, PrecedenceCases) {
       // Postfix could not open a connection and gave up: no server refused anything.
       {"postfix-connect-refused-final", 0, "", "connect to mx.example.net[192.0.2.7]:25: Connection refused", "",
        SmtpCommand::kConnect, "failed", Reason::kExpired},
+      {"temporary-server-error", 451, "4.3.0", "451 4.3.0 Temporary server error. Please try again later", "", kNone,
+       "", Reason::kSystemError},
+      {"must-be-rfc5322-compliant", 550, "5.7.512",
+       "550 5.7.512 Access denied, message must be RFC 5322 section 3.6.2 compliant", "", kNone, "",
+       Reason::kNotCompliantRfc},
       {"dkim-domain-key", 550, "5.7.1", "550 5.7.1 DKIM domain key not found", "", kNone, "",
        Reason::kSecurityError},
   };
