@@ -52,8 +52,12 @@ class TextSink : public RecordSink {
     Line("What happened", r.details.summary.empty() ? r.explanation : r.details.summary);
     bool not_a_failure = r.reason == Reason::kDelivered || r.reason == Reason::kVacation ||
                          r.reason == Reason::kFeedback;
+    // "soft" beside a permanent reply code reads as a contradiction without
+    // the gloss: hard or soft is about the address, not about the reply.
     Line("Reason", std::string(ReasonName(r.reason)) +
-                       (not_a_failure ? " (not a bounce)" : r.hard_bounce ? " (hard bounce)" : " (soft bounce)"));
+                       (not_a_failure     ? " (not a bounce)"
+                        : r.hard_bounce   ? " (hard bounce: the address does not work)"
+                                          : " (soft bounce: the address itself may be fine)"));
     if (!r.details.reply_meaning.empty()) Line("Reply code", r.details.reply_meaning);
     if (!r.details.status_meaning.empty()) Line("Status code", r.details.status_meaning);
     // The stage in a helpdesk's words; the SMTP command name only as a fallback.

@@ -83,7 +83,7 @@ TEST(RenderText, ShowsWhatPeopleNeed) {
   sink->Finish();
   std::string text = out.str();
   for (const char* expected : {"== box.mbox#2", "alice@example.net", "[failed]", "What happened:",
-                               "The mailbox does not exist.", "userunknown (hard bounce)",
+                               "The mailbox does not exist.", "userunknown (hard bounce: the address does not work)",
                                "Status code:", "Who must act:", "you, the sender", "Send again?:",
                                "no, do not send it again", "Remove address?:", "yes", "What to do:"}) {
     EXPECT_NE(text.find(expected), std::string::npos) << expected << "\n" << text;
