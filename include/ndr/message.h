@@ -26,6 +26,8 @@ struct HeaderField {
 class Headers {
  public:
   void Add(std::string name, std::string value);
+  // Room for n fields (a parser's estimate; saves regrowing the list).
+  void Reserve(size_t n) { fields_.reserve(n); }
   // The first field with that name, or "" when absent.
   std::string_view Get(std::string_view name) const;
   bool Has(std::string_view name) const;

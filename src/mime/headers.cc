@@ -1,4 +1,7 @@
 // Header fields: Headers, ParseHeaderBlock, ParseFieldGroups and RFC 2047.
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -76,11 +79,23 @@ bool ReadEncodedWord(std::string_view value, size_t start, EncodedWord* w) {
   return true;
 }
 
-bool NeedsHeaderDecoding(std::string_view value) {
-  for (char c : value) {
-    if (static_cast<unsigned char>(c) >= 0x80 || c == '\x1b') return true;
+// 8-bit bytes or an ISO-2022 escape: the value is not plain ASCII.
+bool HasRaw8Bit(std::string_view value) {
+  // Eight bytes at a time: most values are ASCII without escapes.
+  size_t i = 0;
+  for (; i + 8 <= value.size(); i += 8) {
+    uint64_t word;
+    std::memcpy(&word, value.data() + i, 8);
+    if ((word & 0x8080808080808080ULL) != 0) return true;
   }
-  return value.find("=?") != std::string_view::npos;
+  for (; i < value.size(); ++i) {
+    if (static_cast<unsigned char>(value[i]) >= 0x80) return true;
+  }
+  return value.find('\x1b') != std::string_view::npos;
+}
+
+bool NeedsHeaderDecoding(std::string_view value) {
+  return HasRaw8Bit(value) || value.find("=?") != std::string_view::npos;
 }
 
 std::string DecodeEncodedWordsInUtf8(std::string_view value) {
@@ -134,14 +149,7 @@ std::string DecodeEncodedWordsInUtf8(std::string_view value) {
 std::string DecodeHeaderValue(std::string_view value) {
   if (!NeedsHeaderDecoding(value)) return std::string(value);
   std::string utf8;
-  bool raw8 = false;
-  for (char c : value) {
-    if (static_cast<unsigned char>(c) >= 0x80 || c == '\x1b') {
-      raw8 = true;
-      break;
-    }
-  }
-  if (raw8) {
+  if (HasRaw8Bit(value)) {
     AppendGuessedUtf8(value, &utf8);
     value = utf8;
   }
@@ -244,6 +252,9 @@ Headers ParseHeaderBlock(std::string_view text, const Limits& limits, HeaderCuts
     if (end == std::string_view::npos || end > limits.max_header_bytes) cuts->block = true;
     text = text.substr(0, limits.max_header_bytes);
   }
+  // About one field per 40 bytes (the text may run on past the block: at
+  // most 64 up front, the list grows beyond that as usual).
+  headers.Reserve(std::min({text.size() / 40 + 1, limits.max_headers, size_t{64}}));
   FieldBuilder field(&headers, limits, cuts);
   LineReader lines(text);
   std::string_view line;

@@ -312,6 +312,23 @@ TEST(MimeDecode, Iso88591QuotedPrintable) {
 
 // ---- charsets ----
 
+// Raw 8-bit header bytes are found wherever they stand (the check reads eight
+// bytes at a time, then the tail): windows-1252 'é' at each offset of a
+// 20-byte value becomes UTF-8, and an ISO-2022-JP escape past the first
+// eight bytes is decoded too.
+TEST(MimeHeaders, RawEightBitBytesAtAnyOffsetAreDecoded) {
+  for (size_t at = 0; at < 20; ++at) {
+    std::string value(20, 'a');
+    value[at] = '\xe9';
+    Message m = ParseMessage("Subject: " + value + "\n\nbody\n");
+    std::string want(20, 'a');
+    want.replace(at, 1, "\xc3\xa9");
+    EXPECT_EQ(m.headers.Get("Subject"), want) << "offset " << at;
+  }
+  Message m = ParseMessage("Subject: abcdefghij \x1b$B$3$s\x1b(B\n\nbody\n");
+  EXPECT_EQ(m.headers.Get("Subject"), "abcdefghij \xe3\x81\x93\xe3\x82\x93");
+}
+
 TEST(MimeCharset, Iso2022JpBodyAndSubject) {
   Message m = ParseMessage(
       "Subject: =?ISO-2022-JP?B?GyRCR1s/LiUoJWkhPBsoQg==?=\n"
