@@ -7,6 +7,7 @@
 #include <cctype>
 #include <vector>
 
+#include "knowledge/rule_set.h"
 #include "knowledge/tsv.h"
 
 namespace ndr {
@@ -82,6 +83,7 @@ struct BounceMarkers::Impl {
   std::vector<bool> compiled;
   std::unique_ptr<RE2> original_line;  // the "original" patterns as one multi-line RE2
   std::vector<std::unique_ptr<RE2>> recipient;  // the "recipient" patterns, one capture each
+  RuleSet recipient_rows;  // the same patterns: one prefiltered pass says which rows occur at all
   std::unique_ptr<RE2> boilerplate;             // the "boilerplate" patterns as one RE2
 };
 
@@ -137,6 +139,11 @@ bool BounceMarkers::Build(std::string* error) {
         return false;
       }
       impl_->recipient.push_back(std::move(re));
+      std::string set_error;
+      if (impl_->recipient_rows.Add(pattern, &set_error) < 0) {
+        *error = table.Where(row, "recipient pattern: " + set_error);
+        return false;
+      }
     }
     if (kind == MarkerKind::kBoilerplate) {
       if (!boilerplate_alternatives.empty()) boilerplate_alternatives += '|';
@@ -150,6 +157,11 @@ bool BounceMarkers::Build(std::string* error) {
   for (int i = 0; i < kMarkerKinds; ++i) {
     // An empty set does not compile; it simply matches nothing.
     impl_->compiled[i] = impl_->sets[i]->Compile();
+  }
+  std::string rows_error;
+  if (!impl_->recipient_rows.Compile(&rows_error)) {
+    *error = "data/bounce_markers.tsv: recipient patterns: " + rows_error;
+    return false;
   }
   if (!original_alternatives.empty()) {
     impl_->original_line = std::make_unique<RE2>(original_alternatives, options);
@@ -192,7 +204,10 @@ std::vector<std::pair<size_t, size_t>> BounceMarkers::FindRecipientPhrases(std::
   std::vector<std::pair<size_t, size_t>> out;
   re2::StringPiece input(text.data(), text.size());
   re2::StringPiece whole[2];
-  for (const auto& re : impl_->recipient) {
+  // Only the rows that occur somewhere in the text are searched for each
+  // capture (should the pass fail, every row is).
+  for (int row : impl_->recipient_rows.Candidates(text)) {
+    const auto& re = impl_->recipient[static_cast<size_t>(row)];
     size_t offset = 0;
     while (offset < text.size() && out.size() < 256 &&
            re->Match(input, offset, text.size(), RE2::UNANCHORED, whole, 2)) {

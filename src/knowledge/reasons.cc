@@ -200,13 +200,7 @@ const BlocklistInfo* ReasonBook::FindBlocklist(std::string_view text) const {
   size_t first_at = std::string::npos;
   // One pass over the words finds the lists named; only those are searched
   // for where. Should the pass fail (out of memory), every list is searched.
-  bool failed = false;
-  std::vector<int> candidates = impl_->blocklist_set.Match(normalized, &failed);
-  if (failed) {
-    candidates.resize(impl_->blocklists.size());
-    for (size_t i = 0; i < candidates.size(); ++i) candidates[i] = static_cast<int>(i);
-  }
-  for (int index : candidates) {
+  for (int index : impl_->blocklist_set.Candidates(normalized)) {
     const Blocklist& b = impl_->blocklists[static_cast<size_t>(index)];
     std::string_view hit = impl_->blocklist_set.FirstMatch(index, normalized);
     if (hit.data() == nullptr) continue;

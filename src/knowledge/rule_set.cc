@@ -117,6 +117,16 @@ std::vector<int> RuleSet::Match(std::string_view text, bool* failed) const {
   return hits;
 }
 
+std::vector<int> RuleSet::Candidates(std::string_view text) const {
+  bool failed = false;
+  std::vector<int> hits = Match(text, &failed);
+  if (failed) {
+    hits.resize(count_);
+    for (size_t i = 0; i < count_; ++i) hits[i] = static_cast<int>(i);
+  }
+  return hits;
+}
+
 std::string_view RuleSet::FirstMatch(int index, std::string_view text) const {
   if (!compiled_ || index < 0 || static_cast<size_t>(index) >= count_) return {};
   re2::StringPiece whole;

@@ -38,6 +38,10 @@ class RuleSet {
   // pass run out of memory, every pattern is run: the answer stays exact.)
   std::vector<int> Match(std::string_view text, bool* failed = nullptr) const;
 
+  // For callers that search each candidate themselves: the indices Match
+  // gives, or every index when matching failed (never "none" by failure).
+  std::vector<int> Candidates(std::string_view text) const;
+
   // The words pattern `index` matches first in `text` (RE2's leftmost match);
   // a null view when it does not match. Only the DFA runs: no capture groups.
   std::string_view FirstMatch(int index, std::string_view text) const;

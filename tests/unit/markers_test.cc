@@ -1,6 +1,10 @@
 // Every row of data/bounce_markers.tsv is a rule: its sample (a line we
 // wrote) must be recognised as that kind of marker, in both rule scopes when
 // the row is generic.
+#include <algorithm>
+#include <utility>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #include "bounce/markers.h"
@@ -62,6 +66,33 @@ TEST(BounceMarkers, EverySampleMatchesItsRow) {
     ASSERT_FALSE(sample.empty());
     EXPECT_TRUE(SampleMatches(ndr_test::Markers(RuleScope::kAll), where, sample));
     if (generic) EXPECT_TRUE(SampleMatches(ndr_test::Markers(RuleScope::kGeneric), where, sample));
+  }
+}
+
+// One text holding every recipient sample: each sample's addresses are found
+// there too, at their place (rows are searched only where a first pass over
+// all of them says they occur; that pass must let every one through).
+TEST(BounceMarkers, RecipientPhrasesOfManyRowsInOneText) {
+  internal::TsvTable table;
+  std::string error;
+  ASSERT_TRUE(internal::LoadEmbeddedTsv("bounce_markers.tsv", {"where", "sample"}, &table, &error)) << error;
+  const BounceMarkers& markers = ndr_test::Markers(RuleScope::kAll);
+  std::string joined;
+  std::vector<std::pair<size_t, size_t>> want;
+  for (const internal::TsvRow& row : table.rows) {
+    if (table.Cell(row, "where") != "recipient") continue;
+    std::string sample(table.Cell(row, "sample"));
+    for (const auto& [b, e] : markers.FindRecipientPhrases(sample)) {
+      want.emplace_back(joined.size() + b, joined.size() + e);
+    }
+    joined += sample + "\n\n";
+  }
+  ASSERT_GT(want.size(), 3u);
+  auto found = markers.FindRecipientPhrases(joined);
+  EXPECT_TRUE(std::is_sorted(found.begin(), found.end()));
+  for (const auto& phrase : want) {
+    EXPECT_NE(std::find(found.begin(), found.end(), phrase), found.end())
+        << joined.substr(phrase.first, phrase.second - phrase.first);
   }
 }
 

@@ -126,6 +126,19 @@ TEST(RuleSet, PrefilteredMatchIsThatOfOneSet) {
   EXPECT_EQ(set.FirstMatch(99, "user unknown").data(), nullptr);
 }
 
+// Candidates: the matches, or every row when matching failed (a set used
+// before Compile stands for that failure), so a failure never hides a row.
+TEST(RuleSet, CandidatesAreEveryRowWhenMatchingFails) {
+  internal::RuleSet set;
+  std::string error;
+  ASSERT_EQ(set.Add("mailbox full", &error), 0);
+  ASSERT_EQ(set.Add("no such user", &error), 1);
+  EXPECT_EQ(set.Candidates("550 no such user"), (std::vector<int>{0, 1}));
+  ASSERT_TRUE(set.Compile(&error)) << error;
+  EXPECT_EQ(set.Candidates("550 no such user"), (std::vector<int>{1}));
+  EXPECT_TRUE(set.Candidates("250 ok").empty());
+}
+
 TEST(RuleSet, EmptySetMatchesNothing) {
   internal::RuleSet set;
   std::string error;
