@@ -230,21 +230,24 @@ Candidate ReasonBook::Impl::BestIn(const Scope& scope, bool vendor, std::string_
                                    bool* failed) const {
   Candidate best;
   if (text.empty() || scope.set.size() == 0) return best;
-  int best_hit = -1;
-  for (int hit : scope.set.Match(text, failed)) {
-    const Rule& r = rules[scope.rules[static_cast<size_t>(hit)]];
+  // The best rule is the matching one of highest priority (ties: the
+  // earlier row) whose codes and command fit. So the cheap checks come
+  // first, and the patterns are tried in that order: the first that matches
+  // is the best, and gives its words.
+  std::vector<int> rows = scope.set.Potentials(text, failed);
+  auto priority = [&](int row) { return rules[scope.rules[static_cast<size_t>(row)]].priority; };
+  std::stable_sort(rows.begin(), rows.end(), [&](int a, int b) { return priority(a) > priority(b); });
+  for (int row : rows) {
+    const Rule& r = rules[scope.rules[static_cast<size_t>(row)]];
     if (!r.reply.empty() && !Satisfies(r.reply, reply)) continue;
     if (!r.status.empty() && !Satisfies(r.status, status)) continue;
     if (!r.command.empty() && !Satisfies(r.command, in.command)) continue;
-    // Hits come in row order, so only a strictly higher priority replaces.
-    if (best.rule == nullptr || r.priority > best.rule->priority) {
-      best.rule = &r;
-      best_hit = hit;
-    }
-  }
-  if (best.rule != nullptr) {
+    std::string_view words = scope.set.FirstMatch(row, text);
+    if (words.data() == nullptr) continue;
+    best.rule = &r;
     best.vendor = vendor;
-    best.matched = std::string(scope.set.FirstMatch(best_hit, text));
+    best.matched = std::string(words);
+    break;
   }
   return best;
 }

@@ -94,27 +94,46 @@ bool RuleSet::Compile(std::string* error) {
   return true;
 }
 
-std::vector<int> RuleSet::Match(std::string_view text, bool* failed) const {
-  std::vector<int> hits;
-  if (count_ == 0) return hits;
-  if (!compiled_) {
-    // Patterns that were never compiled cannot say "no match".
-    if (failed != nullptr) *failed = true;
-    return hits;
-  }
-  re2::StringPiece input(text.data(), text.size());
+// The prefilter's words present in `text` (every word when the word pass
+// failed, so that every pattern passes the filter).
+std::vector<int> RuleSet::WordsIn(std::string_view text) const {
   std::vector<int> present;
   if (impl_->atom_count > 0) {
     RE2::Set::ErrorInfo info{RE2::Set::kNoError};
-    if (!impl_->atoms.Match(input, &present, &info) && info.kind != RE2::Set::kNoError) {
+    if (!impl_->atoms.Match(re2::StringPiece(text.data(), text.size()), &present, &info) &&
+        info.kind != RE2::Set::kNoError) {
       // The word pass failed (its DFA out of memory): run every pattern, so
       // a failure is never "no match".
       present = impl_->all_atoms;
     }
   }
-  impl_->filtered.AllMatches(input, present, &hits);
+  return present;
+}
+
+bool RuleSet::Ready(bool* failed) const {
+  if (count_ == 0) return false;
+  if (!compiled_) {
+    // Patterns that were never compiled cannot say "no match".
+    if (failed != nullptr) *failed = true;
+    return false;
+  }
+  return true;
+}
+
+std::vector<int> RuleSet::Match(std::string_view text, bool* failed) const {
+  std::vector<int> hits;
+  if (!Ready(failed)) return hits;
+  impl_->filtered.AllMatches(re2::StringPiece(text.data(), text.size()), WordsIn(text), &hits);
   std::sort(hits.begin(), hits.end());
   return hits;
+}
+
+std::vector<int> RuleSet::Potentials(std::string_view text, bool* failed) const {
+  std::vector<int> rows;
+  if (!Ready(failed)) return rows;
+  impl_->filtered.AllPotentials(WordsIn(text), &rows);
+  std::sort(rows.begin(), rows.end());
+  return rows;
 }
 
 std::vector<int> RuleSet::Candidates(std::string_view text) const {

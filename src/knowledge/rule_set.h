@@ -38,6 +38,11 @@ class RuleSet {
   // pass run out of memory, every pattern is run: the answer stays exact.)
   std::vector<int> Match(std::string_view text, bool* failed = nullptr) const;
 
+  // The rows the prefilter lets through for `text`, ascending: every row
+  // Match would give, and maybe a few more (check one with FirstMatch).
+  // *failed as for Match.
+  std::vector<int> Potentials(std::string_view text, bool* failed = nullptr) const;
+
   // For callers that search each candidate themselves: the indices Match
   // gives, or every index when matching failed (never "none" by failure).
   std::vector<int> Candidates(std::string_view text) const;
@@ -50,6 +55,9 @@ class RuleSet {
   bool compiled() const { return compiled_; }
 
  private:
+  // False when there is nothing to match; *failed set when never compiled.
+  bool Ready(bool* failed) const;
+  std::vector<int> WordsIn(std::string_view text) const;
   struct Impl;
   std::unique_ptr<Impl> impl_;
   size_t count_ = 0;

@@ -63,6 +63,12 @@ void ExpectSameAsPlainSet(const std::vector<std::string>& patterns, const std::v
     std::vector<int> hits = set.Match(text, &failed);
     EXPECT_EQ(hits, plain.Match(text)) << where << ": text '" << text << "'";
     EXPECT_FALSE(failed);
+    // The prefilter's rows hold every hit (ascending).
+    std::vector<int> potentials = set.Potentials(text, &failed);
+    EXPECT_FALSE(failed);
+    EXPECT_TRUE(std::is_sorted(potentials.begin(), potentials.end()));
+    EXPECT_TRUE(std::includes(potentials.begin(), potentials.end(), hits.begin(), hits.end()))
+        << where << ": text '" << text << "'";
     // The words of each hit: those of the pattern's one capture group around it.
     for (int hit : hits) {
       RE2::Options o;
