@@ -227,8 +227,15 @@ class PooledRun : public InputVisitor {
   PooledRun(const Analyzer& analyzer, const ProcessOptions& options, unsigned jobs)
       : analyzer_(analyzer), options_(options), jobs_(jobs), max_in_flight_(kInFlightPerJob * jobs) {}
 
+  // The calling thread only waits: the worker that finishes the next outcome
+  // in input order writes it and those ready after it. A separate writer
+  // thread cost a hand-over (a context switch) per message.
   void Run(const std::vector<std::string>& paths, const InputOptions& input_options, Writer* writer,
            Progress* progress, const ProcessStats* stats, const std::atomic<uint64_t>* bytes_read) {
+    writer_ = writer;
+    progress_ = progress;
+    stats_ = stats;
+    bytes_read_ = bytes_read;
     std::vector<std::thread> workers;
     for (unsigned i = 0; i < jobs_; ++i) workers.emplace_back([this] { Work(); });
     std::thread reader([&] {
@@ -242,43 +249,15 @@ class PooledRun : public InputVisitor {
       std::lock_guard<std::mutex> lock(mutex_);
       reading_done_ = true;
       todo_ready_.notify_all();
-      done_ready_.notify_all();
+      finished_.notify_all();
     });
-    uint64_t next = 0;
-    std::exception_ptr output_failure;  // a sink's OutputError, rethrown once every thread is joined
-    for (;;) {
-      Outcome o;
-      {
-        std::unique_lock<std::mutex> lock(mutex_);
-        done_ready_.wait_for(lock, std::chrono::milliseconds(200), [&] {
-          return done_.count(next) > 0 || (reading_done_ && next == pushed_);
-        });
-        auto it = done_.find(next);
-        if (it == done_.end()) {
-          if (reading_done_ && next == pushed_) break;
-          lock.unlock();
-          progress->Update(*stats, bytes_read->load(std::memory_order_relaxed));
-          continue;
-        }
-        o = std::move(it->second);
-        done_.erase(it);
-        ++next;
-        --in_flight_;
-        in_flight_bytes_ -= o.bytes;
-        room_.notify_one();
-      }
-      try {
-        writer->Deliver(o);
-      } catch (...) {
-        output_failure = std::current_exception();
-        Stop();
-        break;
-      }
-      progress->Update(*stats, bytes_read->load(std::memory_order_relaxed));
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      finished_.wait(lock, [&] { return stopping_ || (reading_done_ && next_ == pushed_); });
     }
     reader.join();
     for (std::thread& t : workers) t.join();
-    if (output_failure) std::rethrow_exception(output_failure);
+    if (output_failure_) std::rethrow_exception(output_failure_);
   }
 
   void Message(InputMessage message) override {
@@ -297,14 +276,6 @@ class PooledRun : public InputVisitor {
  private:
   // Thrown into the reader when the output failed, to end ReadInputs.
   struct Stopped {};
-
-  // The output failed: the reader and the workers end without finishing.
-  void Stop() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stopping_ = true;
-    room_.notify_all();
-    todo_ready_.notify_all();
-  }
 
   void Push(Item item) {
     std::unique_lock<std::mutex> lock(mutex_);
@@ -331,25 +302,70 @@ class PooledRun : public InputVisitor {
       }
       Outcome o = Analyze(analyzer_, job.second, options_);
       job.second = Item();  // let go of the read block before the outcome waits for its turn
-      std::lock_guard<std::mutex> lock(mutex_);
+      std::unique_lock<std::mutex> lock(mutex_);
+      if (stopping_) return;
       done_.emplace(job.first, std::move(o));
-      done_ready_.notify_one();
+      // Another worker is writing (it will come to this one), or an earlier
+      // outcome is still being analyzed (its worker will write this one too).
+      if (writing_ || job.first != next_) continue;
+      WriteReady(lock);
+      if (stopping_) return;
     }
+  }
+
+  // Writes the outcomes ready in input order; called with `lock` held, and
+  // only one worker at a time (writing_).
+  void WriteReady(std::unique_lock<std::mutex>& lock) {
+    writing_ = true;
+    for (auto it = done_.find(next_); it != done_.end(); it = done_.find(next_)) {
+      Outcome o = std::move(it->second);
+      done_.erase(it);
+      ++next_;
+      --in_flight_;
+      in_flight_bytes_ -= o.bytes;
+      // The reader refills in bursts, from half empty: a wake-up per message
+      // costs more than the work of a small one.
+      if (in_flight_ <= max_in_flight_ / 2) room_.notify_one();
+      lock.unlock();
+      try {
+        writer_->Deliver(o);
+        progress_->Update(*stats_, bytes_read_->load(std::memory_order_relaxed));
+      } catch (...) {
+        lock.lock();
+        output_failure_ = std::current_exception();
+        stopping_ = true;  // the reader and the workers end without finishing
+        room_.notify_all();
+        todo_ready_.notify_all();
+        finished_.notify_all();
+        writing_ = false;
+        return;
+      }
+      lock.lock();
+    }
+    writing_ = false;
+    if (reading_done_ && next_ == pushed_) finished_.notify_all();
   }
 
   const Analyzer& analyzer_;
   const ProcessOptions& options_;
   unsigned jobs_;
   size_t max_in_flight_;
+  Writer* writer_ = nullptr;
+  Progress* progress_ = nullptr;
+  const ProcessStats* stats_ = nullptr;
+  const std::atomic<uint64_t>* bytes_read_ = nullptr;
   std::mutex mutex_;
-  std::condition_variable todo_ready_, done_ready_, room_;
+  std::condition_variable todo_ready_, room_, finished_;
   std::deque<std::pair<uint64_t, Item>> todo_;
   std::unordered_map<uint64_t, Outcome> done_;
   uint64_t pushed_ = 0;
+  uint64_t next_ = 0;  // the next outcome to write, in input order
   size_t in_flight_ = 0;
   size_t in_flight_bytes_ = 0;
   bool reading_done_ = false;
-  bool stopping_ = false;  // the output failed (Stop)
+  bool writing_ = false;   // a worker is writing outcomes
+  bool stopping_ = false;  // the output failed
+  std::exception_ptr output_failure_;  // rethrown once every thread is joined
 };
 
 }  // namespace
