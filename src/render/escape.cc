@@ -76,7 +76,14 @@ template <typename Special, typename Escape>
 void AppendEscaped(std::string_view text, Special special, Escape escape, std::string* out) {
   size_t run = 0;
   for (size_t i = 0; i < text.size();) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    // Most text is printable ASCII that needs nothing: skip it a byte at a
+    // time without decoding (the hot loop of every JSON line).
+    while (c >= 0x20 && c < 0x7F && !special(c)) {
+      if (++i == text.size()) break;
+      c = static_cast<unsigned char>(text[i]);
+    }
+    if (i == text.size()) break;
     char32_t cp = c;
     size_t n = c < 0x80 ? 1 : DecodeUtf8(text, i, &cp);
     const bool replace = n == 0 || IsUnsafe(cp) || (c < 0x80 && special(c));

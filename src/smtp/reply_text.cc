@@ -448,8 +448,11 @@ SmtpCommand SmtpText::FindCommand(std::string_view text, bool* failed) const {
 // ---- wrappers and replies ---------------------------------------------------
 
 std::string SmtpText::StripWrappers(std::string_view raw, std::string* host, bool* failed) const {
+  return StripSqueezed(Squeeze(raw), host, failed);
+}
+
+std::string SmtpText::StripSqueezed(std::string text, std::string* host, bool* failed) const {
   const Impl& p = *impl_;
-  std::string text = Squeeze(raw);
   // Removing one wrapper can bring another to the start of the text (anchored
   // rows): a few passes, each over the rows that match what is left.
   for (int pass = 0; pass < 3; ++pass) {
@@ -498,7 +501,7 @@ ServerReply SmtpText::ReadReply(std::string_view raw) const {
   ServerReply out;
   std::string flat = Squeeze(raw);
   out.command = FindCommand(flat, &out.matching_failed);
-  std::string text = StripWrappers(flat, &out.remote_host, &out.matching_failed);
+  std::string text = StripSqueezed(std::move(flat), &out.remote_host, &out.matching_failed);
   CodesInText codes = FindCodes(text);
   if (codes.reply_code == 0) {
     // A reply code that opens a line is a reply line ("554 <a@b>... Service

@@ -81,6 +81,8 @@ class SmtpText {
 
  private:
   explicit SmtpText(std::unique_ptr<Impl> impl);
+  // StripWrappers for a text Squeeze() already gave.
+  std::string StripSqueezed(std::string text, std::string* host, bool* failed) const;
   static bool StripOnce(const Impl& p, const std::vector<int>& hits, std::string* text, std::string* host);
   std::unique_ptr<Impl> impl_;
 };
