@@ -47,6 +47,16 @@ struct BounceParts {
 BounceParts LocateBounce(const Message& message, const internal::BounceMarkers& markers,
                          const Limits& limits = Limits());
 
+// A person's forward of a report as an attachment (a helpdesk gets "why did
+// this bounce?" with the bounce attached as message/rfc822): true, with the
+// attached report as a Message of its own in *report, when `message` has no
+// report part of its own, is not from a mail system, and its first attached
+// message is a report (a delivery-status or feedback part, a mail system's
+// From or a report's Subject, or what LocateBounce makes of it). False,
+// *report untouched, otherwise.
+bool FindAttachedReport(const Message& message, const internal::BounceMarkers& markers, const Limits& limits,
+                        Message* report);
+
 // Reduces HTML to readable text (tags dropped, entities decoded, block
 // elements turned into line breaks).
 std::string HtmlToText(std::string_view html);

@@ -119,6 +119,10 @@ Analysis Analyzer::AnalyzeAs(std::string_view bytes, std::string_view source, bo
     analysis.problems.push_back(deadline.LimitProblem("the message was not analyzed beyond its MIME structure"));
     return analysis;
   }
+  // A bounce a person forwarded as an attachment: the attached report is
+  // the one to read (the forward's own words are the person's question).
+  Message attached;
+  if (!pasted && FindAttachedReport(message, *impl_->markers, limits, &attached)) message = std::move(attached);
   BounceParts parts = LocateBounce(message, *impl_->markers, limits);
   for (Problem& p : parts.problems) analysis.problems.push_back(std::move(p));
   analysis.kind = parts.kind;

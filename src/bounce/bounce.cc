@@ -275,6 +275,57 @@ std::string_view BounceKindName(BounceKind kind) {
   return "not-bounce";
 }
 
+namespace {
+
+bool IsReportType(std::string_view type) { return IsDsnType(type) || type == "message/feedback-report"; }
+
+// The message attached at parts[at] (a message/rfc822 part) as a Message of
+// its own: the parts below it, one level up, with "inside a returned
+// original" recomputed for the attached message's own attachments.
+Message AttachedMessage(const Message& message, size_t at) {
+  Message inner;
+  const int depth = message.parts[at].depth;
+  int attached_below = -1;  // depth of the open attached message inside `inner`, -1 when none
+  for (size_t j = at + 1; j < message.parts.size() && message.parts[j].depth > depth; ++j) {
+    Part part = message.parts[j];
+    part.depth -= depth + 1;
+    if (attached_below >= 0 && part.depth <= attached_below) attached_below = -1;
+    part.in_attached_message = attached_below >= 0;
+    if (!part.in_attached_message && IsMessageType(part.content_type)) attached_below = part.depth;
+    inner.parts.push_back(std::move(part));
+  }
+  if (!inner.parts.empty()) inner.headers = inner.parts[0].headers;
+  inner.problems = message.problems;
+  return inner;
+}
+
+}  // namespace
+
+bool FindAttachedReport(const Message& message, const BounceMarkers& markers, const Limits& limits,
+                        Message* report) {
+  if (message.pasted || markers.Matches(MarkerKind::kFrom, message.headers.Get("From"))) return false;
+  size_t attached = message.parts.size();
+  for (size_t i = 0; i < message.parts.size(); ++i) {
+    const Part& part = message.parts[i];
+    if (part.in_attached_message) continue;
+    if (IsReportType(part.content_type)) return false;  // a report of its own
+    if (IsMessageType(part.content_type) && attached == message.parts.size()) attached = i;
+  }
+  if (attached == message.parts.size()) return false;
+  Message inner = AttachedMessage(message, attached);
+  if (inner.parts.empty()) return false;
+  bool is_report = markers.Matches(MarkerKind::kFrom, inner.headers.Get("From")) ||
+                   markers.Matches(MarkerKind::kSubject, inner.headers.Get("Subject"));
+  for (const Part& part : inner.parts) {
+    if (!part.in_attached_message && IsReportType(part.content_type)) is_report = true;
+  }
+  // Else what the attached message's own evidence says (reports without a
+  // report part or a known sender, auto-replies).
+  if (!is_report && LocateBounce(inner, markers, limits).kind == BounceKind::kNotBounce) return false;
+  *report = std::move(inner);
+  return true;
+}
+
 BounceParts LocateBounce(const Message& message, const BounceMarkers& markers, const Limits& limits) {
   BounceParts out;
   out.bounce_subject = std::string(message.headers.Get("Subject"));

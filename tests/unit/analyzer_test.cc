@@ -113,6 +113,33 @@ TEST(Analyzer, FeedbackReport) {
   EXPECT_EQ(a.records[0].sender, "news@example.com");
 }
 
+TEST(Analyzer, ForwardedAttachedBounceIsReadAsTheBounce) {
+  const std::string bounce =
+      "From: Mail Delivery System <MAILER-DAEMON@mx.example.com>\n"
+      "Subject: Undelivered Mail Returned to Sender\nMessage-ID: <b1@mx.example.com>\nMIME-Version: 1.0\n"
+      "Content-Type: multipart/report; report-type=delivery-status; boundary=\"R\"\n\n"
+      "--R\nContent-Type: text/plain\n\n<lee@example.net>: host mx.example.net[192.0.2.7] said: 550 5.1.1\n"
+      "    <lee@example.net>: Recipient address rejected: User unknown (in reply to RCPT TO command)\n\n"
+      "--R\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.com\n\n"
+      "Final-Recipient: rfc822; lee@example.net\nAction: failed\nStatus: 5.1.1\n"
+      "Diagnostic-Code: smtp; 550 5.1.1 <lee@example.net>: Recipient address rejected: User unknown\n\n"
+      "--R\nContent-Type: text/rfc822-headers\n\nFrom: kim@example.org\nSubject: Quarterly plan\n\n--R--\n";
+  const std::string forward =
+      "From: Kim <kim@example.org>\nTo: helpdesk@example.org\nSubject: Fwd: Undelivered Mail Returned to Sender\n"
+      "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"F\"\n\n--F\nContent-Type: text/plain\n\n"
+      "Hi, this came back when I wrote to Lee. Is the address wrong?\n\n--F\nContent-Type: message/rfc822\n\n" +
+      bounce + "\n--F--\n";
+  Analysis a = TheAnalyzer().Analyze(forward, "forward.eml");
+  ASSERT_EQ(a.records.size(), 1u);
+  const Record& r = a.records[0];
+  EXPECT_EQ(r.recipient, "lee@example.net");
+  EXPECT_EQ(r.reason, Reason::kUserUnknown);
+  EXPECT_EQ(r.status, "5.1.1");
+  EXPECT_EQ(r.subject, "Quarterly plan");            // the bounce's returned original
+  EXPECT_EQ(r.bounce_message_id, "<b1@mx.example.com>");  // the bounce, not the forward
+  EXPECT_EQ(r.diagnostic.find("Is the address wrong"), std::string::npos);
+}
+
 TEST(Analyzer, AutoReply) {
   Analysis a = AnalyzeSample("auto-reply.eml");
   EXPECT_EQ(a.kind, BounceKind::kAutoReply);

@@ -87,6 +87,52 @@ TEST(Bounce, MailWithAnAttachedMessageIsNotABounce) {
   EXPECT_EQ(p.kind, BounceKind::kNotBounce);
 }
 
+// A person forwards a bounce to a helpdesk as an attachment.
+std::string Forward(const std::string& attached, const std::string& from = "Kim <kim@example.org>") {
+  return "From: " + from + "\nSubject: Fwd: why did this come back?\nMIME-Version: 1.0\n"
+         "Content-Type: multipart/mixed; boundary=\"FWD\"\n\n--FWD\nContent-Type: text/plain\n\n"
+         "Can you tell me why this bounced? It says 554 somewhere.\n--FWD\n"
+         "Content-Type: message/rfc822\n\n" + attached + "\n--FWD--\n";
+}
+
+TEST(Bounce, AttachedReportIsFoundInAForward) {
+  Message forward = ParseMessage(Forward(kDsn));
+  Message report;
+  ASSERT_TRUE(FindAttachedReport(forward, ndr_test::Markers(), Limits(), &report));
+  EXPECT_EQ(report.headers.Get("From"), "MAILER-DAEMON@mail.example.com");
+  EXPECT_EQ(report.parts[0].depth, 0);
+  EXPECT_EQ(report.parts[0].content_type, "multipart/report");
+  // The report's own returned original is still the attached one, one level down.
+  bool original_attached = false;
+  for (const Part& p : report.parts) {
+    if (p.content_type == "text/rfc822-headers") original_attached = !p.in_attached_message;
+  }
+  EXPECT_TRUE(original_attached);
+  BounceParts parts = LocateBounce(report, ndr_test::Markers());
+  EXPECT_EQ(parts.kind, BounceKind::kDeliveryReport);
+  ASSERT_EQ(parts.per_recipient.size(), 2u);
+  EXPECT_EQ(parts.original_headers.Get("Subject"), "Hello");
+}
+
+TEST(Bounce, AttachedReportNeedsAReportAndAPersonsForward) {
+  Message report;
+  // A mail system's own report that returns the original: not a forward.
+  EXPECT_FALSE(FindAttachedReport(ParseMessage(Forward(kDsn, "MAILER-DAEMON@relay.example.org")),
+                                  ndr_test::Markers(), Limits(), &report));
+  // A person attaching an ordinary message.
+  EXPECT_FALSE(FindAttachedReport(
+      ParseMessage(Forward("From: other@example.com\nSubject: old\n\nsee you at 10\n")), ndr_test::Markers(),
+      Limits(), &report));
+  // A report of its own that also carries an attached message (a DSN whose
+  // returned original is itself a bounce) stays the outer report.
+  std::string outer = kDsn;
+  outer.replace(outer.find("From: MAILER-DAEMON@mail.example.com"), 36, "From: Relay <relay@example.com>");
+  outer.replace(outer.find("text/rfc822-headers\n\n"), 21, "message/rfc822\n\n" + std::string(kDsn));
+  Message with_attached = ParseMessage(outer);
+  ASSERT_TRUE(with_attached.parts.back().in_attached_message);  // the nested report is there
+  EXPECT_FALSE(FindAttachedReport(ParseMessage(outer), ndr_test::Markers(), Limits(), &report));
+}
+
 TEST(Bounce, AutoReply) {
   BounceParts p = Locate(
       "From: kim@example.org\nSubject: Automatic reply: Meeting\nAuto-Submitted: auto-replied\n\n"
