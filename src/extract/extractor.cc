@@ -402,11 +402,15 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
   // it so: in angle brackets before a colon ("<a@b>:"), as a sender writing to
   // their own address gets it back.
   auto report_to = internal::FindAddresses(p, parts.bounce_to, 1);
-  auto names_report_to = [&](const std::string& address, size_t pos) {
-    if (report_to.empty() || !SameAddress(address, report_to[0].address)) return true;
+  // "<a@b>:" -- how Postfix and others open a failed recipient's paragraph.
+  auto opens_paragraph = [&](const std::string& address, size_t pos) {
     size_t end = pos + address.size();
     return pos != std::string::npos && pos > 0 && end + 1 < text.size() && text[pos - 1] == '<' &&
            text[end] == '>' && text[end + 1] == ':';
+  };
+  auto names_report_to = [&](const std::string& address, size_t pos) {
+    if (report_to.empty() || !SameAddress(address, report_to[0].address)) return true;
+    return opens_paragraph(address, pos);
   };
   auto is_sender = [&](const std::string& address) {
     for (const std::string& s : senders) {
@@ -431,7 +435,10 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
   // sender's own address is taken too.
   auto add = [&](const std::string& address, size_t pos, bool explicit_recipient) {
     if (address.empty() || known(address)) return;
-    if (!explicit_recipient && (markers.Matches(MarkerKind::kSystemMailbox, address) || is_sender(address) ||
+    // The sender's own address fails too when the report opens its paragraph
+    // with it (someone who wrote to themselves, or to a list they are on).
+    if (!explicit_recipient && (markers.Matches(MarkerKind::kSystemMailbox, address) ||
+                                (is_sender(address) && !opens_paragraph(address, pos)) ||
                                 !names_report_to(address, pos))) {
       return;
     }

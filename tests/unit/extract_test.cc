@@ -173,6 +173,29 @@ TEST_F(ExtractTest, PlainTextQmail) {
   EXPECT_EQ(f[0].action, "failed");
 }
 
+// Someone who wrote to their own address (or a list they are on) gets it
+// back: the returned copy's From is the failed recipient when the report
+// opens its paragraph with it ("<a@b>: ..."); a sender's address elsewhere
+// still never is.
+TEST_F(ExtractTest, SendersOwnAddressFailsWhenItOpensTheParagraph) {
+  BounceParts parts;
+  parts.kind = BounceKind::kPlainText;
+  parts.bounce_from = "MAILER-DAEMON@mail.example.com";
+  parts.original_headers = ParseHeaderBlock("From: kim@example.net\nTo: kim@example.net\nSubject: note to self\n");
+  parts.human_text =
+      "This is the mail system at host mail.example.com.\n\n"
+      "<kim@example.net>: host mx.example.net[192.0.2.9] said: 452 4.2.2 Mailbox full\n"
+      "    (in reply to RCPT TO command)\n\n"
+      "kim@example.net wrote this message.\n";
+  std::vector<Finding> f = extractor().Extract(parts);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].recipient, "kim@example.net");
+  EXPECT_EQ(f[0].reply_code, 452);
+
+  parts.human_text = "Your message could not be delivered.\n\nkim@example.net\n    Mailbox full\n";
+  EXPECT_TRUE(extractor().Extract(parts).empty());  // the sender's address alone on a line: not a recipient
+}
+
 TEST_F(ExtractTest, PlainTextEximTwoRecipients) {
   BounceParts parts;
   parts.kind = BounceKind::kPlainText;
