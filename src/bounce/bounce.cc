@@ -448,8 +448,9 @@ BounceParts LocateBounce(const Message& message, const BounceMarkers& markers, c
 
   // DSN fields written into the text itself (no MIME structure, or a report
   // that prints them): read them as a delivery report when the message looks
-  // like a bounce otherwise.
-  if (!have_dsn && !have_feedback && (subject || from || body() || header())) {
+  // like a bounce otherwise, or was pasted (a person copies a report's
+  // "Technical report" fields and says it is a bounce).
+  if (!have_dsn && !have_feedback && (message.pasted || subject || from || body() || header())) {
     size_t inline_dsn = FindInlineDsn(out.human_text);
     if (inline_dsn != std::string::npos) {
       ReadDsnFields(std::string_view(out.human_text).substr(inline_dsn), limits, &out);

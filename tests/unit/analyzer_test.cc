@@ -140,6 +140,27 @@ TEST(Analyzer, ForwardedAttachedBounceIsReadAsTheBounce) {
   EXPECT_EQ(r.diagnostic.find("Is the address wrong"), std::string::npos);
 }
 
+// Pasted report text that only its own sentences or its printed DSN fields
+// mark as a report (no Subject, no sender, no reply code).
+TEST(Analyzer, PastedReportSentencesAndPrintedDsnFields) {
+  Analysis a = TheAnalyzer().Analyze(
+      "Your message cannot be delivered to the following recipients:\n\n"
+      "  Recipient address: jo@example.net\n  Reason: Illegal host/domain name found\n",
+      "pasted.txt");
+  ASSERT_EQ(a.records.size(), 1u);
+  EXPECT_EQ(a.records[0].recipient, "jo@example.net");
+
+  a = TheAnalyzer().Analyze(
+      "Technical report:\n\nReporting-MTA: dns; out.example.com\nAction: failed\n"
+      "Final-Recipient: rfc822; lee@example.org\n"
+      "Diagnostic-Code: smtp; 554 4.4.7 Message expired: unable to deliver in 840 minutes\nStatus: 4.4.7\n",
+      "pasted.txt");
+  ASSERT_EQ(a.records.size(), 1u);
+  EXPECT_EQ(a.records[0].recipient, "lee@example.org");
+  EXPECT_EQ(a.records[0].status, "4.4.7");
+  EXPECT_EQ(a.records[0].reason, Reason::kExpired);
+}
+
 TEST(Analyzer, AutoReply) {
   Analysis a = AnalyzeSample("auto-reply.eml");
   EXPECT_EQ(a.kind, BounceKind::kAutoReply);
