@@ -510,6 +510,12 @@ Classification ReasonBook::Classify(const ClassifyInput& in) const {
         return out;
       case Step::kReplyCode:
         if (f.reply_default == nullptr) continue;
+        // Three digits are a guess; a status code of another subject says
+        // more (552 with 5.7.0 is a policy refusal, not a full mailbox).
+        if (f.status_default != nullptr && f.status.subject != 0 &&
+            f.status_default->reason != f.reply_default->reason) {
+          continue;
+        }
         out.reason = f.reply_default->reason;
         out.decided_by = RefOf(*f.reply_default);
         out.evidence = internal::FillTemplate(Phrase("evidence-reply"),
