@@ -201,7 +201,7 @@ std::string_view ParagraphAfter(std::string_view text, size_t from, size_t stop)
     }
     end = std::min(end, blank);
   }
-  if (end - from > kMaxParagraph) end = from + kMaxParagraph;
+  if (end - from > kMaxParagraph) end = from + internal::Utf8CutPoint(text.substr(from), kMaxParagraph);
   return text.substr(from, end - from);
 }
 
@@ -463,8 +463,13 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
     constexpr size_t kLabelTail = 40;
     std::string_view tail = before.size() > kLabelTail ? before.substr(before.size() - kLabelTail) : before;
     bool summary = markers.Matches(MarkerKind::kSummaryLabel, tail);
+    // "> a@b" alone on its line is an item of a list of recipients (MDaemon's
+    // "did NOT receive a copy" list); "> " before more words is quoted text.
+    size_t line_end = lines.Start(line) + lines.Line(line).size();
+    std::string_view rest = Trim(std::string_view(text).substr(hit.end, line_end - hit.end));
+    bool quoted_item = before == ">" && (rest.empty() || rest == ">");
     bool opens = before.empty() || before == "\"" || before == "'" || before == "<" || before == "*" || before == "-" ||
-                 (before.back() == ':' && !summary);
+                 quoted_item || (before.back() == ':' && !summary);
     return opens && !lines.IsIdentifier(line) && !ContinuesWrappedReply(lines, line);
   };
 
@@ -559,7 +564,9 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
       } else if (std::count(reply.words.begin(), reply.words.end(), ' ') < 2) {
         // The report's own words at the start of its text, without its
         // known prose and headings ("" when that is all there is).
-        reply.words = smtp.StripWrappers(std::string_view(text).substr(0, 600), nullptr, &reply.matching_failed);
+        // Cut at a character, not inside one (a Japanese report's 600th byte).
+        std::string_view start = std::string_view(text).substr(0, internal::Utf8CutPoint(text, 600));
+        reply.words = smtp.StripWrappers(start, nullptr, &reply.matching_failed);
         if (!HasWordsBesides(reply.words, f.recipient)) reply.words.clear();
         if (reply.command == SmtpCommand::kUnknown) reply.command = whole.command;
       }
@@ -584,7 +591,7 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
     f.status = codes.status;
     f.command = command;
     f.remote_mta = std::move(reply.remote_host);
-    if (f.diagnostic.size() > kMaxParagraph) f.diagnostic.resize(kMaxParagraph);
+    if (f.diagnostic.size() > kMaxParagraph) f.diagnostic.resize(internal::Utf8CutPoint(f.diagnostic, kMaxParagraph));
     out.push_back(std::move(f));
   }
   return out;

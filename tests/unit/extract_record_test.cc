@@ -155,5 +155,32 @@ TEST(ExtractRecord, OneFindingPerAddress) {
   EXPECT_EQ(f[1].recipient, "ann@example.org");
 }
 
+// Whether every multi-byte UTF-8 sequence in s is whole.
+bool WholeUtf8(const std::string& s) {
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    for (size_t k = 1; k < n; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    }
+    i += n;
+  }
+  return true;
+}
+
+// A report's own words are cut to a bound at a character, never inside one
+// (a Japanese notice without codes showed half a character at its end).
+TEST(ExtractRecord, ReportWordsAreCutAtACharacter) {
+  BounceParts parts;
+  parts.kind = BounceKind::kPlainText;
+  parts.human_text = "jo@example.net\n\n";
+  for (int i = 0; i < 400; ++i) parts.human_text += "\xE3\x81\x82";  // U+3042, three bytes
+  std::vector<Finding> f = TheExtractor().Extract(parts);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_FALSE(f[0].diagnostic.empty());
+  EXPECT_TRUE(WholeUtf8(f[0].diagnostic)) << f[0].diagnostic.size();
+}
+
 }  // namespace
 }  // namespace ndr
