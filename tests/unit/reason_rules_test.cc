@@ -478,5 +478,45 @@ TEST(Classify, IsDeterministicAndThreadSafe) {
   for (const std::string& id : ids) EXPECT_EQ(id, first.decided_by.ToString());
 }
 
+// Each language of a localized row decides, not only the row's one sample.
+void ExpectEveryLanguage(const std::vector<std::string>& sentences, Reason want) {
+  auto book = Book();
+  ASSERT_NE(book, nullptr);
+  for (const std::string& sentence : sentences) {
+    ClassifyInput in;
+    in.diagnostic = sentence;
+    EXPECT_EQ(ReasonName(book->Classify(in).reason), ReasonName(want)) << sentence;
+  }
+}
+
+TEST(ReasonRules, AddressNotFoundInEveryLanguage) {
+  ExpectEveryLanguage({"The email address you entered couldn't be found.",
+                       "L'adresse de messagerie que vous avez entrée est introuvable.",
+                       "Die eingegebene E-Mail-Adresse wurde nicht gefunden.",
+                       "No se encontró la dirección de correo electrónico que especificó.",
+                       "Impossibile trovare l'indirizzo di posta elettronica immesso.",
+                       "Het e-mailadres dat u hebt opgegeven, is niet gevonden.",
+                       "O endereço de email inserido não foi encontrado.",
+                       "入力した電子メール アドレスが見つかりませんでした。",
+                       "Адрес электронной почты не найден.",
+                       "Nie można odnaleźć adresu e-mail.",
+                       "找不到您输入的电子邮件地址。"},
+                      Reason::kUserUnknown);
+}
+
+TEST(ReasonRules, ListRefusesPosterInEveryLanguage) {
+  ExpectEveryLanguage({"You are not allowed to post to this mailing list.",
+                       "Sie haben keine Berechtigung, in dieser Gruppe Nachrichten zu posten.",
+                       "Vous n'êtes pas autorisé à envoyer des messages à cette liste.",
+                       "No tienes permiso para publicar en este grupo.",
+                       "Non sei autorizzato a pubblicare in questo gruppo.",
+                       "Você não tem permissão para postar neste grupo.",
+                       "U hebt geen toestemming om berichten in deze groep te plaatsen.",
+                       "Вы не имеете права публиковать сообщения в этой группе.",
+                       "このグループに投稿する権限がありません。",
+                       "您没有在此群组发帖的权限。"},
+                      Reason::kRejected);
+}
+
 }  // namespace
 }  // namespace ndr
