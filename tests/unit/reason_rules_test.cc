@@ -518,5 +518,29 @@ TEST(ReasonRules, ListRefusesPosterInEveryLanguage) {
                       Reason::kRejected);
 }
 
+// Wordings that rows name as alternatives, beyond each row's one sample.
+TEST(ReasonRules, WordingFamiliesDecide) {
+  ExpectEveryLanguage({"552 Requested action aborted: exceeded storage allocation",
+                       "552 Your mailbox has exceeded its size limit",
+                       "452 Mail quota has been exceeded for jo"},
+                      Reason::kMailboxFull);
+  ExpectEveryLanguage({"550 The account jo@example.net has been suspended",
+                       "550 Recipient rejected: temporarily inactive"},
+                      Reason::kSuspend);
+  ExpectEveryLanguage({"554 Mail content denied", "550 Message rejected because of unacceptable content",
+                       "554 Reject bulk.advertising", "550 Spamming not allowed",
+                       "451 Your message has been temporarily blocked by our filter",
+                       "554 Message score (12.5) over the limit of 5"},
+                      Reason::kSpamDetected);
+  ExpectEveryLanguage({"550 Invalid address", "550 Sorry, no mailbox available for this user",
+                       "550 No valid recipients", "553 Sorry, your envelope recipient has been denied",
+                       "550 There is no one at this address", "550 This e-mail address is no longer valid",
+                       "550 vdeliver: unknown virtual user"},
+                      Reason::kUserUnknown);
+  ExpectEveryLanguage({"554 Access from IP address 192.0.2.7 is blocked",
+                       "550 Mail server at 192.0.2.7 is blacklisted", "550 Rejecting open proxy 192.0.2.7"},
+                      Reason::kBlocked);
+}
+
 }  // namespace
 }  // namespace ndr
