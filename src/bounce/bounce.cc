@@ -564,8 +564,16 @@ std::string HtmlToText(std::string_view html) {
         }
       }
     }
-    out.push_back(c == '\r' ? '\n' : c);
-    ++i;
+    if (c == '\r' || c == '&') {
+      out.push_back(c == '\r' ? '\n' : c);
+      ++i;
+      continue;
+    }
+    // Plain text up to the next markup, entity or CR: copied in one go.
+    size_t run = i + 1;
+    while (run < html.size() && html[run] != '<' && html[run] != '&' && html[run] != '\r') ++run;
+    out.append(html.data() + i, run - i);
+    i = run;
   }
   return out;
 }

@@ -30,7 +30,8 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
-#include <functional>
+#include <cstdint>
+#include <cstring>
 #include <iterator>
 
 #include <mimetic/codec/base64.h>
@@ -122,31 +123,90 @@ std::string_view TrimRightBlanks(std::string_view s) {
 
 // Characters QP does not leave as they are: '=' and control characters other
 // than TAB (mimetic drops those, RFC 2045 6.7 note 4).
-bool IsQpSpecial(char c) { return c == '=' || (static_cast<unsigned char>(c) < 0x20 && c != '\t'); }
+constexpr std::array<bool, 256> MakeQpSpecial() {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 0x20; ++c) t[c] = c != '\t';
+  t[static_cast<unsigned char>('=')] = true;
+  return t;
+}
+constexpr std::array<bool, 256> kQpSpecial = MakeQpSpecial();
+bool IsQpSpecial(char c) { return kQpSpecial[static_cast<unsigned char>(c)]; }
+
+// Whether any of the eight bytes in `word` may be special ('=' or below
+// 0x20; a TAB too, then the caller looks byte by byte).
+bool MayHaveQpSpecial(uint64_t word) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  const uint64_t eq = word ^ (kOnes * '=');
+  const uint64_t has_eq = (eq - kOnes) & ~eq & kHigh;
+  const uint64_t has_control = (word - kOnes * 0x20) & ~word & kHigh;
+  return (has_eq | has_control) != 0;
+}
+
+// The first special character of line at or after `from` (line.size() when
+// none). Eight bytes at a time: most text between escapes is long.
+size_t NextQpSpecial(std::string_view line, size_t from) {
+  for (;;) {
+    for (uint64_t word; from + 8 <= line.size(); from += 8) {
+      std::memcpy(&word, line.data() + from, 8);
+      if (MayHaveQpSpecial(word)) break;
+    }
+    const size_t stop = std::min(line.size(), from + 8);  // that word (a TAB?) or the tail
+    for (; from < stop; ++from) {
+      if (IsQpSpecial(line[from])) return from;
+    }
+    if (from == line.size()) return from;
+  }
+}
+
+// Where mimetic's decoder is back in its plain state after a span that
+// starts with the special character at `pos`: two characters past the span's
+// last special one (an escape is at most three long) and past any blanks (it
+// holds blanks until the next character).
+size_t SpanEnd(std::string_view line, size_t pos) {
+  size_t end = pos + 1;
+  for (size_t i = pos; i < end; ++i) {
+    if (!IsQpSpecial(line[i])) continue;
+    end = std::max(end, std::min(line.size(), i + 3));
+    while (end < line.size() && IsBlank(line[end - 1])) ++end;
+  }
+  return end;
+}
+
+// Appends to a string up to a bound; remembers when it dropped bytes.
+struct BoundedAppend {
+  BoundedSink::State* state;
+  void operator()(std::string_view bytes) const {
+    std::string* out = state->out;
+    const size_t room = state->max_size - std::min(state->max_size, out->size());
+    if (bytes.size() > room) state->cut = true;
+    out->append(bytes.data(), std::min(room, bytes.size()));
+  }
+};
 
 // Decodes one line (no line ending, no trailing blanks, no soft break).
-// Only the span from its first to its last special character goes through
-// mimetic's decoder: what comes before is copied (QP leaves it unchanged),
-// and so is what comes after once the decoder is back in its plain state --
-// two characters past the last '=' (an escape is at most three long) and
-// past any blanks (it holds blanks until the next character).
-void DecodeQpLine(std::string_view line, const std::function<void(std::string_view)>& append,
-                  BoundedSink& sink) {
-  size_t first = 0;
-  while (first < line.size() && !IsQpSpecial(line[first])) ++first;
-  if (first == line.size()) {
-    append(line);
-    return;
+// Only spans around special characters go through mimetic's decoder, a
+// fresh one each: the text between them is copied (QP leaves it unchanged)
+// where the decoder would be in its plain state anyway. Most lines have no
+// '=' at all, many HTML lines a few far apart.
+void DecodeQpLine(std::string_view line, const BoundedAppend& append, BoundedSink& sink) {
+  size_t pos = 0;
+  for (;;) {
+    const size_t first = NextQpSpecial(line, pos);
+    append(line.substr(pos, first - pos));
+    if (first == line.size()) return;
+    size_t end = SpanEnd(line, first);
+    // Blanks, then a CR: the decoder drops those blanks, so it must see them.
+    for (size_t next = NextQpSpecial(line, end);
+         next < line.size() && line[next] == '\r' && IsBlank(line[next - 1]);
+         next = NextQpSpecial(line, end)) {
+      end = SpanEnd(line, next);
+    }
+    mimetic::QP::Decoder decoder;
+    for (size_t i = first; i < end; ++i) decoder.process(Byte(line[i]), sink);
+    decoder.flush(sink);
+    pos = end;
   }
-  size_t last = line.size() - 1;
-  while (!IsQpSpecial(line[last])) --last;
-  size_t end = std::min(line.size(), last + 3);
-  while (end < line.size() && IsBlank(line[end - 1])) ++end;
-  append(line.substr(0, first));
-  mimetic::QP::Decoder decoder;
-  for (size_t i = first; i < end; ++i) decoder.process(Byte(line[i]), sink);
-  decoder.flush(sink);
-  append(line.substr(end));
 }
 
 }  // namespace
@@ -194,11 +254,7 @@ bool DecodeQuotedPrintable(std::string_view in, size_t max_size, std::string* ou
   BoundedSink::State state{out, max_size};
   BoundedSink sink(&state);
   if (out->size() < max_size) out->reserve(std::min(max_size, out->size() + in.size()));
-  const std::function<void(std::string_view)> append = [&](std::string_view bytes) {
-    const size_t room = max_size - std::min(max_size, out->size());
-    if (bytes.size() > room) state.cut = true;
-    out->append(bytes.data(), std::min(room, bytes.size()));
-  };
+  const BoundedAppend append{&state};
   size_t pos = 0;
   while (pos < in.size() && !state.cut) {
     size_t eol = in.find('\n', pos);

@@ -156,6 +156,9 @@ TEST(Bounce, HtmlToText) {
   EXPECT_EQ(HtmlToText("<p>Your message to <b>x@example.org</b> couldn&#39;t be delivered.</p>"
                        "<style>p{color:red}</style><br>550&nbsp;5.1.10"),
             "\nYour message to x@example.org couldn't be delivered.\n\n550 5.1.10");
+  // Text runs end at markup, an entity or a CR; an '&' that starts no known entity stays.
+  EXPECT_EQ(HtmlToText("a & b&c;\r\nd&amp;e<td>f"), "a & b&c;\n\nd&e f");
+  EXPECT_EQ(HtmlToText("no markup"), "no markup");
 }
 
 }  // namespace

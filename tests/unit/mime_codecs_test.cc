@@ -145,6 +145,18 @@ TEST(MimeCodecs, QuotedPrintableControlCharactersDropped) {
   EXPECT_EQ(Qp("a=01z"), "a\x01z");
 }
 
+TEST(MimeCodecs, QuotedPrintableEscapesApartInOneLine) {
+  // The text between escapes is copied, the escapes decoded, each as before.
+  EXPECT_EQ(Qp("<a href=3D\"x\">see   the =E9t=E9 report</a>=\n"),
+            "<a href=\"x\">see   the \xe9t\xe9 report</a>");
+  EXPECT_EQ(Qp("=3D1 =3D2  =3D3\t=ZZ plain =4"), "=1 =2  =3\t=ZZ plain =4");
+  EXPECT_EQ(Qp("a=3D \x01 b"), "a=  b");
+  // A bare CR inside a line (not in a line-normalized message): after
+  // blanks mimetic drops both; alone it is a line break.
+  EXPECT_EQ(Qp("a=3Dxy  \rz"), "a=xyz");
+  EXPECT_EQ(Qp("a=3Dxy\rz"), "a=xy\nz");
+}
+
 TEST(MimeCodecs, QuotedPrintableStopsAtTheLimit) {
   std::string out;
   EXPECT_FALSE(DecodeQuotedPrintable("abc=3Ddef", 4, &out));
