@@ -49,13 +49,42 @@ ExtractorPatterns::ExtractorPatterns(std::shared_ptr<const SmtpText> smtp_text) 
 
 ExtractorPatterns::~ExtractorPatterns() = default;
 
+namespace {
+
+// Bytes that can never be part of an address's local part or domain (the
+// pattern's classes, read generously: every byte >= 0x80 may be a letter).
+bool OutsideLocalPart(char c) {
+  auto u = static_cast<unsigned char>(c);
+  return u <= 0x20 || u == 0x7F || c == '"' || c == '(' || c == ')' || c == ',' || c == ':' || c == ';' ||
+         c == '<' || c == '>' || c == '@' || c == '[' || c == '\\' || c == ']';
+}
+bool InDomain(char c) {
+  auto u = static_cast<unsigned char>(c);
+  return u >= 0x80 || std::isalnum(u) || c == '-' || c == '.';
+}
+
+}  // namespace
+
 std::vector<AddressHit> FindAddresses(const ExtractorPatterns& p, std::string_view text, size_t max_hits) {
   std::vector<AddressHit> out;
   re2::StringPiece input(text.data(), text.size());
   re2::StringPiece match;
   size_t offset = 0;
-  while (offset < text.size() && out.size() < max_hits &&
-         p.address->Match(input, offset, text.size(), RE2::UNANCHORED, &match, 1)) {
+  // Every address holds an '@', and its local part holds none: the leftmost
+  // match from `offset` lies in the run of local-part bytes before the next
+  // '@' and the domain bytes after it. The pattern is run on that window
+  // only (the same match as over the whole rest, without scanning it).
+  while (offset < text.size() && out.size() < max_hits) {
+    size_t at = text.find('@', offset);
+    if (at == std::string_view::npos) break;
+    size_t from = at;
+    while (from > offset && !OutsideLocalPart(text[from - 1])) --from;
+    size_t to = at + 1;
+    while (to < text.size() && InDomain(text[to])) ++to;
+    if (!p.address->Match(input, from, to, RE2::UNANCHORED, &match, 1)) {
+      offset = at + 1;
+      continue;
+    }
     size_t begin = static_cast<size_t>(match.data() - text.data());
     size_t end = begin + match.size();
     offset = end;

@@ -5,7 +5,9 @@
 
 #include <memory>
 
+#include "extract/extractor_impl.h"
 #include "extract/text_util.h"
+#include "smtp/reply_text.h"
 #include "ndr/bounce.h"
 #include "ndr/finding.h"
 
@@ -180,6 +182,30 @@ TEST(ExtractRecord, ReportWordsAreCutAtACharacter) {
   ASSERT_EQ(f.size(), 1u);
   EXPECT_FALSE(f[0].diagnostic.empty());
   EXPECT_TRUE(WholeUtf8(f[0].diagnostic)) << f[0].diagnostic.size();
+}
+
+// FindAddresses runs the address pattern only around each '@' (the local
+// part holds none): the answers are those of a search over the whole text.
+TEST(FindAddresses, SearchesAroundEachAt) {
+  std::string error;
+  internal::ExtractorPatterns p(internal::SmtpText::Load(&error));
+  auto found = [&](std::string_view text, size_t max = 512) {
+    std::vector<std::string> out;
+    for (const auto& hit : internal::FindAddresses(p, text, max)) {
+      EXPECT_EQ(text.substr(hit.begin, hit.end - hit.begin), hit.address);
+      out.push_back(hit.address);
+    }
+    return out;
+  };
+  EXPECT_TRUE(found("no address here, only text").empty());
+  EXPECT_TRUE(found("an @ alone, user@ and @example.net").empty());
+  // An '@' that gives no address, then one whose local part starts right after it.
+  EXPECT_EQ(found("x@y_z+w@example.com"), (std::vector<std::string>{"y_z+w@example.com"}));
+  EXPECT_EQ(found("<a@example.net>: b@example.org, c.d@example.co.jp"),
+            (std::vector<std::string>{"a@example.net", "b@example.org", "c.d@example.co.jp"}));
+  EXPECT_EQ(found("mail to jo@example.net.", 1), (std::vector<std::string>{"jo@example.net"}));
+  EXPECT_EQ(found("\xE7\x8C\xAB@example.jp"), (std::vector<std::string>{"\xE7\x8C\xAB@example.jp"}));
+  EXPECT_EQ(found("'jo@example.net' is unknown"), (std::vector<std::string>{"jo@example.net"}));
 }
 
 }  // namespace
