@@ -542,5 +542,21 @@ TEST(ReasonRules, WordingFamiliesDecide) {
                       Reason::kBlocked);
 }
 
+TEST(ReasonRules, MoreWordingFamiliesDecide) {
+  ExpectEveryLanguage({"554 Relaying mail for that domain requires authentication when attempting to send to a "
+                       "non-local e-mail address",
+                       "553 Sorry, that domain isn't in my list of allowed rcpthost"},
+                      Reason::kNoRelaying);
+  ExpectEveryLanguage({"550 Please inspect your SPF settings and try again"}, Reason::kAuthFailure);
+  ExpectEveryLanguage({"552 Message header size, or recipient list, exceeds policy limit"}, Reason::kContentError);
+  ExpectEveryLanguage({"554 RCPT (ana@example.net) dosn't exist", "550 5.0.1 Recipient rejected"},
+                      Reason::kUserUnknown);
+  ExpectEveryLanguage({"550 permanent failure for one or more recipients (ana@example.net:blocked)"},
+                      Reason::kBlocked);
+  ExpectEveryLanguage({"550 We do not accept messages containing images or other attachments"},
+                      Reason::kPolicyViolation);
+  ExpectEveryLanguage({"550 Mail domain mentioned in email address is unknown"}, Reason::kHostUnknown);
+}
+
 }  // namespace
 }  // namespace ndr
