@@ -497,8 +497,13 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
     size_t line_end = lines.Start(line) + lines.Line(line).size();
     std::string_view rest = Trim(std::string_view(text).substr(hit.end, line_end - hit.end));
     bool quoted_item = before == ">" && (rest.empty() || rest == ">");
+    // A list of recipients on one line ("a@b, c@d"), and a quoted display
+    // name before an address in angle brackets ("\"Ann\" <a@b>").
+    bool listed = internal::IsAddressList(before);
+    bool named = before.size() >= 2 && before.front() == '"' && before.back() == '"' && hit.begin > 0 &&
+                 text[hit.begin - 1] == '<';
     bool opens = before.empty() || before == "\"" || before == "'" || before == "<" || before == "*" || before == "-" ||
-                 quoted_item || (before.back() == ':' && !summary);
+                 quoted_item || listed || named || (before.back() == ':' && !summary);
     return opens && !lines.IsIdentifier(line) && !ContinuesWrappedReply(lines, line);
   };
 
@@ -571,15 +576,21 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
     const internal::SmtpText& smtp = *p.smtp;
     internal::ServerReply reply;
     if (mentions[i].pos != std::string::npos) {
+      // Recipients listed on one line ("a@b, c@d") share the words after the last of them.
+      size_t last = i;
+      while (last + 1 < mentions.size() && mentions[last + 1].pos != std::string::npos &&
+             lines.LineOf(mentions[last + 1].pos) == lines.LineOf(mentions[i].pos)) {
+        ++last;
+      }
       size_t stop = text.size();
-      for (size_t j = i + 1; j < mentions.size(); ++j) {
+      for (size_t j = last + 1; j < mentions.size(); ++j) {
         if (mentions[j].pos != std::string::npos && mentions[j].pos > mentions[i].pos) {
           // The next recipient's paragraph starts at its line ("<b@c>: ..."), not at its address.
           size_t line_start = lines.Start(lines.LineOf(mentions[j].pos));
           stop = std::min(stop, line_start > mentions[i].pos ? line_start : mentions[j].pos);
         }
       }
-      size_t from = mentions[i].pos + f.recipient.size();
+      size_t from = mentions[last].pos + mentions[last].address.size();
       reply = smtp.ReadReply(ParagraphAfter(text, std::min(from, text.size()), stop));
     }
     if (reply.codes.reply_code == 0 && reply.codes.status.empty() && mentions.size() == 1) {

@@ -119,5 +119,25 @@ bool IsInternetAddress(std::string_view address) {
          address.find_first_of(" \t") == std::string_view::npos;
 }
 
+bool IsAddressList(std::string_view text) {
+  bool any = false;
+  size_t i = 0;
+  while (i < text.size()) {
+    char c = text[i];
+    if (c == ',' || c == ';' || IsSpace(c)) {
+      ++i;
+      continue;
+    }
+    size_t end = i;
+    while (end < text.size() && text[end] != ',' && text[end] != ';' && !IsSpace(text[end])) ++end;
+    std::string_view token = text.substr(i, end - i);
+    if (token.front() == '<' && token.back() == '>' && token.size() > 2) token = token.substr(1, token.size() - 2);
+    if (!IsInternetAddress(token) || token.find_first_of("<>\"()") != std::string_view::npos) return false;
+    any = true;
+    i = end;
+  }
+  return any;
+}
+
 }  // namespace internal
 }  // namespace ndr

@@ -25,6 +25,10 @@ bool IsInternetAddress(std::string_view address);
 // The host of an MTA field: "dns; mx.example.net. (192.0.2.5, the server for
 // example.net)" -> "mx.example.net"; "[192.0.2.5]" -> "192.0.2.5".
 std::string HostFromField(std::string_view value);
+// Whether text holds only addresses ("a@b", "<a@b>") joined by commas,
+// semicolons or blanks: what stands before the last address of a line that
+// lists several recipients ("a@b, c@d, e@f").
+bool IsAddressList(std::string_view text);
 
 }  // namespace internal
 }  // namespace ndr

@@ -96,6 +96,15 @@ TEST(CleanAddress, HostOfAnMtaField) {
   EXPECT_EQ(HostFromField("dns; [192.0.2.5]"), "192.0.2.5");
 }
 
+TEST(CleanAddress, AddressListsOnly) {
+  EXPECT_TRUE(internal::IsAddressList("a@example.net,"));
+  EXPECT_TRUE(internal::IsAddressList("a@example.net, <b@example.org>;"));
+  EXPECT_FALSE(internal::IsAddressList(""));
+  EXPECT_FALSE(internal::IsAddressList("To: a@example.net,"));
+  EXPECT_FALSE(internal::IsAddressList("mail for a@example.net"));
+  EXPECT_FALSE(internal::IsAddressList("\"Ann\" a@example.net"));
+}
+
 TEST(CleanAddress, InternetAddressesOnly) {
   using internal::IsInternetAddress;
   EXPECT_TRUE(IsInternetAddress("jo@example.org"));
