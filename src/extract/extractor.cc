@@ -229,6 +229,16 @@ std::string_view ParagraphAfter(std::string_view text, size_t from, size_t stop)
       blank = (second == std::string_view::npos) ? end : second;
     }
     end = std::min(end, blank);
+    // A short heading that introduces the words below it ("For the following
+    // reason:", "because:") is not the reason itself: take the next paragraph too.
+    std::string_view para = Trim(text.substr(from, end - from));
+    size_t last_line = para.rfind('\n');
+    std::string_view tail = last_line == std::string_view::npos ? para : Trim(para.substr(last_line + 1));
+    if (end < std::min(stop, text.size()) && !tail.empty() && tail.back() == ':' && tail.size() < 80 &&
+        tail.find('@') == std::string_view::npos) {
+      size_t next = text.find("\n\n", end + 2);
+      end = std::min(std::min(stop, text.size()), next == std::string_view::npos ? text.size() : next);
+    }
   }
   if (end - from > kMaxParagraph) end = from + internal::Utf8CutPoint(text.substr(from), kMaxParagraph);
   return text.substr(from, end - from);
