@@ -558,5 +558,23 @@ TEST(ReasonRules, MoreWordingFamiliesDecide) {
   ExpectEveryLanguage({"550 Mail domain mentioned in email address is unknown"}, Reason::kHostUnknown);
 }
 
+TEST(ReasonRules, LocalizedFamiliesDecide) {
+  ExpectEveryLanguage({"550 Почтовый ящик получателя переполнен"}, Reason::kMailboxFull);
+  ExpectEveryLanguage({"550 Der Empfänger existiert nicht", "550 Le destinataire n'existe pas",
+                       "550 El destinatario no existe", "550 Il destinatario non esiste", "550 Gebruiker onbekend",
+                       "550 Usuário desconhecido", "550 Такого пользователя нет", "550 收件人不存在",
+                       "550 宛先のユーザーは存在しません"},
+                      Reason::kUserUnknown);
+  ExpectEveryLanguage({"550 Домен получателя не существует", "550 域名不存在"}, Reason::kHostUnknown);
+  ExpectEveryLanguage({"550 Le compte du destinataire est désactivé", "550 Das Konto des Empfängers ist gesperrt",
+                       "550 La cuenta del destinatario está deshabilitada", "550 Учетная запись отключена"},
+                      Reason::kSuspend);
+  ExpectEveryLanguage({"552 Message trop volumineux", "552 Die Nachricht ist zu groß",
+                       "552 El mensaje es demasiado grande", "552 Размер сообщения превышает допустимый",
+                       "552 邮件大小超过限制"},
+                      Reason::kMesgTooBig);
+  ExpectEveryLanguage({"554 Сообщение похоже на спам", "554 迷惑メールと判定されました"}, Reason::kSpamDetected);
+}
+
 }  // namespace
 }  // namespace ndr
