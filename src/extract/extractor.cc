@@ -575,9 +575,10 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
   std::vector<Finding> out;
   // A delay warning's recipients are delayed, not failed. Pasted text has no
   // Subject; its own sentences say whether the sending side still retries.
-  bool delay = parts.pasted && parts.bounce_subject.empty()
-                   ? markers.Matches(MarkerKind::kDelayBody, text)
-                   : markers.Matches(MarkerKind::kDelaySubject, parts.bounce_subject);
+  // A report whose Subject says nothing of a delay may still say it in its
+  // sentences ("This is just a warning", "delivery attempts will continue").
+  bool delay = (!parts.bounce_subject.empty() && markers.Matches(MarkerKind::kDelaySubject, parts.bounce_subject)) ||
+               markers.Matches(MarkerKind::kDelayBody, text);
   std::string action = delay ? "delayed" : "failed";
   for (size_t i = 0; i < mentions.size(); ++i) {
     Finding f;
