@@ -17,17 +17,31 @@
 
 namespace ndr {
 
+// Views into the storage of the Headers that holds the field: valid while
+// that Headers lives and is not changed.
 struct HeaderField {
-  std::string name;   // as written, e.g. "Final-Recipient"
-  std::string value;  // unfolded, RFC 2047 decoded, surrounding blanks trimmed
+  std::string_view name;   // as written, e.g. "Final-Recipient"
+  std::string_view value;  // unfolded, RFC 2047 decoded, surrounding blanks trimmed
 };
 
-// An ordered list of header fields with case-insensitive lookup.
+// An ordered list of header fields with case-insensitive lookup. Names and
+// values share one buffer (a message has dozens of fields in each of its
+// parts: one allocation per field was a large part of parsing one).
 class Headers {
  public:
-  void Add(std::string name, std::string value);
-  // Room for n fields (a parser's estimate; saves regrowing the list).
-  void Reserve(size_t n) { fields_.reserve(n); }
+  Headers() = default;
+  Headers(const Headers& other) { *this = other; }
+  Headers& operator=(const Headers& other);
+  // Moves keep the buffer, so the fields' views stay valid.
+  Headers(Headers&&) noexcept = default;
+  Headers& operator=(Headers&&) noexcept = default;
+
+  void Add(std::string_view name, std::string_view value);
+  // Room for n fields of `bytes` bytes in all (a parser's estimate; saves regrowing).
+  void Reserve(size_t n, size_t bytes = 0) {
+    fields_.reserve(n);
+    text_.reserve(bytes);
+  }
   // The first field with that name, or "" when absent.
   std::string_view Get(std::string_view name) const;
   bool Has(std::string_view name) const;
@@ -36,7 +50,13 @@ class Headers {
   size_t size() const { return fields_.size(); }
 
  private:
+  // Makes room for `bytes` more bytes of text, moving the fields' views along.
+  void Grow(size_t bytes);
+  std::string_view Store(std::string_view bytes);
+  bool Holds(std::string_view bytes) const;  // whether bytes lie in text_
+
   std::vector<HeaderField> fields_;
+  std::vector<char> text_;  // the names and values the fields point into
 };
 
 // What ParseHeaderBlock left out to stay within its Limits.

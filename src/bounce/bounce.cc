@@ -72,7 +72,7 @@ bool SplitDsnGroups(const std::vector<Headers>& groups, BounceParts* out, size_t
     bool leading_is_recipient = false;
     if (first_recipient < group.size()) {
       for (size_t i = 0; i < first_recipient; ++i) {
-        const std::string& name = group.fields()[i].name;
+        std::string_view name = group.fields()[i].name;
         if (IEquals(name, "Action") || IEquals(name, "Status")) leading_is_recipient = true;
       }
     }

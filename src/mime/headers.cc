@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -22,8 +23,54 @@ using internal::IsSpace;
 using internal::mime::LineReader;
 using internal::Trim;
 
-void Headers::Add(std::string name, std::string value) {
-  fields_.push_back(HeaderField{std::move(name), std::move(value)});
+Headers& Headers::operator=(const Headers& other) {
+  if (this == &other) return *this;
+  text_ = other.text_;
+  fields_.clear();
+  fields_.reserve(other.fields_.size());
+  const char* from = other.text_.data();
+  auto rebase = [&](std::string_view v) {
+    return std::string_view(text_.data() + (v.data() - from), v.size());
+  };
+  for (const HeaderField& f : other.fields_) fields_.push_back({rebase(f.name), rebase(f.value)});
+  return *this;
+}
+
+void Headers::Grow(size_t bytes) {
+  std::vector<char> bigger;
+  bigger.reserve(std::max({text_.size() + bytes, text_.capacity() * 2, size_t{256}}));
+  bigger.assign(text_.begin(), text_.end());
+  const char* from = text_.data();
+  auto rebase = [&](std::string_view v) {
+    return std::string_view(bigger.data() + (v.data() - from), v.size());
+  };
+  for (HeaderField& f : fields_) f = {rebase(f.name), rebase(f.value)};
+  text_.swap(bigger);
+}
+
+std::string_view Headers::Store(std::string_view bytes) {
+  const size_t at = text_.size();
+  text_.insert(text_.end(), bytes.begin(), bytes.end());
+  return std::string_view(text_.data() + at, bytes.size());
+}
+
+bool Headers::Holds(std::string_view bytes) const {
+  const std::less<const char*> before;
+  return !text_.empty() && !before(bytes.data(), text_.data()) &&
+         before(bytes.data(), text_.data() + text_.size());
+}
+
+void Headers::Add(std::string_view name, std::string_view value) {
+  const size_t need = name.size() + value.size();
+  if (text_.size() + need > text_.capacity()) {
+    if (Holds(name) || Holds(value)) {  // one of our own fields: copy it before the buffer moves
+      Add(std::string(name), std::string(value));
+      return;
+    }
+    Grow(need);
+  }
+  std::string_view n = Store(name);
+  fields_.push_back({n, Store(value)});
 }
 
 std::string_view Headers::Get(std::string_view name) const {
@@ -81,19 +128,21 @@ bool ReadEncodedWord(std::string_view value, size_t start, EncodedWord* w) {
 
 // 8-bit bytes or an ISO-2022 escape: the value is not plain ASCII.
 bool HasRaw8Bit(std::string_view value) {
-  // Eight bytes at a time: most values are ASCII without escapes.
+  // Eight bytes at a time, one test at the end: most values are ASCII.
+  uint64_t any = 0;
   size_t i = 0;
   for (; i + 8 <= value.size(); i += 8) {
     uint64_t word;
     std::memcpy(&word, value.data() + i, 8);
-    if ((word & 0x8080808080808080ULL) != 0) return true;
+    any |= word;
   }
-  for (; i < value.size(); ++i) {
-    if (static_cast<unsigned char>(value[i]) >= 0x80) return true;
-  }
-  return value.find('\x1b') != std::string_view::npos;
+  for (; i < value.size(); ++i) any |= static_cast<unsigned char>(value[i]);
+  if ((any & 0x8080808080808080ULL) != 0) return true;
+  return std::memchr(value.data(), '\x1b', value.size()) != nullptr;
 }
 
+// 8-bit bytes, an ISO-2022 escape or an RFC 2047 word ("=?"): the value is
+// decoded, otherwise stored as it is (most values).
 bool NeedsHeaderDecoding(std::string_view value) {
   return HasRaw8Bit(value) || value.find("=?") != std::string_view::npos;
 }
@@ -223,7 +272,11 @@ class FieldBuilder {
     if (!active_) return;
     active_ = false;
     std::string_view value = is_folded_ ? std::string_view(folded_) : first_;
-    out_->Add(std::string(name_), DecodeHeaderValue(value));
+    if (NeedsHeaderDecoding(value)) {
+      out_->Add(name_, DecodeHeaderValue(value));
+    } else {
+      out_->Add(name_, value);  // no copy in between
+    }
   }
 
  private:
@@ -254,7 +307,9 @@ Headers ParseHeaderBlock(std::string_view text, const Limits& limits, HeaderCuts
   }
   // About one field per 40 bytes (the text may run on past the block: at
   // most 64 up front, the list grows beyond that as usual).
-  headers.Reserve(std::min({text.size() / 40 + 1, limits.max_headers, size_t{64}}));
+  // The text bytes: at most the block's (decoding seldom adds), up to 16 KiB up front.
+  headers.Reserve(std::min({text.size() / 40 + 1, limits.max_headers, size_t{64}}),
+                  std::min(text.size(), size_t{16384}));
   FieldBuilder field(&headers, limits, cuts);
   LineReader lines(text);
   std::string_view line;

@@ -493,6 +493,34 @@ TEST(MimeHeaders, FoldedHeaderAndRawBytes) {
   EXPECT_FALSE(h.Has("Body"));
 }
 
+TEST(MimeHeaders, FieldsStayValidWhenTheListGrowsIsCopiedOrMoved) {
+  // Names and values share one buffer: growing it, copying and moving the
+  // list must keep every field's view right.
+  Headers h;
+  std::vector<std::string> values;
+  for (int i = 0; i < 200; ++i) {
+    values.push_back("value number " + std::to_string(i) + std::string(static_cast<size_t>(i % 7) * 10, 'x'));
+    h.Add("X-Field-" + std::to_string(i), values.back());
+  }
+  h.Add("Copy-Of-First", h.fields()[0].value);  // a field's own bytes, maybe while the buffer moves
+  Headers copy = h;
+  Headers moved = std::move(h);
+  for (const Headers* list : {&copy, &moved}) {
+    ASSERT_EQ(list->size(), 201u);
+    for (int i = 0; i < 200; ++i) {
+      EXPECT_EQ(list->fields()[static_cast<size_t>(i)].name, "X-Field-" + std::to_string(i));
+      EXPECT_EQ(list->fields()[static_cast<size_t>(i)].value, values[static_cast<size_t>(i)]);
+    }
+    EXPECT_EQ(list->Get("copy-of-first"), values[0]);
+  }
+  copy = moved;  // assignment over a list with fields
+  EXPECT_EQ(copy.Get("X-Field-199"), values[199]);
+  Headers empty;
+  copy = empty;
+  EXPECT_TRUE(copy.empty());
+  EXPECT_EQ(copy.Get("X-Field-1"), "");
+}
+
 TEST(MimeHeaders, FieldGroupsOfDeliveryStatus) {
   std::vector<Headers> groups = ParseFieldGroups(
       "Reporting-MTA: dns; mx.example.org\n"
