@@ -30,18 +30,24 @@ constexpr int kHardDepthLimit = 128;
 
 using BoundaryList = std::deque<std::string>;
 
+// A field value as one line: each line break and the blanks after it
+// become one space; surrounding spaces trimmed.
 std::string Unfold(const char* begin, const char* end) {
   std::string out;
   out.reserve(static_cast<size_t>(end - begin));
-  for (const char* p = begin; p < end; ++p) {
-    if (*p == '\n') {
-      while (p + 1 < end && IsBlank(p[1])) ++p;
-      out.push_back(' ');
-    } else {
-      out.push_back(*p);
+  for (const char* p = begin; p < end;) {
+    auto* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+    if (nl == nullptr) {
+      out.append(p, end);
+      break;
     }
+    out.append(p, nl);
+    out.push_back(' ');
+    for (p = nl + 1; p < end && IsBlank(*p);) ++p;
   }
-  return std::string(Trim(out));
+  std::string_view trimmed = Trim(out);
+  if (trimmed.size() == out.size()) return out;
+  return std::string(trimmed);
 }
 
 // Index of the ':' of a "Name: value" line, or -1.
@@ -79,6 +85,7 @@ class TreeParser {
   void Run(const char* begin, const char* end) {
     pos_ = begin;
     end_ = end;
+    infos_.reserve(8);  // most messages: a handful of parts, without regrowing
     LoadEntity(0, false);
   }
 
@@ -130,19 +137,26 @@ class TreeParser {
     matched_level_ = -1;
     matched_closing_ = false;
     if (!boundaries_.empty()) {
-      const char* line = begin;
-      while (line < end) {
-        const char* p = line;
-        while (p < end && IsBlank(*p)) ++p;  // tolerate an indented delimiter (seen in the wild)
-        auto* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
-        const char* eol = nl != nullptr ? nl : end;
-        if (eol - p >= 2 && p[0] == '-' && p[1] == '-' && MatchBoundary(p, eol)) {
-          pos_ = nl != nullptr ? nl + 1 : end;
-          const char* content_end = line > begin ? line - 1 : begin;
-          return std::string_view(begin, static_cast<size_t>(content_end - begin));
+      // A delimiter line starts with "--" (after blanks): only the '-'s are
+      // looked at, not every line (base64 bodies have none).
+      const char* p = begin;
+      while (p < end) {
+        auto* dash = static_cast<const char*>(std::memchr(p, '-', static_cast<size_t>(end - p)));
+        if (dash == nullptr) break;
+        const char* line = dash;
+        while (line > begin && IsBlank(line[-1])) --line;  // tolerate an indented delimiter (seen in the wild)
+        if ((line == begin || line[-1] == '\n') && end - dash >= 2 && dash[1] == '-') {
+          auto* nl = static_cast<const char*>(std::memchr(dash, '\n', static_cast<size_t>(end - dash)));
+          const char* eol = nl != nullptr ? nl : end;
+          if (MatchBoundary(dash, eol)) {
+            pos_ = nl != nullptr ? nl + 1 : end;
+            const char* content_end = line > begin ? line - 1 : begin;
+            return std::string_view(begin, static_cast<size_t>(content_end - begin));
+          }
+          p = eol;  // no other delimiter on this line
+          continue;
         }
-        if (nl == nullptr) break;
-        line = nl + 1;
+        p = dash + 1;
       }
     }
     pos_ = end;

@@ -199,6 +199,12 @@ TEST(MimeParse, BoundaryOnlyAsWholeLine) {
   ASSERT_EQ(m.parts.size(), 3u);
   EXPECT_EQ(m.parts[1].body, "text --b inside\n--bb is not it");
   EXPECT_EQ(m.parts[2].body, "second");
+  // Among other dashes (the search looks at each '-'): a tab-indented delimiter ends the part.
+  m = ParseMessage("Content-Type: multipart/mixed; boundary=b\n\n--b\n\n"
+                   "---- report ----\n  - item --b\n-\n\t--b\n\nsecond -\n--b--");
+  ASSERT_EQ(m.parts.size(), 3u);
+  EXPECT_EQ(m.parts[1].body, "---- report ----\n  - item --b\n-");
+  EXPECT_EQ(m.parts[2].body, "second -");
 }
 
 TEST(MimeParse, IndentedDelimiterAndRecoveredBoundary) {
