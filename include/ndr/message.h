@@ -10,6 +10,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "ndr/options.h"
@@ -33,14 +34,14 @@ class Headers {
   Headers(const Headers& other) { *this = other; }
   Headers& operator=(const Headers& other);
   // Moves keep the buffer, so the fields' views stay valid.
-  Headers(Headers&&) noexcept = default;
-  Headers& operator=(Headers&&) noexcept = default;
+  Headers(Headers&& other) noexcept { *this = std::move(other); }
+  Headers& operator=(Headers&& other) noexcept;
 
   void Add(std::string_view name, std::string_view value);
   // Room for n fields of `bytes` bytes in all (a parser's estimate; saves regrowing).
   void Reserve(size_t n, size_t bytes = 0) {
     fields_.reserve(n);
-    text_.reserve(bytes);
+    if (used_ + bytes > text_.size()) Grow(bytes);
   }
   // The first field with that name, or "" when absent.
   std::string_view Get(std::string_view name) const;
@@ -56,7 +57,10 @@ class Headers {
   bool Holds(std::string_view bytes) const;  // whether bytes lie in text_
 
   std::vector<HeaderField> fields_;
-  std::vector<char> text_;  // the names and values the fields point into
+  // The names and values the fields point into: text_[0, used_); the rest is
+  // room (a plain copy per field, no bookkeeping of a growing container).
+  std::vector<char> text_;
+  size_t used_ = 0;
 };
 
 // What ParseHeaderBlock left out to stay within its Limits.

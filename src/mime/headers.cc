@@ -25,7 +25,8 @@ using internal::Trim;
 
 Headers& Headers::operator=(const Headers& other) {
   if (this == &other) return *this;
-  text_ = other.text_;
+  text_.assign(other.text_.begin(), other.text_.begin() + static_cast<std::ptrdiff_t>(other.used_));
+  used_ = other.used_;
   fields_.clear();
   fields_.reserve(other.fields_.size());
   const char* from = other.text_.data();
@@ -36,10 +37,18 @@ Headers& Headers::operator=(const Headers& other) {
   return *this;
 }
 
+Headers& Headers::operator=(Headers&& other) noexcept {
+  fields_ = std::move(other.fields_);
+  text_ = std::move(other.text_);
+  used_ = std::exchange(other.used_, 0);
+  other.fields_.clear();
+  other.text_.clear();
+  return *this;
+}
+
 void Headers::Grow(size_t bytes) {
-  std::vector<char> bigger;
-  bigger.reserve(std::max({text_.size() + bytes, text_.capacity() * 2, size_t{256}}));
-  bigger.assign(text_.begin(), text_.end());
+  std::vector<char> bigger(std::max({used_ + bytes, text_.size() * 2, size_t{256}}));
+  if (used_ > 0) std::memcpy(bigger.data(), text_.data(), used_);
   const char* from = text_.data();
   auto rebase = [&](std::string_view v) {
     return std::string_view(bigger.data() + (v.data() - from), v.size());
@@ -49,20 +58,20 @@ void Headers::Grow(size_t bytes) {
 }
 
 std::string_view Headers::Store(std::string_view bytes) {
-  const size_t at = text_.size();
-  text_.insert(text_.end(), bytes.begin(), bytes.end());
-  return std::string_view(text_.data() + at, bytes.size());
+  char* at = text_.data() + used_;
+  if (!bytes.empty()) std::memcpy(at, bytes.data(), bytes.size());
+  used_ += bytes.size();
+  return std::string_view(at, bytes.size());
 }
 
 bool Headers::Holds(std::string_view bytes) const {
   const std::less<const char*> before;
-  return !text_.empty() && !before(bytes.data(), text_.data()) &&
-         before(bytes.data(), text_.data() + text_.size());
+  return used_ > 0 && !before(bytes.data(), text_.data()) && before(bytes.data(), text_.data() + used_);
 }
 
 void Headers::Add(std::string_view name, std::string_view value) {
   const size_t need = name.size() + value.size();
-  if (text_.size() + need > text_.capacity()) {
+  if (used_ + need > text_.size()) {
     if (Holds(name) || Holds(value)) {  // one of our own fields: copy it before the buffer moves
       Add(std::string(name), std::string(value));
       return;

@@ -511,6 +511,9 @@ TEST(MimeHeaders, FieldsStayValidWhenTheListGrowsIsCopiedOrMoved) {
   h.Add("Copy-Of-First", h.fields()[0].value);  // a field's own bytes, maybe while the buffer moves
   Headers copy = h;
   Headers moved = std::move(h);
+  h.Add("After-Move", "usable again");  // a moved-from list starts empty
+  EXPECT_EQ(h.size(), 1u);
+  EXPECT_EQ(h.Get("after-move"), "usable again");
   for (const Headers* list : {&copy, &moved}) {
     ASSERT_EQ(list->size(), 201u);
     for (int i = 0; i < 200; ++i) {
