@@ -1,5 +1,6 @@
 // Header fields: Headers, ParseHeaderBlock, ParseFieldGroups and RFC 2047.
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <functional>
@@ -215,6 +216,14 @@ std::string DecodeHeaderValue(std::string_view value) {
   return DecodeEncodedWordsInUtf8(value);
 }
 
+// Printable ASCII but the space: what a field name is made of.
+constexpr std::array<bool, 256> MakeFieldNameChars() {
+  std::array<bool, 256> t{};
+  for (int c = 33; c < 127; ++c) t[c] = true;
+  return t;
+}
+constexpr std::array<bool, 256> kFieldNameChar = MakeFieldNameChars();
+
 // "Name: value" -> name and value start; false when the line is no field.
 // ndr's own rather than mimetic::Field: that keeps blanks before the colon in
 // the name, skips only spaces after it and allocates a value per field.
@@ -225,8 +234,7 @@ bool SplitFieldLine(std::string_view line, std::string_view* name, std::string_v
   while (!n.empty() && IsBlank(n.back())) n.remove_suffix(1);  // "Subject : x"
   if (n.empty()) return false;
   for (char c : n) {
-    auto u = static_cast<unsigned char>(c);
-    if (u <= 32 || u >= 127) return false;
+    if (!kFieldNameChar[static_cast<unsigned char>(c)]) return false;
   }
   *name = n;
   *value = line.substr(colon + 1);

@@ -499,6 +499,19 @@ TEST(MimeHeaders, FoldedHeaderAndRawBytes) {
   EXPECT_FALSE(h.Has("Body"));
 }
 
+TEST(MimeCharset, Utf8CheckedAcrossAsciiRuns) {
+  // Valid UTF-8 between long ASCII runs stays; a bad byte after one is found.
+  const std::string valid = "caf\xc3\xa9 and a long ASCII run between " "\xe2\x80\x94 then more text \xf0\x9f\x93\xa7.";
+  std::string out;
+  EXPECT_TRUE(ToUtf8(valid, "utf-8", &out));
+  EXPECT_EQ(out, valid);
+  out.clear();
+  EXPECT_FALSE(ToUtf8("caf\xc3\xa9 and a long ASCII run between \xff here", "utf-8", &out));
+  EXPECT_EQ(out, "caf\xc3\xa9 and a long ASCII run between \xef\xbf\xbd here");
+  out.clear();
+  EXPECT_FALSE(ToUtf8("\xc3\xa9 eight+ ASCII bytes then a cut sequence \xe2\x80", "utf-8", &out));
+}
+
 TEST(MimeHeaders, FieldsStayValidWhenTheListGrowsIsCopiedOrMoved) {
   // Names and values share one buffer: growing it, copying and moving the
   // list must keep every field's view right.
