@@ -8,6 +8,7 @@
 #ifndef NDR_MESSAGE_H_
 #define NDR_MESSAGE_H_
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -41,7 +42,7 @@ class Headers {
   // Room for n fields of `bytes` bytes in all (a parser's estimate; saves regrowing).
   void Reserve(size_t n, size_t bytes = 0) {
     fields_.reserve(n);
-    if (used_ + bytes > text_.size()) Grow(bytes);
+    if (used_ + bytes > capacity_) Grow(bytes);
   }
   // The first field with that name, or "" when absent.
   std::string_view Get(std::string_view name) const;
@@ -57,10 +58,11 @@ class Headers {
   bool Holds(std::string_view bytes) const;  // whether bytes lie in text_
 
   std::vector<HeaderField> fields_;
-  // The names and values the fields point into: text_[0, used_); the rest is
-  // room (a plain copy per field, no bookkeeping of a growing container).
-  std::vector<char> text_;
+  // The names and values the fields point into: text_[0, used_); the rest,
+  // up to capacity_, is room (a plain copy per field, nothing initialized).
+  std::unique_ptr<char[]> text_;
   size_t used_ = 0;
+  size_t capacity_ = 0;
 };
 
 // What ParseHeaderBlock left out to stay within its Limits.

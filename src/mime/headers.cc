@@ -26,13 +26,18 @@ using internal::Trim;
 
 Headers& Headers::operator=(const Headers& other) {
   if (this == &other) return *this;
-  text_.assign(other.text_.begin(), other.text_.begin() + static_cast<std::ptrdiff_t>(other.used_));
-  used_ = other.used_;
   fields_.clear();
+  used_ = 0;
+  if (capacity_ < other.used_) {
+    text_.reset(new char[other.used_]);
+    capacity_ = other.used_;
+  }
+  if (other.used_ > 0) std::memcpy(text_.get(), other.text_.get(), other.used_);
+  used_ = other.used_;
   fields_.reserve(other.fields_.size());
-  const char* from = other.text_.data();
+  const char* from = other.text_.get();
   auto rebase = [&](std::string_view v) {
-    return std::string_view(text_.data() + (v.data() - from), v.size());
+    return std::string_view(text_.get() + (v.data() - from), v.size());
   };
   for (const HeaderField& f : other.fields_) fields_.push_back({rebase(f.name), rebase(f.value)});
   return *this;
@@ -42,24 +47,26 @@ Headers& Headers::operator=(Headers&& other) noexcept {
   fields_ = std::move(other.fields_);
   text_ = std::move(other.text_);
   used_ = std::exchange(other.used_, 0);
+  capacity_ = std::exchange(other.capacity_, 0);
   other.fields_.clear();
-  other.text_.clear();
   return *this;
 }
 
 void Headers::Grow(size_t bytes) {
-  std::vector<char> bigger(std::max({used_ + bytes, text_.size() * 2, size_t{256}}));
-  if (used_ > 0) std::memcpy(bigger.data(), text_.data(), used_);
-  const char* from = text_.data();
+  const size_t capacity = std::max({used_ + bytes, capacity_ * 2, size_t{256}});
+  std::unique_ptr<char[]> bigger(new char[capacity]);
+  if (used_ > 0) std::memcpy(bigger.get(), text_.get(), used_);
+  const char* from = text_.get();
   auto rebase = [&](std::string_view v) {
-    return std::string_view(bigger.data() + (v.data() - from), v.size());
+    return std::string_view(bigger.get() + (v.data() - from), v.size());
   };
   for (HeaderField& f : fields_) f = {rebase(f.name), rebase(f.value)};
-  text_.swap(bigger);
+  text_ = std::move(bigger);
+  capacity_ = capacity;
 }
 
 std::string_view Headers::Store(std::string_view bytes) {
-  char* at = text_.data() + used_;
+  char* at = text_.get() + used_;
   if (!bytes.empty()) std::memcpy(at, bytes.data(), bytes.size());
   used_ += bytes.size();
   return std::string_view(at, bytes.size());
@@ -67,12 +74,12 @@ std::string_view Headers::Store(std::string_view bytes) {
 
 bool Headers::Holds(std::string_view bytes) const {
   const std::less<const char*> before;
-  return used_ > 0 && !before(bytes.data(), text_.data()) && before(bytes.data(), text_.data() + used_);
+  return used_ > 0 && !before(bytes.data(), text_.get()) && before(bytes.data(), text_.get() + used_);
 }
 
 void Headers::Add(std::string_view name, std::string_view value) {
   const size_t need = name.size() + value.size();
-  if (used_ + need > text_.size()) {
+  if (used_ + need > capacity_ || capacity_ == 0) {
     if (Holds(name) || Holds(value)) {  // one of our own fields: copy it before the buffer moves
       Add(std::string(name), std::string(value));
       return;
