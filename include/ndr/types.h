@@ -77,6 +77,7 @@ enum class Actor : uint8_t {
   kSenderAdmin,     // the administrator of the sending mail system
   kRecipient,       // the person the message was for
   kRecipientAdmin,  // the administrator of the receiving mail system
+  kUnknown,         // the bounce does not say (no reason given, or words no rule reads)
 };
 std::string_view ActorName(Actor a);  // "sender", "sender-admin", ...
 bool ParseActor(std::string_view name, Actor* out);

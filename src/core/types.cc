@@ -35,8 +35,8 @@ constexpr std::array<std::string_view, kReasonCount> kReasonNames = {
     "feedback",
 };
 
-constexpr std::array<std::string_view, 5> kActorNames = {
-    "nobody", "sender", "sender-admin", "recipient", "recipient-admin"};
+constexpr std::array<std::string_view, 6> kActorNames = {
+    "nobody", "sender", "sender-admin", "recipient", "recipient-admin", "unknown"};
 
 constexpr std::array<std::string_view, 6> kProblemKindNames = {"limit",     "decode", "charset",
                                                                "structure", "read",   "internal"};

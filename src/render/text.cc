@@ -12,6 +12,7 @@ std::string_view ActorPhrase(Actor a) {
     case Actor::kSenderAdmin: return "the administrator of your (the sending) mail system";
     case Actor::kRecipient: return "the recipient";
     case Actor::kRecipientAdmin: return "the administrator of the recipient's mail system";
+    case Actor::kUnknown: return "not clear from the bounce: read the server's words";
     case Actor::kNobody: break;
   }
   return "nobody";

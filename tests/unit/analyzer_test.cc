@@ -161,6 +161,20 @@ TEST(Analyzer, PastedReportSentencesAndPrintedDsnFields) {
   EXPECT_EQ(a.records[0].reason, Reason::kExpired);
 }
 
+// Words no rule reads: nobody is named to act, but "nobody" would say there
+// is nothing to do; the record says the bounce does not tell.
+TEST(Analyzer, UnreadableReasonHasNoKnownActor) {
+  Analysis a = TheAnalyzer().Analyze(
+      "Your message could not be delivered.\n\n<jo@example.net>: 550 frobnicated beyond repair\n", "pasted.txt");
+  ASSERT_EQ(a.records.size(), 1u);
+  EXPECT_EQ(a.records[0].reason, Reason::kOnHold);
+  EXPECT_EQ(a.records[0].details.actor, Actor::kUnknown);
+  EXPECT_EQ(ActorName(Actor::kUnknown), "unknown");
+  Actor parsed = Actor::kNobody;
+  EXPECT_TRUE(ParseActor("unknown", &parsed));
+  EXPECT_EQ(parsed, Actor::kUnknown);
+}
+
 TEST(Analyzer, AutoReply) {
   Analysis a = AnalyzeSample("auto-reply.eml");
   EXPECT_EQ(a.kind, BounceKind::kAutoReply);
