@@ -1,7 +1,9 @@
 // Linear time on hostile shapes: each shape is analyzed at 1 MB and at 8 MB
-// and the CPU time may grow at most 12 times (8 for linear, the rest for
-// noise). Ratios, never absolute times: they hold on a slow or busy machine
-// and in sanitizer builds. The time limit is off so the whole input is read.
+// and the CPU time may grow at most 16 times (8 for linear; 8 MB no longer
+// fits a CPU cache, which alone gave 9.4 on an idle machine, and load adds
+// noise; quadratic work would give 64). Ratios, never absolute times: they
+// hold on a slow or busy machine and in sanitizer builds. The time limit is
+// off so the whole input is read.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -17,7 +19,7 @@ namespace {
 
 constexpr size_t kSmall = 1u << 20;
 constexpr size_t kLarge = 8u << 20;
-constexpr double kMaxRatio = 12.0;
+constexpr double kMaxRatio = 16.0;
 
 const Analyzer& UnlimitedTimeAnalyzer() {
   static const std::unique_ptr<Analyzer> analyzer = [] {
