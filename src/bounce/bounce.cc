@@ -303,7 +303,9 @@ Message AttachedMessage(const Message& message, size_t at) {
 
 bool FindAttachedReport(const Message& message, const BounceMarkers& markers, const Limits& limits,
                         Message* report) {
-  if (message.pasted || markers.Matches(MarkerKind::kFrom, message.headers.Get("From"))) return false;
+  if (message.pasted) return false;
+  // The structure first (no pattern runs): most reports have a report part
+  // of their own, and most mail attaches no message.
   size_t attached = message.parts.size();
   for (size_t i = 0; i < message.parts.size(); ++i) {
     const Part& part = message.parts[i];
@@ -312,6 +314,8 @@ bool FindAttachedReport(const Message& message, const BounceMarkers& markers, co
     if (IsMessageType(part.content_type) && attached == message.parts.size()) attached = i;
   }
   if (attached == message.parts.size()) return false;
+  // A mail system's report that returns the original: not a person's forward.
+  if (markers.Matches(MarkerKind::kFrom, message.headers.Get("From"))) return false;
   Message inner = AttachedMessage(message, attached);
   if (inner.parts.empty()) return false;
   bool is_report = markers.Matches(MarkerKind::kFrom, inner.headers.Get("From")) ||
