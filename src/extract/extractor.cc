@@ -317,11 +317,18 @@ std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceParts& part
     }
     return at == std::string::npos ? first : at;
   };
-  // Where the text first names each recipient (bounded: one scan per recipient).
+  // Where the text first names each recipient (bounded: one scan per
+  // recipient), found when a recipient's paragraph is first needed.
   std::vector<size_t> first_mentions;
-  for (const std::string& r : recipients) {
-    first_mentions.push_back(recipients.size() > 1 ? find_mention(r) : std::string::npos);
-  }
+  auto mentions_ready = [&]() -> const std::vector<size_t>& {
+    if (first_mentions.size() != recipients.size()) {
+      first_mentions.clear();
+      for (const std::string& r : recipients) {
+        first_mentions.push_back(recipients.size() > 1 ? find_mention(r) : std::string::npos);
+      }
+    }
+    return first_mentions;
+  };
   for (size_t g = 0; g < parts.per_recipient.size(); ++g) {
     const Headers& group = parts.per_recipient[g];
     Finding f;
@@ -353,34 +360,42 @@ std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceParts& part
     if (f.diagnostic.empty() && status_reply != 0) f.diagnostic = internal::NormalizeReply(status_field);
 
     // The human-readable part often says more (Postfix names the command only
-    // there) or is the only place with the reply.
+    // there) or is the only place with the reply. It is read only when the
+    // fields leave something open (most of the work of a DSN is this read).
     internal::ServerReply para;
-    // The text may name the address either way.
-    std::string_view mentioned = f.recipient;
-    size_t mention = find_mention(mentioned);
-    if (mention == std::string::npos && final_recipient != f.recipient) {
-      mentioned = final_recipient;
-      mention = find_mention(mentioned);
-    }
-    if (mention != std::string::npos) {
-      // The paragraph ends where the text turns to another recipient.
-      size_t stop = parts.human_text.size();
-      for (size_t k = 0; k < recipients.size(); ++k) {
-        size_t at = first_mentions[k];
-        if (SameAddress(recipients[k], final_recipient) || at == std::string::npos || at <= mention) continue;
-        if (at < stop) {
-          size_t line_start = parts.human_text.rfind('\n', at);
-          line_start = line_start == std::string::npos ? 0 : line_start + 1;
-          stop = line_start > mention ? line_start : at;
-        }
+    bool para_read = false;
+    auto paragraph_reply = [&]() -> const internal::ServerReply& {
+      if (para_read) return para;
+      para_read = true;
+      const std::vector<size_t>& firsts = mentions_ready();
+      // The text may name the address either way.
+      std::string_view mentioned = f.recipient;
+      size_t mention = find_mention(mentioned);
+      if (mention == std::string::npos && final_recipient != f.recipient) {
+        mentioned = final_recipient;
+        mention = find_mention(mentioned);
       }
-      std::string_view paragraph = ParagraphAfter(parts.human_text, mention, stop);
-      para = smtp.ReadReply(paragraph.substr(std::min(paragraph.size(), mentioned.size())));
-    }
+      if (mention != std::string::npos) {
+        // The paragraph ends where the text turns to another recipient.
+        size_t stop = parts.human_text.size();
+        for (size_t k = 0; k < recipients.size(); ++k) {
+          size_t at = firsts[k];
+          if (SameAddress(recipients[k], final_recipient) || at == std::string::npos || at <= mention) continue;
+          if (at < stop) {
+            size_t line_start = parts.human_text.rfind('\n', at);
+            line_start = line_start == std::string::npos ? 0 : line_start + 1;
+            stop = line_start > mention ? line_start : at;
+          }
+        }
+        std::string_view paragraph = ParagraphAfter(parts.human_text, mention, stop);
+        para = smtp.ReadReply(paragraph.substr(std::min(paragraph.size(), mentioned.size())));
+      }
+      return para;
+    };
     // A Diagnostic-Code of a few characters without a code ("X-Unix; 77", an
     // exit status) says less than a reply in the text would.
     bool field_says_little = f.diagnostic.size() < 8 && codes.reply_code == 0 && codes.status.empty();
-    if (codes.reply_code == 0 && para.codes.reply_code == 0 && parts.per_recipient.size() == 1 &&
+    if (codes.reply_code == 0 && paragraph_reply().codes.reply_code == 0 && parts.per_recipient.size() == 1 &&
         field_says_little && !parts.human_text.empty()) {
       // One recipient and no reply near its address: the reply may sit
       // anywhere in the human-readable part ("The error was: 554 ...").
@@ -393,12 +408,12 @@ std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceParts& part
       }
     }
     if (codes.reply_code == 0 && codes.status.empty() &&
-        (para.codes.reply_code != 0 || !para.codes.status.empty())) {
+        (paragraph_reply().codes.reply_code != 0 || !para.codes.status.empty())) {
       codes = para.codes;
       // A local delivery program's exit status ("X-Unix; 77") stays the words.
       bool exit_status = f.diagnostic_type == "x-unix" && !f.diagnostic.empty();
       if (f.diagnostic.empty() || (f.diagnostic.size() < 8 && !exit_status)) f.diagnostic = para.words;
-    } else if (f.diagnostic.empty() && !para.words.empty()) {
+    } else if (f.diagnostic.empty() && !paragraph_reply().words.empty()) {
       f.diagnostic = para.words;
     }
     f.reply_code = codes.reply_code != 0 ? codes.reply_code : status_reply;
@@ -412,9 +427,12 @@ std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceParts& part
     f.command = field.command;
     if (f.command == SmtpCommand::kUnknown) f.command = smtp.FindCommand(f.diagnostic);
     if (f.command == SmtpCommand::kUnknown) f.command = internal::TranscriptCommandFor(transcript, f.recipient);
-    if (f.command == SmtpCommand::kUnknown) f.command = para.command;
+    if (f.command == SmtpCommand::kUnknown) f.command = paragraph_reply().command;
     // The remote server as the wrapper of its reply names it ("host X[ip] said:").
-    if (f.remote_mta.empty()) f.remote_mta = !field.remote_host.empty() ? field.remote_host : para.remote_host;
+    if (f.remote_mta.empty()) {
+      f.remote_mta = !field.remote_host.empty() ? field.remote_host : paragraph_reply().remote_host;
+    }
+    // (A paragraph that was not needed was not read: its matching cannot fail.)
     if (field.matching_failed || para.matching_failed) f.problem = std::string(kReadingFailed);
     f.action = ActionOf(group.Get("Action"), f.status);
     out.push_back(std::move(f));

@@ -142,11 +142,17 @@ struct SmtpText::Impl {
     int code = 0;
   };
   std::vector<CommandRow> commands;      // table order: the first that matches wins
-  RuleSet command_set;
   std::unique_ptr<RE2> keyword_before;  // any keyword, anchored at the end of the text before a code
   std::unique_ptr<RE2> unit_after;      // any unit, anchored at the start of the text after a number
   std::vector<WrapperRow> wrappers;      // wrapper and prose rows, table order
-  RuleSet wrapper_set;
+  // Command, wrapper and prose rows in one set, in table order: ReadReply
+  // needs both on the same text, so one prefilter pass serves both.
+  RuleSet phrase_set;
+  struct SetRow {
+    bool command;  // commands[index], else wrappers[index]
+    size_t index;
+  };
+  std::vector<SetRow> set_rows;  // by phrase_set index
   std::unique_ptr<RE2> transcript_command;
 
   bool PrecededByKeyword(std::string_view text, size_t begin) const;
@@ -197,7 +203,7 @@ std::shared_ptr<const SmtpText> SmtpText::FromTable(std::string_view name, std::
         *error = t.Where(row, "unknown command '" + std::string(t.Cell(row, "command")) + "'");
         return nullptr;
       }
-      impl->command_set.Add(pattern, &set_error);
+      if (impl->phrase_set.Add(pattern, &set_error) >= 0) impl->set_rows.push_back({true, impl->commands.size()});
       impl->commands.push_back({std::move(re), command});
     } else if (kind == "keyword" || kind == "unit") {
       std::string& list = kind == "keyword" ? keywords : units;
@@ -219,7 +225,7 @@ std::shared_ptr<const SmtpText> SmtpText::FromTable(std::string_view name, std::
         *error = t.Where(row, "prose rows have no groups");
         return nullptr;
       }
-      impl->wrapper_set.Add(pattern, &set_error);
+      if (impl->phrase_set.Add(pattern, &set_error) >= 0) impl->set_rows.push_back({false, impl->wrappers.size()});
       w.re = std::move(re);
       impl->wrappers.push_back(std::move(w));
     } else {
@@ -232,7 +238,7 @@ std::shared_ptr<const SmtpText> SmtpText::FromTable(std::string_view name, std::
     }
   }
   std::string compile_error;
-  if (!impl->command_set.Compile(&compile_error) || !impl->wrapper_set.Compile(&compile_error)) {
+  if (!impl->phrase_set.Compile(&compile_error)) {
     *error = "data/" + std::string(name) + ": " + compile_error;
     return nullptr;
   }
@@ -432,12 +438,18 @@ SmtpCommand CommandFromVerb(std::string_view words) {
 }
 
 SmtpCommand SmtpText::FindCommand(std::string_view text, bool* failed) const {
+  return FindCommandIn(text, impl_->phrase_set.Potentials(text, failed));
+}
+
+SmtpCommand SmtpText::FindCommandIn(std::string_view text, const std::vector<int>& potentials) const {
   const Impl& p = *impl_;
-  re2::StringPiece input(text.data(), text.size());
-  std::vector<int> hits = p.command_set.Match(text, failed);
-  if (!hits.empty()) return p.commands[static_cast<size_t>(hits[0])].command;  // ascending: table order
+  for (int row : potentials) {  // ascending: table order, the first command row that matches wins
+    const Impl::SetRow& r = p.set_rows[static_cast<size_t>(row)];
+    if (r.command && p.phrase_set.FirstMatch(row, text).data() != nullptr) return p.commands[r.index].command;
+  }
   // A Sendmail-style transcript: the last ">>> CMD" line.
   if (text.find(">>>") == std::string_view::npos) return SmtpCommand::kUnknown;
+  re2::StringPiece input(text.data(), text.size());
   std::string words;
   std::string last;
   re2::StringPiece scan = input;
@@ -448,27 +460,38 @@ SmtpCommand SmtpText::FindCommand(std::string_view text, bool* failed) const {
 // ---- wrappers and replies ---------------------------------------------------
 
 std::string SmtpText::StripWrappers(std::string_view raw, std::string* host, bool* failed) const {
-  return StripSqueezed(Squeeze(raw), host, failed);
+  std::string text = Squeeze(raw);
+  std::vector<int> potentials = impl_->phrase_set.Potentials(text, failed);
+  return StripSqueezed(std::move(text), potentials, host, failed);
 }
 
-std::string SmtpText::StripSqueezed(std::string text, std::string* host, bool* failed) const {
+std::string SmtpText::StripSqueezed(std::string text, const std::vector<int>& potentials, std::string* host,
+                                    bool* failed) const {
   const Impl& p = *impl_;
   // Removing one wrapper can bring another to the start of the text (anchored
   // rows): a few passes, each over the rows that match what is left.
-  for (int pass = 0; pass < 3; ++pass) {
-    std::vector<int> hits = p.wrapper_set.Match(text, failed);  // ascending: table order
-    if (hits.empty() || !StripOnce(p, hits, &text, host)) break;
+  if (!StripOnce(p, potentials, &text, host)) return text;
+  for (int pass = 1; pass < 3; ++pass) {
+    if (!StripOnce(p, p.phrase_set.Potentials(text, failed), &text, host)) break;
   }
   return text;
 }
 
-// Applies the wrapper rows `hits` (table order) to *text; false when none changed it.
-bool SmtpText::StripOnce(const Impl& p, const std::vector<int>& hits, std::string* text_io,
+// Applies, in table order, the wrapper rows among `potentials` (the
+// prefilter's rows for *text) that match *text as it is when the pass starts;
+// false when none changed it.
+bool SmtpText::StripOnce(const Impl& p, const std::vector<int>& potentials, std::string* text_io,
                          std::string* host) {
   std::string& text = *text_io;
   bool changed = false;
-  for (int h : hits) {
-    const Impl::WrapperRow& w = p.wrappers[static_cast<size_t>(h)];
+  std::string start;  // the text as the pass began, kept once a row changed it
+  for (int row : potentials) {
+    const Impl::SetRow& r = p.set_rows[static_cast<size_t>(row)];
+    if (r.command) continue;
+    // Only rows that match the text the pass started with apply (a row that
+    // matches only what an earlier row left waits for the next pass).
+    if (changed && p.phrase_set.FirstMatch(row, start).data() == nullptr) continue;
+    const Impl::WrapperRow& w = p.wrappers[r.index];
     int groups = w.re->NumberOfCapturingGroups();
     std::vector<re2::StringPiece> match(static_cast<size_t>(groups) + 1);
     re2::StringPiece input(text.data(), text.size());
@@ -484,14 +507,18 @@ bool SmtpText::StripOnce(const Impl& p, const std::vector<int>& hits, std::strin
       inner.append(match[w.reply].data(), match[w.reply].size());
       // The wrapper holds the reply: what stood around the wrapper is the
       // report's, not the server's.
-      text = Squeeze(inner);
+      std::string next = Squeeze(inner);
+      if (!changed) start = std::move(text);
+      text = std::move(next);
       changed = true;
       continue;
     }
     // A prose or wrapper row may occur more than once ("-----" headings).
     std::string rest = text.substr(end);
     RE2::GlobalReplace(&rest, *w.re, " ");
-    text = Squeeze(text.substr(0, begin) + " " + inner + rest);
+    std::string next = Squeeze(text.substr(0, begin) + " " + inner + rest);
+    if (!changed) start = std::move(text);
+    text = std::move(next);
     changed = true;
   }
   return changed;
@@ -500,8 +527,9 @@ bool SmtpText::StripOnce(const Impl& p, const std::vector<int>& hits, std::strin
 ServerReply SmtpText::ReadReply(std::string_view raw) const {
   ServerReply out;
   std::string flat = Squeeze(raw);
-  out.command = FindCommand(flat, &out.matching_failed);
-  std::string text = StripSqueezed(std::move(flat), &out.remote_host, &out.matching_failed);
+  std::vector<int> potentials = impl_->phrase_set.Potentials(flat, &out.matching_failed);
+  out.command = FindCommandIn(flat, potentials);
+  std::string text = StripSqueezed(std::move(flat), potentials, &out.remote_host, &out.matching_failed);
   CodesInText codes = FindCodes(text);
   if (codes.reply_code == 0) {
     // A reply code that opens a line is a reply line ("554 <a@b>... Service

@@ -81,9 +81,13 @@ class SmtpText {
 
  private:
   explicit SmtpText(std::unique_ptr<Impl> impl);
-  // StripWrappers for a text Squeeze() already gave.
-  std::string StripSqueezed(std::string text, std::string* host, bool* failed) const;
-  static bool StripOnce(const Impl& p, const std::vector<int>& hits, std::string* text, std::string* host);
+  // StripWrappers for a text Squeeze() already gave, with the phrase rows
+  // the prefilter lets through for it.
+  std::string StripSqueezed(std::string text, const std::vector<int>& potentials, std::string* host,
+                            bool* failed) const;
+  static bool StripOnce(const Impl& p, const std::vector<int>& potentials, std::string* text, std::string* host);
+  // FindCommand with the phrase rows the prefilter lets through for `text`.
+  SmtpCommand FindCommandIn(std::string_view text, const std::vector<int>& potentials) const;
   std::unique_ptr<Impl> impl_;
 };
 
