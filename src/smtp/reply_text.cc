@@ -56,12 +56,26 @@ constexpr size_t kMaxShapes = 257;
 // Every "[245]DD" reply-code shape, left to right, not overlapping (the
 // shape only; ReplyBoundaryOk judges what surrounds it). A plain scan: the
 // shape is RFC structure, and this runs on every text read.
+// The next position at or after `i` holding '2', '4' or '5' (a code's first
+// digit), or `n`. Most bytes of a text are letters: one test each.
+size_t NextCodeLead(std::string_view text, size_t i, size_t n) {
+  while (i < n) {
+    const char c = text[i];
+    if (c <= '5' && (c == '2' || c == '4' || c == '5')) return i;
+    ++i;
+  }
+  return n;
+}
+
 std::vector<Span> FindReplyShapes(std::string_view text) {
   std::vector<Span> out;
+  if (text.size() < 3) return out;
+  const size_t limit = text.size() - 2;  // a shape needs 3 bytes
   size_t i = 0;
-  while (i + 3 <= text.size() && out.size() < kMaxShapes) {
-    const char c = text[i];
-    if ((c == '2' || c == '4' || c == '5') && ReplyShapeAt(text, i)) {
+  while (out.size() < kMaxShapes) {
+    i = NextCodeLead(text, i, limit);
+    if (i >= limit) break;
+    if (ReplyShapeAt(text, i)) {
       out.push_back({i, i + 3});
       i += 3;
     } else {
@@ -82,10 +96,13 @@ std::vector<Span> FindStatusShapes(std::string_view text) {
     while (at + k < n && k < max && IsDigit(text[at + k])) ++k;
     return k;
   };
+  if (n < 5) return out;
+  const size_t limit = n - 4;  // a shape needs 5 bytes
   size_t i = 0;
-  while (i + 5 <= n && out.size() < kMaxShapes) {
-    char c = text[i];
-    if ((c == '2' || c == '4' || c == '5') && text[i + 1] == '.') {
+  while (out.size() < kMaxShapes) {
+    i = NextCodeLead(text, i, limit);
+    if (i >= limit) break;
+    if (text[i + 1] == '.') {
       size_t middle = digits_from(i + 2, 4);
       size_t dot = i + 2 + middle;
       if (middle >= 1 && middle <= 3 && dot < n && text[dot] == '.') {

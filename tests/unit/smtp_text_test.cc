@@ -104,6 +104,19 @@ TEST(SmtpCodes, ReplyAndStatusTogether) {
   EXPECT_EQ(ReplyOf("550-Your message was rejected by this system"), 550);
 }
 
+// Codes that fill the text or end it exactly (the shape scans stop where a
+// shape no longer fits), and a shape right after bytes that cannot start one.
+TEST(SmtpCodes, CodesAtTheEdgesOfTheText) {
+  EXPECT_EQ(ReplyOf("550"), 550);  // the whole text
+  EXPECT_EQ(StatusOf("5.1.1"), "5.1.1");
+  EXPECT_EQ(StatusOf("rejected 5.7.1"), "5.7.1");
+  EXPECT_EQ(StatusOf("5.1"), "");
+  EXPECT_EQ(ReplyOf("said: 554"), 554);
+  EXPECT_EQ(ReplyOf("55"), 0);
+  EXPECT_EQ(ReplyOf("999 550 x"), 550);
+  EXPECT_EQ(StatusOf("9.9.9 4.4.7 expired"), "4.4.7");
+}
+
 TEST(SmtpCodes, CodesIntroducedByKeywords) {
   EXPECT_EQ(ReplyOf("Invalid Address, ERROR CODE :550, No such user"), 550);
   EXPECT_EQ(ReplyOf("Invalid Address, ERROR_CODE :550, ERROR_CODE :5.2.1 <a@b.example>... User Unknown"), 550);
