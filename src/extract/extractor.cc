@@ -364,9 +364,12 @@ std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceParts& part
     // fields leave something open (most of the work of a DSN is this read).
     internal::ServerReply para;
     bool para_read = false;
-    auto paragraph_reply = [&]() -> const internal::ServerReply& {
-      if (para_read) return para;
-      para_read = true;
+    bool paragraph_looked = false;
+    bool has_paragraph = false;
+    std::string_view paragraph;  // the recipient's paragraph, after its address
+    auto find_paragraph = [&]() -> bool {
+      if (paragraph_looked) return has_paragraph;
+      paragraph_looked = true;
       const std::vector<size_t>& firsts = mentions_ready();
       // The text may name the address either way.
       std::string_view mentioned = f.recipient;
@@ -387,10 +390,24 @@ std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceParts& part
             stop = line_start > mention ? line_start : at;
           }
         }
-        std::string_view paragraph = ParagraphAfter(parts.human_text, mention, stop);
-        para = smtp.ReadReply(paragraph.substr(std::min(paragraph.size(), mentioned.size())));
+        std::string_view whole = ParagraphAfter(parts.human_text, mention, stop);
+        paragraph = whole.substr(std::min(whole.size(), mentioned.size()));
+        has_paragraph = true;
       }
+      return has_paragraph;
+    };
+    auto paragraph_reply = [&]() -> const internal::ServerReply& {
+      if (para_read) return para;
+      para_read = true;
+      if (find_paragraph()) para = smtp.ReadReply(paragraph);
       return para;
+    };
+    // Only the command a paragraph names: the first step of reading it.
+    bool command_failed = false;
+    auto paragraph_command = [&]() -> SmtpCommand {
+      if (para_read) return para.command;
+      if (!find_paragraph()) return SmtpCommand::kUnknown;
+      return smtp.FindCommand(internal::Squeeze(paragraph), &command_failed);
     };
     // A Diagnostic-Code of a few characters without a code ("X-Unix; 77", an
     // exit status) says less than a reply in the text would.
@@ -427,13 +444,14 @@ std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceParts& part
     f.command = field.command;
     if (f.command == SmtpCommand::kUnknown) f.command = smtp.FindCommand(f.diagnostic);
     if (f.command == SmtpCommand::kUnknown) f.command = internal::TranscriptCommandFor(transcript, f.recipient);
-    if (f.command == SmtpCommand::kUnknown) f.command = paragraph_reply().command;
     // The remote server as the wrapper of its reply names it ("host X[ip] said:").
+    bool host_open = f.remote_mta.empty() && field.remote_host.empty();
+    if (f.command == SmtpCommand::kUnknown) f.command = host_open ? paragraph_reply().command : paragraph_command();
     if (f.remote_mta.empty()) {
       f.remote_mta = !field.remote_host.empty() ? field.remote_host : paragraph_reply().remote_host;
     }
     // (A paragraph that was not needed was not read: its matching cannot fail.)
-    if (field.matching_failed || para.matching_failed) f.problem = std::string(kReadingFailed);
+    if (field.matching_failed || para.matching_failed || command_failed) f.problem = std::string(kReadingFailed);
     f.action = ActionOf(group.Get("Action"), f.status);
     out.push_back(std::move(f));
   }
