@@ -109,6 +109,10 @@ struct Part {
   // report types. For message/rfc822 and message/global: the header block of
   // the embedded message (its parts follow as separate Parts).
   std::string body;
+  // message/rfc822 and message/global: the next Part is the embedded
+  // message's top entity and its `headers` are `body` parsed (with
+  // ParseMessage's limits), so no stage need parse `body` again.
+  bool body_parsed_next = false;
 };
 
 struct Message {

@@ -337,11 +337,12 @@ BounceParts LocateBounce(const Message& message, const BounceMarkers& markers, c
   out.bounce_to = std::string(message.headers.Get("To"));
   out.failed_recipients = std::string(message.headers.Get("X-Failed-Recipients"));
   out.pasted = message.pasted;
-  std::string html_text;
+  std::vector<const Part*> html_parts;  // read only when there is no plain text
   bool have_dsn = false;
   bool have_feedback = false;
   bool returned_copy = false;  // a message/rfc822 or headers part, or a quoted copy
-  for (const Part& part : message.parts) {
+  for (size_t i = 0; i < message.parts.size(); ++i) {
+    const Part& part = message.parts[i];
     const std::string& type = part.content_type;
     if (part.in_attached_message) {
       // The returned original (or a report nested in it): only its headers.
@@ -354,16 +355,23 @@ BounceParts LocateBounce(const Message& message, const BounceMarkers& markers, c
       out.feedback = ParseHeaderBlock(part.body, limits);
       have_feedback = true;
     } else if (IsHeadersType(type) || IsMessageType(type)) {
-      if (out.original_headers.empty()) out.original_headers = ParseHeaderBlock(part.body, limits);
+      if (out.original_headers.empty()) {
+        // ParseMessage parsed an embedded message's headers already.
+        out.original_headers = part.body_parsed_next && i + 1 < message.parts.size()
+                                   ? message.parts[i + 1].headers
+                                   : ParseHeaderBlock(part.body, limits);
+      }
       returned_copy = true;
     } else if (type == "text/plain" || (type.rfind("text/", 0) == 0 && type != "text/html" &&
                                         part.filename.empty() && &part == &message.parts[0])) {
       AppendText(part.body, &out.human_text);
     } else if (type == "text/html") {
-      AppendText(HtmlToText(part.body), &html_text);
+      html_parts.push_back(&part);
     }
   }
-  if (out.human_text.empty()) out.human_text = std::move(html_text);
+  if (out.human_text.empty()) {
+    for (const Part* part : html_parts) AppendText(HtmlToText(part->body), &out.human_text);
+  }
 
   // Amazon SES notifications are JSON in the body: read them as the report
   // they stand for (bounce, delivery, complaint).

@@ -54,7 +54,8 @@ class PartBuilder {
  public:
   PartBuilder(const Limits& limits, ProblemLog* log) : limits_(limits), log_(log) {}
 
-  Part Build(const Entity& e, size_t index) {
+  // `next` is the entity after e (null for the last one).
+  Part Build(const Entity& e, const Entity* next, size_t index) {
     Part p;
     p.depth = e.depth;
     p.in_attached_message = e.in_attached_message;
@@ -72,6 +73,11 @@ class PartBuilder {
       case Shape::kMessage:
         // The embedded message's header block, as UTF-8.
         internal::mime::AppendGuessedUtf8(e.body, &p.body);
+        // Parsed in place, the embedded message is the next entity, its
+        // header block the very bytes of this body: when the body stayed as
+        // it was, that entity's parsed headers are this body's.
+        p.body_parsed_next = next != nullptr && next->header.data() == e.body.data() &&
+                             next->header.size() == e.body.size() && p.body == e.body;
         break;
       case Shape::kLeaf:
         DecodeLeaf(e, index, &p);
@@ -175,7 +181,8 @@ void ParseInto(std::string_view raw, const Limits& limits, Message* message, Pro
   PartBuilder builder(limits, log);
   message->parts.reserve(tree.entities.size());
   for (size_t i = 0; i < tree.entities.size(); ++i) {
-    message->parts.push_back(builder.Build(tree.entities[i], i));
+    const internal::mime::Entity* next = i + 1 < tree.entities.size() ? &tree.entities[i + 1] : nullptr;
+    message->parts.push_back(builder.Build(tree.entities[i], next, i));
   }
   if (!message->parts.empty()) message->headers = message->parts[0].headers;
   if (message->headers.empty() && !raw.empty()) log->Add(ProblemKind::kStructure, "no header fields");

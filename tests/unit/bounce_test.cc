@@ -152,6 +152,56 @@ TEST(Bounce, FeedbackReport) {
   EXPECT_EQ(p.feedback.Get("Feedback-Type"), "abuse");
 }
 
+TEST(Bounce, ReturnedHeadersTheSameParsedOnceOrAgain) {
+  const std::string raw =
+      "From: MAILER-DAEMON@mail.example.com\n"
+      "Subject: Undelivered Mail Returned to Sender\n"
+      "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n"
+      "\n"
+      "--B\n"
+      "Content-Type: message/delivery-status\n"
+      "\n"
+      "Final-Recipient: rfc822; a@example.net\n"
+      "Action: failed\n"
+      "Status: 5.1.1\n"
+      "\n"
+      "--B\n"
+      "Content-Type: message/rfc822\n"
+      "\n"
+      "From: Sender <sender@example.com>\n"
+      "Subject: =?UTF-8?Q?caf=C3=A9?=\n"
+      "Message-ID: <m1@example.com>\n"
+      "\n"
+      "body\n"
+      "--B--\n";
+  Message m = ParseMessage(raw);
+  ASSERT_TRUE(m.parts[2].body_parsed_next);
+  BounceParts once = LocateBounce(m, ndr_test::Markers());
+  m.parts[2].body_parsed_next = false;  // parsed from the body again
+  BounceParts again = LocateBounce(m, ndr_test::Markers());
+  EXPECT_EQ(once.original_headers.Get("Subject"), "caf\xc3\xa9");
+  EXPECT_EQ(once.original_headers.Get("Message-ID"), "<m1@example.com>");
+  ASSERT_EQ(once.original_headers.size(), again.original_headers.size());
+  for (size_t i = 0; i < once.original_headers.size(); ++i) {
+    EXPECT_EQ(once.original_headers.fields()[i].name, again.original_headers.fields()[i].name);
+    EXPECT_EQ(once.original_headers.fields()[i].value, again.original_headers.fields()[i].value);
+  }
+}
+
+TEST(Bounce, HtmlIsTheHumanTextOnlyWithoutPlainText) {
+  auto report = [](const std::string& parts) {
+    return Locate("From: MAILER-DAEMON@mail.example.com\n"
+                  "Subject: Undelivered Mail Returned to Sender\n"
+                  "Content-Type: multipart/alternative; boundary=\"A\"\n\n" +
+                  parts + "--A--\n");
+  };
+  const std::string plain = "--A\nContent-Type: text/plain\n\nplain words\n";
+  const std::string html = "--A\nContent-Type: text/html\n\n<p>html&amp;words</p>\n";
+  EXPECT_EQ(report(plain + html).human_text, "plain words");
+  EXPECT_EQ(report(html + plain).human_text, "plain words");
+  EXPECT_EQ(report(html + html).human_text, "\nhtml&words\n\nhtml&words\n");
+}
+
 TEST(Bounce, HtmlToText) {
   EXPECT_EQ(HtmlToText("<p>Your message to <b>x@example.org</b> couldn&#39;t be delivered.</p>"
                        "<style>p{color:red}</style><br>550&nbsp;5.1.10"),

@@ -140,6 +140,13 @@ TEST(MimeParse, MultipartReportFlatOrder) {
   EXPECT_EQ(returned.Get("Message-ID"), "<abc@example.com>");
   // The embedded message's own entity carries the same headers.
   EXPECT_EQ(m.parts[5].headers.Get("Message-ID"), "<abc@example.com>");
+  EXPECT_TRUE(original.body_parsed_next);
+  ASSERT_EQ(m.parts[5].headers.size(), returned.size());
+  for (size_t i = 0; i < returned.size(); ++i) {
+    EXPECT_EQ(m.parts[5].headers.fields()[i].name, returned.fields()[i].name);
+    EXPECT_EQ(m.parts[5].headers.fields()[i].value, returned.fields()[i].value);
+  }
+  for (size_t i = 0; i < m.parts.size(); ++i) EXPECT_EQ(m.parts[i].body_parsed_next, i == 4) << i;
   EXPECT_EQ(m.parts[6].body, "plain original");
   // Non-text leaves of the returned original are not decoded.
   EXPECT_EQ(m.parts[7].body, "");
@@ -749,6 +756,40 @@ TEST(MimeParse, EncodedEmbeddedMessageAndGlobal) {
   EXPECT_EQ(m.parts[3].body, "body\n");
   EXPECT_EQ(m.parts[4].body, "Subject: caf\xc3\xa9\n");
   EXPECT_EQ(m.parts[5].headers.Get("Subject"), "caf\xc3\xa9");
+  // The decoded embedded message is parsed as the next entity too.
+  EXPECT_TRUE(m.parts[2].body_parsed_next);
+  EXPECT_EQ(m.parts[3].headers.Get("Subject"), "hi");
+  EXPECT_TRUE(m.parts[4].body_parsed_next);
+}
+
+TEST(MimeParse, EmbeddedHeadersNotParsedNextWhenTheBodyDiffers) {
+  // An 8-bit header block that is no UTF-8: the body is converted as a
+  // whole, so it is not the bytes the next entity's headers came from.
+  Message m = ParseMessage(
+      "Content-Type: multipart/mixed; boundary=r\n\n"
+      "--r\n"
+      "Content-Type: message/rfc822\n\n"
+      "Subject: caf\xe9\n\nbody\n"
+      "--r--\n");
+  ASSERT_EQ(Types(m), "0:multipart/mixed,1:message/rfc822,2:text/plain*");
+  EXPECT_EQ(m.parts[1].body, "Subject: caf\xc3\xa9\n");
+  EXPECT_FALSE(m.parts[1].body_parsed_next);
+  // Nesting not followed: no entity after the message part is its own.
+  Limits limits;
+  limits.max_depth = 1;
+  m = ParseMessage(
+      "Content-Type: multipart/mixed; boundary=r\n\n"
+      "--r\n"
+      "Content-Type: message/rfc822\n\n"
+      "Subject: hi\n\nbody\n"
+      "--r\n"
+      "Content-Type: text/plain\n\n"
+      "after\n"
+      "--r--\n",
+      limits);
+  ASSERT_EQ(Types(m), "0:multipart/mixed,1:message/rfc822,1:text/plain");
+  EXPECT_EQ(m.parts[1].body, "Subject: hi\n");
+  EXPECT_FALSE(m.parts[1].body_parsed_next);
 }
 
 TEST(MimeParse, ThreadSafe) {
