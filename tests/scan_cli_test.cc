@@ -226,7 +226,8 @@ TEST_F(ScanCliTest, OutputIsTheSameForOneAndFourJobs) {
   }
   Write(dir_ / "box.mbox", box);
   std::string inputs = Quote((dir_ / "box.mbox").string()) + " " + Quote(kSamples.string());
-  for (const char* format : {"json", "text"}) {
+  // Every format: JSON, CSV and Sisimai's are rendered on the workers, text on the writing thread.
+  for (const char* format : {"json", "csv", "sisimai", "text"}) {
     auto one = RunCommandWithStderr(Ndr(std::string("scan -v --format ") + format + " --jobs 1 " + inputs));
     auto four = RunCommandWithStderr(Ndr(std::string("scan -v --format ") + format + " --jobs 4 " + inputs));
     EXPECT_EQ(one.exit_code, 0);

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ndr/record.h"
 
@@ -33,6 +34,17 @@ class RecordSink {
   virtual ~RecordSink() = default;
   virtual void Write(const Record& record) = 0;
   virtual void Finish() {}
+
+  // Rendering apart from writing, for a caller that renders on many threads
+  // and writes on one, in input order. Render appends the bytes of `records`
+  // to *out and returns true; it reads no state of the sink, so it may run on
+  // any thread, at the same time as other Render calls. WriteRendered writes
+  // such bytes, in order, with what depends on the records written before
+  // (CSV's header row, Sisimai's array brackets): Render and WriteRendered
+  // give the bytes Write gives. A sink that cannot render apart (the text
+  // report, a sink that stores records) returns false: call Write instead.
+  virtual bool Render(const std::vector<Record>& /*records*/, std::string* /*out*/) const { return false; }
+  virtual void WriteRendered(std::string_view /*bytes*/) {}
 };
 
 // One JSON object per line with the keys of the record contract, in order.

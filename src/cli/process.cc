@@ -38,10 +38,30 @@ struct Item {
 // What one item gave: records and stderr lines, delivered in input order.
 struct Outcome {
   enum class Kind { kBounce, kNotBounce, kFailed, kReadError } kind = Kind::kNotBounce;
-  std::vector<Record> records;
+  std::vector<Record> records;     // emptied once rendered
+  size_t record_count = 0;
+  bool rendered = false;           // `bytes_out` holds the records, rendered by the sink
+  std::string bytes_out;
   std::vector<std::string> notes;  // lines for stderr, without "ndr: "
   size_t bytes = 0;
 };
+
+// Renders the outcome's records on the calling thread (a worker's, in
+// parallel with the others), so that the write turn only copies bytes. A sink
+// that cannot render apart gets the records, under the turn.
+void Render(const RecordSink& sink, Outcome* o) {
+  o->record_count = o->records.size();
+  if (o->records.empty()) return;
+  try {
+    if (!sink.Render(o->records, &o->bytes_out)) return;
+  } catch (const std::exception&) {  // out of memory: the write turn writes the records one by one
+    o->bytes_out.clear();
+    return;
+  }
+  o->rendered = true;
+  o->records.clear();
+  o->records.shrink_to_fit();
+}
 
 Outcome Analyze(const Analyzer& analyzer, const Item& item, const ProcessOptions& options) {
   Outcome out;
@@ -149,6 +169,8 @@ class Writer {
   Writer(RecordSink* sink, ProcessStats* stats, Progress* progress)
       : sink_(sink), stats_(stats), progress_(progress) {}
 
+  const RecordSink& sink() const { return *sink_; }
+
   void Deliver(Outcome& o) {
     if (!o.notes.empty()) {
       progress_->Clear();
@@ -170,11 +192,13 @@ class Writer {
       case Outcome::Kind::kBounce:
         ++stats_->messages;
         ++stats_->bounces;
-        if (o.records.empty()) ++stats_->bounces_without_records;
-        for (const Record& r : o.records) {
-          sink_->Write(r);
-          ++stats_->records;
+        if (o.record_count == 0) ++stats_->bounces_without_records;
+        stats_->records += o.record_count;
+        if (o.rendered) {
+          sink_->WriteRendered(o.bytes_out);
+          return;
         }
+        for (const Record& r : o.records) sink_->Write(r);
         return;
     }
   }
@@ -208,6 +232,7 @@ class InlineRun : public InputVisitor {
  private:
   void Handle(const Item& item) {
     Outcome o = Analyze(analyzer_, item, options_);
+    Render(writer_->sink(), &o);
     writer_->Deliver(o);
     progress_->Update(*stats_, bytes_read_->load(std::memory_order_relaxed));
   }
@@ -302,6 +327,7 @@ class PooledRun : public InputVisitor {
       }
       Outcome o = Analyze(analyzer_, job.second, options_);
       job.second = Item();  // let go of the read block before the outcome waits for its turn
+      Render(writer_->sink(), &o);
       std::unique_lock<std::mutex> lock(mutex_);
       if (stopping_) return;
       done_.emplace(job.first, std::move(o));
@@ -340,6 +366,7 @@ class PooledRun : public InputVisitor {
         writing_ = false;
         return;
       }
+      o = Outcome();  // its memory goes back outside the lock
       lock.lock();
     }
     writing_ = false;

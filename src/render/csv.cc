@@ -6,44 +6,58 @@
 namespace ndr {
 namespace {
 
+// One row: the record's values in the order of the keys.
+void AppendCsvRow(const Record& record, std::string* out) {
+  bool first = true;
+  ForEachRecordField(record, [&](const RecordField& f) {
+    if (!first) out->push_back(',');
+    first = false;
+    AppendCsvField(f.value, out);
+  });
+  out->append("\r\n");
+}
+
 class CsvSink : public RecordSink {
  public:
   explicit CsvSink(std::ostream& out) : out_(out) {}
 
   void Write(const Record& record) override {
     row_.clear();
-    if (!header_written_) {
-      ForEachRecordField(record, [&](const RecordField& f) { AddField(f.key); });
-      row_.append("\r\n");
-      header_written_ = true;
-    }
-    bool first = true;
-    ForEachRecordField(record, [&](const RecordField& f) {
-      if (!first) row_.push_back(',');
-      first = false;
-      AppendCsvField(f.value, &row_);
-    });
-    row_.append("\r\n");
-    out_.write(row_.data(), static_cast<std::streamsize>(row_.size()));
+    AppendCsvRow(record, &row_);
+    WriteRendered(row_);
+  }
+
+  bool Render(const std::vector<Record>& records, std::string* out) const override {
+    for (const Record& r : records) AppendCsvRow(r, out);
+    return true;
+  }
+
+  // The header row goes before the first row.
+  void WriteRendered(std::string_view rows) override {
+    if (rows.empty()) return;
+    WriteHeader();
+    out_.write(rows.data(), static_cast<std::streamsize>(rows.size()));
     CheckWritten(out_);
   }
 
   void Finish() override {
-    if (!header_written_) {
-      row_.clear();
-      ForEachRecordField(Record(), [&](const RecordField& f) { AddField(f.key); });
-      row_.append("\r\n");
-      out_.write(row_.data(), static_cast<std::streamsize>(row_.size()));
-      header_written_ = true;
-    }
+    WriteHeader();
     out_.flush();
     CheckWritten(out_);
   }
 
  private:
-  void AddField(std::string_view key) {
-    if (!row_.empty()) row_.push_back(',');
-    AppendCsvField(key, &row_);
+  void WriteHeader() {
+    if (header_written_) return;
+    std::string header;
+    ForEachRecordField(Record(), [&](const RecordField& f) {
+      if (!header.empty()) header.push_back(',');
+      AppendCsvField(f.key, &header);
+    });
+    header.append("\r\n");
+    out_.write(header.data(), static_cast<std::streamsize>(header.size()));
+    CheckWritten(out_);
+    header_written_ = true;
   }
 
   std::ostream& out_;

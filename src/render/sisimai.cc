@@ -210,18 +210,38 @@ std::string_view DiagnosticType(const Record& r) {
   return "SMTP";
 }
 
+// What Write adds for one record: ",\n" and its object, or nothing for a
+// delivered one. WriteRendered turns the first ",\n" into the array's "[".
+void AppendSisimaiItem(const Record& record, std::string* out) {
+  if (IsDelivered(record)) return;
+  out->append(",\n");
+  out->append(RecordToSisimaiJson(record));
+}
+
 class SisimaiSink : public RecordSink {
  public:
   explicit SisimaiSink(std::ostream& out) : out_(out) {}
   void Write(const Record& record) override {
-    if (IsDelivered(record)) return;
-    text_ = count_++ == 0 ? "[" : ",\n";
-    text_ += RecordToSisimaiJson(record);
-    out_.write(text_.data(), static_cast<std::streamsize>(text_.size()));
+    text_.clear();
+    AppendSisimaiItem(record, &text_);
+    WriteRendered(text_);
+  }
+  bool Render(const std::vector<Record>& records, std::string* out) const override {
+    for (const Record& r : records) AppendSisimaiItem(r, out);
+    return true;
+  }
+  void WriteRendered(std::string_view items) override {
+    if (items.empty()) return;
+    if (!opened_) {
+      items.remove_prefix(2);  // the first item's ",\n"
+      out_.put('[');
+      opened_ = true;
+    }
+    out_.write(items.data(), static_cast<std::streamsize>(items.size()));
     CheckWritten(out_);
   }
   void Finish() override {
-    out_ << (count_ == 0 ? "[]\n" : "]\n");
+    out_ << (opened_ ? "]\n" : "[]\n");
     out_.flush();
     CheckWritten(out_);
   }
@@ -229,7 +249,7 @@ class SisimaiSink : public RecordSink {
  private:
   std::ostream& out_;
   std::string text_;
-  size_t count_ = 0;
+  bool opened_ = false;  // "[" is written
 };
 
 }  // namespace

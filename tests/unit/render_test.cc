@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <utility>
+#include <vector>
 #include <sstream>
 
 #include "json_check.h"
@@ -316,6 +318,95 @@ TEST(SisimaiFormat, OneJsonArrayWithoutDeliveredRecords) {
   for (size_t p = text.find("{\"token\""); p != std::string::npos; p = text.find("{\"token\"", p + 1)) ++objects;
   EXPECT_EQ(objects, 2u);
   EXPECT_EQ(text.find("\"reason\":\"delivered\""), std::string::npos);
+}
+
+// Render (on any thread) and WriteRendered (in order) give the bytes Write
+// gives: what `ndr scan --jobs N` relies on. Batches as one message's records
+// come: several, one, none; delivered records that Sisimai leaves out first.
+std::string WrittenByWrite(RecordSink* sink, const std::vector<std::vector<Record>>& batches, std::ostringstream* out) {
+  for (const auto& batch : batches) {
+    for (const Record& r : batch) sink->Write(r);
+  }
+  sink->Finish();
+  return out->str();
+}
+
+std::string WrittenRendered(RecordSink* sink, const std::vector<std::vector<Record>>& batches, std::ostringstream* out) {
+  for (const auto& batch : batches) {
+    std::string bytes;
+    EXPECT_TRUE(sink->Render(batch, &bytes));
+    sink->WriteRendered(bytes);
+  }
+  sink->Finish();
+  return out->str();
+}
+
+TEST(RenderApart, RenderAndWriteRenderedGiveWhatWriteGives) {
+  Record delivered = SisimaiSample();
+  delivered.action = "delivered";
+  delivered.reason = Reason::kDelivered;
+  Record odd = SisimaiSample();
+  odd.diagnostic = "550 \"no\", said\r\nthe \x1b[31m server \xC3\xA9 \xFF";
+  std::vector<std::vector<std::vector<Record>>> cases = {
+      {},
+      {{}},
+      {{delivered}, {}, {SisimaiSample(), odd}, {delivered, SampleRecord()}},
+      {{SampleRecord()}, {delivered}, {odd}},
+  };
+  using Make = std::unique_ptr<RecordSink> (*)(std::ostream&);
+  for (Make make : {static_cast<Make>(MakeJsonLinesSink), static_cast<Make>(MakeCsvSink),
+                    static_cast<Make>(MakeSisimaiSink)}) {
+    for (size_t c = 0; c < cases.size(); ++c) {
+      std::ostringstream one, two;
+      auto by_write = make(one);
+      auto rendered = make(two);
+      std::string expected = WrittenByWrite(by_write.get(), cases[c], &one);
+      EXPECT_EQ(WrittenRendered(rendered.get(), cases[c], &two), expected) << "case " << c;
+    }
+  }
+}
+
+TEST(RenderApart, TextReportIsWrittenRecordByRecord) {
+  std::ostringstream out;
+  std::string bytes;
+  EXPECT_FALSE(MakeTextSink(out)->Render({SampleRecord()}, &bytes));
+  EXPECT_TRUE(bytes.empty());
+}
+
+// The JSON writer copies the keys as they are: they must need no escaping.
+TEST(RenderJson, KeysArePlainIdentifiers) {
+  for (const std::string& key : JsonKeys()) {
+    std::string quoted;
+    AppendJsonString(key, &quoted);
+    EXPECT_EQ(quoted, "\"" + key + "\"");
+    EXPECT_EQ(key.find_first_not_of("abcdefghijklmnopqrstuvwxyz_"), std::string::npos) << key;
+  }
+}
+
+// The escapers skip plain ASCII eight bytes at a time: a character to escape
+// is found at every offset in the word and at the text's end.
+TEST(RenderJson, EscapesWhateverItsOffset) {
+  const std::pair<std::string, std::string> json_cases[] = {
+      {"\"", "\\\""}, {"\\", "\\\\"}, {"\n", "\\n"}, {"\x01", "\\u0001"}, {"\x1f", "\\u001f"},
+      {"\x7f", "\\u007f"}, {"\xFF", "\xEF\xBF\xBD"}, {"\xC3\xA9", "\xC3\xA9"}, {"\xE2\x80\xAE", "\\u202e"},
+      {"~", "~"}, {" ", " "}};
+  const std::pair<std::string, std::string> terminal_cases[] = {
+      {"\"", "\""}, {"\\", "\\"}, {"\x1b", "\\x1b"}, {"\x7f", "\\x7f"}, {"\xFF", "\\xff"},
+      {"\xC2\x9B", "\\u009b"}, {"\xC3\xA9", "\xC3\xA9"}};
+  const std::string filler = "abcdefghijklmnopqrstuvwx";
+  for (size_t before = 0; before <= 17; ++before) {
+    for (size_t after : {size_t{0}, size_t{1}, size_t{7}, size_t{8}, size_t{9}}) {
+      std::string head = filler.substr(0, before), tail = filler.substr(0, after);
+      for (const auto& [raw, escaped] : json_cases) {
+        std::string out;
+        AppendJsonString(head + raw + tail, &out);
+        EXPECT_EQ(out, "\"" + head + escaped + tail + "\"") << before << " " << after;
+      }
+      for (const auto& [raw, escaped] : terminal_cases) {
+        EXPECT_EQ(TerminalSafe(head + raw + tail), head + escaped + tail) << before << " " << after;
+      }
+    }
+  }
 }
 
 // A bounce's text is written by whoever made the message come back: terminal
