@@ -62,6 +62,10 @@ struct ClassifyInput {
   // The diagnostic comes from a local delivery program (Diagnostic-Code type
   // X-Unix), not from an SMTP server.
   bool from_local_program = false;
+  // The caller wants the answer only when a wording rule of `vendor`'s own
+  // decides: when none can, Classify returns at once with no reason and an
+  // empty decided_by (the work of a full classification is skipped).
+  bool only_vendor_words = false;
 };
 
 // Which table and which row decided: a typed value, never a string to parse.

@@ -90,6 +90,7 @@ Verdict Interpreter::Interpret(const Finding& finding) const {
       !DecidedByVendorWords(c.decided_by, v.receiving_vendor)) {
     ClassifyInput own = in;
     own.vendor = v.reporting_vendor;
+    own.only_vendor_words = true;  // only its own wording rules may take over
     Classification by_writer = reasons_->Classify(own);
     if (DecidedByVendorWords(by_writer.decided_by, v.reporting_vendor)) {
       // The writer refused before any receiving server was reached.

@@ -321,11 +321,19 @@ struct ReasonBook::Impl {
   std::unordered_map<std::string, Scope> vendor_scopes;
   std::vector<Vendor> vendors;
   // Lookups built from `vendors` (answers in table order: the lowest index wins):
-  std::unordered_map<std::string, size_t> vendor_by_host;  // host suffix -> first vendor that lists it
+  // host suffix -> first vendor that lists it (views of the vendors' `hosts`, which stay put after loading)
+  std::unordered_map<std::string_view, size_t> vendor_by_host;
   std::unique_ptr<RE2::Set> vendor_markers;                  // every marker, bytes as written
   std::vector<size_t> vendor_of_marker;                      // set index -> vendor index
   std::vector<Default> status_defaults;
   std::vector<Default> reply_defaults;
+  // The rows of both default tables by scope ("generic" or a vendor id), in
+  // table order: a lookup reads only the rows of the scopes it asks.
+  struct ScopeDefaults {
+    std::vector<const Default*> status;
+    std::vector<const Default*> reply;
+  };
+  std::unordered_map<std::string, ScopeDefaults> defaults_by_scope;
   std::vector<Blocklist> blocklists;
   internal::RuleSet blocklist_set;  // the blocklist patterns, in table order: one pass finds the candidates
   std::shared_ptr<const internal::SmtpText> smtp;  // the reading of codes and words
@@ -351,6 +359,7 @@ struct ReasonBook::Impl {
   // set when the pattern set could not be matched (out of DFA memory).
   Candidate BestIn(const Scope& scope, bool vendor, std::string_view text, const ClassifyInput& in,
                    int reply, EnhancedStatus status, bool* failed) const;
+  const ScopeDefaults* DefaultsOf(std::string_view scope) const;  // null for "" or a scope without rows
   const Default* StatusDefault(EnhancedStatus status, std::string_view vendor) const;
   const Default* ReplyDefault(int reply, std::string_view vendor) const;
 };

@@ -55,19 +55,19 @@ const ReasonInfo& ReasonBook::Info(Reason reason) const {
 
 namespace {
 
-// "dns; MX.Example.COM." -> "mx.example.com"; "jo@gmail.com" -> "gmail.com";
-// "[192.0.2.1]" -> "192.0.2.1".
-std::string CleanHost(std::string_view raw) {
-  std::string host = ToLower(Trim(raw));
-  if (host.compare(0, 4, "dns;") == 0) host = Trim(std::string_view(host).substr(4));
+// "dns; MX.Example.COM." -> "MX.Example.COM"; "jo@gmail.com" -> "gmail.com";
+// "[192.0.2.1]" -> "192.0.2.1": the host, still in its own case (a view of `raw`).
+std::string_view CleanHost(std::string_view raw) {
+  std::string_view host = internal::Trim(raw);
+  if (internal::IStartsWith(host, "dns;")) host = internal::Trim(host.substr(4));
   size_t at = host.rfind('@');
-  if (at != std::string::npos) host.erase(0, at + 1);
-  while (!host.empty() && (host.back() == '.' || host.back() == '>' || host.back() == ']')) host.pop_back();
+  if (at != std::string_view::npos) host.remove_prefix(at + 1);
+  while (!host.empty() && (host.back() == '.' || host.back() == '>' || host.back() == ']')) host.remove_suffix(1);
   while (!host.empty() && (host.front() == '[' || host.front() == '<' || host.front() == '.')) {
-    host.erase(0, 1);
+    host.remove_prefix(1);
   }
   size_t space = host.find_first_of(" \t(");
-  if (space != std::string::npos) host.erase(space);
+  if (space != std::string_view::npos) host = host.substr(0, space);
   return host;
 }
 
@@ -75,13 +75,22 @@ std::string CleanHost(std::string_view raw) {
 
 // The first vendor in table order that lists the host or a domain it is in
 // (IsHostInDomain): each of the host's suffixes at a dot is looked up once.
+// Host names are short: they are lower-cased on the stack.
 std::string ReasonBook::VendorOfHost(std::string_view raw) const {
-  std::string host = CleanHost(raw);
-  if (host.empty()) return {};
+  std::string_view cleaned = CleanHost(raw);
+  if (cleaned.empty()) return {};
+  char small[128];
+  std::string large;
+  char* lower = small;
+  if (cleaned.size() > sizeof small) {
+    large.resize(cleaned.size());
+    lower = &large[0];
+  }
+  for (size_t i = 0; i < cleaned.size(); ++i) lower[i] = internal::AsciiLower(cleaned[i]);
   size_t best = impl_->vendors.size();
-  std::string_view rest = host;
+  std::string_view rest(lower, cleaned.size());
   for (;;) {
-    auto it = impl_->vendor_by_host.find(std::string(rest));
+    auto it = impl_->vendor_by_host.find(rest);
     if (it != impl_->vendor_by_host.end() && it->second < best) best = it->second;
     size_t dot = rest.find('.');
     if (dot == std::string_view::npos) break;
@@ -252,18 +261,24 @@ Candidate ReasonBook::Impl::BestIn(const Scope& scope, bool vendor, std::string_
   return best;
 }
 
+const ReasonBook::Impl::ScopeDefaults* ReasonBook::Impl::DefaultsOf(std::string_view scope) const {
+  if (scope.empty()) return nullptr;
+  auto it = defaults_by_scope.find(std::string(scope));
+  return it == defaults_by_scope.end() ? nullptr : &it->second;
+}
+
 const Default* ReasonBook::Impl::StatusDefault(EnhancedStatus status, std::string_view vendor) const {
   if (status.empty()) return nullptr;
   for (int pass = 0; pass < 2; ++pass) {
-    std::string_view scope = pass == 0 ? vendor : std::string_view("generic");
-    if (scope.empty()) continue;
+    const ScopeDefaults* rows = DefaultsOf(pass == 0 ? vendor : std::string_view("generic"));
+    if (rows == nullptr) continue;
     const Default* best = nullptr;
     int best_spec = -1;
-    for (const Default& d : status_defaults) {
-      if (d.scope != scope || !Matches(d.status, status)) continue;
-      int spec = Specificity(d.status);
+    for (const Default* d : rows->status) {
+      if (!Matches(d->status, status)) continue;
+      int spec = Specificity(d->status);
       if (spec > best_spec) {
-        best = &d;
+        best = d;
         best_spec = spec;
       }
     }
@@ -275,10 +290,10 @@ const Default* ReasonBook::Impl::StatusDefault(EnhancedStatus status, std::strin
 const Default* ReasonBook::Impl::ReplyDefault(int reply, std::string_view vendor) const {
   if (reply == 0) return nullptr;
   for (int pass = 0; pass < 2; ++pass) {
-    std::string_view scope = pass == 0 ? vendor : std::string_view("generic");
-    if (scope.empty()) continue;
-    for (const Default& d : reply_defaults) {
-      if (d.scope == scope && d.reply == reply) return &d;
+    const ScopeDefaults* rows = DefaultsOf(pass == 0 ? vendor : std::string_view("generic"));
+    if (rows == nullptr) continue;
+    for (const Default* d : rows->reply) {
+      if (d->reply == reply) return d;
     }
   }
   return nullptr;
@@ -340,6 +355,25 @@ void ChooseStatus(const ClassifyInput& in, EnhancedStatus written, const interna
     rest.remove_prefix(at + code.size());
     found = smtp.FindCodes(rest).status;
   }
+}
+
+// For ClassifyInput::only_vendor_words: sets the best rule as the loop in
+// Classify would when that rule is the vendor's, and returns false when it
+// would not be (no row of the vendor matches the words, or a generic row
+// matches the recipient's own words before the vendor's matches the context).
+bool VendorWordsFirst(const ReasonBook::Impl& impl, const Scope& vendor_scope, Facts* f, bool* failed) {
+  const ClassifyInput& in = *f->in;
+  if (!f->text.empty()) {
+    f->best = impl.BestIn(vendor_scope, true, f->text, in, f->reply, f->status, failed);
+    if (f->best.rule != nullptr) return true;
+  }
+  if (!f->context_has_words) return false;
+  f->context = internal::NormalizeReply(in.context);
+  f->best = impl.BestIn(vendor_scope, true, f->context, in, f->reply, f->status, failed);
+  if (f->best.rule == nullptr) return false;
+  f->best.from_context = true;
+  return f->text.empty() ||
+         impl.BestIn(impl.generic, false, f->text, in, f->reply, f->status, failed).rule == nullptr;
 }
 
 CodeReading ReadingOf(const Default* d, std::string code) {
@@ -410,6 +444,13 @@ bool DecideByWords(const ReasonBook& book, const Facts& f, Classification* out) 
 
 Classification ReasonBook::Classify(const ClassifyInput& in) const {
   Classification out;
+  const Scope* vendor_scope = nullptr;
+  if (!in.vendor.empty()) {
+    auto it = impl_->vendor_scopes.find(std::string(in.vendor));
+    if (it != impl_->vendor_scopes.end()) vendor_scope = &it->second;
+  }
+  // No wording rule of the vendor's own can decide.
+  if (in.only_vendor_words && (vendor_scope == nullptr || vendor_scope->rules.empty())) return out;
   Facts f;
   f.in = &in;
   TextReading reading = Read(in.diagnostic);
@@ -421,12 +462,8 @@ Classification ReasonBook::Classify(const ClassifyInput& in) const {
   f.vendor_name = VendorName(in.vendor);
 
   // The best wording rule: vendor first, then generic; diagnostic first, then context.
-  const Scope* vendor_scope = nullptr;
-  if (!in.vendor.empty()) {
-    auto it = impl_->vendor_scopes.find(std::string(in.vendor));
-    if (it != impl_->vendor_scopes.end()) vendor_scope = &it->second;
-  }
   bool failed = false;
+  if (in.only_vendor_words && !VendorWordsFirst(*impl_, *vendor_scope, &f, &failed)) return out;
   for (int source = 0; source < 2 && f.best.rule == nullptr; ++source) {
     if (source == 1 && f.context_has_words) f.context = internal::NormalizeReply(in.context);
     std::string_view words = source == 0 ? std::string_view(f.text) : std::string_view(f.context);

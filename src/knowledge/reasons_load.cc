@@ -312,6 +312,9 @@ bool ReasonBook::Impl::LoadDefaults(std::string* error) {
     }
     list.push_back(std::move(d));
   }
+  // Indexed once both lists are complete (the pointers stay valid).
+  for (const Default& d : status_defaults) defaults_by_scope[d.scope].status.push_back(&d);
+  for (const Default& d : reply_defaults) defaults_by_scope[d.scope].reply.push_back(&d);
   return true;
 }
 

@@ -361,5 +361,51 @@ TEST(Explain, UnknownReplyCodeStillExplained) {
   EXPECT_FALSE(e.summary.empty());
 }
 
+// only_vendor_words skips the work when the vendor's own rows cannot decide;
+// when they do, the answer is the full classification's.
+TEST(Classify, OnlyVendorWordsGivesTheFullAnswerWhenTheVendorsWordsDecide) {
+  struct Case {
+    const char* diagnostic;
+    const char* context;
+    const char* vendor;
+  };
+  const Case cases[] = {
+      {"550 5.1.1 The email account that you tried to reach does not exist.", "", "google"},
+      {"452 4.2.2 The recipient's inbox is out of storage space.", "Delivery has failed.", "google"},
+      {"", "The email account that you tried to reach does not exist.", "google"},
+      {"550 5.2.2 mailbox is full", "The email account that you tried to reach does not exist.", "google"},
+      {"550 we do not like you", "The email account that you tried to reach is disabled.", "google"},
+      {"550 we do not like you", "nothing to see here", "google"},
+      {"550 5.1.1 The email account that you tried to reach does not exist.", "", "no-such-vendor"},
+      {"", "", "google"},
+  };
+  int decided_by_vendor = 0, not_decided = 0;
+  for (const Case& c : cases) {
+    ClassifyInput in;
+    in.diagnostic = c.diagnostic;
+    in.context = c.context;
+    in.vendor = c.vendor;
+    in.action = "failed";
+    in.reply_code = 550;
+    Classification full = Get().reasons->Classify(in);
+    in.only_vendor_words = true;
+    Classification only = Get().reasons->Classify(in);
+    bool by_vendor = full.decided_by.table == RuleTable::kReasonRules && full.decided_by.scope == c.vendor;
+    if (by_vendor) {
+      ++decided_by_vendor;
+      EXPECT_EQ(only.decided_by.ToString(), full.decided_by.ToString()) << c.diagnostic << " | " << c.context;
+      EXPECT_EQ(only.reason, full.reason);
+      EXPECT_EQ(only.evidence, full.evidence);
+      EXPECT_EQ(only.words, full.words);
+    } else {
+      ++not_decided;
+      EXPECT_FALSE(only.decided_by.table == RuleTable::kReasonRules && only.decided_by.scope == c.vendor)
+          << c.diagnostic << " | " << c.context;
+    }
+  }
+  EXPECT_EQ(decided_by_vendor, 4);
+  EXPECT_EQ(not_decided, 4);
+}
+
 }  // namespace
 }  // namespace ndr
