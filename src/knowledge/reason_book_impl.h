@@ -232,6 +232,9 @@ struct Rule {
 struct Scope {
   internal::RuleSet set;
   std::vector<size_t> rules;  // set index -> index into rules
+  // set index -> its place in the order rows are tried: higher priority
+  // first, ties in table order (set by LoadRules)
+  std::vector<size_t> rank;
 };
 
 struct Vendor {

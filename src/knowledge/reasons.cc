@@ -71,24 +71,29 @@ std::string_view CleanHost(std::string_view raw) {
   return host;
 }
 
+// `text` lower-cased (ASCII) into `small` when it fits in `room` bytes, else
+// into *large: no allocation for the short texts vendors are found in.
+std::string_view LowerInto(std::string_view text, char* small, size_t room, std::string* large) {
+  char* lower = small;
+  if (text.size() > room) {
+    large->resize(text.size());
+    lower = &(*large)[0];
+  }
+  for (size_t i = 0; i < text.size(); ++i) lower[i] = internal::AsciiLower(text[i]);
+  return std::string_view(lower, text.size());
+}
+
 }  // namespace
 
 // The first vendor in table order that lists the host or a domain it is in
 // (IsHostInDomain): each of the host's suffixes at a dot is looked up once.
-// Host names are short: they are lower-cased on the stack.
 std::string ReasonBook::VendorOfHost(std::string_view raw) const {
   std::string_view cleaned = CleanHost(raw);
   if (cleaned.empty()) return {};
   char small[128];
   std::string large;
-  char* lower = small;
-  if (cleaned.size() > sizeof small) {
-    large.resize(cleaned.size());
-    lower = &large[0];
-  }
-  for (size_t i = 0; i < cleaned.size(); ++i) lower[i] = internal::AsciiLower(cleaned[i]);
+  std::string_view rest = LowerInto(cleaned, small, sizeof small, &large);
   size_t best = impl_->vendors.size();
-  std::string_view rest(lower, cleaned.size());
   for (;;) {
     auto it = impl_->vendor_by_host.find(rest);
     if (it != impl_->vendor_by_host.end() && it->second < best) best = it->second;
@@ -102,7 +107,9 @@ std::string ReasonBook::VendorOfHost(std::string_view raw) const {
 // The first vendor in table order with a marker in the (lower-cased) words.
 std::string ReasonBook::VendorOfWords(std::string_view words) const {
   if (words.empty() || impl_->vendor_of_marker.empty()) return {};
-  std::string lower = ToLower(words);
+  char small[512];
+  std::string large;
+  std::string_view lower = LowerInto(words, small, sizeof small, &large);
   std::vector<int> hits;
   impl_->vendor_markers->Match(re2::StringPiece(lower.data(), lower.size()), &hits);
   size_t best = impl_->vendors.size();
@@ -244,8 +251,9 @@ Candidate ReasonBook::Impl::BestIn(const Scope& scope, bool vendor, std::string_
   // first, and the patterns are tried in that order: the first that matches
   // is the best, and gives its words.
   std::vector<int> rows = scope.set.Potentials(text, failed);
-  auto priority = [&](int row) { return rules[scope.rules[static_cast<size_t>(row)]].priority; };
-  std::stable_sort(rows.begin(), rows.end(), [&](int a, int b) { return priority(a) > priority(b); });
+  std::sort(rows.begin(), rows.end(), [&](int a, int b) {
+    return scope.rank[static_cast<size_t>(a)] < scope.rank[static_cast<size_t>(b)];
+  });
   for (int row : rows) {
     const Rule& r = rules[scope.rules[static_cast<size_t>(row)]];
     if (!r.reply.empty() && !Satisfies(r.reply, reply)) continue;

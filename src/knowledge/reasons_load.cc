@@ -1,6 +1,7 @@
 // ReasonBook::Load: reads data/reasons.tsv, vendors.tsv, reason_rules.tsv,
 // status_defaults.tsv, blocklists.tsv, precedence.tsv and explanations.tsv, validates every row (failing with
 // "data/<file>:<line>: <what>"), and compiles one RE2::Set per scope.
+#include <algorithm>
 #include <cctype>
 #include <utility>
 
@@ -250,6 +251,17 @@ bool ReasonBook::Impl::LoadRules(std::string* error) {
     rule_by_id.emplace(r.id, rules.size());
     rules.push_back(std::move(r));
   }
+  auto rank_by_priority = [&](Scope* scope) {
+    std::vector<size_t> order(scope->rules.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+      return rules[scope->rules[a]].priority > rules[scope->rules[b]].priority;
+    });
+    scope->rank.assign(order.size(), 0);
+    for (size_t place = 0; place < order.size(); ++place) scope->rank[order[place]] = place;
+  };
+  rank_by_priority(&generic);
+  for (auto& [name, scope] : vendor_scopes) rank_by_priority(&scope);
   std::string why;
   if (!generic.set.Compile(&why)) {
     *error = "data/reason_rules.tsv: generic rules: " + why;

@@ -39,6 +39,7 @@ bool FillPart(std::string_view part, const TemplateValues& values, std::string* 
 
 std::string FillTemplate(std::string_view text, const TemplateValues& values) {
   std::string out;
+  out.reserve(text.size() + 64);
   size_t pos = 0;
   while (pos < text.size()) {
     size_t open = text.find('[', pos);
@@ -48,8 +49,9 @@ std::string FillTemplate(std::string_view text, const TemplateValues& values) {
       break;
     }
     FillPart(text.substr(pos, open - pos), values, &out);
-    std::string optional;
-    if (FillPart(text.substr(open + 1, close - open - 1), values, &optional)) out += optional;
+    // The optional part is written in place and taken back when a value is missing.
+    size_t mark = out.size();
+    if (!FillPart(text.substr(open + 1, close - open - 1), values, &out)) out.resize(mark);
     pos = close + 1;
   }
   return out;

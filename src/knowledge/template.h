@@ -6,6 +6,7 @@
 #ifndef NDR_SRC_KNOWLEDGE_TEMPLATE_H_
 #define NDR_SRC_KNOWLEDGE_TEMPLATE_H_
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -14,7 +15,10 @@
 namespace ndr {
 namespace internal {
 
-using TemplateValues = std::vector<std::pair<std::string_view, std::string_view>>;
+// The values, written in place ({{"status", s}, {"vendor", v}}): no container
+// is built per call. A named list keeps its values while it lives
+// (`TemplateValues values = {...};` extends them as a reference would).
+using TemplateValues = std::initializer_list<std::pair<std::string_view, std::string_view>>;
 
 // Unknown placeholders count as empty. Brackets do not nest.
 std::string FillTemplate(std::string_view text, const TemplateValues& values);

@@ -31,6 +31,12 @@ TEST(Template, FillsPlaceholdersAndDropsOptionalParts) {
   EXPECT_EQ(FillTemplate("x[, quoted{q?}]", {{"q", "yes"}}), "x, quoted");
   EXPECT_EQ(FillTemplate("x[, quoted{q?}]", {{"q", ""}}), "x");
   EXPECT_EQ(FillTemplate("no close {brace", {}), "no close {brace");
+  // An optional part after another, a dropped one between kept text, and a
+  // named list of values used twice (its values live as long as it does).
+  internal::TemplateValues values = {{"a", "A long value that does not fit a short string"}, {"b", ""}};
+  EXPECT_EQ(FillTemplate("x[ {a}][ and {b}] y[ {a}!]", values),
+            "x A long value that does not fit a short string y A long value that does not fit a short string!");
+  EXPECT_EQ(FillTemplate("[{b} and {a}]z", values), "z");
   std::vector<std::string_view> names = internal::TemplatePlaceholders("{a} [{b?}] {c}");
   EXPECT_EQ(names, (std::vector<std::string_view>{"a", "b", "c"}));
 }
