@@ -81,7 +81,11 @@ std::string_view MarkerKindName(MarkerKind kind) {
 struct BounceMarkers::Impl {
   std::vector<std::unique_ptr<RE2::Set>> sets;  // one per MarkerKind
   std::vector<bool> compiled;
-  std::unique_ptr<RE2> original_line;  // the "original" patterns as one multi-line RE2
+  std::unique_ptr<RE2> original_line;  // the "original" patterns as one RE2, matched per line
+  // Every "original" pattern starts with '^': a line is matched from its
+  // start only (RE2 does not see that an alternation of anchored patterns is
+  // anchored, and would search each line to its end).
+  bool original_anchored = true;
   std::vector<std::unique_ptr<RE2>> recipient;  // the "recipient" patterns, one capture each
   RuleSet recipient_rows;  // the same patterns: one prefiltered pass says which rows occur at all
   std::unique_ptr<RE2> boilerplate;             // the "boilerplate" patterns as one RE2
@@ -152,6 +156,7 @@ bool BounceMarkers::Build(std::string* error) {
     if (kind == MarkerKind::kOriginal) {
       if (!original_alternatives.empty()) original_alternatives += '|';
       original_alternatives += "(?:" + std::string(pattern) + ")";
+      impl_->original_anchored = impl_->original_anchored && !pattern.empty() && pattern.front() == '^';
     }
   }
   for (int i = 0; i < kMarkerKinds; ++i) {
@@ -256,7 +261,8 @@ size_t BounceMarkers::FindOriginalStart(std::string_view text) const {
     std::string_view line = text.substr(s, end - s);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.size() >= 8 &&
-        RE2::PartialMatch(re2::StringPiece(line.data(), line.size()), *impl_->original_line)) {
+        impl_->original_line->Match(re2::StringPiece(line.data(), line.size()), 0, line.size(),
+                                    impl_->original_anchored ? RE2::ANCHOR_START : RE2::UNANCHORED, nullptr, 0)) {
       return pos;
     }
     pos = end + 1;

@@ -96,6 +96,19 @@ TEST(BounceMarkers, RecipientPhrasesOfManyRowsInOneText) {
   }
 }
 
+TEST(BounceMarkers, OriginalLineStartsTheLineAfterItsBlanks) {
+  const BounceMarkers& markers = ndr_test::Markers();
+  const std::string report = "Your message could not be delivered.\n\n";
+  EXPECT_EQ(markers.FindOriginalStart(report + "   ----- Original message -----\nFrom: a@example.com\n"),
+            report.size());
+  EXPECT_EQ(markers.FindOriginalStart(report + "\t------ This is a copy of the message, including all the headers.\n"),
+            report.size());
+  // The same words inside a sentence start nothing.
+  EXPECT_EQ(markers.FindOriginalStart(report + "See the original message follows rule.\n"
+                                               "I said: ----- Original message -----\n"),
+            std::string::npos);
+}
+
 TEST(BounceMarkers, OrdinaryTextIsNoMarker) {
   const BounceMarkers& markers = ndr_test::Markers();
   EXPECT_FALSE(markers.Matches(MarkerKind::kSubject, "Lunch on Friday?"));
