@@ -5,6 +5,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 #include "ndr/logs.h"
@@ -27,28 +28,32 @@ bool LooksLikeMailLog(std::string_view text) {
   constexpr size_t kLines = 5;           // the first non-blank lines looked at
   constexpr size_t kMaxLookedAt = 64u << 10;
   text = text.substr(0, kMaxLookedAt);
-  std::vector<std::string_view> lines;
+  // Called for every message a scan reads: the lines are views kept in place.
+  std::array<std::string_view, kLines> found;
+  size_t count = 0;
   size_t pos = 0;
-  while (pos < text.size() && lines.size() < kLines) {
+  while (pos < text.size() && count < kLines) {
     size_t end = text.find('\n', pos);
     if (end == std::string_view::npos) end = text.size();
     std::string_view line = text.substr(pos, end - pos);
     pos = end + 1;
     while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
-    if (!line.empty()) lines.push_back(line);
+    if (!line.empty()) found[count++] = line;
   }
-  if (lines.empty()) return false;
-  if (lines[0].rfind("#Software:", 0) == 0 || lines[0].rfind("#Fields:", 0) == 0) return true;
+  if (count == 0) return false;
+  const std::string_view first = found[0];
+  if (first.rfind("#Software:", 0) == 0 || first.rfind("#Fields:", 0) == 0) return true;
   size_t stamped = 0, json = 0, same_commas = 0;
   auto commas = [](std::string_view line) { return std::count(line.begin(), line.end(), ','); };
-  for (std::string_view line : lines) {
+  for (size_t i = 0; i < count; ++i) {
+    std::string_view line = found[i];
     // A fixed reference time: only whether a stamp is there matters.
     if (!LeadingLogTime(line, 1).empty()) ++stamped;
     if (line.front() == '{' && line.back() == '}') ++json;
-    if (commas(lines[0]) >= 4 && commas(line) == commas(lines[0])) ++same_commas;
+    if (commas(first) >= 4 && commas(line) == commas(first)) ++same_commas;
   }
-  size_t needed = lines.size() < 3 ? lines.size() : 3;
-  return lines.size() >= 2 && (stamped >= needed || json >= needed || same_commas >= needed);
+  size_t needed = count < 3 ? count : 3;
+  return count >= 2 && (stamped >= needed || json >= needed || same_commas >= needed);
 }
 
 bool ForEachLogLine(const std::string& path, const std::function<void(std::string_view)>& line,
