@@ -343,10 +343,20 @@ struct Facts {
 // first exact one of the same class further on. Never a success code from the
 // words: transcripts quote "250 2.1.5 Ok" before the failure. A success code
 // on a failed or delayed recipient is a misreading and is ignored.
+EnhancedStatus GivenStatus(const ClassifyInput& in) {
+  if (in.status.klass == 2 && (in.action == "failed" || in.action == "delayed")) return EnhancedStatus();
+  return in.status;
+}
+
+bool IsExact(EnhancedStatus s) { return !s.empty() && s.detail != 0; }
+
+// Whether the codes written in the words can count: only when the report's
+// own leave something open (no reply code, or no exact status).
+bool NeedsWrittenCodes(const ClassifyInput& in) { return in.reply_code == 0 || !IsExact(GivenStatus(in)); }
+
 void ChooseStatus(const ClassifyInput& in, EnhancedStatus written, const internal::SmtpText& smtp, Facts* f) {
-  f->status = in.status;
-  if (f->status.klass == 2 && (in.action == "failed" || in.action == "delayed")) f->status = EnhancedStatus();
-  if (!f->status.empty() && f->status.detail != 0) return;
+  f->status = GivenStatus(in);
+  if (IsExact(f->status)) return;
   std::string_view rest = f->text;
   EnhancedStatus found = written;
   while (!found.empty()) {
@@ -461,12 +471,14 @@ Classification ReasonBook::Classify(const ClassifyInput& in) const {
   if (in.only_vendor_words && (vendor_scope == nullptr || vendor_scope->rules.empty())) return out;
   Facts f;
   f.in = &in;
-  TextReading reading = Read(in.diagnostic);
-  f.text = std::move(reading.words);
+  // The words as Read gives them; their codes only when they can count.
+  f.text = internal::NormalizeReply(in.diagnostic);
+  CodesInText written;
+  if (NeedsWrittenCodes(in)) written = impl_->smtp->FindCodes(f.text);
   // The context (up to kMaxContext bytes) is normalized only when it is read.
   f.context_has_words = std::any_of(in.context.begin(), in.context.end(), [](char c) { return !internal::IsSpace(c); });
-  ChooseStatus(in, reading.status, *impl_->smtp, &f);
-  f.reply = in.reply_code != 0 ? in.reply_code : reading.reply_code;
+  ChooseStatus(in, written.status, *impl_->smtp, &f);
+  f.reply = in.reply_code != 0 ? in.reply_code : written.reply_code;
   f.vendor_name = VendorName(in.vendor);
 
   // The best wording rule: vendor first, then generic; diagnostic first, then context.

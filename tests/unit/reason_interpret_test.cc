@@ -407,5 +407,36 @@ TEST(Classify, OnlyVendorWordsGivesTheFullAnswerWhenTheVendorsWordsDecide) {
   EXPECT_EQ(not_decided, 4);
 }
 
+// The codes written in the words are read only when the report's own leave
+// something open; what they decide is the same either way.
+TEST(Classify, CodesInTheWordsCountOnlyWhereTheReportsOwnLeaveSomethingOpen) {
+  struct Case {
+    int reply;
+    const char* status;
+    const char* action;
+    const char* words;
+    const char* reply_read;
+    const char* status_read;
+  };
+  const Case cases[] = {
+      {0, "", "failed", "552 5.1.1 <a@example.org>: user unknown", "552", "5.1.1"},
+      {552, "5.7.1", "failed", "452 4.2.2 mailbox full", "552", "5.7.1"},
+      {0, "5.7.1", "failed", "452 4.2.2 mailbox full", "452", "5.7.1"},
+      {552, "5.0.0", "failed", "552 5.1.1 <a@example.org>: user unknown", "552", "5.1.1"},
+      {552, "2.0.0", "failed", "552 5.1.1 <a@example.org>: user unknown", "552", "5.1.1"},
+      {552, "", "failed", "552 5.2.2 mailbox full", "552", "5.2.2"},
+  };
+  for (const Case& c : cases) {
+    ClassifyInput in;
+    in.reply_code = c.reply;
+    if (*c.status != '\0') ASSERT_TRUE(EnhancedStatus::Parse(c.status, &in.status));
+    in.action = c.action;
+    in.diagnostic = c.words;
+    Classification out = Get().reasons->Classify(in);
+    EXPECT_EQ(out.reply_reading.code, c.reply_read) << c.words;
+    EXPECT_EQ(out.status_reading.code, c.status_read) << c.words;
+  }
+}
+
 }  // namespace
 }  // namespace ndr
