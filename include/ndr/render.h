@@ -39,10 +39,12 @@ class RecordSink {
   // and writes on one, in input order. Render appends the bytes of `records`
   // to *out and returns true; it reads no state of the sink, so it may run on
   // any thread, at the same time as other Render calls. WriteRendered writes
-  // such bytes, in order, with what depends on the records written before
-  // (CSV's header row, Sisimai's array brackets): Render and WriteRendered
-  // give the bytes Write gives. A sink that cannot render apart (the text
-  // report, a sink that stores records) returns false: call Write instead.
+  // the bytes of one Render call, in order, with what depends on the records
+  // written before (CSV's header row, Sisimai's array brackets, the text
+  // report's headings): Render and WriteRendered give the bytes Write gives.
+  // The bytes are the sink's own (the text report adds what it needs to know
+  // of them). A sink that cannot render apart (one that stores records)
+  // returns false: call Write instead.
   virtual bool Render(const std::vector<Record>& /*records*/, std::string* /*out*/) const { return false; }
   virtual void WriteRendered(std::string_view /*bytes*/) {}
 };

@@ -341,6 +341,19 @@ std::string WrittenRendered(RecordSink* sink, const std::vector<std::vector<Reco
   return out->str();
 }
 
+using Batches = std::vector<std::vector<Record>>;
+
+template <typename Make>
+void ExpectRenderedAsWritten(Make make, const std::vector<Batches>& cases) {
+  for (size_t c = 0; c < cases.size(); ++c) {
+    std::ostringstream one, two;
+    auto by_write = make(one);
+    auto rendered = make(two);
+    std::string expected = WrittenByWrite(by_write.get(), cases[c], &one);
+    EXPECT_EQ(WrittenRendered(rendered.get(), cases[c], &two), expected) << "case " << c;
+  }
+}
+
 TEST(RenderApart, RenderAndWriteRenderedGiveWhatWriteGives) {
   Record delivered = SisimaiSample();
   delivered.action = "delivered";
@@ -354,23 +367,41 @@ TEST(RenderApart, RenderAndWriteRenderedGiveWhatWriteGives) {
       {{SampleRecord()}, {delivered}, {odd}},
   };
   using Make = std::unique_ptr<RecordSink> (*)(std::ostream&);
+  auto text = [](std::ostream& out) { return MakeTextSink(out); };
   for (Make make : {static_cast<Make>(MakeJsonLinesSink), static_cast<Make>(MakeCsvSink),
-                    static_cast<Make>(MakeSisimaiSink)}) {
-    for (size_t c = 0; c < cases.size(); ++c) {
-      std::ostringstream one, two;
-      auto by_write = make(one);
-      auto rendered = make(two);
-      std::string expected = WrittenByWrite(by_write.get(), cases[c], &one);
-      EXPECT_EQ(WrittenRendered(rendered.get(), cases[c], &two), expected) << "case " << c;
-    }
+                    static_cast<Make>(MakeSisimaiSink), static_cast<Make>(text)}) {
+    ExpectRenderedAsWritten(make, cases);
   }
 }
 
-TEST(RenderApart, TextReportIsWrittenRecordByRecord) {
+// The text report: a heading when the source changes, none when the same
+// source goes on from one batch to the next, a blank line between sources,
+// and a source that is "" (no heading at all while it lasts).
+TEST(RenderApart, TextReportGivesWhatWriteGivesWhateverCameBefore) {
+  Record a = SampleRecord();
+  Record a2 = SisimaiSample();  // the same source as `a`
+  Record b = SampleRecord();    // a log line's record
+  b.source = "other.eml";
+  b.subject = b.sender = "";
+  b.queue_id = "4Q1X2Y";
+  Record none = SampleRecord();
+  none.source = "";
+  const std::vector<Batches> cases = {
+      {{a, a2}, {a2}, {b}, {}, {b, a}, {a}},
+      {{none}, {none, a}, {none}, {b, none, none}},
+      {{b}, {b}, {none, none}, {a2, b, a}},
+  };
+  for (bool verbose : {false, true}) {
+    ExpectRenderedAsWritten([&](std::ostream& out) { return MakeTextSink(out, verbose); }, cases);
+  }
+  // What the cases are for: a heading per change of source (three in the first case), a log line's own.
   std::ostringstream out;
-  std::string bytes;
-  EXPECT_FALSE(MakeTextSink(out)->Render({SampleRecord()}, &bytes));
-  EXPECT_TRUE(bytes.empty());
+  std::string text = WrittenByWrite(MakeTextSink(out).get(), cases[0], &out);
+  EXPECT_EQ(text.rfind("== box.mbox#2\n", 0), 0u) << text;
+  EXPECT_NE(text.find("\n\n== other.eml\n   logged queue id 4Q1X2Y\n"), std::string::npos) << text;
+  size_t headings = 0;
+  for (size_t p = text.find("== "); p != std::string::npos; p = text.find("\n== ", p + 1)) ++headings;
+  EXPECT_EQ(headings, 3u) << text;
 }
 
 // The JSON writer copies the keys as they are: they must need no escaping.
