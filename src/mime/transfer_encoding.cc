@@ -1,15 +1,16 @@
 // Content-Transfer-Encoding decoders. See transfer_encoding.h.
 //
 // The decoding is mimetic's (mimetic::Base64::Decoder, mimetic::QP::Decoder,
-// through their public process/flush interface). mimetic 0.9.8 goes wrong on
-// some broken input, so every byte passes a guard here before it reaches the
-// decoder (the input is already bounded by ndr's limits; the output is bounded
-// by BoundedSink):
+// through their public process/flush interface), base64's written out here
+// with the same results (a byte at a time through an iterator was most of
+// its cost). mimetic 0.9.8 goes wrong on some broken input, so every byte
+// passes a guard here before it reaches the decoder (the input is already
+// bounded by ndr's limits; the output is bounded by BoundedSink):
 //  - base64: the decoder's table lookup reads one byte past its table for '|'
 //    (0x7C), and an '=' inside a quantum misaligns everything after it
 //    ("QQ=QUJD" gives 3 bytes of garbage instead of "A" "ABC"). Only alphabet
-//    characters reach it (base64url's '-' and '_' as '+' and '/'); an '=' ends
-//    the quantum here: flush, then a fresh decoder.
+//    characters count (base64url's '-' and '_' as '+' and '/'); an '=' ends
+//    the quantum: what it holds comes out, the next starts afresh.
 //  - quoted-printable: blanks before a line break make it swallow the line
 //    break ("a  \nb" gives "ab"), blanks at the end of the input come out as a
 //    stray '=' ("a " gives "a="), and a soft line break at the end of the input
@@ -34,7 +35,6 @@
 #include <cstring>
 #include <iterator>
 
-#include <mimetic/codec/base64.h>
 #include <mimetic/codec/qp.h>
 
 #include "mime/mime_util.h"
@@ -92,6 +92,24 @@ constexpr std::array<char, 256> MakeBase64Guard() {
   return t;
 }
 constexpr std::array<char, 256> kBase64Guard = MakeBase64Guard();
+
+// The value of each base64 character after the guard (0..63), kBase64End
+// for '=', kBase64Skip for the characters the guard drops.
+constexpr int kBase64Skip = -1;
+constexpr int kBase64End = -2;
+constexpr std::array<int, 256> MakeBase64Value() {
+  std::array<int, 256> t{};
+  const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  for (int c = 0; c < 256; ++c) {
+    const char g = kBase64Guard[static_cast<size_t>(c)];
+    t[static_cast<size_t>(c)] = g == 0 ? kBase64Skip : g == '=' ? kBase64End : 0;
+    for (int v = 0; v < 64; ++v) {
+      if (g != 0 && alphabet[v] == g) t[static_cast<size_t>(c)] = v;
+    }
+  }
+  return t;
+}
+constexpr std::array<int, 256> kBase64Value = MakeBase64Value();
 
 bool IsHexDigit(char c) { return HexDigitValue(c) >= 0; }
 
@@ -202,6 +220,13 @@ void DecodeQpLine(std::string_view line, const BoundedAppend& append, BoundedSin
          next = NextQpSpecial(line, end)) {
       end = SpanEnd(line, next);
     }
+    if (end - first == 3 && line[first] == '=' && IsHexDigit(line[first + 1]) && IsHexDigit(line[first + 2])) {
+      // One escape alone (most spans): the byte it stands for, as mimetic writes it.
+      const char byte = static_cast<char>(HexDigitValue(line[first + 1]) << 4 | HexDigitValue(line[first + 2]));
+      append(std::string_view(&byte, 1));
+      pos = end;
+      continue;
+    }
     mimetic::QP::Decoder decoder;
     for (size_t i = first; i < end; ++i) decoder.process(Byte(line[i]), sink);
     decoder.flush(sink);
@@ -226,28 +251,60 @@ TransferEncoding ParseTransferEncoding(std::string_view value) {
 }
 
 bool DecodeBase64(std::string_view in, size_t max_size, std::string* out) {
-  BoundedSink::State state{out, max_size};
-  BoundedSink sink(&state);
-  if (out->size() < max_size) out->reserve(std::min(max_size, out->size() + in.size() / 4 * 3 + 3));
-  const size_t n = in.size();
-  size_t i = 0;
-  while (i < n) {
-    // One decoder per run up to an '=': it ends a quantum, what the quantum
-    // holds comes out (flush) and the next starts afresh.
-    mimetic::Base64::Decoder decoder;
-    for (; i < n && !state.cut; ++i) {
-      const char c = kBase64Guard[static_cast<unsigned char>(in[i])];
-      if (c == 0) continue;
-      if (c == '=') {
-        ++i;
-        break;
-      }
-      decoder.process(Byte(c), sink);
+  // mimetic's decoder, written out: four characters give three bytes; a
+  // quantum cut short by an '=' or the end gives what its characters hold
+  // (two: one byte, three: two bytes, one: nothing), and the next starts
+  // afresh. The output is written in place into room made ahead.
+  const size_t start = out->size();
+  const size_t room = max_size > start ? max_size - start : 0;
+  out->resize(start + std::min(room, in.size() / 4 * 3 + 3));
+  char* w = &(*out)[0] + start;
+  char* const end = &(*out)[0] + out->size();
+  bool cut = false;
+  auto put = [&](int byte) {
+    if (w < end) {
+      *w++ = static_cast<char>(byte);
+    } else {
+      cut = true;
     }
-    decoder.flush(sink);  // also a last quantum without padding
-    if (state.cut) return false;
+  };
+  int q[4];
+  int n = 0;  // characters of the current quantum
+  auto flush = [&]() {
+    if (n >= 2) put(q[0] << 2 | ((q[1] >> 4) & 0x3));
+    if (n >= 3) put(q[1] << 4 | ((q[2] >> 2) & 0xF));
+    n = 0;
+  };
+  const auto* bytes = reinterpret_cast<const unsigned char*>(in.data());
+  for (size_t i = 0; i < in.size() && !cut; ++i) {
+    // Most of a body: whole quanta of four alphabet characters in a row.
+    while (n == 0 && i + 4 <= in.size() && end - w >= 3) {
+      const int a = kBase64Value[bytes[i]], b = kBase64Value[bytes[i + 1]];
+      const int c = kBase64Value[bytes[i + 2]], d = kBase64Value[bytes[i + 3]];
+      if ((a | b | c | d) < 0) break;  // a character to skip or an '='
+      w[0] = static_cast<char>(a << 2 | b >> 4);
+      w[1] = static_cast<char>(b << 4 | c >> 2);
+      w[2] = static_cast<char>(c << 6 | d);
+      w += 3;
+      i += 4;
+    }
+    if (i >= in.size()) break;
+    const int v = kBase64Value[bytes[i]];
+    if (v < 0) {
+      if (v == kBase64End) flush();
+      continue;
+    }
+    q[n++] = v;
+    if (n == 4) {
+      put(q[0] << 2 | ((q[1] >> 4) & 0x3));
+      put(q[1] << 4 | ((q[2] >> 2) & 0xF));
+      put(q[2] << 6 | q[3]);
+      n = 0;
+    }
   }
-  return true;
+  if (!cut) flush();  // a last quantum without padding
+  out->resize(static_cast<size_t>(w - out->data()));
+  return !cut;
 }
 
 bool DecodeQuotedPrintable(std::string_view in, size_t max_size, std::string* out) {
