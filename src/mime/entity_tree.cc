@@ -12,6 +12,7 @@
 // The Content-Type value is read by ParseContentType (mime/content_type.h).
 #include "mime/entity_tree.h"
 
+#include <array>
 #include <cstring>
 #include <deque>
 #include <string>
@@ -50,14 +51,18 @@ std::string Unfold(const char* begin, const char* end) {
   return std::string(trimmed);
 }
 
+// The characters of a field name: printable ASCII but ' ' and ':'.
+constexpr std::array<bool, 256> MakeNameChars() {
+  std::array<bool, 256> t{};
+  for (int c = 33; c < 127; ++c) t[static_cast<size_t>(c)] = c != ':';
+  return t;
+}
+constexpr std::array<bool, 256> kNameChar = MakeNameChars();
+
 // Index of the ':' of a "Name: value" line, or -1.
 ptrdiff_t FieldColon(const char* line, const char* eol) {
   const char* p = line;
-  while (p < eol) {
-    auto c = static_cast<unsigned char>(*p);
-    if (c == ':' || c <= 32 || c >= 127) break;
-    ++p;
-  }
+  while (p < eol && kNameChar[static_cast<unsigned char>(*p)]) ++p;
   if (p == line) return -1;
   while (p < eol && IsBlank(*p)) ++p;  // "Subject : x"
   if (p >= eol || *p != ':') return -1;

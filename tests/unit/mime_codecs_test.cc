@@ -231,6 +231,20 @@ TEST(MimeCodecs, QuotedPrintableControlCharactersDropped) {
   EXPECT_EQ(Qp("a=01z"), "a\x01z");
 }
 
+TEST(MimeCodecs, QuotedPrintableSpecialsAtAnyOffset) {
+  // An escape, a control character or a TAB at every offset of lines up to
+  // 40 long (the search for them goes sixteen or eight bytes at a time).
+  for (size_t length = 1; length < 40; ++length) {
+    for (size_t at = 0; at < length; ++at) {
+      const std::string before(at, 'a');
+      const std::string after(length - at - 1, '\xe9');
+      EXPECT_EQ(Qp(before + "=3D" + after), before + "=" + after) << length << " " << at;
+      EXPECT_EQ(Qp(before + "\x01" + after), before + after) << length << " " << at;
+      EXPECT_EQ(Qp(before + "\t" + after + "z"), before + "\t" + after + "z") << length << " " << at;
+    }
+  }
+}
+
 TEST(MimeCodecs, QuotedPrintableEscapesApartInOneLine) {
   // The text between escapes is copied, the escapes decoded, each as before.
   EXPECT_EQ(Qp("<a href=3D\"x\">see   the =E9t=E9 report</a>=\n"),

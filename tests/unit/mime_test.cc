@@ -342,6 +342,23 @@ TEST(MimeHeaders, RawEightBitBytesAtAnyOffsetAreDecoded) {
   EXPECT_EQ(m.headers.Get("Subject"), "abcdefghij \xe3\x81\x93\xe3\x82\x93");
 }
 
+TEST(MimeHeaders, EncodedWordsAndEscapesAtAnyOffsetAreDecoded) {
+  // Values of every length up to 24 with the word (or an ISO-2022-JP run) at
+  // every offset: the quick look for what needs decoding misses none.
+  for (size_t length = 0; length < 24; ++length) {
+    for (size_t at = 0; at <= length; ++at) {
+      const std::string before(at, 'a');
+      const std::string after(length - at, 'b');
+      Message m = ParseMessage("Subject: " + before + "=?UTF-8?Q?caf=C3=A9?=" + after + "\n"
+                               "Comments: " + before + "\x1b$B$3\x1b(B" + after + "\n"
+                               "Keywords: " + before + "=" + after + "\n\nbody\n");
+      EXPECT_EQ(m.headers.Get("Subject"), before + "caf\xc3\xa9" + after) << length << " " << at;
+      EXPECT_EQ(m.headers.Get("Comments"), before + "\xe3\x81\x93" + after) << length << " " << at;
+      EXPECT_EQ(m.headers.Get("Keywords"), before + "=" + after) << length << " " << at;
+    }
+  }
+}
+
 TEST(MimeCharset, Iso2022JpBodyAndSubject) {
   Message m = ParseMessage(
       "Subject: =?ISO-2022-JP?B?GyRCR1s/LiUoJWkhPBsoQg==?=\n"
