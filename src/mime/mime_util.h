@@ -2,6 +2,7 @@
 #ifndef NDR_SRC_MIME_MIME_UTIL_H_
 #define NDR_SRC_MIME_MIME_UTIL_H_
 
+#include <algorithm>
 #include <cstddef>
 #include <cstring>
 #include <string>
@@ -36,8 +37,15 @@ class LineReader {
     const char* base = text_.data();
     const void* nl = std::memchr(base + start, '\n', n - start);
     size_t i = nl != nullptr ? static_cast<size_t>(static_cast<const char*>(nl) - base) : n;
-    const void* cr = std::memchr(base + start, '\r', i - start);
-    if (cr != nullptr) i = static_cast<size_t>(static_cast<const char*>(cr) - base);
+    if (no_cr_before_ < i) {
+      // Most texts have no CR at all: look a stretch ahead once rather than
+      // once per line, and remember how far there is none.
+      const size_t from = std::max(start, no_cr_before_);
+      const size_t to = std::min(n, std::max(i, from + kCrLookahead));
+      const void* cr = std::memchr(base + from, '\r', to - from);
+      no_cr_before_ = cr != nullptr ? static_cast<size_t>(static_cast<const char*>(cr) - base) : to;
+      if (no_cr_before_ < i) i = no_cr_before_;
+    }
     *line = text_.substr(start, i - start);
     if (i < n) {
       if (text_[i] == '\r' && i + 1 < n && text_[i + 1] == '\n') ++i;
@@ -49,8 +57,10 @@ class LineReader {
   size_t position() const { return pos_; }
 
  private:
+  static constexpr size_t kCrLookahead = 4096;
   std::string_view text_;
   size_t pos_ = 0;
+  size_t no_cr_before_ = 0;  // text_[0, no_cr_before_) holds no CR past pos_ (none read yet)
 };
 
 // Collects the problems of one message, up to a bound (a hostile message

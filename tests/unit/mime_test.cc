@@ -342,6 +342,33 @@ TEST(MimeHeaders, RawEightBitBytesAtAnyOffsetAreDecoded) {
   EXPECT_EQ(m.headers.Get("Subject"), "abcdefghij \xe3\x81\x93\xe3\x82\x93");
 }
 
+TEST(MimeHeaders, AnyLineEndingsGiveTheSameFields) {
+  // LF, CRLF and CR in any mix, near and far apart (the search for CRs
+  // looks some way ahead): the same fields as with LF alone.
+  std::vector<std::string> lines;
+  for (int i = 0; i < 40; ++i) {
+    lines.push_back("X-Field-" + std::to_string(i) + ": " + std::string(static_cast<size_t>(i * 37 % 300), 'v'));
+    if (i % 7 == 3) lines.push_back(" folded " + std::string(static_cast<size_t>(i * 211), 'w'));
+  }
+  std::string lf;
+  for (const std::string& line : lines) lf += line + "\n";
+  const Headers want = ParseHeaderBlock(lf, size_t{1} << 20);
+  ASSERT_EQ(want.size(), 40u);
+  const char* endings[] = {"\n", "\r\n", "\r"};
+  for (int mix = 0; mix < 6; ++mix) {
+    std::string text;
+    for (size_t k = 0; k < lines.size(); ++k) {
+      text += lines[k] + endings[mix < 3 ? mix : (k * (mix + 1) + k / 5) % 3];
+    }
+    const Headers got = ParseHeaderBlock(text, size_t{1} << 20);
+    ASSERT_EQ(got.size(), want.size()) << mix;
+    for (size_t k = 0; k < want.size(); ++k) {
+      EXPECT_EQ(got.fields()[k].name, want.fields()[k].name) << mix;
+      EXPECT_EQ(got.fields()[k].value, want.fields()[k].value) << mix << " " << k;
+    }
+  }
+}
+
 TEST(MimeHeaders, EncodedWordsAndEscapesAtAnyOffsetAreDecoded) {
   // Values of every length up to 24 with the word (or an ISO-2022-JP run) at
   // every offset: the quick look for what needs decoding misses none.
