@@ -48,6 +48,14 @@ std::string StripComments(std::string_view s) {
 // Splits at ';' outside quoted strings.
 std::vector<std::string_view> SplitSemicolons(std::string_view s) {
   std::vector<std::string_view> out;
+  if (s.find('"') == std::string_view::npos) {  // no quoted string (most values): every ';' splits
+    size_t start = 0;
+    for (size_t semi; (semi = s.find(';', start)) != std::string_view::npos; start = semi + 1) {
+      out.push_back(s.substr(start, semi - start));
+    }
+    out.push_back(s.substr(start));
+    return out;
+  }
   bool quoted = false;
   size_t start = 0;
   for (size_t i = 0; i < s.size(); ++i) {

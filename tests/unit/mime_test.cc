@@ -276,6 +276,16 @@ TEST(MimeParse, ContentTypeDetails) {
   EXPECT_EQ(m.parts[3].filename, "\xe5\xa0\xb1\xe5\x91\x8a.pdf");
 }
 
+TEST(MimeParse, ParametersSplitAtSemicolonsOutsideQuotes) {
+  // Without quotes every ';' splits (empty pieces are no parameters);
+  // within quotes it is part of the value.
+  Message m = ParseMessage("Content-Type: text/plain;;charset=UTF-8; ;format=flowed;\n\nx\n");
+  EXPECT_EQ(m.parts[0].charset, "utf-8");
+  m = ParseMessage("Content-Type: application/pdf; name=\"a;b.pdf\"; charset=x\n\nx\n");
+  EXPECT_EQ(m.parts[0].filename, "a;b.pdf");
+  EXPECT_EQ(m.parts[0].charset, "x");
+}
+
 // ---- transfer encodings ----
 
 TEST(MimeDecode, Base64Body) {
