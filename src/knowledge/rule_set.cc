@@ -6,6 +6,8 @@
 #include <re2/re2.h>
 #include <re2/set.h>
 
+#include "knowledge/word_finder.h"
+
 namespace ndr {
 namespace internal {
 namespace {
@@ -34,7 +36,12 @@ constexpr int64_t kPatternMemory = 8 << 20;
 // then run, each on its own. Why not one big RE2::Set: its DFA states hold a
 // thread for every pattern, so nearly every byte of new text is a new state
 // and a cache miss (measured ~150 ns a byte over reason_rules.tsv); the set of
-// plain words has a small automaton, and few patterns survive it.
+// plain words has a smaller automaton, and few patterns survive it.
+// The words themselves are found by WordFinder in ASCII texts (nearly all):
+// in a scan, each set runs once per message or so and finds RE2's automaton
+// out of cache; WordFinder's tables are smaller and its lookups do not wait
+// on one another (the word passes took ~20 % less time, measured in `ndr
+// scan`). The RE2::Set of the words stays for the other texts.
 struct RuleSet::Impl {
   Impl() : filtered(kMinAtomLength), atoms(PatternOptions(kWordPassMemory), RE2::UNANCHORED) {}
   // Words shorter than this are not worth a filter: a pattern made only of
@@ -45,6 +52,7 @@ struct RuleSet::Impl {
   re2::FilteredRE2 filtered;
   RE2::Set atoms;          // the prefilter's words, in FilteredRE2's order
   size_t atom_count = 0;
+  WordFinder finder;       // the same words, in ASCII texts
   std::vector<int> all_atoms;  // 0..atom_count-1: every pattern passes the filter (when the word pass failed)
 };
 
@@ -86,6 +94,7 @@ bool RuleSet::Compile(std::string* error) {
     }
   }
   impl_->atom_count = words.size();
+  impl_->finder = WordFinder(words);
   if (!words.empty() && !impl_->atoms.Compile()) {
     *error = "RE2::Set::Compile failed (out of memory?)";
     return false;
@@ -100,7 +109,7 @@ bool RuleSet::Compile(std::string* error) {
 // failed, so that every pattern passes the filter).
 std::vector<int> RuleSet::WordsIn(std::string_view text) const {
   std::vector<int> present;
-  if (impl_->atom_count > 0) {
+  if (impl_->atom_count > 0 && !impl_->finder.Find(text, &present)) {
     RE2::Set::ErrorInfo info{RE2::Set::kNoError};
     if (!impl_->atoms.Match(re2::StringPiece(text.data(), text.size()), &present, &info) &&
         info.kind != RE2::Set::kNoError) {

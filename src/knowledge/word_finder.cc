@@ -1,0 +1,147 @@
+#include "knowledge/word_finder.h"
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+
+namespace ndr {
+namespace internal {
+namespace {
+
+bool IsAscii(std::string_view text) {
+  const char* p = text.data();
+  size_t n = text.size();
+  uint64_t high = 0;
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    high |= w;
+  }
+  for (; n > 0; ++p, --n) high |= static_cast<unsigned char>(*p);
+  return (high & 0x8080808080808080ULL) == 0;
+}
+
+unsigned char Lower(unsigned char c) { return c >= 'A' && c <= 'Z' ? static_cast<unsigned char>(c + 32) : c; }
+
+bool Usable(const std::string& word) {
+  if (word.empty()) return false;
+  for (unsigned char c : word) {
+    if (c >= 0x80) return false;
+  }
+  return true;
+}
+
+// A word holding a letter that RE2's case folding pairs with an ASCII one
+// (U+212A KELVIN SIGN ~ 'k', U+017F LONG S ~ 's') could match an ASCII text.
+bool FoldsToAscii(const std::string& word) {
+  return word.find("\xE2\x84\xAA") != std::string::npos || word.find("\xC5\xBF") != std::string::npos;
+}
+
+// Up to four lower-cased bytes, little-endian.
+uint32_t Pack(const unsigned char* p, size_t n) {
+  uint32_t key = 0;
+  for (size_t i = 0; i < n; ++i) key |= static_cast<uint32_t>(p[i]) << (8 * i);
+  return key;
+}
+
+size_t Slot(uint32_t bytes, size_t length, size_t mask) {
+  return ((bytes + static_cast<uint32_t>(length)) * 0x9E3779B1u >> 7) & mask;
+}
+
+void SetBit(std::vector<uint64_t>* bits, uint32_t i) { (*bits)[i >> 6] |= uint64_t{1} << (i & 63); }
+bool Bit(const std::vector<uint64_t>& bits, uint32_t i) { return (bits[i >> 6] >> (i & 63)) & 1; }
+
+}  // namespace
+
+WordFinder::WordFinder(const std::vector<std::string>& words) {
+  for (const std::string& w : words) {
+    if (FoldsToAscii(w)) return;  // never answers (ready_ stays false)
+  }
+  std::fill(std::begin(single_), std::end(single_), -1);
+  pair_ends_.assign(1024, 0);
+  pair_then_one_.assign(1024, 0);
+  pair_then_more_.assign(1024, 0);
+
+  // File every word under its key.
+  std::map<std::pair<uint32_t, size_t>, std::vector<Word>> filed;
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (!Usable(words[i])) continue;
+    std::string lower(words[i]);
+    for (char& c : lower) c = static_cast<char>(Lower(static_cast<unsigned char>(c)));
+    const auto* p = reinterpret_cast<const unsigned char*>(lower.data());
+    if (lower.size() == 1) {
+      if (single_[p[0]] < 0) single_[p[0]] = static_cast<int>(i);
+      one_letter_ = true;
+      continue;
+    }
+    uint32_t pair = Pack(p, 2);
+    size_t lead = std::min<size_t>(lower.size(), 4);
+    SetBit(lead == 2 ? &pair_ends_ : lead == 3 ? &pair_then_one_ : &pair_then_more_, pair);
+    filed[{Pack(p, lead), lead}].push_back(Word{static_cast<int>(i), std::move(lower)});
+  }
+  size_t size = 16;
+  while (size < filed.size() * 2) size *= 2;
+  table_.assign(size, Filed{});
+  for (auto& [key, group] : filed) {
+    size_t s = Slot(key.first, key.second, size - 1);
+    while (table_[s].last != 0) s = (s + 1) & (size - 1);
+    table_[s].bytes = key.first;
+    table_[s].length = static_cast<uint32_t>(key.second);
+    table_[s].first = static_cast<uint32_t>(words_.size());
+    for (Word& w : group) words_.push_back(std::move(w));
+    table_[s].last = static_cast<uint32_t>(words_.size());
+  }
+  ready_ = true;
+}
+
+const WordFinder::Filed* WordFinder::Lookup(uint32_t bytes, size_t length) const {
+  const size_t mask = table_.size() - 1;
+  for (size_t s = Slot(bytes, length, mask);; s = (s + 1) & mask) {
+    const Filed& f = table_[s];
+    if (f.last == 0) return nullptr;
+    if (f.bytes == bytes && f.length == length) return &f;
+  }
+}
+
+bool WordFinder::Find(std::string_view text, std::vector<int>* found) const {
+  if (!ready_ || !IsAscii(text)) return false;
+  const size_t first = found->size();
+  const size_t n = text.size();
+  // The text lower-cased, in a stack buffer when it fits.
+  unsigned char small[1024];
+  std::string large;
+  unsigned char* t = small;
+  if (n > sizeof small) {
+    large.resize(n);
+    t = reinterpret_cast<unsigned char*>(&large[0]);
+  }
+  for (size_t i = 0; i < n; ++i) t[i] = Lower(static_cast<unsigned char>(text[i]));
+
+  for (size_t i = 0; i < n; ++i) {
+    if (one_letter_ && single_[t[i]] >= 0) found->push_back(single_[t[i]]);
+    if (i + 1 >= n) break;
+    const uint32_t pair = Pack(t + i, 2);
+    if (Bit(pair_ends_, pair)) {
+      if (const Filed* f = Lookup(pair, 2)) found->push_back(words_[f->first].index);
+    }
+    if (i + 2 < n && Bit(pair_then_one_, pair)) {
+      if (const Filed* f = Lookup(Pack(t + i, 3), 3)) found->push_back(words_[f->first].index);
+    }
+    if (i + 3 < n && Bit(pair_then_more_, pair)) {
+      const Filed* f = Lookup(Pack(t + i, 4), 4);
+      if (f == nullptr) continue;
+      for (uint32_t k = f->first; k < f->last; ++k) {
+        const std::string& w = words_[k].lower;
+        if (w.size() <= n - i && std::memcmp(t + i + 4, w.data() + 4, w.size() - 4) == 0) {
+          found->push_back(words_[k].index);
+        }
+      }
+    }
+  }
+  std::sort(found->begin() + static_cast<std::ptrdiff_t>(first), found->end());
+  found->erase(std::unique(found->begin() + static_cast<std::ptrdiff_t>(first), found->end()), found->end());
+  return true;
+}
+
+}  // namespace internal
+}  // namespace ndr

@@ -1,0 +1,70 @@
+// WordFinder: which of a fixed list of literal words occur in an ASCII text,
+// ASCII case ignored. RuleSet uses it for its prefilter's words, which RE2's
+// FilteredRE2 computes (rule_set.cc says why not an RE2::Set there).
+//
+// How: every word is filed under its first two, three or four bytes (all of
+// it when shorter). At each position of the text a bitmap of the pairs that
+// begin a word (8 KB, stays in cache) rules out most positions; at the rest,
+// the two, three and four bytes there are looked up, and the words filed
+// under them compared in full. Unlike an automaton, the lookups of one
+// position do not wait on those of the previous one, and the tables are
+// small: a text that arrives when the tables are out of cache costs little.
+//
+// It answers only for ASCII texts and ASCII words: RE2's case folding pairs a
+// few non-ASCII letters with ASCII ones (U+212A KELVIN SIGN with 'k', U+017F
+// LONG S with 's'), so a text with a non-ASCII byte is the caller's to search
+// some other way (Find says so), and a word with one is never found.
+//
+// Build once; Find is const and thread-safe.
+#ifndef NDR_SRC_KNOWLEDGE_WORD_FINDER_H_
+#define NDR_SRC_KNOWLEDGE_WORD_FINDER_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ndr {
+namespace internal {
+
+class WordFinder {
+ public:
+  // Word i of `words` is reported as i. Words with a byte >= 0x80, and empty
+  // words, are never reported.
+  explicit WordFinder(const std::vector<std::string>& words);
+  WordFinder() = default;
+
+  // Appends to *found the index of every word that occurs in `text`, each
+  // once, ascending, and returns true; returns false (and appends nothing)
+  // when `text` holds a byte >= 0x80, or when a word holds a letter RE2's
+  // case folding pairs with an ASCII one (then it never answers).
+  bool Find(std::string_view text, std::vector<int>* found) const;
+
+ private:
+  // Words filed under the same leading bytes ("key"): their indices and
+  // lower-cased texts.
+  struct Filed {
+    uint32_t bytes = 0;   // the leading bytes, little-endian
+    uint32_t length = 0;  // how many: 2, 3 or 4
+    uint32_t first = 0;   // words_[first .. last); last == 0: an empty slot
+    uint32_t last = 0;
+  };
+  struct Word {
+    int index;
+    std::string lower;
+  };
+  const Filed* Lookup(uint32_t bytes, size_t length) const;
+
+  bool ready_ = false;
+  bool one_letter_ = false;  // a one-byte word exists (then every position is looked at)
+  // Bit (b0 | b1 << 8) set when a word of length 2, 3 or 4+ begins with bytes b0 b1.
+  std::vector<uint64_t> pair_ends_, pair_then_one_, pair_then_more_;
+  std::vector<Filed> table_;  // open addressing, size a power of two
+  std::vector<Word> words_;   // grouped by key
+  int single_[128];           // a one-byte word's index, or -1
+};
+
+}  // namespace internal
+}  // namespace ndr
+
+#endif  // NDR_SRC_KNOWLEDGE_WORD_FINDER_H_
