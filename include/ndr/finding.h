@@ -21,7 +21,8 @@ class SmtpText;  // src/smtp/reply_text.h: the reading of SMTP text shared with 
 
 struct Finding {
   std::string recipient;           // final recipient address ("" when unknown)
-  std::string original_recipient;  // Original-Recipient, when given
+  std::string original_recipient;  // Original-Recipient, when given; the bare local part a report
+                                   // named when ndr gave `recipient` its domain ("kim")
   std::string action;              // lower-case: failed, delayed, delivered, relayed, expanded
   EnhancedStatus status;           // as reported (Status field or the text)
   int reply_code = 0;              // SMTP reply code, 0 when none

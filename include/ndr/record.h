@@ -13,7 +13,8 @@ namespace ndr {
 struct Record {
   std::string source;         // file path, or "path#N" for the N-th message of a mailbox
   std::string recipient;      // the failed Internet address, as the sender wrote it
-  std::string original_recipient;  // the DSN's Original-Recipient, cleaned; "" when absent
+  std::string original_recipient;  // the DSN's Original-Recipient, cleaned; "" when absent; the bare
+                                   // local part a report named when ndr added the domain ("kim")
   std::string action;         // failed, delayed, delivered, relayed, expanded
   std::string status;         // enhanced status code "5.1.1", "" when none
   std::string reply_code;     // SMTP reply code "550", "" when none

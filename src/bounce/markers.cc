@@ -36,6 +36,9 @@ constexpr std::pair<std::string_view, MarkerKind> kKindNames[] = {
     {"reply-subject", MarkerKind::kReplySubject},
     {"forward-subject", MarkerKind::kForwardSubject},
     {"delay-body", MarkerKind::kDelayBody},
+    {"bare-recipient", MarkerKind::kBareRecipient},
+    {"recipient-list", MarkerKind::kRecipientList},
+    {"not-local-part", MarkerKind::kNotLocalPart},
 };
 static_assert(sizeof(kKindNames) / sizeof(kKindNames[0]) == kMarkerKinds, "every kind has a name");
 
@@ -78,6 +81,48 @@ std::string_view MarkerKindName(MarkerKind kind) {
   return "";
 }
 
+// Patterns with one capture group each (an address, a local part), searched
+// only where one prefiltered pass over all of them says they occur.
+struct CaptureRows {
+  std::vector<std::unique_ptr<RE2>> patterns;
+  RuleSet rows;
+
+  // false with *error set when the pattern does not have exactly one capture.
+  bool Add(std::string_view pattern, const RE2::Options& options, std::string* error) {
+    auto re = std::make_unique<RE2>(re2::StringPiece(pattern.data(), pattern.size()), options);
+    if (!re->ok() || re->NumberOfCapturingGroups() != 1) {
+      *error = "pattern needs exactly one capture group";
+      return false;
+    }
+    patterns.push_back(std::move(re));
+    return rows.Add(pattern, error) >= 0;
+  }
+
+  // The [begin, end) of every capture in text, sorted (at most 256).
+  std::vector<std::pair<size_t, size_t>> Find(std::string_view text) const {
+    std::vector<std::pair<size_t, size_t>> out;
+    re2::StringPiece input(text.data(), text.size());
+    re2::StringPiece whole[2];
+    // Only the rows that occur somewhere in the text are searched for each
+    // capture (should the pass fail, every row is).
+    for (int row : rows.Candidates(text)) {
+      const auto& re = patterns[static_cast<size_t>(row)];
+      size_t offset = 0;
+      while (offset < text.size() && out.size() < 256 &&
+             re->Match(input, offset, text.size(), RE2::UNANCHORED, whole, 2)) {
+        size_t end = static_cast<size_t>(whole[0].data() - text.data()) + whole[0].size();
+        if (whole[1].data() != nullptr && !whole[1].empty()) {
+          size_t b = static_cast<size_t>(whole[1].data() - text.data());
+          out.emplace_back(b, b + whole[1].size());
+        }
+        offset = end > offset ? end : offset + 1;
+      }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+};
+
 struct BounceMarkers::Impl {
   std::vector<std::unique_ptr<RE2::Set>> sets;  // one per MarkerKind
   std::vector<bool> compiled;
@@ -86,9 +131,10 @@ struct BounceMarkers::Impl {
   // start only (RE2 does not see that an alternation of anchored patterns is
   // anchored, and would search each line to its end).
   bool original_anchored = true;
-  std::vector<std::unique_ptr<RE2>> recipient;  // the "recipient" patterns, one capture each
-  RuleSet recipient_rows;  // the same patterns: one prefiltered pass says which rows occur at all
-  std::unique_ptr<RE2> boilerplate;             // the "boilerplate" patterns as one RE2
+  CaptureRows recipient;       // the "recipient" patterns
+  CaptureRows bare_recipient;  // the "bare-recipient" patterns
+  std::unique_ptr<RE2> boilerplate;   // the "boilerplate" patterns as one RE2
+  std::unique_ptr<RE2> list_heading;  // the "recipient-list" patterns as one RE2
 };
 
 BounceMarkers::BounceMarkers(RuleScope rules) : impl_(std::make_unique<Impl>()), rules_(rules) {}
@@ -113,6 +159,7 @@ bool BounceMarkers::Build(std::string* error) {
   if (!LoadEmbeddedTsv("bounce_markers.tsv", {"where", "scope", "pattern", "sample"}, &table, error)) return false;
   std::string original_alternatives;
   std::string boilerplate_alternatives;
+  std::string list_alternatives;
   for (const TsvRow& row : table.rows) {
     MarkerKind kind;
     if (!KindFromName(table.Cell(row, "where"), &kind)) {
@@ -136,18 +183,17 @@ bool BounceMarkers::Build(std::string* error) {
       *error = table.Where(row, "pattern does not compile: " + add_error);
       return false;
     }
-    if (kind == MarkerKind::kRecipient) {
-      auto re = std::make_unique<RE2>(re2::StringPiece(pattern.data(), pattern.size()), options);
-      if (!re->ok() || re->NumberOfCapturingGroups() != 1) {
-        *error = table.Where(row, "recipient pattern needs exactly one capture group");
+    if (kind == MarkerKind::kRecipient || kind == MarkerKind::kBareRecipient) {
+      CaptureRows& rows = kind == MarkerKind::kRecipient ? impl_->recipient : impl_->bare_recipient;
+      std::string capture_error;
+      if (!rows.Add(pattern, options, &capture_error)) {
+        *error = table.Where(row, std::string(MarkerKindName(kind)) + ": " + capture_error);
         return false;
       }
-      impl_->recipient.push_back(std::move(re));
-      std::string set_error;
-      if (impl_->recipient_rows.Add(pattern, &set_error) < 0) {
-        *error = table.Where(row, "recipient pattern: " + set_error);
-        return false;
-      }
+    }
+    if (kind == MarkerKind::kRecipientList) {
+      if (!list_alternatives.empty()) list_alternatives += '|';
+      list_alternatives += "(?:" + std::string(pattern) + ")";
     }
     if (kind == MarkerKind::kBoilerplate) {
       if (!boilerplate_alternatives.empty()) boilerplate_alternatives += '|';
@@ -163,10 +209,19 @@ bool BounceMarkers::Build(std::string* error) {
     // An empty set does not compile; it simply matches nothing.
     impl_->compiled[i] = impl_->sets[i]->Compile();
   }
-  std::string rows_error;
-  if (!impl_->recipient_rows.Compile(&rows_error)) {
-    *error = "data/bounce_markers.tsv: recipient patterns: " + rows_error;
-    return false;
+  for (CaptureRows* rows : {&impl_->recipient, &impl_->bare_recipient}) {
+    std::string rows_error;
+    if (!rows->rows.Compile(&rows_error)) {
+      *error = "data/bounce_markers.tsv: recipient patterns: " + rows_error;
+      return false;
+    }
+  }
+  if (!list_alternatives.empty()) {
+    impl_->list_heading = std::make_unique<RE2>(list_alternatives, options);
+    if (!impl_->list_heading->ok()) {
+      *error = "data/bounce_markers.tsv: recipient-list patterns do not compile together";
+      return false;
+    }
   }
   if (!original_alternatives.empty()) {
     impl_->original_line = std::make_unique<RE2>(original_alternatives, options);
@@ -206,25 +261,27 @@ bool BounceMarkers::MatchesHeader(const Headers& headers, MarkerKind kind) const
 }
 
 std::vector<std::pair<size_t, size_t>> BounceMarkers::FindRecipientPhrases(std::string_view text) const {
-  std::vector<std::pair<size_t, size_t>> out;
+  return impl_->recipient.Find(text);
+}
+
+std::vector<std::pair<size_t, size_t>> BounceMarkers::FindBareRecipientPhrases(std::string_view text) const {
+  return impl_->bare_recipient.Find(text);
+}
+
+std::vector<size_t> BounceMarkers::FindRecipientLists(std::string_view text) const {
+  std::vector<size_t> out;
+  if (!impl_->list_heading || !impl_->list_heading->ok()) return out;
   re2::StringPiece input(text.data(), text.size());
-  re2::StringPiece whole[2];
-  // Only the rows that occur somewhere in the text are searched for each
-  // capture (should the pass fail, every row is).
-  for (int row : impl_->recipient_rows.Candidates(text)) {
-    const auto& re = impl_->recipient[static_cast<size_t>(row)];
-    size_t offset = 0;
-    while (offset < text.size() && out.size() < 256 &&
-           re->Match(input, offset, text.size(), RE2::UNANCHORED, whole, 2)) {
-      size_t end = static_cast<size_t>(whole[0].data() - text.data()) + whole[0].size();
-      if (whole[1].data() != nullptr && !whole[1].empty()) {
-        size_t b = static_cast<size_t>(whole[1].data() - text.data());
-        out.emplace_back(b, b + whole[1].size());
-      }
-      offset = end > offset ? end : offset + 1;
-    }
+  re2::StringPiece heading;
+  size_t offset = 0;
+  while (offset < text.size() && out.size() < 64 &&
+         impl_->list_heading->Match(input, offset, text.size(), RE2::UNANCHORED, &heading, 1)) {
+    size_t end = static_cast<size_t>(heading.data() - text.data()) + heading.size();
+    size_t next_line = text.find('\n', end);
+    if (next_line == std::string_view::npos) break;
+    out.push_back(next_line + 1);
+    offset = next_line + 1;
   }
-  std::sort(out.begin(), out.end());
   return out;
 }
 

@@ -44,8 +44,11 @@ enum class MarkerKind {
   kReplySubject,     // the Subject of a person's reply ("Re:", "AW:")
   kForwardSubject,   // the Subject of a forward ("Fwd:", "WG:"): the quoted text is what it forwards
   kDelayBody,        // a sentence of a delay warning ("will retry for 46 more hours"), for text without a Subject
+  kBareRecipient,    // a slot naming a failed recipient by its local part alone; one capture: the local part
+  kRecipientList,    // a heading under which failed recipients are listed one per line
+  kNotLocalPart,     // a word that never stands for a recipient's local part ("error", "unknown")
 };
-constexpr int kMarkerKinds = 21;
+constexpr int kMarkerKinds = 24;
 
 class BounceMarkers {
  public:
@@ -66,6 +69,13 @@ class BounceMarkers {
   // The [begin, end) offsets of every address a kRecipient pattern captures in
   // text, in order of appearance (bounded).
   std::vector<std::pair<size_t, size_t>> FindRecipientPhrases(std::string_view text) const;
+  // The same for kBareRecipient patterns: the [begin, end) of every local
+  // part they capture (bounded). Asked only of a report that names no
+  // address as a failed recipient.
+  std::vector<std::pair<size_t, size_t>> FindBareRecipientPhrases(std::string_view text) const;
+  // Where each list under a kRecipientList heading starts: the offset of the
+  // line after the heading's line, in order (bounded).
+  std::vector<size_t> FindRecipientLists(std::string_view text) const;
   // `text` without the kBoilerplate sentences, whitespace squeezed; `text`
   // itself when nothing else would remain.
   std::string StripBoilerplate(std::string_view text) const;

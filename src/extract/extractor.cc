@@ -496,7 +496,9 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
 
   struct Mention {
     std::string address;
-    size_t pos;  // where its paragraph starts in text (npos: not in the text)
+    size_t pos;         // where its paragraph starts in text (npos: not in the text)
+    size_t length = 0;  // how long it is written there
+    std::string bare;   // the local part the text names, when ndr gave it its domain
   };
   std::vector<Mention> mentions;
   auto known = [&](const std::string& address) {
@@ -521,7 +523,7 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
       *cut = true;
       return;
     }
-    mentions.push_back({address, pos});
+    mentions.push_back({address, pos, address.size(), {}});
   };
   // Where an address opens a line ("<a@b>:", "  a@b", "* a@b", "a@b: reason"):
   // a failed recipient in most plain-text formats.
@@ -598,6 +600,24 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
         }
       }
     }
+    // A recipient named by its local part alone, where a recipient belongs
+    // (old Sendmail's list, "Receiver not found: jodoe"), with the domain
+    // the report implies; none implied, none taken.
+    if (mentions.empty()) {
+      std::vector<internal::BareRecipient> bare = internal::FindBareRecipients(markers, text, max_recipients);
+      if (!bare.empty()) {
+        const internal::LocalPartQualifier qualifier(p, markers, parts);
+        for (internal::BareRecipient& b : bare) {
+          size_t before = mentions.size();
+          add(qualifier.Qualify(b.local_part), b.begin, true);
+          if (mentions.size() > before) {
+            mentions.back().length = b.end - b.begin;
+            mentions.back().bare = std::move(b.local_part);
+          }
+          if (*cut) break;
+        }
+      }
+    }
   }
   if (mentions.empty()) {
     auto hits = internal::FindAddresses(p, parts.original_headers.Get("To"), 2);
@@ -619,6 +639,7 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
   for (size_t i = 0; i < mentions.size(); ++i) {
     Finding f;
     f.recipient = mentions[i].address;
+    f.original_recipient = mentions[i].bare;  // as the report wrote it, when ndr added the domain
     f.action = action;
     const internal::SmtpText& smtp = *p.smtp;
     internal::ServerReply reply;
@@ -637,7 +658,7 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
           stop = std::min(stop, line_start > mentions[i].pos ? line_start : mentions[j].pos);
         }
       }
-      size_t from = mentions[last].pos + mentions[last].address.size();
+      size_t from = mentions[last].pos + mentions[last].length;
       reply = smtp.ReadReply(ParagraphAfter(text, std::min(from, text.size()), stop));
     }
     if (reply.codes.reply_code == 0 && reply.codes.status.empty() && mentions.size() == 1) {

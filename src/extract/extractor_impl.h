@@ -19,6 +19,8 @@ class RE2;
 namespace ndr {
 namespace internal {
 
+class BounceMarkers;
+
 // Compiled once per Extractor; RE2 matching is const and thread-safe.
 struct ExtractorPatterns {
   explicit ExtractorPatterns(std::shared_ptr<const SmtpText> smtp_text);
@@ -37,6 +39,48 @@ struct AddressHit {
 };
 std::vector<AddressHit> FindAddresses(const ExtractorPatterns& p, std::string_view text,
                                       size_t max_hits = 512);
+
+// A failed recipient that a report names by its local part alone, where a
+// recipient belongs: old Sendmail's list under "The following addresses had
+// permanent fatal errors" ("kim"), "Receiver not found: jodoe" (CompuServe and
+// other gateways), "<kim>:", "550 kim... User unknown", ">>> RCPT To:<kim>".
+struct BareRecipient {
+  std::string local_part;
+  size_t begin = 0;  // its place in the text
+  size_t end = 0;
+};
+// Every such local part in text, in order of appearance: captured by a
+// bare-recipient row of bounce_markers.tsv or alone on a line of a list under
+// a recipient-list heading; never glued to an '@' (then it is part of an
+// address), never a not-local-part word, always a valid local part.
+std::vector<BareRecipient> FindBareRecipients(const BounceMarkers& markers, std::string_view text,
+                                              size_t max_hits = 64);
+// An RFC 5322 dot-atom with at least one letter, at most 64 bytes (UTF-8
+// letters allowed, RFC 6531); not "|prog" or "/file", which Sendmail delivers
+// to but which are no mailboxes.
+bool IsBareLocalPart(std::string_view token);
+
+// Gives a bare local part the domain the report implies, in this order:
+//  1. an address of the returned message's To or Cc with that local part
+//     (ignoring case): the sender wrote that address;
+//  2. the domain of the report's own From when a mail system wrote it
+//     (MAILER-DAEMON@relay.example.org, "CompuServe Postmaster
+//     <postmaster@...>"): a bare name is local to the system that wrote the
+//     report, and this is how that system writes its own addresses;
+//  3. the host of the Reporting-MTA field (a delivery report without a
+//     mail-system From).
+// Never a Received header: the report's top "by" host is the system that
+// received the report (the sender's own), not the one that wrote it.
+class LocalPartQualifier {
+ public:
+  LocalPartQualifier(const ExtractorPatterns& p, const BounceMarkers& markers, const BounceParts& parts);
+  // "kim" -> "kim@example.org"; "" when the report implies no domain.
+  std::string Qualify(std::string_view local_part) const;
+
+ private:
+  std::vector<AddressHit> returned_;  // To and Cc of the returned message
+  std::string host_;
+};
 
 // A Sendmail-style session transcript ("While talking to h:", ">>> RCPT
 // To:<a@b>", "<<< 550 ...", "550 <a@b>... User unknown"), read per recipient.

@@ -42,6 +42,14 @@ bool SampleMatches(const BounceMarkers& markers, const std::string& where, const
         return markers.MatchesHeader(ParseHeaderBlock(sample + "\n"), kind);
       case MarkerKind::kRecipient:
         return !markers.FindRecipientPhrases(sample).empty();
+      case MarkerKind::kBareRecipient:
+        return !markers.FindBareRecipientPhrases(sample).empty();
+      case MarkerKind::kRecipientList:
+        return markers.FindRecipientLists("Hi.\n" + sample + "\nkim\n") ==
+               std::vector<size_t>{std::string("Hi.\n").size() + sample.size() + 1};
+      case MarkerKind::kNotLocalPart:
+        return markers.Matches(kind, sample) && !markers.Matches(kind, "x" + sample) &&
+               !markers.Matches(kind, sample + "x");
       case MarkerKind::kBoilerplate:
         return markers.StripBoilerplate("550 5.1.1 No such user. " + sample) == "550 5.1.1 No such user.";
       default:
