@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <unordered_map>
 
 #include "bounce/markers.h"
@@ -291,7 +292,7 @@ std::string StatusComment(std::string_view status) {
   return std::string(Trim(status.substr(open + 1, close - open - 1)));
 }
 
-std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceParts& parts) {
+std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceMarkers& markers, const BounceParts& parts) {
   std::vector<Finding> out;
   std::string reporting = StripTypePrefix(parts.per_message.Get("Reporting-MTA"));
   const internal::Transcript transcript = internal::ParseTranscript(p, parts.human_text);
@@ -320,6 +321,7 @@ std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceParts& part
   // Where the text first names each recipient (bounded: one scan per
   // recipient), found when a recipient's paragraph is first needed.
   std::vector<size_t> first_mentions;
+  std::optional<internal::LocalPartQualifier> qualifier;  // made when a recipient needs it
   auto mentions_ready = [&]() -> const std::vector<size_t>& {
     if (first_mentions.size() != recipients.size()) {
       first_mentions.clear();
@@ -337,6 +339,17 @@ std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceParts& part
     if (final_recipient.empty()) final_recipient = AddressFromField(p, group.Get("X-Actual-Recipient"));
     f.original_recipient = AddressFromField(p, group.Get("Original-Recipient"));
     f.recipient = SenderWrittenAddress(final_recipient, f.original_recipient);
+    // "Final-Recipient: rfc822; kim": a local part alone gets the domain the
+    // report implies (as in a plain-text report); the field keeps its spelling.
+    if (f.recipient.find('@') == std::string::npos && internal::IsBareLocalPart(f.recipient) &&
+        !markers.Matches(MarkerKind::kNotLocalPart, f.recipient)) {
+      if (!qualifier) qualifier.emplace(p, markers, parts);
+      std::string address = qualifier->Qualify(f.recipient);
+      if (!address.empty()) {
+        if (f.original_recipient.empty()) f.original_recipient = f.recipient;
+        f.recipient = std::move(address);
+      }
+    }
     f.reporting_mta = reporting;
     f.remote_mta = internal::HostFromField(group.Get("Remote-MTA"));
     f.last_attempt = std::string(group.Get("Last-Attempt-Date"));
@@ -813,7 +826,7 @@ std::vector<Finding> Extractor::Extract(const BounceParts& parts, std::vector<Pr
   bool cut = false;
   switch (parts.kind) {
     case BounceKind::kDeliveryReport:
-      out = FromDsn(impl_->patterns, parts);
+      out = FromDsn(impl_->patterns, *impl_->markers, parts);
       if (out.size() > max) {  // LocateBounce keeps at most that many groups; a caller's parts may hold more
         out.resize(max);
         cut = true;

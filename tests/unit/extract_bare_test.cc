@@ -187,3 +187,45 @@ TEST(BareRecipient, ValidLocalParts) {
 
 }  // namespace
 }  // namespace ndr
+
+namespace ndr {
+namespace {
+
+// A delivery report whose Final-Recipient is a local part alone.
+std::string DsnFor(const std::string& from, const std::string& reporting_mta, const std::string& returned_to) {
+  return from + "Subject: Delivery Status Notification (Failure)\n"
+         "MIME-Version: 1.0\n"
+         "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n"
+         "--B\nContent-Type: text/plain\n\nYour message could not be delivered.\n\n"
+         "--B\nContent-Type: message/delivery-status\n\n"
+         "Reporting-MTA: dns; " + reporting_mta + "\n\n"
+         "Final-Recipient: rfc822; kim\nAction: failed\nStatus: 5.1.1\n"
+         "Diagnostic-Code: smtp; 550 5.1.1 User unknown\n\n"
+         "--B\nContent-Type: text/rfc822-headers\n\nFrom: ann@example.com\n" + returned_to + "Subject: Hi\n\n"
+         "--B--\n";
+}
+
+TEST(BareRecipient, FinalRecipientOfALocalPartAlone) {
+  // From a mail system: its domain.
+  auto f = Findings(DsnFor("From: MAILER-DAEMON@mx.example.org\n", "mta1.example.net", ""));
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].recipient, "kim@mx.example.org");
+  EXPECT_EQ(f[0].original_recipient, "kim");
+  EXPECT_EQ(f[0].reply_code, 550);
+  // No mail system's From: the Reporting-MTA host.
+  f = Findings(DsnFor("", "mta1.example.net", ""));
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].recipient, "kim@mta1.example.net");
+  // The returned copy's To first.
+  f = Findings(DsnFor("From: MAILER-DAEMON@mx.example.org\n", "mta1.example.net", "To: Kim <kim@example.com>\n"));
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].recipient, "kim@example.com");
+  // An IP literal lends no domain: the field's own words stay.
+  f = Findings(DsnFor("", "[192.0.2.7]", ""));
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].recipient, "kim");
+  EXPECT_EQ(f[0].original_recipient, "");
+}
+
+}  // namespace
+}  // namespace ndr
