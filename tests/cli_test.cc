@@ -95,6 +95,19 @@ TEST_F(CliTest, BounceNamingNoRecipientSaysSoAndExitsOne) {
   EXPECT_NE(r.out.find("names no recipient"), std::string::npos) << r.out;
 }
 
+TEST_F(CliTest, BounceNamingALocalPartAloneGetsTheReportsDomain) {
+  // The same report naming the recipient without a domain: a record, and the
+  // text says the domain is the report's implied one.
+  auto r = RunCommand("printf 'From: MAILER-DAEMON@mx.example.net\\nSubject: Undeliverable Message\\n\\n"
+                      "Receiver not found: jodoe\\n\\nYour message could not be delivered as addressed.\\n' | " +
+                          Ndr("explain"),
+                      "&1");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("jodoe@mx.example.net  [failed]\n  Report names:    jodoe (without a domain"),
+            std::string::npos)
+      << r.out;
+}
+
 TEST_F(CliTest, MissingFileExitsTwo) {
   auto r = RunCommand(Ndr("explain /nonexistent/file.eml"), "&1");
   EXPECT_EQ(r.exit_code, 2);

@@ -83,6 +83,13 @@ void AppendRecordBlock(const Record& r, bool verbose, std::string* out) {
   out->append(r.recipient.empty() ? "(recipient not named)" : TerminalSafe(r.recipient));
   if (!r.action.empty()) out->append("  [").append(TerminalSafe(r.action)).push_back(']');
   out->push_back('\n');
+  // A report that named the recipient by its local part alone: the domain
+  // shown is ndr's reading (README, `recipient`), and a person should know.
+  if (!r.original_recipient.empty() && r.original_recipient.find('@') == std::string::npos &&
+      r.recipient.find('@') != std::string::npos) {
+    AppendLine("Report names", r.original_recipient + " (without a domain: the domain above is the one the report implies)",
+               out);
+  }
   AppendLine("What happened", r.details.summary.empty() ? r.explanation : r.details.summary, out);
   bool not_a_failure = r.reason == Reason::kDelivered || r.reason == Reason::kVacation ||
                        r.reason == Reason::kFeedback;

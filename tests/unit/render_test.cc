@@ -125,6 +125,24 @@ TEST(RenderText, NamesTheReceivingSideNeverTheReportingSide) {
   EXPECT_NE(alone.str().find("Remote server:   Gmail\n"), std::string::npos) << alone.str();
 }
 
+TEST(RenderText, SaysWhenTheReportNamedALocalPartAlone) {
+  Record r = SampleRecord();
+  r.recipient = "kim@relay.example.org";
+  r.original_recipient = "kim";
+  std::ostringstream out;
+  auto sink = MakeTextSink(out);
+  sink->Write(r);
+  EXPECT_NE(out.str().find("kim@relay.example.org  [failed]\n  Report names:    kim (without a domain"),
+            std::string::npos)
+      << out.str();
+  // An Original-Recipient with its domain is no such case.
+  r.original_recipient = "kim@old.example.org";
+  std::ostringstream whole;
+  sink = MakeTextSink(whole);
+  sink->Write(r);
+  EXPECT_EQ(whole.str().find("Report names"), std::string::npos) << whole.str();
+}
+
 TEST(RenderJson, VendorsAndOriginalRecipientAreKeys) {
   Record r = SampleRecord();
   r.original_recipient = "alice@old.example.net";
