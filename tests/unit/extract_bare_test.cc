@@ -121,9 +121,11 @@ TEST(BareRecipient, QmailAndLocalSendmailTakeTheReportingHost) {
       "From: Mail Delivery Subsystem <MAILER-DAEMON@host.example.org>\n"
       "Subject: Returned mail: User unknown\n\n"
       "   ----- Transcript of session follows -----\n"
-      "kim... User unknown\n");
-  ASSERT_EQ(local.size(), 1u);
+      "kim... User unknown\n"
+      "554 5.0.0 jo... 550 Host unknown\n");
+  ASSERT_EQ(local.size(), 2u);
   EXPECT_EQ(local[0].recipient, "kim@host.example.org");
+  EXPECT_EQ(local[1].recipient, "jo@host.example.org");
 }
 
 TEST(BareRecipient, NoDomainImpliedNoRecipient) {
@@ -147,6 +149,8 @@ TEST(BareRecipient, StrayWordsAreNoRecipients) {
       "Unknown user: unknown\n"
       "Receiver not found: please check the address.\n"
       "Please ask kim... she knows.\n"
+      "550 Rejected... see the sender's policy page\n"
+      "554 5.7.1 Blocked... listed as spam\n"
       "Deliver to |/usr/bin/procmail failed.\n");
   EXPECT_TRUE(f.empty());
 }
