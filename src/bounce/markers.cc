@@ -39,6 +39,7 @@ constexpr std::pair<std::string_view, MarkerKind> kKindNames[] = {
     {"bare-recipient", MarkerKind::kBareRecipient},
     {"recipient-list", MarkerKind::kRecipientList},
     {"not-local-part", MarkerKind::kNotLocalPart},
+    {"reporting-host", MarkerKind::kReportingHost},
 };
 static_assert(sizeof(kKindNames) / sizeof(kKindNames[0]) == kMarkerKinds, "every kind has a name");
 
@@ -133,6 +134,16 @@ struct BounceMarkers::Impl {
   bool original_anchored = true;
   CaptureRows recipient;       // the "recipient" patterns
   CaptureRows bare_recipient;  // the "bare-recipient" patterns
+  CaptureRows reporting_host;  // the "reporting-host" patterns
+  // The rows of a kind whose patterns capture, null for the other kinds.
+  CaptureRows* Captures(MarkerKind kind) {
+    switch (kind) {
+      case MarkerKind::kRecipient: return &recipient;
+      case MarkerKind::kBareRecipient: return &bare_recipient;
+      case MarkerKind::kReportingHost: return &reporting_host;
+      default: return nullptr;
+    }
+  }
   std::unique_ptr<RE2> boilerplate;   // the "boilerplate" patterns as one RE2
   std::unique_ptr<RE2> list_heading;  // the "recipient-list" patterns as one RE2
 };
@@ -183,10 +194,9 @@ bool BounceMarkers::Build(std::string* error) {
       *error = table.Where(row, "pattern does not compile: " + add_error);
       return false;
     }
-    if (kind == MarkerKind::kRecipient || kind == MarkerKind::kBareRecipient) {
-      CaptureRows& rows = kind == MarkerKind::kRecipient ? impl_->recipient : impl_->bare_recipient;
+    if (CaptureRows* rows = impl_->Captures(kind)) {
       std::string capture_error;
-      if (!rows.Add(pattern, options, &capture_error)) {
+      if (!rows->Add(pattern, options, &capture_error)) {
         *error = table.Where(row, std::string(MarkerKindName(kind)) + ": " + capture_error);
         return false;
       }
@@ -209,10 +219,10 @@ bool BounceMarkers::Build(std::string* error) {
     // An empty set does not compile; it simply matches nothing.
     impl_->compiled[i] = impl_->sets[i]->Compile();
   }
-  for (CaptureRows* rows : {&impl_->recipient, &impl_->bare_recipient}) {
+  for (CaptureRows* rows : {&impl_->recipient, &impl_->bare_recipient, &impl_->reporting_host}) {
     std::string rows_error;
     if (!rows->rows.Compile(&rows_error)) {
-      *error = "data/bounce_markers.tsv: recipient patterns: " + rows_error;
+      *error = "data/bounce_markers.tsv: capturing patterns: " + rows_error;
       return false;
     }
   }
@@ -264,8 +274,9 @@ std::vector<std::pair<size_t, size_t>> BounceMarkers::FindRecipientPhrases(std::
   return impl_->recipient.Find(text);
 }
 
-std::vector<std::pair<size_t, size_t>> BounceMarkers::FindBareRecipientPhrases(std::string_view text) const {
-  return impl_->bare_recipient.Find(text);
+std::vector<std::pair<size_t, size_t>> BounceMarkers::FindCaptures(MarkerKind kind, std::string_view text) const {
+  const CaptureRows* rows = impl_->Captures(kind);
+  return rows == nullptr ? std::vector<std::pair<size_t, size_t>>() : rows->Find(text);
 }
 
 std::vector<size_t> BounceMarkers::FindRecipientLists(std::string_view text) const {

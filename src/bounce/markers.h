@@ -47,8 +47,9 @@ enum class MarkerKind {
   kBareRecipient,    // a slot naming a failed recipient by its local part alone; one capture: the local part
   kRecipientList,    // a heading under which failed recipients are listed one per line
   kNotLocalPart,     // a word that never stands for a recipient's local part ("error", "unknown")
+  kReportingHost,    // the report's own words naming the host that wrote it; one capture: the host
 };
-constexpr int kMarkerKinds = 24;
+constexpr int kMarkerKinds = 25;
 
 class BounceMarkers {
  public:
@@ -69,10 +70,10 @@ class BounceMarkers {
   // The [begin, end) offsets of every address a kRecipient pattern captures in
   // text, in order of appearance (bounded).
   std::vector<std::pair<size_t, size_t>> FindRecipientPhrases(std::string_view text) const;
-  // The same for kBareRecipient patterns: the [begin, end) of every local
-  // part they capture (bounded). Asked only of a report that names no
-  // address as a failed recipient.
-  std::vector<std::pair<size_t, size_t>> FindBareRecipientPhrases(std::string_view text) const;
+  // The same for the other kinds whose patterns capture (kBareRecipient: a
+  // local part, kReportingHost: a host name); empty for a kind that does
+  // not. Asked only of a report that names no address as a failed recipient.
+  std::vector<std::pair<size_t, size_t>> FindCaptures(MarkerKind kind, std::string_view text) const;
   // Where each list under a kRecipientList heading starts: the offset of the
   // line after the heading's line, in order (bounded).
   std::vector<size_t> FindRecipientLists(std::string_view text) const;

@@ -59,7 +59,7 @@ std::vector<BareRecipient> FindBareRecipients(const BounceMarkers& markers, std:
     if (!IsBareLocalPart(token) || markers.Matches(MarkerKind::kNotLocalPart, token)) return;
     out.push_back({std::string(token), begin, end});
   };
-  for (const auto& [b, e] : markers.FindBareRecipientPhrases(text)) take(b, e);
+  for (const auto& [b, e] : markers.FindCaptures(MarkerKind::kBareRecipient, text)) take(b, e);
   // A list under its heading: one recipient per line ("kim", "<kim>",
   // "kim:"), up to a blank line; lines with more words ("(reason: ...)")
   // are about the recipient above them.
@@ -99,7 +99,19 @@ LocalPartQualifier::LocalPartQualifier(const ExtractorPatterns& p, const BounceM
     return;
   }
   std::string reporting = HostFromField(parts.per_message.Get("Reporting-MTA"));
-  if (IsDomainName(reporting)) host_ = std::move(reporting);
+  if (IsDomainName(reporting)) {
+    host_ = std::move(reporting);
+    return;
+  }
+  // The report's own opening ("This is the mail system at host mx.example.org."),
+  // all pasted text may have.
+  for (const auto& [b, e] : markers.FindCaptures(MarkerKind::kReportingHost, parts.human_text)) {
+    std::string_view host = std::string_view(parts.human_text).substr(b, e - b);
+    if (IsDomainName(host)) {
+      host_ = std::string(host);
+      return;
+    }
+  }
 }
 
 std::string LocalPartQualifier::Qualify(std::string_view local_part) const {

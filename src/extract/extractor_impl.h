@@ -68,7 +68,9 @@ bool IsBareLocalPart(std::string_view token);
 //     <postmaster@...>"): a bare name is local to the system that wrote the
 //     report, and this is how that system writes its own addresses;
 //  3. the host of the Reporting-MTA field (a delivery report without a
-//     mail-system From).
+//     mail-system From);
+//  4. the host the report's opening names ("This is the mail system at host
+//     mx.example.org.", reporting-host rows): all that pasted text may have.
 // Never a Received header: the report's top "by" host is the system that
 // received the report (the sender's own), not the one that wrote it.
 class LocalPartQualifier {

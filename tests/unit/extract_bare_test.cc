@@ -10,6 +10,8 @@
 #include "bounce/markers.h"
 #include "extract/extractor_impl.h"
 #include "markers_fixture.h"
+#include "ndr/analyzer.h"
+#include "shared_analyzer.h"
 #include "ndr/bounce.h"
 #include "ndr/finding.h"
 #include "ndr/message.h"
@@ -126,6 +128,24 @@ TEST(BareRecipient, QmailAndLocalSendmailTakeTheReportingHost) {
   ASSERT_EQ(local.size(), 2u);
   EXPECT_EQ(local[0].recipient, "kim@host.example.org");
   EXPECT_EQ(local[1].recipient, "jo@host.example.org");
+}
+
+TEST(BareRecipient, HostTheReportsOpeningNames) {
+  // No mail system's address in the From, no Reporting-MTA: the host the
+  // report's own opening names. Pasted text has nothing else.
+  const std::string text =
+      "Hi. This is the qmail-send program at mail.example.org.\n"
+      "I'm afraid I wasn't able to deliver your message to the following addresses.\n\n"
+      "<kim>:\n"
+      "Sorry, no mailbox here by that name. (#5.1.1)\n";
+  auto f = Findings("From: MAILER-DAEMON\nSubject: failure notice\n\n" + text);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].recipient, "kim@mail.example.org");
+  Analysis pasted = ndr_test::TheAnalyzer().AnalyzeText(text, "-");
+  ASSERT_EQ(pasted.records.size(), 1u);
+  EXPECT_EQ(pasted.records[0].recipient, "kim@mail.example.org");
+  EXPECT_EQ(pasted.records[0].original_recipient, "kim");
+  EXPECT_EQ(pasted.records[0].status, "5.1.1");
 }
 
 TEST(BareRecipient, NoDomainImpliedNoRecipient) {

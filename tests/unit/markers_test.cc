@@ -43,7 +43,8 @@ bool SampleMatches(const BounceMarkers& markers, const std::string& where, const
       case MarkerKind::kRecipient:
         return !markers.FindRecipientPhrases(sample).empty();
       case MarkerKind::kBareRecipient:
-        return !markers.FindBareRecipientPhrases(sample).empty();
+      case MarkerKind::kReportingHost:
+        return !markers.FindCaptures(kind, sample).empty();
       case MarkerKind::kRecipientList:
         return markers.FindRecipientLists("Hi.\n" + sample + "\nkim\n") ==
                std::vector<size_t>{std::string("Hi.\n").size() + sample.size() + 1};
