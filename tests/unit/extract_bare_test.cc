@@ -86,6 +86,18 @@ TEST(BareRecipient, CompuServeStyleReceiverNotFound) {
   EXPECT_EQ(f[0].original_recipient, "jodoe");
 }
 
+TEST(BareRecipient, RecipientLabel) {
+  auto f = Findings(
+      "From: Mail Router <postmaster@gw.example.net>\n"
+      "Subject: Undeliverable mail\n\n"
+      "Your message could not be delivered.\n\n"
+      "Invalid recipient: jodoe\n"
+      "Reason: 550 No such user\n");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].recipient, "jodoe@gw.example.net");
+  EXPECT_EQ(f[0].reply_code, 550);
+}
+
 TEST(BareRecipient, DomainFromTheReturnedToOrCcHeader) {
   // The returned copy's To and Cc name the address the sender used; the
   // local part matches ignoring case, the header's spelling is kept.
@@ -166,6 +178,8 @@ TEST(BareRecipient, StrayWordsAreNoRecipients) {
       "error\n"
       "    (reason: unknown)\n\n"
       "Receiver not found: recipient\n"
+      "Recipient: Kim Lee\n"
+      "Recipient: undisclosed-recipients\n"
       "Unknown user: unknown\n"
       "Receiver not found: please check the address.\n"
       "Please ask kim... she knows.\n"
