@@ -74,28 +74,30 @@ TEST(BareRecipient, SendmailListOfSeveralNames) {
   EXPECT_EQ(f[1].reply_code, 552);
 }
 
-TEST(BareRecipient, CompuServeStyleReceiverNotFound) {
-  auto f = Findings(
-      "From: CompuServe Postmaster <postmaster@csi.example.net>\n"
-      "To: ann@example.com\n"
-      "Subject: Undeliverable Message\n\n"
-      "Receiver not found: jodoe\n\n"
-      "Your message could not be delivered as addressed.\n");
-  ASSERT_EQ(f.size(), 1u);
-  EXPECT_EQ(f[0].recipient, "jodoe@csi.example.net");
-  EXPECT_EQ(f[0].original_recipient, "jodoe");
-}
-
-TEST(BareRecipient, RecipientLabel) {
-  auto f = Findings(
-      "From: Mail Router <postmaster@gw.example.net>\n"
-      "Subject: Undeliverable mail\n\n"
-      "Your message could not be delivered.\n\n"
-      "Invalid recipient: jodoe\n"
-      "Reason: 550 No such user\n");
-  ASSERT_EQ(f.size(), 1u);
-  EXPECT_EQ(f[0].recipient, "jodoe@gw.example.net");
-  EXPECT_EQ(f[0].reply_code, 550);
+TEST(BareRecipient, OneLineSlots) {
+  // A gateway's line naming the recipient ("Receiver not found:" of
+  // CompuServe and other old gateways, a "Recipient:" label); the gateway's
+  // postmaster lends the domain.
+  struct Case {
+    const char* from;
+    const char* body;
+    const char* recipient;
+    int reply_code;
+  } cases[] = {
+      {"CompuServe Postmaster <postmaster@csi.example.net>",
+       "Receiver not found: jodoe\n\nYour message could not be delivered as addressed.\n", "jodoe@csi.example.net", 0},
+      {"Mail Router <postmaster@gw.example.net>",
+       "Your message could not be delivered.\n\nInvalid recipient: jodoe\nReason: 550 No such user\n",
+       "jodoe@gw.example.net", 550},
+  };
+  for (const Case& c : cases) {
+    auto f = Findings(std::string("From: ") + c.from + "\nTo: ann@example.com\nSubject: Undeliverable Message\n\n" +
+                      c.body);
+    ASSERT_EQ(f.size(), 1u) << c.body;
+    EXPECT_EQ(f[0].recipient, c.recipient);
+    EXPECT_EQ(f[0].original_recipient, "jodoe");
+    EXPECT_EQ(f[0].reply_code, c.reply_code);
+  }
 }
 
 TEST(BareRecipient, DomainFromTheReturnedToOrCcHeader) {
