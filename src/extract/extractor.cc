@@ -46,6 +46,8 @@ ExtractorPatterns::ExtractorPatterns(std::shared_ptr<const SmtpText> smtp_text) 
   transcript_session = std::make_unique<RE2>("(?i)^(?:\\.\\.\\. )?while talking to ([^\\s:]+?)\\.?:\\s*$", o);
   transcript_result = std::make_unique<RE2>(
       "^([245][0-9][0-9])[ -](?:[245]\\.[0-9]{1,3}\\.[0-9]{1,3} )?<?([^\\s<>]+@[^\\s<>]+?)>?\\.\\.\\.\\s*(.*)$", o);
+  transcript_local_result = std::make_unique<RE2>(
+      "^([245][0-9][0-9])[ -](?:[245]\\.[0-9]{1,3}\\.[0-9]{1,3} )?<?([^\\s<>@]+?)>?\\.\\.\\.\\s*(.*)$", o);
 }
 
 ExtractorPatterns::~ExtractorPatterns() = default;
@@ -641,6 +643,7 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
   // user jo@x") still speaks of one recipient, whose address the person knows.
   if (mentions.empty() && parts.pasted) mentions.push_back({std::string(), 0});
   const internal::Transcript transcript = internal::ParseTranscript(p, text);
+  std::optional<internal::Transcript> local_transcript;  // read when a recipient was named by local part alone
   std::vector<Finding> out;
   // A delay warning's recipients are delayed, not failed. Pasted text has no
   // Subject; its own sentences say whether the sending side still retries.
@@ -697,7 +700,12 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
     CodesInText codes = reply.codes;
     SmtpCommand command = reply.command;
     // A session transcript says which reply answered which recipient.
-    if (const internal::TranscriptEntry* e = internal::FindEntry(transcript, f.recipient)) {
+    const internal::TranscriptEntry* e = internal::FindEntry(transcript, f.recipient);
+    if (e == nullptr && !mentions[i].bare.empty()) {
+      if (!local_transcript) local_transcript = internal::ParseTranscript(p, text, true);
+      e = internal::FindEntry(*local_transcript, mentions[i].bare);
+    }
+    if (e != nullptr) {
       CodesInText entry_codes = smtp.FindCodes(e->diagnostic);
       if (entry_codes.reply_code != 0 || !entry_codes.status.empty()) {
         f.diagnostic = e->diagnostic;

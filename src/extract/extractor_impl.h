@@ -29,6 +29,7 @@ struct ExtractorPatterns {
   std::unique_ptr<re2::RE2> address;
   std::unique_ptr<re2::RE2> transcript_session;  // "While talking to mx.example.org:"
   std::unique_ptr<re2::RE2> transcript_result;   // "550 <a@b>... User unknown"
+  std::unique_ptr<re2::RE2> transcript_local_result;  // "550 kim... User unknown" (a local part alone)
 };
 
 // Every e-mail address in text, in order of appearance, with its offset.
@@ -97,7 +98,10 @@ struct Transcript {
   std::vector<std::pair<SmtpCommand, std::string>> replies;
   bool empty() const { return entries.empty() && replies.empty(); }
 };
-Transcript ParseTranscript(const ExtractorPatterns& p, std::string_view text);
+// With local_parts, the lines that name recipients by their local part
+// alone (">>> RCPT To:<kim>", "550 kim... User unknown") are read instead,
+// entries named "kim": asked only for such recipients (BareRecipient).
+Transcript ParseTranscript(const ExtractorPatterns& p, std::string_view text, bool local_parts = false);
 // The entry for an address, or null.
 const TranscriptEntry* FindEntry(const Transcript& t, std::string_view address);
 // The command whose error reply names the address; with one session only, that

@@ -35,14 +35,23 @@ struct Session {
   bool replied_after_command = false;
 };
 
+// "RCPT To:<kim>" -> "kim"; "" when the brackets hold no bare local part.
+std::string LocalPartInBrackets(std::string_view words) {
+  size_t open = words.find('<');
+  size_t close = words.find('>', open == std::string_view::npos ? words.size() : open);
+  if (close == std::string_view::npos) return {};
+  std::string_view inside = words.substr(open + 1, close - open - 1);
+  return IsBareLocalPart(inside) ? std::string(inside) : std::string();
+}
+
 }  // namespace
 
-Transcript ParseTranscript(const ExtractorPatterns& p, std::string_view text) {
+Transcript ParseTranscript(const ExtractorPatterns& p, std::string_view text, bool local_parts) {
   Transcript out;
   // Cheap test first: no ">>> " and no "... " result line, no transcript.
   if (text.find(">>> ") == std::string_view::npos && text.find("... ") == std::string_view::npos) return out;
   const RE2& session_line = *p.transcript_session;
-  const RE2& result_line = *p.transcript_result;
+  const RE2& result_line = local_parts ? *p.transcript_local_result : *p.transcript_result;
   Session session;
   bool in_session = false;
   auto flush_reply = [&]() {
@@ -76,7 +85,11 @@ Transcript ParseTranscript(const ExtractorPatterns& p, std::string_view text) {
       session.rcpt.clear();
       if (session.command == SmtpCommand::kRcpt) {
         auto hits = FindAddresses(p, words, 1);
-        if (!hits.empty()) session.rcpt = hits[0].address;
+        if (!hits.empty()) {
+          session.rcpt = hits[0].address;
+        } else if (local_parts) {
+          session.rcpt = LocalPartInBrackets(words);
+        }
       }
       session.reply.clear();
       session.consumed = false;

@@ -36,6 +36,13 @@ const std::string kSendmailHeading =
     "Subject: Returned mail: see transcript for details\n\n"
     "   ----- The following addresses had permanent fatal errors -----\n";
 
+// One session of an old Sendmail transcript that names "kim" only.
+const std::string kKimSession =
+    "... while talking to hub.example.org.:\n"
+    ">>> RCPT To:<kim>\n"
+    "<<< 550 5.1.1 <kim>... User unknown\n"
+    "550 kim... User unknown\n";
+
 TEST(BareRecipient, SendmailListTakesTheReportingHostsDomain) {
   // Old Sendmail: the list and the transcript name "kim" only; the returned
   // copy went to a list address, which is not kim's.
@@ -45,11 +52,8 @@ TEST(BareRecipient, SendmailListTakesTheReportingHostsDomain) {
       "Subject: Returned mail: User unknown\n\n"
       "   ----- The following addresses had permanent fatal errors -----\n"
       "kim\n\n"
-      "   ----- Transcript of session follows -----\n"
-      "... while talking to hub.example.org.:\n"
-      ">>> RCPT To:<kim>\n"
-      "<<< 550 <kim>... User unknown\n"
-      "550 kim... User unknown\n\n"
+      "   ----- Transcript of session follows -----\n" +
+      kKimSession + "\n"
       "   ----- Unsent message follows -----\n"
       "From: ann@example.com\nTo: staff@lists.example.com\nSubject: lunch\n\nhi\n");
   ASSERT_EQ(f.size(), 1u);
@@ -57,7 +61,29 @@ TEST(BareRecipient, SendmailListTakesTheReportingHostsDomain) {
   EXPECT_EQ(f[0].original_recipient, "kim");  // what the report wrote
   EXPECT_EQ(f[0].reply_code, 550);
   EXPECT_EQ(f[0].command, SmtpCommand::kRcpt);
-  EXPECT_NE(f[0].diagnostic.find("User unknown"), std::string::npos);
+  EXPECT_EQ(f[0].diagnostic, "550 5.1.1 <kim>... User unknown");  // the server's reply to kim's RCPT
+}
+
+TEST(BareRecipient, TranscriptGivesEachNameItsOwnReply) {
+  // Old Sendmail without a list: the transcript alone names the recipients,
+  // and each session's reply is its RCPT's.
+  auto f = Findings(
+      "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>\n"
+      "Subject: Returned mail: User unknown\n\n"
+      "   ----- Transcript of session follows -----\n" +
+      kKimSession +
+      ">>> RCPT To:<jo>\n"
+      "<<< 452 4.2.2 <jo>... Mailbox full\n"
+      "452 jo... Mailbox full\n");
+  ASSERT_EQ(f.size(), 2u);
+  EXPECT_EQ(f[0].recipient, "kim@mx.example.org");
+  EXPECT_EQ(f[0].reply_code, 550);
+  EXPECT_EQ(f[0].diagnostic, "550 5.1.1 <kim>... User unknown");
+  EXPECT_EQ(f[0].command, SmtpCommand::kRcpt);
+  EXPECT_EQ(f[1].recipient, "jo@mx.example.org");
+  EXPECT_EQ(f[1].reply_code, 452);
+  EXPECT_EQ(f[1].status.ToString(), "4.2.2");
+  EXPECT_EQ(f[1].command, SmtpCommand::kRcpt);
 }
 
 TEST(BareRecipient, SendmailListOfSeveralNames) {
