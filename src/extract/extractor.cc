@@ -371,8 +371,14 @@ std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceMarkers& ma
     internal::ServerReply field = smtp.ReadReply(StripTypePrefix(group.Get("Diagnostic-Code")));
     CodesInText codes = field.codes;
     f.diagnostic = std::move(field.words);
+    // Whether the command was already looked for in f.diagnostic (cleared
+    // wherever other words replace them).
+    bool diagnostic_searched = field.command_of_words;
     // Without a Diagnostic-Code, "Status: 553 Mailbox name not allowed" gives the words.
-    if (f.diagnostic.empty() && status_reply != 0) f.diagnostic = internal::NormalizeReply(status_field);
+    if (f.diagnostic.empty() && status_reply != 0) {
+      f.diagnostic = internal::NormalizeReply(status_field);
+      diagnostic_searched = false;
+    }
 
     // The human-readable part often says more (Postfix names the command only
     // there) or is the only place with the reply. It is read only when the
@@ -444,9 +450,13 @@ std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceMarkers& ma
       codes = para.codes;
       // A local delivery program's exit status ("X-Unix; 77") stays the words.
       bool exit_status = f.diagnostic_type == "x-unix" && !f.diagnostic.empty();
-      if (f.diagnostic.empty() || (f.diagnostic.size() < 8 && !exit_status)) f.diagnostic = para.words;
+      if (f.diagnostic.empty() || (f.diagnostic.size() < 8 && !exit_status)) {
+        f.diagnostic = para.words;
+        diagnostic_searched = false;
+      }
     } else if (f.diagnostic.empty() && !paragraph_reply().words.empty()) {
       f.diagnostic = para.words;
+      diagnostic_searched = false;
     }
     f.reply_code = codes.reply_code != 0 ? codes.reply_code : status_reply;
     // A Status field of x.0.0 says only "failed"; the server's own, more
@@ -457,7 +467,7 @@ std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceMarkers& ma
       f.status = codes.status;
     }
     f.command = field.command;
-    if (f.command == SmtpCommand::kUnknown) f.command = smtp.FindCommand(f.diagnostic);
+    if (f.command == SmtpCommand::kUnknown && !diagnostic_searched) f.command = smtp.FindCommand(f.diagnostic);
     if (f.command == SmtpCommand::kUnknown) f.command = internal::TranscriptCommandFor(transcript, f.recipient);
     // The remote server as the wrapper of its reply names it ("host X[ip] said:").
     bool host_open = f.remote_mta.empty() && field.remote_host.empty();

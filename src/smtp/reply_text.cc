@@ -483,11 +483,12 @@ std::string SmtpText::StripWrappers(std::string_view raw, std::string* host, boo
 }
 
 std::string SmtpText::StripSqueezed(std::string text, const std::vector<int>& potentials, std::string* host,
-                                    bool* failed) const {
+                                    bool* failed, bool* changed) const {
   const Impl& p = *impl_;
   // Removing one wrapper can bring another to the start of the text (anchored
   // rows): a few passes, each over the rows that match what is left.
   if (!StripOnce(p, potentials, &text, host)) return text;
+  if (changed != nullptr) *changed = true;
   for (int pass = 1; pass < 3; ++pass) {
     if (!StripOnce(p, p.phrase_set.Potentials(text, failed), &text, host)) break;
   }
@@ -546,7 +547,8 @@ ServerReply SmtpText::ReadReply(std::string_view raw) const {
   std::string flat = Squeeze(raw);
   std::vector<int> potentials = impl_->phrase_set.Potentials(flat, &out.matching_failed);
   out.command = FindCommandIn(flat, potentials);
-  std::string text = StripSqueezed(std::move(flat), potentials, &out.remote_host, &out.matching_failed);
+  bool stripped = false;
+  std::string text = StripSqueezed(std::move(flat), potentials, &out.remote_host, &out.matching_failed, &stripped);
   CodesInText codes = FindCodes(text);
   if (codes.reply_code == 0) {
     // A reply code that opens a line is a reply line ("554 <a@b>... Service
@@ -590,6 +592,8 @@ ServerReply SmtpText::ReadReply(std::string_view raw) const {
     out.words = lead == std::string::npos ? std::string() : NormalizeReply(std::string_view(text).substr(lead));
   }
   out.codes = FindCodes(out.words);
+  // Unstripped, the text is the one the command was looked for in.
+  out.command_of_words = !stripped && out.words == text;
   return out;
 }
 

@@ -37,6 +37,9 @@ struct ServerReply {
   SmtpCommand command = SmtpCommand::kUnknown;  // named by the text, kUnknown when not
   std::string remote_host;   // the server a wrapper names ("host mx.example.net[...] said:"), or ""
   bool matching_failed = false;  // a pattern set ran out of memory: wrappers may be left in `words`
+  // `words` are the very text `command` was looked for in: FindCommand(words)
+  // would give `command` again (callers skip that second look).
+  bool command_of_words = false;
 };
 
 class SmtpText {
@@ -83,8 +86,9 @@ class SmtpText {
   explicit SmtpText(std::unique_ptr<Impl> impl);
   // StripWrappers for a text Squeeze() already gave, with the phrase rows
   // the prefilter lets through for it.
+  // *changed (may be null) is set when a wrapper or prose was removed.
   std::string StripSqueezed(std::string text, const std::vector<int>& potentials, std::string* host,
-                            bool* failed) const;
+                            bool* failed, bool* changed = nullptr) const;
   static bool StripOnce(const Impl& p, const std::vector<int>& potentials, std::string* text, std::string* host);
   // FindCommand with the phrase rows the prefilter lets through for `text`.
   SmtpCommand FindCommandIn(std::string_view text, const std::vector<int>& potentials) const;

@@ -237,6 +237,24 @@ TEST(SmtpReply, AReplyCodeOpeningALineIsAReply) {
   EXPECT_EQ(Smtp().ReadReply("Your message of 2026\n450 minutes ago could not be sent").codes.reply_code, 0);
 }
 
+// command_of_words: set only when the words are the very text the command
+// was looked for in, so that skipping a second FindCommand on them is exact.
+TEST(SmtpReply, SaysWhenItsWordsAreTheTextTheCommandWasLookedFor) {
+  const char* plain = "550 5.1.1 <jo@example.net>: Recipient address rejected: User unknown";
+  internal::ServerReply r = Smtp().ReadReply(plain);
+  EXPECT_TRUE(r.command_of_words);
+  EXPECT_EQ(r.words, plain);
+  EXPECT_EQ(Smtp().FindCommand(r.words), r.command);
+  // Cut at the code, or stripped of a wrapper: other words than those searched.
+  EXPECT_FALSE(Smtp().ReadReply("Delivery failed: 550 5.1.1 user unknown").command_of_words);
+  internal::ServerReply wrapped = Smtp().ReadReply(
+      "host mx.example.net[192.0.2.1] said: 550 5.1.1 user unknown (in reply to RCPT TO command)");
+  EXPECT_FALSE(wrapped.command_of_words);
+  EXPECT_EQ(wrapped.command, SmtpCommand::kRcpt);
+  // Lines joined: "550-" prefixes go, so the words differ from the text.
+  EXPECT_FALSE(Smtp().ReadReply("550-5.7.1 first line\n550 5.7.1 second line").command_of_words);
+}
+
 TEST(SmtpReply, ReportProseIsNotTheServersWords) {
   EXPECT_EQ(Smtp().StripWrappers("This is the mail system at host mail.example.org.\n\nI'm sorry to have to "
                                  "inform you that your message could not\nbe delivered to one or more "
