@@ -26,6 +26,8 @@ RE2::Options PatternOptions(int64_t max_mem) {
 }
 constexpr int64_t kWordPassMemory = 64 << 20;
 constexpr int64_t kPatternMemory = 8 << 20;
+// From how many prefilter words on WordFinder finds them (see below).
+constexpr size_t kFinderWords = 512;
 
 }  // namespace
 
@@ -37,11 +39,13 @@ constexpr int64_t kPatternMemory = 8 << 20;
 // thread for every pattern, so nearly every byte of new text is a new state
 // and a cache miss (measured ~150 ns a byte over reason_rules.tsv); the set of
 // plain words has a smaller automaton, and few patterns survive it.
-// The words themselves are found by WordFinder in ASCII texts (nearly all):
-// in a scan, each set runs once per message or so and finds RE2's automaton
-// out of cache; WordFinder's tables are smaller and its lookups do not wait
-// on one another (the word passes took ~20 % less time, measured in `ndr
-// scan`). The RE2::Set of the words stays for the other texts.
+// In a big set (reason_rules.tsv's generic rows: ~1,600 words) the words are
+// found by WordFinder in ASCII texts (nearly all): RE2's automaton for so many
+// words is megabytes that a scan finds out of cache on nearly every call;
+// WordFinder's tables are small and its lookups do not wait on one another
+// (that set's word pass took ~30 % less time in `ndr scan`, measured). A small
+// set's automaton stays in cache and costs fewer instructions than
+// WordFinder: those, and texts with other bytes, keep the RE2::Set.
 struct RuleSet::Impl {
   Impl() : filtered(kMinAtomLength), atoms(PatternOptions(kWordPassMemory), RE2::UNANCHORED) {}
   // Words shorter than this are not worth a filter: a pattern made only of
@@ -52,7 +56,7 @@ struct RuleSet::Impl {
   re2::FilteredRE2 filtered;
   RE2::Set atoms;          // the prefilter's words, in FilteredRE2's order
   size_t atom_count = 0;
-  WordFinder finder;       // the same words, in ASCII texts
+  WordFinder finder;       // the same words, in ASCII texts (big sets only)
   std::vector<int> all_atoms;  // 0..atom_count-1: every pattern passes the filter (when the word pass failed)
 };
 
@@ -94,7 +98,7 @@ bool RuleSet::Compile(std::string* error) {
     }
   }
   impl_->atom_count = words.size();
-  impl_->finder = WordFinder(words);
+  if (words.size() >= kFinderWords) impl_->finder = WordFinder(words);
   if (!words.empty() && !impl_->atoms.Compile()) {
     *error = "RE2::Set::Compile failed (out of memory?)";
     return false;
