@@ -27,7 +27,8 @@ namespace ndr {
 class InputMessage {
  public:
   InputMessage() = default;
-  InputMessage(std::string source, std::shared_ptr<const std::string> block, std::string_view bytes)
+  // `bytes` lie in the read buffer that `block` keeps alive.
+  InputMessage(std::string source, std::shared_ptr<const void> block, std::string_view bytes)
       : source_(std::move(source)), block_(std::move(block)), view_(bytes) {}
   InputMessage(std::string source, std::string owned)
       : source_(std::move(source)), owned_(std::move(owned)), is_owned_(true) {}
@@ -37,7 +38,7 @@ class InputMessage {
 
  private:
   std::string source_;                        // "path", "path#N" (N-th message of a mailbox), "-"
-  std::shared_ptr<const std::string> block_;  // the read buffer `view_` points into
+  std::shared_ptr<const void> block_;         // keeps the read buffer `view_` points into
   std::string_view view_;
   std::string owned_;
   bool is_owned_ = false;
