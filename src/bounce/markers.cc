@@ -82,9 +82,13 @@ std::string_view MarkerKindName(MarkerKind kind) {
   return "";
 }
 
-// Patterns with one capture group each (an address, a local part), searched
-// only where one prefiltered pass over all of them says they occur.
+// Patterns with one capture group each (an address, a local part). When
+// prefiltered, a pattern is searched only where one pass over all of them says
+// it occurs (the per-message path); the rows read only in rare cases are
+// searched one by one, and cost no prefilter to build.
 struct CaptureRows {
+  explicit CaptureRows(bool prefilter) : prefiltered(prefilter) {}
+  const bool prefiltered;
   std::vector<std::unique_ptr<RE2>> patterns;
   RuleSet rows;
 
@@ -96,7 +100,16 @@ struct CaptureRows {
       return false;
     }
     patterns.push_back(std::move(re));
-    return rows.Add(pattern, error) >= 0;
+    return !prefiltered || rows.Add(pattern, error) >= 0;
+  }
+  bool Compile(std::string* error) { return !prefiltered || rows.Compile(error); }
+
+  // The rows to search in text.
+  std::vector<int> Candidates(std::string_view text) const {
+    if (prefiltered) return rows.Candidates(text);
+    std::vector<int> all(patterns.size());
+    for (size_t i = 0; i < all.size(); ++i) all[i] = static_cast<int>(i);
+    return all;
   }
 
   // The [begin, end) of every capture in text, sorted (at most 256).
@@ -106,7 +119,7 @@ struct CaptureRows {
     re2::StringPiece whole[2];
     // Only the rows that occur somewhere in the text are searched for each
     // capture (should the pass fail, every row is).
-    for (int row : rows.Candidates(text)) {
+    for (int row : Candidates(text)) {
       const auto& re = patterns[static_cast<size_t>(row)];
       size_t offset = 0;
       while (offset < text.size() && out.size() < 256 &&
@@ -132,9 +145,9 @@ struct BounceMarkers::Impl {
   // start only (RE2 does not see that an alternation of anchored patterns is
   // anchored, and would search each line to its end).
   bool original_anchored = true;
-  CaptureRows recipient;       // the "recipient" patterns
-  CaptureRows bare_recipient;  // the "bare-recipient" patterns
-  CaptureRows reporting_host;  // the "reporting-host" patterns
+  CaptureRows recipient{true};        // the "recipient" patterns (read for every plain-text report)
+  CaptureRows bare_recipient{false};  // the "bare-recipient" patterns (read only when no address is named)
+  CaptureRows reporting_host{false};  // the "reporting-host" patterns (likewise)
   // The rows of a kind whose patterns capture, null for the other kinds.
   CaptureRows* Captures(MarkerKind kind) {
     switch (kind) {
@@ -190,7 +203,11 @@ bool BounceMarkers::Build(std::string* error) {
     if (rules_ == RuleScope::kGeneric && scope != "generic") continue;
     std::string_view pattern = table.Cell(row, "pattern");
     std::string add_error;
-    if (impl_->sets[static_cast<int>(kind)]->Add(re2::StringPiece(pattern.data(), pattern.size()), &add_error) < 0) {
+    // The kinds read only by their own RE2s (rare paths) need no set.
+    bool in_set = kind != MarkerKind::kBareRecipient && kind != MarkerKind::kReportingHost &&
+                  kind != MarkerKind::kRecipientList;
+    if (in_set &&
+        impl_->sets[static_cast<int>(kind)]->Add(re2::StringPiece(pattern.data(), pattern.size()), &add_error) < 0) {
       *error = table.Where(row, "pattern does not compile: " + add_error);
       return false;
     }
@@ -221,7 +238,7 @@ bool BounceMarkers::Build(std::string* error) {
   }
   for (CaptureRows* rows : {&impl_->recipient, &impl_->bare_recipient, &impl_->reporting_host}) {
     std::string rows_error;
-    if (!rows->rows.Compile(&rows_error)) {
+    if (!rows->Compile(&rows_error)) {
       *error = "data/bounce_markers.tsv: capturing patterns: " + rows_error;
       return false;
     }
