@@ -107,8 +107,12 @@ struct Part {
   Headers headers;           // the part's own MIME headers
   // Transfer-decoded body, converted to UTF-8 for text/* and message/*
   // report types. For message/rfc822 and message/global: the header block of
-  // the embedded message (its parts follow as separate Parts).
+  // the embedded message (its parts follow as separate Parts). Empty when
+  // body_left_out.
   std::string body;
+  // The body was not decoded: a part other than text/* and message/* inside
+  // a returned original (always), or what BodyScope::kText leaves out.
+  bool body_left_out = false;
   // message/rfc822 and message/global: the next Part is the embedded
   // message's top entity and its `headers` are `body` parsed (with
   // ParseMessage's limits), so no stage need parse `body` again.
@@ -127,8 +131,22 @@ struct Message {
   const Part* FindPart(std::string_view content_type) const;
 };
 
+// Which part bodies ParseMessage decodes.
+enum class BodyScope {
+  kAll,  // every body (the default)
+  // What a reader of the message's text needs (the Analyzer's choice; the
+  // bodies it leaves out were most of the decoding work): no body of a part
+  // that is neither text/* nor message/* (images, application/*, TNEF), and
+  // no text/html alternative when an earlier alternative of its
+  // multipart/alternative is text/plain with text (RFC 2046 5.1.4: a reader
+  // shows one alternative, the plainest will do). Such a Part has
+  // body_left_out set; a body not decoded is not checked for damage either
+  // (no charset or size problems).
+  kText,
+};
+
 // Never fails: malformed input gives a Message with fewer parts and problems.
-Message ParseMessage(std::string_view raw, const Limits& limits = Limits());
+Message ParseMessage(std::string_view raw, const Limits& limits = Limits(), BodyScope bodies = BodyScope::kAll);
 
 }  // namespace ndr
 

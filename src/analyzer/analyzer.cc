@@ -113,7 +113,7 @@ Analysis Analyzer::AnalyzeAs(std::string_view bytes, std::string_view source, bo
   Analysis analysis;
   const Limits& limits = impl_->options.limits;
   const Deadline deadline(limits.max_seconds);
-  Message message = pasted ? impl_->pasted->Read(bytes, limits) : ParseMessage(bytes, limits);
+  Message message = pasted ? impl_->pasted->Read(bytes, limits) : ParseMessage(bytes, limits, BodyScope::kText);
   analysis.problems = std::move(message.problems);
   if (deadline.Passed()) {
     analysis.problems.push_back(deadline.LimitProblem("the message was not analyzed beyond its MIME structure"));

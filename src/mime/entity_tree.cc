@@ -91,7 +91,7 @@ class TreeParser {
     pos_ = begin;
     end_ = end;
     infos_.reserve(8);  // most messages: a handful of parts, without regrowing
-    LoadEntity(0, false);
+    LoadEntity(0, false, -1);
   }
 
   // Entities are created depth-first in document order: that is the order of the tree.
@@ -250,10 +250,11 @@ class TreeParser {
 
   // ---- loading entities ----
 
-  void LoadEntity(int depth, bool attached) {
+  void LoadEntity(int depth, bool attached, int parent) {
     const size_t idx = infos_.size();
     infos_.emplace_back();
     infos_[idx].depth = depth;
+    infos_[idx].parent = parent;
     infos_[idx].in_attached_message = attached;
 
     HeaderScan hs = ScanHeader(pos_, end_, true);
@@ -387,7 +388,7 @@ class TreeParser {
         ScanToBoundary();
         continue;
       }
-      LoadEntity(depth + 1, attached);
+      LoadEntity(depth + 1, attached, static_cast<int>(idx));
       ++children;
     }
   }
@@ -412,7 +413,7 @@ class TreeParser {
     if (te == TransferEncoding::kIdentity && descend) {
       // Parsed in place: the enclosing boundaries still end it.
       const size_t child = infos_.size();
-      LoadEntity(depth + 1, true);
+      LoadEntity(depth + 1, true, static_cast<int>(idx));
       infos_[idx].body = infos_[child].header;
       return;
     }
@@ -443,7 +444,7 @@ class TreeParser {
       raw = decoded;
       if (descend) {
         const size_t child = infos_.size();
-        ParseDetached(raw, depth + 1);
+        ParseDetached(raw, depth + 1, idx);
         infos_[idx].body = infos_[child].header;
         return;
       }
@@ -455,7 +456,7 @@ class TreeParser {
 
   // Parses `text` (a decoded embedded message) as the next child, outside the
   // enclosing multiparts.
-  void ParseDetached(std::string_view text, int depth) {
+  void ParseDetached(std::string_view text, int depth, size_t parent) {
     const char* saved_bit = pos_;
     const char* saved_eit = end_;
     int saved_level = matched_level_;
@@ -464,7 +465,7 @@ class TreeParser {
     saved_boundaries.swap(boundaries_);
     pos_ = text.data();
     end_ = text.data() + text.size();
-    LoadEntity(depth, true);
+    LoadEntity(depth, true, static_cast<int>(parent));
     boundaries_.swap(saved_boundaries);
     pos_ = saved_bit;
     end_ = saved_eit;

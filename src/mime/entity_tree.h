@@ -30,6 +30,7 @@ enum class Shape {
 
 struct Entity {
   int depth = 0;
+  int parent = -1;  // index of the enclosing multipart or message entity, -1 for the top one
   bool in_attached_message = false;
   Shape shape = Shape::kLeaf;
   ContentType content_type;       // text/plain when absent, unreadable or a broken multipart

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "mime/charset.h"
 #include "mime/entity_tree.h"
@@ -52,10 +53,13 @@ bool IsUtf8Compatible(std::string_view charset) {
 
 class PartBuilder {
  public:
-  PartBuilder(const Limits& limits, ProblemLog* log) : limits_(limits), log_(log) {}
+  PartBuilder(const Limits& limits, BodyScope bodies, ProblemLog* log) : limits_(limits), bodies_(bodies), log_(log) {}
 
-  // `next` is the entity after e (null for the last one).
-  Part Build(const Entity& e, const Entity* next, size_t index) {
+  // Entity `index` of `entities` as a Part; `built` holds the Parts of the
+  // entities before it.
+  Part Build(const std::vector<Entity>& entities, const std::vector<Part>& built, size_t index) {
+    const Entity& e = entities[index];
+    const Entity* next = index + 1 < entities.size() ? &entities[index + 1] : nullptr;
     Part p;
     p.depth = e.depth;
     p.in_attached_message = e.in_attached_message;
@@ -80,7 +84,11 @@ class PartBuilder {
                              next->header.size() == e.body.size() && p.body == e.body;
         break;
       case Shape::kLeaf:
-        DecodeLeaf(e, index, &p);
+        if (LeftOut(entities, built, index, p)) {
+          p.body_left_out = true;
+        } else {
+          DecodeLeaf(e, index, &p);
+        }
         break;
     }
     return p;
@@ -100,9 +108,23 @@ class PartBuilder {
     return DecodeEncodedWords(name);  // RFC 2047 in parameters: not allowed, common
   }
 
+  // Whether the body of leaf `index` (built as far as `p`) stays undecoded.
+  bool LeftOut(const std::vector<Entity>& entities, const std::vector<Part>& built, size_t index,
+               const Part& p) const {
+    const Entity& e = entities[index];
+    const bool text = e.content_type.type == "text" || IsMessageLeafType(p.content_type);
+    if (!text) return e.in_attached_message || bodies_ == BodyScope::kText;  // attachments of a returned original: never
+    if (bodies_ != BodyScope::kText || p.content_type != "text/html" || e.parent < 0) return false;
+    const Entity& parent = entities[static_cast<size_t>(e.parent)];
+    if (parent.content_type.type != "multipart" || parent.content_type.subtype != "alternative") return false;
+    for (size_t j = static_cast<size_t>(e.parent) + 1; j < index; ++j) {
+      if (entities[j].parent == e.parent && built[j].content_type == "text/plain" && !built[j].body.empty()) return true;
+    }
+    return false;
+  }
+
   void DecodeLeaf(const Entity& e, size_t index, Part* p) {
     const bool text = e.content_type.type == "text" || IsMessageLeafType(p->content_type);
-    if (e.in_attached_message && !text) return;  // the returned original's attachments: not needed
     const size_t max = limits_.max_decoded_part_bytes;
     std::string decoded;
     std::string_view bytes;
@@ -160,10 +182,11 @@ class PartBuilder {
   }
 
   const Limits& limits_;
+  const BodyScope bodies_;
   ProblemLog* log_;
 };
 
-void ParseInto(std::string_view raw, const Limits& limits, Message* message, ProblemLog* log) {
+void ParseInto(std::string_view raw, const Limits& limits, BodyScope bodies, Message* message, ProblemLog* log) {
   if (raw.size() > limits.max_message_bytes) {
     raw = raw.substr(0, limits.max_message_bytes);
     log->Add(ProblemKind::kLimit,
@@ -178,11 +201,10 @@ void ParseInto(std::string_view raw, const Limits& limits, Message* message, Pro
   }
   internal::mime::EntityTree tree;
   internal::mime::BuildEntityTree(buffer, limits, &tree, log);
-  PartBuilder builder(limits, log);
+  PartBuilder builder(limits, bodies, log);
   message->parts.reserve(tree.entities.size());
   for (size_t i = 0; i < tree.entities.size(); ++i) {
-    const internal::mime::Entity* next = i + 1 < tree.entities.size() ? &tree.entities[i + 1] : nullptr;
-    message->parts.push_back(builder.Build(tree.entities[i], next, i));
+    message->parts.push_back(builder.Build(tree.entities, message->parts, i));
   }
   if (!message->parts.empty()) message->headers = message->parts[0].headers;
   if (message->headers.empty() && !raw.empty()) log->Add(ProblemKind::kStructure, "no header fields");
@@ -197,11 +219,11 @@ const Part* Message::FindPart(std::string_view content_type) const {
   return nullptr;
 }
 
-Message ParseMessage(std::string_view raw, const Limits& limits) {
+Message ParseMessage(std::string_view raw, const Limits& limits, BodyScope bodies) {
   Message message;
   ProblemLog log(&message.problems);
   try {
-    ParseInto(raw, limits, &message, &log);
+    ParseInto(raw, limits, bodies, &message, &log);
   } catch (const std::exception& e) {
     log.Add(ProblemKind::kInternal, std::string("MIME parsing stopped: ") + e.what());
   } catch (...) {

@@ -202,6 +202,46 @@ TEST(Bounce, HtmlIsTheHumanTextOnlyWithoutPlainText) {
   EXPECT_EQ(report(html + html).human_text, "\nhtml&words\n\nhtml&words\n");
 }
 
+// The Analyzer parses with BodyScope::kText: what it leaves out must never be
+// what the bounce stage reads (html alternatives in either order, an empty
+// plain alternative, html-only mail, attachments, a forwarded report).
+TEST(Bounce, TextBodyScopeLocatesWhatAllBodiesLocate) {
+  const std::string head =
+      "From: MAILER-DAEMON@mail.example.com\n"
+      "Subject: Undelivered Mail Returned to Sender\n"
+      "Content-Type: multipart/mixed; boundary=\"M\"\n\n--M\n"
+      "Content-Type: multipart/alternative; boundary=\"A\"\n\n";
+  const std::string plain = "--A\nContent-Type: text/plain\n\n<a@example.net>: 550 5.1.1 unknown user\n";
+  const std::string empty_plain = "--A\nContent-Type: text/plain\n\n";
+  const std::string html = "--A\nContent-Type: text/html\n\n<p>a@example.net: 550 5.1.1 no such user</p>\n";
+  const std::string tail =
+      "--A--\n--M\nContent-Type: application/pdf\nContent-Transfer-Encoding: base64\n\nJVBERi0=\n--M--\n";
+  const std::string forward =
+      "From: Person <person@example.com>\n"
+      "Subject: why?\n"
+      "Content-Type: multipart/mixed; boundary=\"F\"\n\n"
+      "--F\nContent-Type: multipart/alternative; boundary=\"G\"\n\n"
+      "--G\nContent-Type: text/plain\n\nsee below\n--G\nContent-Type: text/html\n\n<p>see below</p>\n--G--\n"
+      "--F\nContent-Type: message/rfc822\n\n" +
+      head + plain + html + tail + "--F--\n";
+  for (const std::string& raw : {head + plain + html + tail, head + html + plain + tail, head + empty_plain + html + tail,
+                                 head + html + tail, head + html + html + tail, forward}) {
+    SCOPED_TRACE(raw);
+    auto located = [&](BodyScope scope) {
+      Message m = ParseMessage(raw, Limits(), scope);
+      Message attached;
+      if (FindAttachedReport(m, ndr_test::Markers(), Limits(), &attached)) m = std::move(attached);
+      return LocateBounce(m, ndr_test::Markers());
+    };
+    BounceParts all = located(BodyScope::kAll);
+    BounceParts text = located(BodyScope::kText);
+    EXPECT_EQ(all.kind, BounceKind::kPlainText);
+    EXPECT_EQ(text.kind, all.kind);
+    EXPECT_EQ(text.human_text, all.human_text);
+    EXPECT_NE(text.human_text.find("550 5.1.1"), std::string::npos);
+  }
+}
+
 TEST(Bounce, HtmlToText) {
   EXPECT_EQ(HtmlToText("<p>Your message to <b>x@example.org</b> couldn&#39;t be delivered.</p>"
                        "<style>p{color:red}</style><br>550&nbsp;5.1.10"),

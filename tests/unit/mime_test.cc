@@ -2,6 +2,7 @@
 // Non-ASCII bytes are written as escapes (computed with python3).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -844,6 +845,134 @@ TEST(MimeParse, EmbeddedHeadersNotParsedNextWhenTheBodyDiffers) {
   ASSERT_EQ(Types(m), "0:multipart/mixed,1:message/rfc822,1:text/plain");
   EXPECT_EQ(m.parts[1].body, "Subject: hi\n");
   EXPECT_FALSE(m.parts[1].body_parsed_next);
+}
+
+// ---- BodyScope::kText: what no reader of the text reads is left out ----
+
+// A message with every kind of part kText treats apart: alternatives in
+// either order and with an empty plain one, html outside an alternative,
+// binary attachments (base64 and raw), and a returned original with an
+// attachment of its own.
+std::string ScopeSample() {
+  return "From: MAILER-DAEMON@example.org\n"
+         "Content-Type: multipart/mixed; boundary=M\n"
+         "\n"
+         "--M\n"
+         "Content-Type: multipart/alternative; boundary=A1\n"
+         "\n"
+         "--A1\n"
+         "Content-Type: text/plain; charset=us-ascii\n"
+         "\n"
+         "plain first\n"
+         "--A1\n"
+         "Content-Type: text/html; charset=iso-8859-1\n"
+         "Content-Transfer-Encoding: quoted-printable\n"
+         "\n"
+         "<p>caf=E9</p>\n"
+         "--A1--\n"
+         "--M\n"
+         "Content-Type: multipart/alternative; boundary=A2\n"
+         "\n"
+         "--A2\n"
+         "Content-Type: text/html\n"
+         "\n"
+         "<p>html first</p>\n"
+         "--A2\n"
+         "Content-Type: text/plain\n"
+         "\n"
+         "plain second\n"
+         "--A2--\n"
+         "--M\n"
+         "Content-Type: multipart/alternative; boundary=A3\n"
+         "\n"
+         "--A3\n"
+         "Content-Type: text/plain\n"
+         "Content-Transfer-Encoding: base64\n"
+         "\n"
+         "\n"
+         "--A3\n"
+         "Content-Type: text/html; charset=x-unknown-charset\n"
+         "\n"
+         "<p>plain was empty</p>\n"
+         "--A3--\n"
+         "--M\n"
+         "Content-Type: text/html\n"
+         "\n"
+         "<p>no alternative</p>\n"
+         "--M\n"
+         "Content-Type: image/png; name=dot.png\n"
+         "Content-Transfer-Encoding: base64\n"
+         "\n"
+         "iVBORw0KGgo=\n"
+         "--M\n"
+         "Content-Type: application/octet-stream; name=\"raw.bin\"\n"
+         "\n"
+         "raw bytes\n"
+         "--M\n"
+         "Content-Type: message/delivery-status\n"
+         "\n"
+         "Final-Recipient: rfc822; a@example.net\n"
+         "--M\n"
+         "Content-Type: message/rfc822\n"
+         "\n"
+         "Subject: the original\n"
+         "Content-Type: multipart/mixed; boundary=O\n"
+         "\n"
+         "--O\n"
+         "Content-Type: text/plain\n"
+         "\n"
+         "original text\n"
+         "--O\n"
+         "Content-Type: application/pdf\n"
+         "Content-Transfer-Encoding: base64\n"
+         "\n"
+         "JVBERi0=\n"
+         "--O--\n"
+         "--M--\n";
+}
+
+TEST(MimeBodyScope, TextLeavesOutBinaryBodiesAndHtmlAfterPlainAlternatives) {
+  const std::string raw = ScopeSample();
+  const Message all = ParseMessage(raw);
+  const Message text = ParseMessage(raw, Limits(), BodyScope::kText);
+  ASSERT_EQ(Types(all),
+            "0:multipart/mixed,1:multipart/alternative,2:text/plain,2:text/html,1:multipart/alternative,"
+            "2:text/html,2:text/plain,1:multipart/alternative,2:text/plain,2:text/html,1:text/html,1:image/png,"
+            "1:application/octet-stream,1:message/delivery-status,1:message/rfc822,2:multipart/mixed*,"
+            "3:text/plain*,3:application/pdf*");
+  ASSERT_EQ(Types(text), Types(all));
+  // Left out: the html after a plain alternative with text, binary bodies
+  // (and, in both scopes, the returned original's attachment).
+  const std::vector<size_t> left_out = {3, 11, 12};
+  for (size_t i = 0; i < all.parts.size(); ++i) {
+    const Part& a = all.parts[i];
+    const Part& t = text.parts[i];
+    bool out = std::find(left_out.begin(), left_out.end(), i) != left_out.end();
+    SCOPED_TRACE("part " + std::to_string(i));
+    EXPECT_EQ(t.body_left_out, out || i == 17);
+    EXPECT_EQ(a.body_left_out, i == 17);
+    EXPECT_EQ(t.body, out ? "" : a.body);
+    EXPECT_EQ(t.content_type, a.content_type);
+    EXPECT_EQ(t.charset, a.charset);
+    EXPECT_EQ(t.filename, a.filename);
+    EXPECT_EQ(t.depth, a.depth);
+    ASSERT_EQ(t.headers.size(), a.headers.size());
+    for (size_t f = 0; f < a.headers.size(); ++f) {
+      EXPECT_EQ(t.headers.fields()[f].name, a.headers.fields()[f].name);
+      EXPECT_EQ(t.headers.fields()[f].value, a.headers.fields()[f].value);
+    }
+  }
+  EXPECT_EQ(all.parts[3].body, "<p>caf\xc3\xa9</p>");
+  EXPECT_EQ(all.parts[11].body, std::string("\x89PNG\r\n\x1a\n", 8));
+  EXPECT_EQ(all.parts[12].body, "raw bytes");
+  EXPECT_EQ(text.parts[5].body, "<p>html first</p>");  // the plain alternative comes after it
+  EXPECT_EQ(text.parts[9].body, "<p>plain was empty</p>");
+  EXPECT_EQ(text.parts[10].body, "<p>no alternative</p>");
+  EXPECT_EQ(text.parts[16].body, "original text");
+  // The html read checks its charset in both scopes.
+  ASSERT_EQ(all.problems.size(), 1u);
+  ASSERT_EQ(text.problems.size(), 1u);
+  EXPECT_EQ(text.problems[0].ToString(), all.problems[0].ToString());
 }
 
 TEST(MimeParse, ThreadSafe) {
