@@ -40,6 +40,7 @@ constexpr std::pair<std::string_view, MarkerKind> kKindNames[] = {
     {"recipient-list", MarkerKind::kRecipientList},
     {"not-local-part", MarkerKind::kNotLocalPart},
     {"reporting-host", MarkerKind::kReportingHost},
+    {"list-bullet", MarkerKind::kListBullet},
 };
 static_assert(sizeof(kKindNames) / sizeof(kKindNames[0]) == kMarkerKinds, "every kind has a name");
 

@@ -48,8 +48,9 @@ enum class MarkerKind {
   kRecipientList,    // a heading under which failed recipients are listed one per line
   kNotLocalPart,     // a word that never stands for a recipient's local part ("error", "unknown")
   kReportingHost,    // the report's own words naming the host that wrote it; one capture: the host
+  kListBullet,       // the mark of a list item ("-", "--", "•", "1.") before a recipient's address
 };
-constexpr int kMarkerKinds = 25;
+constexpr int kMarkerKinds = 26;
 
 class BounceMarkers {
  public:

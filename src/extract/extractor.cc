@@ -575,8 +575,12 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
     bool listed = internal::IsAddressList(before);
     bool named = before.size() >= 2 && before.front() == '"' && before.back() == '"' && hit.begin > 0 &&
                  text[hit.begin - 1] == '<';
-    bool opens = before.empty() || before == "\"" || before == "'" || before == "<" || before == "*" || before == "-" ||
-                 quoted_item || listed || named || (before.back() == ':' && !summary);
+    bool opens = before.empty() || before == "\"" || before == "'" || before == "<" || quoted_item || listed || named ||
+                 (before.back() == ':' && !summary);
+    // An item of a bulleted or numbered list ("- a@b", "-- a@b", "• a@b",
+    // "1. a@b"): a mark is a few bytes (list-bullet rows).
+    constexpr size_t kMaxBullet = 9;
+    if (!opens && before.size() <= kMaxBullet) opens = markers.Matches(MarkerKind::kListBullet, before);
     return opens && !lines.IsIdentifier(line) && !ContinuesWrappedReply(lines, line);
   };
 

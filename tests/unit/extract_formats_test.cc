@@ -117,6 +117,23 @@ TEST(ExtractFormats, BulletedRecipientAndAddressFollowingLabelInAngles) {
   EXPECT_EQ(r.findings[0].reply_code, 550);
 }
 
+TEST(ExtractFormats, RecipientAfterAnyListMark) {
+  // A gateway's alert lists the address under its heading with a list mark
+  // of its own ("--", "•", "1."), and the reason the same way below.
+  for (std::string mark : {"--", "-", "\u2022", "1.", "\u2013"}) {
+    Result r = Analyze(
+        "From: \"postmaster\" <postmaster@gw.example.com>\n"
+        "Subject: Email Delivery Failure\n\n"
+        "An email you sent to the following address could not be delivered:\n" +
+        mark + " lee@example.net\n\n"
+        "Additional information follows :\n" +
+        mark + " 5.1.1 Recipient address rejected: User unknown\n");
+    ASSERT_EQ(r.findings.size(), 1u) << mark;
+    EXPECT_EQ(r.findings[0].recipient, "lee@example.net") << mark;
+    EXPECT_EQ(r.findings[0].status.ToString(), "5.1.1") << mark;
+  }
+}
+
 TEST(ExtractFormats, XFailedRecipientsIsTheRecipientList) {
   // Localized text glued to the sender's address; X-Failed-Recipients decides.
   Result r = Analyze(

@@ -51,6 +51,8 @@ bool SampleMatches(const BounceMarkers& markers, const std::string& where, const
       case MarkerKind::kNotLocalPart:
         return markers.Matches(kind, sample) && !markers.Matches(kind, "x" + sample) &&
                !markers.Matches(kind, sample + "x");
+      case MarkerKind::kListBullet:
+        return markers.Matches(kind, sample) && !markers.Matches(kind, sample + "x");
       case MarkerKind::kBoilerplate:
         return markers.StripBoilerplate("550 5.1.1 No such user. " + sample) == "550 5.1.1 No such user.";
       default:
@@ -156,6 +158,17 @@ TEST(BounceMarkers, SummaryLabelsButNotTheSmtpCommand) {
   }
   for (const char* label : {"Recipient:", "Empfänger:", "Destinataire :", "failed:"}) {
     EXPECT_FALSE(markers.Matches(MarkerKind::kSummaryLabel, label)) << label;
+  }
+}
+
+TEST(BounceMarkers, ListBulletsAreWholeMarks) {
+  const BounceMarkers& markers = ndr_test::Markers();
+  for (const char* mark : {"-", "--", "*", "+", "\u2022", "\u2013", "1.", "12)"}) {
+    EXPECT_TRUE(markers.Matches(MarkerKind::kListBullet, mark)) << mark;
+  }
+  // Words, labels and quote marks are no bullets.
+  for (const char* mark : {"to", "x-", "----", "1.2", "Recipient:", ">", "- to"}) {
+    EXPECT_FALSE(markers.Matches(MarkerKind::kListBullet, mark)) << mark;
   }
 }
 
