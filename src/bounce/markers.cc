@@ -41,6 +41,7 @@ constexpr std::pair<std::string_view, MarkerKind> kKindNames[] = {
     {"not-local-part", MarkerKind::kNotLocalPart},
     {"reporting-host", MarkerKind::kReportingHost},
     {"list-bullet", MarkerKind::kListBullet},
+    {"expanded-from", MarkerKind::kExpandedFrom},
 };
 static_assert(sizeof(kKindNames) / sizeof(kKindNames[0]) == kMarkerKinds, "every kind has a name");
 
@@ -149,12 +150,14 @@ struct BounceMarkers::Impl {
   CaptureRows recipient{true};        // the "recipient" patterns (read for every plain-text report)
   CaptureRows bare_recipient{false};  // the "bare-recipient" patterns (read only when no address is named)
   CaptureRows reporting_host{false};  // the "reporting-host" patterns (likewise)
+  CaptureRows expanded_from{false};   // the "expanded-from" patterns (one short paragraph each)
   // The rows of a kind whose patterns capture, null for the other kinds.
   CaptureRows* Captures(MarkerKind kind) {
     switch (kind) {
       case MarkerKind::kRecipient: return &recipient;
       case MarkerKind::kBareRecipient: return &bare_recipient;
       case MarkerKind::kReportingHost: return &reporting_host;
+      case MarkerKind::kExpandedFrom: return &expanded_from;
       default: return nullptr;
     }
   }
@@ -206,7 +209,7 @@ bool BounceMarkers::Build(std::string* error) {
     std::string add_error;
     // The kinds read only by their own RE2s (rare paths) need no set.
     bool in_set = kind != MarkerKind::kBareRecipient && kind != MarkerKind::kReportingHost &&
-                  kind != MarkerKind::kRecipientList;
+                  kind != MarkerKind::kRecipientList && kind != MarkerKind::kExpandedFrom;
     if (in_set &&
         impl_->sets[static_cast<int>(kind)]->Add(re2::StringPiece(pattern.data(), pattern.size()), &add_error) < 0) {
       *error = table.Where(row, "pattern does not compile: " + add_error);
@@ -237,7 +240,7 @@ bool BounceMarkers::Build(std::string* error) {
     // An empty set does not compile; it simply matches nothing.
     impl_->compiled[i] = impl_->sets[i]->Compile();
   }
-  for (CaptureRows* rows : {&impl_->recipient, &impl_->bare_recipient, &impl_->reporting_host}) {
+  for (CaptureRows* rows : {&impl_->recipient, &impl_->bare_recipient, &impl_->reporting_host, &impl_->expanded_from}) {
     std::string rows_error;
     if (!rows->Compile(&rows_error)) {
       *error = "data/bounce_markers.tsv: capturing patterns: " + rows_error;

@@ -49,8 +49,9 @@ enum class MarkerKind {
   kNotLocalPart,     // a word that never stands for a recipient's local part ("error", "unknown")
   kReportingHost,    // the report's own words naming the host that wrote it; one capture: the host
   kListBullet,       // the mark of a list item ("-", "--", "•", "1.") before a recipient's address
+  kExpandedFrom,     // "(expanded from: <list@x>)" after a recipient; one capture: the alias it came from
 };
-constexpr int kMarkerKinds = 26;
+constexpr int kMarkerKinds = 27;
 
 class BounceMarkers {
  public:
@@ -72,8 +73,10 @@ class BounceMarkers {
   // text, in order of appearance (bounded).
   std::vector<std::pair<size_t, size_t>> FindRecipientPhrases(std::string_view text) const;
   // The same for the other kinds whose patterns capture (kBareRecipient: a
-  // local part, kReportingHost: a host name); empty for a kind that does
-  // not. Asked only of a report that names no address as a failed recipient.
+  // local part, kReportingHost: a host name, kExpandedFrom: an alias); empty
+  // for a kind that does not. kBareRecipient and kReportingHost are asked only
+  // of a report that names no address as a failed recipient, kExpandedFrom
+  // only of a recipient's own paragraph.
   std::vector<std::pair<size_t, size_t>> FindCaptures(MarkerKind kind, std::string_view text) const;
   // Where each list under a kRecipientList heading starts: the offset of the
   // line after the heading's line, in order (bounded).

@@ -294,6 +294,22 @@ std::string StatusComment(std::string_view status) {
   return std::string(Trim(status.substr(open + 1, close - open - 1)));
 }
 
+// The alias or list a recipient was expanded from, as Sendmail ("    (expanded
+// from: <team@x>)" under the address) and Postfix ("<a@b> (expanded from
+// <team@x>):") note it right after the address: the address the sender wrote
+// ("" when the paragraph notes none, or no address). Only the paragraph's
+// start is read.
+std::string ExpandedFrom(const BounceMarkers& markers, std::string_view paragraph) {
+  constexpr size_t kNoteReach = 512;
+  std::string_view start = paragraph.substr(0, internal::Utf8CutPoint(paragraph, kNoteReach));
+  auto found = markers.FindCaptures(MarkerKind::kExpandedFrom, start);
+  if (found.empty()) return {};
+  // A local alias name ("expanded from: staff") is no address: the record's
+  // original_recipient without '@' means a local part ndr gave a domain.
+  std::string alias = CleanAddress(start.substr(found[0].first, found[0].second - found[0].first));
+  return internal::IsInternetAddress(alias) ? alias : std::string();
+}
+
 std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceMarkers& markers, const BounceParts& parts) {
   std::vector<Finding> out;
   std::string reporting = StripTypePrefix(parts.per_message.Get("Reporting-MTA"));
@@ -478,6 +494,11 @@ std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceMarkers& ma
     // (A paragraph that was not needed was not read: its matching cannot fail.)
     if (field.matching_failed || para.matching_failed || command_failed) f.problem = std::string(kReadingFailed);
     f.action = ActionOf(group.Get("Action"), f.status);
+    // No Original-Recipient field: the text may note the alias (read only
+    // when the recipient's paragraph was needed anyway).
+    if (f.original_recipient.empty() && paragraph_looked && has_paragraph) {
+      f.original_recipient = ExpandedFrom(markers, paragraph);
+    }
     out.push_back(std::move(f));
   }
   return out;
@@ -689,7 +710,9 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
         }
       }
       size_t from = mentions[last].pos + mentions[last].length;
-      reply = smtp.ReadReply(ParagraphAfter(text, std::min(from, text.size()), stop));
+      std::string_view paragraph = ParagraphAfter(text, std::min(from, text.size()), stop);
+      reply = smtp.ReadReply(paragraph);
+      if (f.original_recipient.empty()) f.original_recipient = ExpandedFrom(markers, paragraph);
     }
     if (reply.codes.reply_code == 0 && reply.codes.status.empty() && mentions.size() == 1) {
       // One recipient: the reply may sit anywhere in the text. Without one,

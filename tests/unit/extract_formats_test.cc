@@ -244,6 +244,57 @@ TEST(ExtractFormats, MailerDaemonWithAutoSubmittedIsNoVacation) {
   EXPECT_NE(r.parts.kind, BounceKind::kAutoReply);
 }
 
+TEST(ExtractFormats, AliasNoteIsNoDiagnosticButTheOriginalRecipient) {
+  // One recipient, the alias it was expanded from (or none), and no note in the words.
+  auto expect = [](const Result& r, const std::string& recipient, const std::string& alias) {
+    ASSERT_EQ(r.findings.size(), 1u);
+    EXPECT_EQ(r.findings[0].recipient, recipient);
+    EXPECT_EQ(r.findings[0].original_recipient, alias);
+    EXPECT_EQ(r.findings[0].diagnostic.find("expanded"), std::string::npos) << r.findings[0].diagnostic;
+  };
+  // Sendmail, a deferred session without a reply code: the alias note under
+  // the address is the report's bookkeeping, not the server's words.
+  Result r = Analyze(
+      "From: Mail Delivery Subsystem <MAILER-DAEMON@relay.example.com>\n"
+      "Subject: Returned mail: see transcript for details\n"
+      "MIME-Version: 1.0\n"
+      "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n"
+      "--B\n\n"
+      "   ----- The following addresses had permanent fatal errors -----\n"
+      "<max@example.net>\n"
+      "    (expanded from: <staff@relay.example.com>)\n\n"
+      "   ----- Transcript of session follows -----\n"
+      "<max@example.net>... Deferred: Connection refused by mx.example.net.\n"
+      "Message could not be delivered for 5 days\n\n"
+      "--B\n"
+      "Content-Type: message/delivery-status\n\n"
+      "Reporting-MTA: dns; relay.example.com\n\n"
+      "Final-Recipient: RFC822; max@example.net\n"
+      "Action: failed\n"
+      "Status: 4.4.7\n\n"
+      "--B--\n");
+  expect(r, "max@example.net", "staff@relay.example.com");
+
+  // Postfix writes the note on the address's line, before the reason.
+  auto postfix = [](const std::string& paragraph) {
+    return Analyze(
+        "From: MAILER-DAEMON@relay.example.com (Mail Delivery System)\n"
+        "Subject: Undelivered Mail Returned to Sender\n\n"
+        "This is the mail system at host relay.example.com.\n\n" +
+        paragraph);
+  };
+  r = postfix(
+      "<ann@example.org> (expanded from <sales@example.com>): Host or domain\n"
+      "    name not found. Name service error for name=example.org type=A: Host not\n"
+      "    found\n");
+  expect(r, "ann@example.org", "sales@example.com");
+  EXPECT_EQ(r.findings[0].diagnostic.rfind("Host or domain name not found.", 0), 0u) << r.findings[0].diagnostic;
+
+  // A local alias name is no address the sender wrote: no original_recipient.
+  r = postfix("<ann@example.org> (expanded from <staff>): Host or domain name not found.\n");
+  expect(r, "ann@example.org", "");
+}
+
 TEST(ExtractFormats, DsnWithoutDiagnosticTakesTheReplyFromTheText) {
   Result r = Analyze(
       "From: Mail Delivery Subsystem <mailer-daemon@relay.example.com>\n"

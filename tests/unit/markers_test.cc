@@ -44,6 +44,7 @@ bool SampleMatches(const BounceMarkers& markers, const std::string& where, const
         return !markers.FindRecipientPhrases(sample).empty();
       case MarkerKind::kBareRecipient:
       case MarkerKind::kReportingHost:
+      case MarkerKind::kExpandedFrom:
         return !markers.FindCaptures(kind, sample).empty();
       case MarkerKind::kRecipientList:
         return markers.FindRecipientLists("Hi.\n" + sample + "\nkim\n") ==
