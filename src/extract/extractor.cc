@@ -669,6 +669,16 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
       }
     }
   }
+  // A recipient named by the display name the sender gave it, its address
+  // in the returned copy's To or Cc (Exchange 2000/2003).
+  if (mentions.empty()) {
+    for (internal::NamedRecipient& n : internal::FindNamedRecipients(p, o, text, max_recipients)) {
+      size_t before = mentions.size();
+      add(n.address, n.begin, true);
+      if (mentions.size() > before) mentions.back().length = n.end - n.begin;
+      if (*cut) break;
+    }
+  }
   if (mentions.empty()) {
     auto hits = internal::FindAddresses(p, parts.original_headers.Get("To"), 2);
     if (hits.size() == 1) add(hits[0].address, IFind(text, hits[0].address), false);

@@ -85,6 +85,21 @@ class LocalPartQualifier {
   std::string host_;
 };
 
+// A failed recipient that a report names by the display name the sender
+// gave it (Exchange 2000/2003: "Kim Lee on 3/2/2026 10:00 AM" under "did not
+// reach the following recipient(s)"), with the address of that name in the
+// returned copy's To or Cc ("Kim Lee <kim@example.org>").
+struct NamedRecipient {
+  std::string address;
+  size_t begin = 0;  // the name's place in the text, at the start of its line
+  size_t end = 0;
+};
+// Every To/Cc address of the returned copy whose display name (3 letters or
+// more, no '@') opens a line of text, followed by the line's end, blanks or
+// ':', in the order of the fields.
+std::vector<NamedRecipient> FindNamedRecipients(const ExtractorPatterns& p, const Headers& original,
+                                                std::string_view text, size_t max_hits = 64);
+
 // A Sendmail-style session transcript ("While talking to h:", ">>> RCPT
 // To:<a@b>", "<<< 550 ...", "550 <a@b>... User unknown"), read per recipient.
 struct TranscriptEntry {

@@ -295,6 +295,40 @@ TEST(ExtractFormats, AliasNoteIsNoDiagnosticButTheOriginalRecipient) {
   expect(r, "ann@example.org", "");
 }
 
+TEST(ExtractFormats, RecipientNamedByDisplayNameTakesTheReturnedAddress) {
+  // Exchange 2000/2003 names the recipient as the sender's To did, by display
+  // name; the returned copy's To gives the address of that name.
+  auto exchange = [](const std::string& failed_line, const std::string& to) {
+    return Analyze(
+        "From: System Administrator <postmaster@mail.example.org>\n"
+        "Subject: Undeliverable: Quarterly figures\n"
+        "MIME-Version: 1.0\n"
+        "Content-Type: multipart/mixed; boundary=\"X\"\n\n"
+        "--X\nContent-Type: text/plain\n\n"
+        "Your message\n\n  To:      Kim Lee\n  Subject: Quarterly figures\n\n"
+        "did not reach the following recipient(s):\n\n" +
+        failed_line +
+        "\n    The recipient name is not recognized\n"
+        "    MSEXCH:IMS:EXAMPLE:SITE:EXCH1 0 (000C05A6) Unknown Recipient\n\n"
+        "--X\nContent-Type: message/rfc822\n\n"
+        "From: Sam Sender <sam@example.com>\nTo: " +
+        to + "\nSubject: Quarterly figures\n\nHello\n\n--X--\n");
+  };
+  Result r = exchange("Kim Lee on 3/2/2026 10:00 AM", "\"Park, Ann\" <ann@example.org>, Kim Lee <kim@example.org>");
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].recipient, "kim@example.org");
+  // Its own paragraph is the diagnostic, not the report's opening.
+  EXPECT_EQ(r.findings[0].diagnostic.rfind("The recipient name is not recognized", 0), 0u) << r.findings[0].diagnostic;
+
+  r = exchange("Park, Ann on 3/2/2026 10:00 AM", "\"Park, Ann\" <ann@example.org>, Kim Lee <kim@example.org>");
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].recipient, "ann@example.org");
+
+  // A name only inside a line ("To: Kim Lee") names no failed recipient.
+  r = exchange("(unnamed) on 3/2/2026 10:00 AM", "Kim Lee <kim@example.org>, Ann Park <ann@example.org>");
+  EXPECT_TRUE(r.findings.empty());
+}
+
 TEST(ExtractFormats, DsnWithoutDiagnosticTakesTheReplyFromTheText) {
   Result r = Analyze(
       "From: Mail Delivery Subsystem <mailer-daemon@relay.example.com>\n"
