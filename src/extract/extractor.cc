@@ -596,8 +596,14 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
     bool listed = internal::IsAddressList(before);
     bool named = before.size() >= 2 && before.front() == '"' && before.back() == '"' && hit.begin > 0 &&
                  text[hit.begin - 1] == '<';
+    // A display name with the address in parentheses alone on its line
+    // ("Kim Lee (kim@example.org)"), as Exchange and Outlook list recipients;
+    // a name holds no ':' (a label) and no '@' (another address).
+    constexpr size_t kMaxDisplayName = 80;
+    bool name_first = !named && before.size() >= 2 && before.back() == '(' && rest == ")" &&
+                      before.size() <= kMaxDisplayName && before.find_first_of(":@") == std::string_view::npos;
     bool opens = before.empty() || before == "\"" || before == "'" || before == "<" || quoted_item || listed || named ||
-                 (before.back() == ':' && !summary);
+                 name_first || (before.back() == ':' && !summary);
     // An item of a bulleted or numbered list ("- a@b", "-- a@b", "• a@b",
     // "1. a@b"): a mark is a few bytes (list-bullet rows).
     constexpr size_t kMaxBullet = 9;

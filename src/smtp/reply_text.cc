@@ -587,8 +587,9 @@ ServerReply SmtpText::ReadReply(std::string_view raw) const {
   if ((codes.reply_code != 0 || !codes.status.empty()) && !closing_status && reply_line) {
     out.words = NormalizeReply(std::string_view(text).substr(codes.code_start));
   } else {
-    // What is left of the recipient's own line ("<a@b>: ...", "a@b\" ...").
-    size_t lead = text.find_first_not_of(">:.;\"', ");
+    // What is left of the recipient's own line ("<a@b>: ...", "a@b\" ...",
+    // "Kim Lee (a@b) ...").
+    size_t lead = text.find_first_not_of(">:.;\"', )");
     out.words = lead == std::string::npos ? std::string() : NormalizeReply(std::string_view(text).substr(lead));
   }
   out.codes = FindCodes(out.words);

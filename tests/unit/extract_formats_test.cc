@@ -134,6 +134,24 @@ TEST(ExtractFormats, RecipientAfterAnyListMark) {
   }
 }
 
+TEST(ExtractFormats, DisplayNameWithTheAddressInParentheses) {
+  // Exchange and Outlook list each recipient as "Name (address)" on its line.
+  Result r = Analyze(
+      "From: Microsoft Outlook <postmaster@mail.example.com>\n"
+      "Subject: Undeliverable: Offsite agenda\n\n"
+      "Delivery has failed to these recipients or groups:\n\n"
+      "Kim Lee (kim@example.org)\n"
+      "The email address you entered couldn't be found.\n\n"
+      "Park, Ann (ann@example.org)\n"
+      "The recipient's mailbox is full.\n\n"
+      "Sent by: Sam Sender (sam@example.com)\n");
+  ASSERT_EQ(r.findings.size(), 2u);  // a labelled name ("Sent by:") is no recipient
+  EXPECT_EQ(r.findings[0].recipient, "kim@example.org");
+  EXPECT_EQ(r.findings[0].diagnostic, "The email address you entered couldn't be found.");
+  EXPECT_EQ(r.findings[1].recipient, "ann@example.org");
+  EXPECT_EQ(r.findings[1].diagnostic, "The recipient's mailbox is full.");
+}
+
 TEST(ExtractFormats, XFailedRecipientsIsTheRecipientList) {
   // Localized text glued to the sender's address; X-Failed-Recipients decides.
   Result r = Analyze(
