@@ -152,6 +152,21 @@ TEST(ExtractFormats, DisplayNameWithTheAddressInParentheses) {
   EXPECT_EQ(r.findings[1].diagnostic, "The recipient's mailbox is full.");
 }
 
+TEST(ExtractFormats, GmailResponseWithoutCodeIsTheDiagnostic) {
+  // "The response was:" introduces the other server's words; Gmail's pointer
+  // to them ("See the technical details below.") is not what it said.
+  Result r = Analyze(
+      "From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\n"
+      "Subject: Delivery Status Notification (Failure)\n\n"
+      "Message not delivered\n"
+      "There was a problem delivering your message to lee@example.net. See the technical details below.\n\n"
+      "The response was:\n\n"
+      "Mailbox unavailable: account disabled by its owner\n");
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].recipient, "lee@example.net");
+  EXPECT_EQ(r.findings[0].diagnostic, "Mailbox unavailable: account disabled by its owner");
+}
+
 TEST(ExtractFormats, XFailedRecipientsIsTheRecipientList) {
   // Localized text glued to the sender's address; X-Failed-Recipients decides.
   Result r = Analyze(
