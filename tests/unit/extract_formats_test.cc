@@ -32,6 +32,13 @@ Result Analyze(const std::string& raw) {
   return r;
 }
 
+// Finding i names `recipient`, and the server's words are `diagnostic`.
+void ExpectFinding(const Result& r, size_t i, const std::string& recipient, const std::string& diagnostic) {
+  ASSERT_LT(i, r.findings.size());
+  EXPECT_EQ(r.findings[i].recipient, recipient);
+  EXPECT_EQ(r.findings[i].diagnostic, diagnostic);
+}
+
 TEST(ExtractFormats, SentenceNamesAPostmasterRecipient) {
   // DragonFly-style: the recipient is named in a sentence, and may be postmaster@.
   Result r = Analyze(
@@ -146,25 +153,27 @@ TEST(ExtractFormats, DisplayNameWithTheAddressInParentheses) {
       "The recipient's mailbox is full.\n\n"
       "Sent by: Sam Sender (sam@example.com)\n");
   ASSERT_EQ(r.findings.size(), 2u);  // a labelled name ("Sent by:") is no recipient
-  EXPECT_EQ(r.findings[0].recipient, "kim@example.org");
-  EXPECT_EQ(r.findings[0].diagnostic, "The email address you entered couldn't be found.");
-  EXPECT_EQ(r.findings[1].recipient, "ann@example.org");
-  EXPECT_EQ(r.findings[1].diagnostic, "The recipient's mailbox is full.");
+  ExpectFinding(r, 0, "kim@example.org", "The email address you entered couldn't be found.");
+  ExpectFinding(r, 1, "ann@example.org", "The recipient's mailbox is full.");
 }
 
-TEST(ExtractFormats, GmailResponseWithoutCodeIsTheDiagnostic) {
-  // "The response was:" introduces the other server's words; Gmail's pointer
-  // to them ("See the technical details below.") is not what it said.
-  Result r = Analyze(
-      "From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\n"
-      "Subject: Delivery Status Notification (Failure)\n\n"
-      "Message not delivered\n"
-      "There was a problem delivering your message to lee@example.net. See the technical details below.\n\n"
-      "The response was:\n\n"
-      "Mailbox unavailable: account disabled by its owner\n");
-  ASSERT_EQ(r.findings.size(), 1u);
-  EXPECT_EQ(r.findings[0].recipient, "lee@example.net");
-  EXPECT_EQ(r.findings[0].diagnostic, "Mailbox unavailable: account disabled by its owner");
+TEST(ExtractFormats, GmailResponseIsTheDiagnostic) {
+  // "The response was:" introduces the other server's words, with a code or
+  // without; Gmail's pointer to them ("See the technical details below.") is
+  // not what it said.
+  const std::pair<std::string, std::string> responses[] = {
+      {"The response was:\n\nMailbox unavailable: account disabled by its owner\n",
+       "Mailbox unavailable: account disabled by its owner"},
+      {"The response from the remote server was:\n550 5.2.1 Mailbox disabled\n", "550 5.2.1 Mailbox disabled"},
+  };
+  for (const auto& [response, words] : responses) {
+    Result r = Analyze("From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\n\nMessage not delivered\n"
+                       "There was a problem delivering your message to lee@example.net. See the technical details "
+                       "below.\n\n" +
+                       response);
+    EXPECT_EQ(r.findings.size(), 1u) << response;
+    ExpectFinding(r, 0, "lee@example.net", words);
+  }
 }
 
 TEST(ExtractFormats, XFailedRecipientsIsTheRecipientList) {
