@@ -66,6 +66,33 @@ bool InDomain(char c) {
   return u >= 0x80 || std::isalnum(u) || c == '-' || c == '.';
 }
 
+// The start of a quoted local part that ends with the quote at text[quote]
+// ("john doe"@example.net, RFC 5321's Quoted-string): printable ASCII, a
+// backslash escaping the next character, at most 64 characters, and before
+// the opening quote the start of the text, a blank or one of <([:,; -- so
+// that prose that only quotes words before an '@' is not read as one.
+// npos when there is none.
+size_t QuotedLocalPartStart(std::string_view text, size_t quote) {
+  constexpr size_t kMaxLocalPart = 64;
+  size_t lowest = quote > kMaxLocalPart + 1 ? quote - kMaxLocalPart - 1 : 0;
+  for (size_t i = quote; i-- > lowest;) {
+    char c = text[i];
+    if (c == '"') {
+      size_t backslashes = 0;
+      while (i > backslashes && text[i - 1 - backslashes] == '\\') ++backslashes;
+      if (backslashes % 2 == 1) continue;  // an escaped quote inside
+      if (i + 1 == quote) return std::string_view::npos;  // "" is no local part
+      if (i > 0 && std::string_view(" \t<([:,;").find(text[i - 1]) == std::string_view::npos) {
+        return std::string_view::npos;
+      }
+      return i;
+    }
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u >= 0x7F || c == '<' || c == '>') return std::string_view::npos;
+  }
+  return std::string_view::npos;
+}
+
 }  // namespace
 
 std::vector<AddressHit> FindAddresses(const ExtractorPatterns& p, std::string_view text, size_t max_hits) {
@@ -84,6 +111,23 @@ std::vector<AddressHit> FindAddresses(const ExtractorPatterns& p, std::string_vi
     while (from > offset && !OutsideLocalPart(text[from - 1])) --from;
     size_t to = at + 1;
     while (to < text.size() && InDomain(text[to])) ++to;
+    size_t quoted = from == at && at > offset && text[at - 1] == '"' ? QuotedLocalPartStart(text, at - 1)
+                                                                     : std::string_view::npos;
+    if (quoted != std::string_view::npos && quoted >= offset) {
+      // The domain as the pattern reads it, after a stand-in local part (a
+      // dot that ends the sentence stays out).
+      std::string stand_in = "q" + std::string(text.substr(at, to - at));
+      re2::StringPiece whole;
+      if (p.address->Match(stand_in, 0, stand_in.size(), RE2::ANCHOR_START, &whole, 1)) {
+        size_t end = at + whole.size() - 1;
+        // As a DSN field's address is written: quotes only where needed ("jo doe"@b, "jo."@b -> jo.@b).
+        out.push_back({CleanAddress(text.substr(quoted, end - quoted)), quoted, end});
+        offset = end;
+      } else {
+        offset = at + 1;
+      }
+      continue;
+    }
     if (!p.address->Match(input, from, to, RE2::UNANCHORED, &match, 1)) {
       offset = at + 1;
       continue;

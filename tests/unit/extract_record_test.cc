@@ -217,5 +217,32 @@ TEST(FindAddresses, SearchesAroundEachAt) {
   EXPECT_EQ(found("'jo@example.net' is unknown"), (std::vector<std::string>{"jo@example.net"}));
 }
 
+// A quoted local part (RFC 5321 Quoted-string) is part of the address; words
+// in quotes that merely stand before an '@' in prose are not.
+TEST(FindAddresses, QuotedLocalParts) {
+  std::string error;
+  internal::ExtractorPatterns p(internal::SmtpText::Load(&error));
+  auto found = [&](std::string_view text) {
+    std::vector<std::string> out;
+    for (const auto& hit : internal::FindAddresses(p, text)) {
+      // The span is the address as written (its quotes), ending at its domain.
+      std::string_view span = text.substr(hit.begin, hit.end - hit.begin);
+      EXPECT_EQ(span.substr(span.rfind('@')), std::string_view(hit.address).substr(hit.address.rfind('@')));
+      out.push_back(hit.address);
+    }
+    return out;
+  };
+  EXPECT_EQ(found("<\"john doe\"@example.net>: User unknown"), (std::vector<std::string>{"\"john doe\"@example.net"}));
+  EXPECT_EQ(found("to \"a\\\"b\"@example.org."), (std::vector<std::string>{"\"a\\\"b\"@example.org"}));
+  // Quotes that the local part does not need go, as in a DSN field's address.
+  EXPECT_EQ(found("\"jo..x\"@example.net, kim@example.org"),
+            (std::vector<std::string>{"jo..x@example.net", "kim@example.org"}));
+  // Not after a letter, not empty, not without a domain, not across a line.
+  EXPECT_TRUE(found("word\"x\"@example.net").empty());
+  EXPECT_TRUE(found("<\"\"@example.net>").empty());
+  EXPECT_TRUE(found("she said \"hi\"@ noon").empty());
+  EXPECT_TRUE(found("\"two\nlines\"@example.net").empty());
+}
+
 }  // namespace
 }  // namespace ndr
