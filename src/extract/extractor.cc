@@ -789,6 +789,12 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
         std::string_view start = std::string_view(text).substr(0, internal::Utf8CutPoint(text, 600));
         reply.words = smtp.StripWrappers(start, nullptr, &reply.matching_failed);
         if (!HasWordsBesides(reply.words, f.recipient)) reply.words.clear();
+        // The recipient's own line left at the front ("jo@x The recipient
+        // server did not accept ...") is no part of the words.
+        if (!f.recipient.empty() && internal::IStartsWith(reply.words, f.recipient)) {
+          size_t lead = reply.words.find_first_not_of(">:.;\"', )", f.recipient.size());
+          reply.words.erase(0, lead == std::string::npos ? reply.words.size() : lead);
+        }
         if (reply.command == SmtpCommand::kUnknown) reply.command = whole.command;
       }
     }

@@ -176,6 +176,17 @@ TEST(ExtractFormats, GmailResponseIsTheDiagnostic) {
   }
 }
 
+TEST(ExtractFormats, RecipientsOwnLineIsNotPartOfTheWords) {
+  // A short report read from its start: the recipient's address opening it
+  // is not what the server said.
+  Result r = Analyze(
+      "From: MAILER-DAEMON@relay.example.com\n"
+      "Subject: Delivery status notification: error\n\n"
+      "kim@example.org: Envelope expired\n");
+  EXPECT_EQ(r.findings.size(), 1u);
+  ExpectFinding(r, 0, "kim@example.org", "Envelope expired");
+}
+
 TEST(ExtractFormats, XFailedRecipientsIsTheRecipientList) {
   // Localized text glued to the sender's address; X-Failed-Recipients decides.
   Result r = Analyze(
