@@ -139,7 +139,11 @@ enum class BodyScope {
   // that is neither text/* nor message/* (images, application/*, TNEF), and
   // no text/html alternative when an earlier alternative of its
   // multipart/alternative is text/plain with text (RFC 2046 5.1.4: a reader
-  // shows one alternative, the plainest will do). Such a Part has
+  // shows one alternative, the plainest will do), and no body inside a
+  // returned original (message/rfc822, message/global) when the message has
+  // a report part of its own (message/delivery-status, message/global-
+  // delivery-status, message/feedback-report outside it): a report's own
+  // parts say what happened, of the copy only its headers are read. Such a Part has
   // body_left_out set; a body not decoded is not checked for damage either
   // (no charset or size problems).
   kText,

@@ -45,37 +45,56 @@ std::string StripComments(std::string_view s) {
   return out;
 }
 
-// Splits at ';' outside quoted strings.
-std::vector<std::string_view> SplitSemicolons(std::string_view s) {
-  std::vector<std::string_view> out;
-  if (s.find('"') == std::string_view::npos) {  // no quoted string (most values): every ';' splits
-    size_t start = 0;
-    for (size_t semi; (semi = s.find(';', start)) != std::string_view::npos; start = semi + 1) {
-      out.push_back(s.substr(start, semi - start));
+// Splits at ';' outside quoted strings, one piece at a time (no list: a
+// value has a handful of pieces, and a vector of them was an allocation or
+// three per value).
+class SemicolonSplitter {
+ public:
+  explicit SemicolonSplitter(std::string_view s) : s_(s), quotes_(s.find('"') != std::string_view::npos) {}
+  // The next piece; false after the last.
+  bool Next(std::string_view* piece) {
+    if (done_) return false;
+    size_t end = quotes_ ? QuoteAwareSemicolon() : s_.find(';', start_);
+    if (end == std::string_view::npos) {
+      end = s_.size();
+      done_ = true;
     }
-    out.push_back(s.substr(start));
-    return out;
+    *piece = s_.substr(start_, end - start_);
+    start_ = end + 1;
+    return true;
   }
-  bool quoted = false;
-  size_t start = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (quoted) {
-      if (c == '\\') {
-        ++i;
+  // How many pieces are left (a bound for reserving).
+  size_t Remaining() const {
+    if (done_) return 0;
+    return 1 + static_cast<size_t>(std::count(s_.begin() + static_cast<ptrdiff_t>(start_), s_.end(), ';'));
+  }
+
+ private:
+  // The next ';' outside a quoted string from start_, or npos.
+  size_t QuoteAwareSemicolon() const {
+    bool quoted = false;
+    for (size_t i = start_; i < s_.size(); ++i) {
+      char c = s_[i];
+      if (quoted) {
+        if (c == '\\') {
+          ++i;
+        } else if (c == '"') {
+          quoted = false;
+        }
       } else if (c == '"') {
-        quoted = false;
+        quoted = true;
+      } else if (c == ';') {
+        return i;
       }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ';') {
-      out.push_back(s.substr(start, i - start));
-      start = i + 1;
     }
+    return std::string_view::npos;
   }
-  out.push_back(s.substr(start));
-  return out;
-}
+
+  std::string_view s_;
+  bool quotes_;  // any '"' at all: else every ';' splits (most values)
+  size_t start_ = 0;
+  bool done_ = false;
+};
 
 std::string Unquote(std::string_view v) {
   v = Trim(v);
@@ -115,13 +134,15 @@ struct Rfc2231Segment {
   std::string value;
 };
 
-MimeParams ParseParams(const std::vector<std::string_view>& segments, size_t first) {
+// The parameters in the pieces `pieces` has left.
+MimeParams ParseParams(SemicolonSplitter* pieces) {
   MimeParams result;
   std::vector<std::pair<std::string, std::vector<Rfc2231Segment>>> extended;
   // Real headers carry a handful of parameters; a bound keeps hostile ones linear.
   constexpr size_t kMaxParams = 64;
-  for (size_t i = first; i < segments.size() && i < first + kMaxParams; ++i) {
-    std::string_view seg = segments[i];
+  result.params.reserve(std::min(pieces->Remaining(), kMaxParams));
+  std::string_view seg;
+  for (size_t i = 0; i < kMaxParams && pieces->Next(&seg); ++i) {
     size_t eq = seg.find('=');
     if (eq == std::string_view::npos) continue;
     std::string name = ToLower(Trim(seg.substr(0, eq)));
@@ -220,8 +241,10 @@ ContentType ParseContentType(std::string_view value) {
     cleaned = StripComments(value);
     value = cleaned;
   }
-  std::vector<std::string_view> segments = SplitSemicolons(value);
-  std::string_view main = Trim(segments[0]);
+  SemicolonSplitter pieces(value);
+  std::string_view main;
+  pieces.Next(&main);
+  main = Trim(main);
   size_t slash = main.find('/');
   if (slash != std::string_view::npos) {
     std::string_view type = Trim(main.substr(0, slash));
@@ -238,7 +261,7 @@ ContentType ParseContentType(std::string_view value) {
   } else if (IEquals(main, "text")) {
     ct.valid = true;  // "text" alone: text/plain
   }
-  ct.params = ParseParams(segments, 1);
+  ct.params = ParseParams(&pieces);
   return ct;
 }
 
@@ -248,7 +271,10 @@ MimeParams ParseDispositionParams(std::string_view value) {
     cleaned = StripComments(value);
     value = cleaned;
   }
-  return ParseParams(SplitSemicolons(value), 1);
+  SemicolonSplitter pieces(value);
+  std::string_view type;
+  pieces.Next(&type);  // the disposition type, not kept
+  return ParseParams(&pieces);
 }
 
 }  // namespace mime

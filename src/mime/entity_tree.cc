@@ -14,7 +14,6 @@
 
 #include <array>
 #include <cstring>
-#include <deque>
 #include <string>
 #include <utility>
 #include <vector>
@@ -29,7 +28,9 @@ namespace {
 // Recursion bound whatever Limits::max_depth says.
 constexpr int kHardDepthLimit = 128;
 
-using BoundaryList = std::deque<std::string>;
+// The open multiparts' "--boundary", outermost first (a vector: no
+// allocation for a message without multiparts).
+using BoundaryList = std::vector<std::string>;
 
 // A field value as one line: each line break and the blanks after it
 // become one space; surrounding spaces trimmed.
@@ -73,9 +74,11 @@ struct HeaderScan {
   const char* header_begin = nullptr;
   const char* header_end = nullptr;
   const char* body_begin = nullptr;
-  std::string content_type;
-  std::string transfer_encoding;
-  std::string disposition;
+  // The values, unfolded: views into the buffer, or into the tree's
+  // storage when folded.
+  std::string_view content_type;
+  std::string_view transfer_encoding;
+  std::string_view disposition;
 };
 
 class TreeParser {
@@ -109,7 +112,8 @@ class TreeParser {
     int best_level = -1;
     bool best_closing = false;
     const auto line_len = static_cast<size_t>(eol - line);
-    for (const std::string& b : boundaries_) {
+    for (auto it = boundaries_.rbegin(); it != boundaries_.rend(); ++it) {
+      const std::string& b = *it;
       size_t blen = b.size();
       if (line_len >= blen && blen > best_len && std::memcmp(line, b.data(), blen) == 0) {
         const char* r = line + blen;
@@ -175,14 +179,14 @@ class TreeParser {
     s.header_begin = p;
     bool any_field = false;
     bool mbox_checked = false;
-    std::string* field = nullptr;  // the Content-* field being collected
+    std::string_view* field = nullptr;  // the Content-* field being collected
     const char* value_begin = nullptr;
     auto finish_field = [&](const char* value_end) {
       if (field != nullptr && field->empty()) {
         if (static_cast<size_t>(value_end - value_begin) > limits_.max_header_bytes) {
           value_end = value_begin + limits_.max_header_bytes;
         }
-        *field = Unfold(value_begin, value_end);
+        *field = UnfoldedView(value_begin, value_end);
       }
       field = nullptr;
     };
@@ -248,6 +252,15 @@ class TreeParser {
     return done(end, end);
   }
 
+  // A field value as one line (Unfold): the trimmed bytes themselves when
+  // the value is not folded (most), else a copy kept in the tree's storage.
+  std::string_view UnfoldedView(const char* begin, const char* end) {
+    if (std::memchr(begin, '\n', static_cast<size_t>(end - begin)) == nullptr) {
+      return Trim(std::string_view(begin, static_cast<size_t>(end - begin)));
+    }
+    return tree_->storage.emplace_back(Unfold(begin, end));
+  }
+
   // ---- loading entities ----
 
   void LoadEntity(int depth, bool attached, int parent) {
@@ -268,8 +281,8 @@ class TreeParser {
     Entity& e = infos_[idx];
     e.header = header;
     e.content_type = ParseContentType(hs.content_type);
-    e.transfer_encoding = std::move(hs.transfer_encoding);
-    e.disposition = std::move(hs.disposition);
+    e.transfer_encoding = hs.transfer_encoding;
+    e.disposition = hs.disposition;
     const ContentType& ct = e.content_type;
     if (ct.type == "multipart") {
       LoadMultipart(idx, depth, attached);
@@ -325,7 +338,7 @@ class TreeParser {
   }
 
   void PopBoundary() {
-    boundaries_.pop_front();
+    boundaries_.pop_back();
     if (matched_level_ > 0) --matched_level_;  // an outer delimiter keeps its meaning
   }
 
@@ -352,7 +365,7 @@ class TreeParser {
       ScanToBoundary();
       return;
     }
-    boundaries_.push_front("--" + boundary);
+    boundaries_.push_back("--" + boundary);
     std::string_view preamble = ScanToBoundary();
     size_t children = 0;
     for (;;) {
@@ -481,7 +494,7 @@ class TreeParser {
   std::vector<Entity> infos_;  // in creation order (= depth-first order)
   const char* pos_ = nullptr;  // read position
   const char* end_ = nullptr;  // end of the text being framed
-  BoundaryList boundaries_;  // the open multiparts' "--boundary", innermost first
+  BoundaryList boundaries_;  // the open multiparts' "--boundary", innermost last
   int matched_level_ = -1;  // level of the last delimiter read, -1 = none (end of input)
   bool matched_closing_ = false;
   bool parts_logged_ = false;

@@ -9,7 +9,7 @@
 #ifndef NDR_SRC_MIME_ENTITY_TREE_H_
 #define NDR_SRC_MIME_ENTITY_TREE_H_
 
-#include <deque>
+#include <list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,8 +34,8 @@ struct Entity {
   bool in_attached_message = false;
   Shape shape = Shape::kLeaf;
   ContentType content_type;       // text/plain when absent, unreadable or a broken multipart
-  std::string transfer_encoding;  // raw Content-Transfer-Encoding value
-  std::string disposition;        // raw Content-Disposition value
+  std::string_view transfer_encoding;  // raw Content-Transfer-Encoding value (unfolded)
+  std::string_view disposition;        // raw Content-Disposition value (unfolded)
   std::string_view header;        // the raw header block (no blank line)
   // Leaf: the raw (still transfer-encoded) body. Message: the embedded
   // message's header block. Multipart: empty.
@@ -44,7 +44,9 @@ struct Entity {
 
 struct EntityTree {
   std::vector<Entity> entities;       // depth-first, document order; [0] is the top entity
-  std::deque<std::string> storage;    // transfer-decoded embedded messages the views point into
+  // What views point into besides the buffer: transfer-decoded embedded
+  // messages, folded field values (a list: stable, no allocation while empty).
+  std::list<std::string> storage;
 };
 
 // `buffer` must be LF-normalized and outlive the tree. Never throws (except

@@ -331,9 +331,15 @@ Headers ParseHeaderBlock(std::string_view text, const Limits& limits, HeaderCuts
   }
   // About one field per 40 bytes (the text may run on past the block: at
   // most 64 up front, the list grows beyond that as usual).
-  // The text bytes: at most the block's (decoding seldom adds), up to 16 KiB up front.
-  headers.Reserve(std::min({text.size() / 40 + 1, limits.max_headers, size_t{64}}),
-                  std::min(text.size(), size_t{16384}));
+  // The text bytes: at most the block's (decoding seldom adds), up to 16 KiB
+  // up front. A long text may be a block and a body (a quoted original in a
+  // report's text): then the block's own length, not the text's.
+  size_t block = std::min(text.size(), size_t{16384});
+  if (block > 4096) {
+    size_t blank = text.substr(0, block).find("\n\n");
+    if (blank != std::string_view::npos) block = blank + 1;
+  }
+  headers.Reserve(std::min({block / 40 + 1, limits.max_headers, size_t{64}}), block);
   FieldBuilder field(&headers, limits, cuts);
   LineReader lines(text);
   std::string_view line;

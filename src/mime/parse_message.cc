@@ -53,7 +53,9 @@ bool IsUtf8Compatible(std::string_view charset) {
 
 class PartBuilder {
  public:
-  PartBuilder(const Limits& limits, BodyScope bodies, ProblemLog* log) : limits_(limits), bodies_(bodies), log_(log) {}
+  // `own_report`: the message has a report part outside its returned originals.
+  PartBuilder(const Limits& limits, BodyScope bodies, bool own_report, ProblemLog* log)
+      : limits_(limits), bodies_(bodies), own_report_(own_report), log_(log) {}
 
   // Entity `index` of `entities` as a Part; `built` holds the Parts of the
   // entities before it.
@@ -114,7 +116,9 @@ class PartBuilder {
     const Entity& e = entities[index];
     const bool text = e.content_type.type == "text" || IsMessageLeafType(p.content_type);
     if (!text) return e.in_attached_message || bodies_ == BodyScope::kText;  // attachments of a returned original: never
-    if (bodies_ != BodyScope::kText || p.content_type != "text/html" || e.parent < 0) return false;
+    if (bodies_ != BodyScope::kText) return false;
+    if (e.in_attached_message) return own_report_;
+    if (p.content_type != "text/html" || e.parent < 0) return false;
     const Entity& parent = entities[static_cast<size_t>(e.parent)];
     if (parent.content_type.type != "multipart" || parent.content_type.subtype != "alternative") return false;
     for (size_t j = static_cast<size_t>(e.parent) + 1; j < index; ++j) {
@@ -183,8 +187,22 @@ class PartBuilder {
 
   const Limits& limits_;
   const BodyScope bodies_;
+  const bool own_report_;
   ProblemLog* log_;
 };
+
+// A delivery-status or feedback-report part outside any returned original:
+// the message is a report of its own (not, say, a forward of one).
+bool HasOwnReport(const std::vector<Entity>& entities) {
+  for (const Entity& e : entities) {
+    const internal::mime::ContentType& ct = e.content_type;
+    if (!e.in_attached_message && ct.type == "message" &&
+        (ct.subtype == "delivery-status" || ct.subtype == "global-delivery-status" || ct.subtype == "feedback-report")) {
+      return true;
+    }
+  }
+  return false;
+}
 
 void ParseInto(std::string_view raw, const Limits& limits, BodyScope bodies, Message* message, ProblemLog* log) {
   if (raw.size() > limits.max_message_bytes) {
@@ -201,7 +219,7 @@ void ParseInto(std::string_view raw, const Limits& limits, BodyScope bodies, Mes
   }
   internal::mime::EntityTree tree;
   internal::mime::BuildEntityTree(buffer, limits, &tree, log);
-  PartBuilder builder(limits, bodies, log);
+  PartBuilder builder(limits, bodies, bodies == BodyScope::kText && HasOwnReport(tree.entities), log);
   message->parts.reserve(tree.entities.size());
   for (size_t i = 0; i < tree.entities.size(); ++i) {
     message->parts.push_back(builder.Build(tree.entities, message->parts, i));

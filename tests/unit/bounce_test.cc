@@ -242,6 +242,24 @@ TEST(Bounce, TextBodyScopeLocatesWhatAllBodiesLocate) {
   }
 }
 
+TEST(Bounce, TextBodyScopeReadsAReportWithItsReturnedOriginalAsAllBodies) {
+  std::string raw = kDsn;
+  raw = raw.substr(0, raw.find("--B\nContent-Type: text/rfc822-headers")) +
+        "--B\nContent-Type: message/rfc822\n\n"
+        "From: Sender <sender@example.com>\nSubject: Hello\nContent-Type: text/plain\n\n"
+        "Final-Recipient: rfc822; not-this@example.org\n550 5.7.1 quoted words\n"
+        "--B--\n";
+  BounceParts all = LocateBounce(ParseMessage(raw), ndr_test::Markers());
+  Message text_message = ParseMessage(raw, Limits(), BodyScope::kText);
+  EXPECT_TRUE(text_message.parts.back().body_left_out);
+  BounceParts text = LocateBounce(text_message, ndr_test::Markers());
+  EXPECT_EQ(all.kind, BounceKind::kDeliveryReport);
+  EXPECT_EQ(text.kind, all.kind);
+  EXPECT_EQ(text.human_text, all.human_text);
+  EXPECT_EQ(text.per_recipient.size(), all.per_recipient.size());
+  EXPECT_EQ(text.original_headers.Get("Subject"), "Hello");
+}
+
 TEST(Bounce, HtmlToText) {
   EXPECT_EQ(HtmlToText("<p>Your message to <b>x@example.org</b> couldn&#39;t be delivered.</p>"
                        "<style>p{color:red}</style><br>550&nbsp;5.1.10"),

@@ -941,9 +941,10 @@ TEST(MimeBodyScope, TextLeavesOutBinaryBodiesAndHtmlAfterPlainAlternatives) {
             "1:application/octet-stream,1:message/delivery-status,1:message/rfc822,2:multipart/mixed*,"
             "3:text/plain*,3:application/pdf*");
   ASSERT_EQ(Types(text), Types(all));
-  // Left out: the html after a plain alternative with text, binary bodies
-  // (and, in both scopes, the returned original's attachment).
-  const std::vector<size_t> left_out = {3, 11, 12};
+  // Left out: the html after a plain alternative with text, binary bodies,
+  // the returned original's text (the message has a report part of its
+  // own), and in both scopes the returned original's attachment.
+  const std::vector<size_t> left_out = {3, 11, 12, 16};
   for (size_t i = 0; i < all.parts.size(); ++i) {
     const Part& a = all.parts[i];
     const Part& t = text.parts[i];
@@ -968,11 +969,28 @@ TEST(MimeBodyScope, TextLeavesOutBinaryBodiesAndHtmlAfterPlainAlternatives) {
   EXPECT_EQ(text.parts[5].body, "<p>html first</p>");  // the plain alternative comes after it
   EXPECT_EQ(text.parts[9].body, "<p>plain was empty</p>");
   EXPECT_EQ(text.parts[10].body, "<p>no alternative</p>");
-  EXPECT_EQ(text.parts[16].body, "original text");
+  EXPECT_EQ(all.parts[16].body, "original text");
   // The html read checks its charset in both scopes.
   ASSERT_EQ(all.problems.size(), 1u);
   ASSERT_EQ(text.problems.size(), 1u);
   EXPECT_EQ(text.problems[0].ToString(), all.problems[0].ToString());
+}
+
+TEST(MimeBodyScope, TextKeepsTheReturnedTextOfAMessageWithoutAReportPart) {
+  // A forward of a report: what it attaches may be the report to read.
+  const std::string raw = ReplaceAll(ScopeSample(), "Content-Type: message/delivery-status\n", "Content-Type: text/plain\n");
+  const Message text = ParseMessage(raw, Limits(), BodyScope::kText);
+  ASSERT_EQ(text.parts.size(), 18u);
+  EXPECT_EQ(text.parts[13].content_type, "text/plain");
+  EXPECT_FALSE(text.parts[16].body_left_out);
+  EXPECT_EQ(text.parts[16].body, "original text");
+  EXPECT_TRUE(text.parts[17].body_left_out);
+  // A report returned inside the copy is not the message's own.
+  const std::string nested = ReplaceAll(raw, "Content-Type: application/pdf\n", "Content-Type: message/delivery-status\n");
+  const Message inner = ParseMessage(nested, Limits(), BodyScope::kText);
+  ASSERT_EQ(inner.parts.size(), 18u);
+  EXPECT_EQ(inner.parts[16].body, "original text");
+  EXPECT_FALSE(inner.parts[17].body_left_out);
 }
 
 TEST(MimeParse, ThreadSafe) {
