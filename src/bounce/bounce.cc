@@ -1,6 +1,8 @@
 #include "ndr/bounce.h"
 
+#include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <optional>
 #include <utility>
 
@@ -52,12 +54,50 @@ bool StartsRecipient(std::string_view name) {
   return IEquals(name, "Final-Recipient") || IEquals(name, "Original-Recipient");
 }
 
+// Whether `group` is one recipient's fields just as SplitDsnGroups would
+// regroup them (RFC 3464's form: a recipient field first, no field that
+// opens a second recipient): then the group is taken whole, not copied.
+bool IsOneRecipient(const Headers& group) {
+  const std::vector<HeaderField>& f = group.fields();
+  if (f.empty() || !StartsRecipient(f[0].name)) return false;
+  bool details = false;
+  for (size_t i = 1; i < f.size(); ++i) {
+    if (StartsRecipient(f[i].name)) {
+      if (details) return false;
+      for (size_t k = 0; k < i; ++k) {
+        if (IEquals(f[k].name, f[i].name)) return false;
+      }
+    } else if (IEquals(f[i].name, "Action") || IEquals(f[i].name, "Status")) {
+      details = true;
+    }
+  }
+  return true;
+}
+
+bool HasRecipientField(const Headers& group) {
+  for (const HeaderField& f : group.fields()) {
+    if (StartsRecipient(f.name)) return true;
+  }
+  return false;
+}
+
 // RFC 3464 says the first group is per-message and each later group is one
 // recipient; real reports break both rules (no per-message group, recipients
 // not separated). Regroup by field name instead of by blank line. False when
-// recipients beyond max_recipients were left out.
-bool SplitDsnGroups(const std::vector<Headers>& groups, BounceParts* out, size_t max_recipients) {
-  for (const Headers& group : groups) {
+// recipients beyond max_recipients were left out. The groups are used up.
+bool SplitDsnGroups(std::vector<Headers>* groups, BounceParts* out, size_t max_recipients) {
+  out->per_recipient.reserve(out->per_recipient.size() + std::min(groups->size(), max_recipients));
+  for (Headers& group : *groups) {
+    // The usual forms move whole (what the loop below would build, field by field).
+    if (IsOneRecipient(group)) {
+      if (out->per_recipient.size() >= max_recipients) return false;
+      out->per_recipient.push_back(std::move(group));
+      continue;
+    }
+    if (out->per_message.empty() && !HasRecipientField(group)) {
+      out->per_message = std::move(group);
+      continue;
+    }
     Headers* current = nullptr;
     bool current_has_details = false;  // a non-recipient field came after its recipient field
     // Some reporters (Oracle Messaging Server) write "Action:" and "Status:"
@@ -115,7 +155,7 @@ void ReadDsnFields(std::string_view text, const Limits& limits, BounceParts* out
   // One group per recipient and the per-message group; one more shows that
   // there were more than the limit.
   std::vector<Headers> groups = ParseFieldGroups(text, limits.max_recipients + 2, limits, &cuts);
-  if (!SplitDsnGroups(groups, out, limits.max_recipients)) {
+  if (!SplitDsnGroups(&groups, out, limits.max_recipients)) {
     out->problems.push_back({ProblemKind::kLimit, RecipientLimitProblem(limits.max_recipients)});
   }
   if (cuts.any()) out->problems.push_back({ProblemKind::kLimit, DescribeHeaderCuts(cuts, limits, "a delivery-status group")});
@@ -533,8 +573,12 @@ std::string HtmlToText(std::string_view html) {
       for (std::string_view block : {"style", "script"}) {
         if (starts_with_ci(i + 1, block)) {
           std::string close = "</" + std::string(block);
+          // The closing tag starts at a '<': only those are looked at.
           size_t j = i;
-          while (j < html.size() && !starts_with_ci(j, close)) ++j;
+          while (j < html.size() && !starts_with_ci(j, close)) {
+            const void* lt = std::memchr(html.data() + j + 1, '<', html.size() - j - 1);
+            j = lt == nullptr ? html.size() : static_cast<size_t>(static_cast<const char*>(lt) - html.data());
+          }
           i = j;
           break;
         }

@@ -260,6 +260,53 @@ TEST(Bounce, TextBodyScopeReadsAReportWithItsReturnedOriginalAsAllBodies) {
   EXPECT_EQ(text.original_headers.Get("Subject"), "Hello");
 }
 
+// Groups in RFC 3464's form are taken whole; the same fields in one run are
+// regrouped field by field: both give the same groups.
+TEST(Bounce, DsnGroupsTakenWholeEqualTheRegroupedOnes) {
+  auto dsn = [](const std::string& fields) {
+    return Locate("From: MAILER-DAEMON@mail.example.com\n"
+                  "Subject: Undelivered Mail Returned to Sender\n"
+                  "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n"
+                  "--B\nContent-Type: message/delivery-status\n\n" +
+                  fields + "--B--\n");
+  };
+  auto text = [](const Headers& h) {
+    std::string out;
+    for (const HeaderField& f : h.fields()) out += std::string(f.name) + "=" + std::string(f.value) + "|";
+    return out;
+  };
+  const std::string message = "Reporting-MTA: dns; mx.example.com\nArrival-Date: Mon, 1 Dec 2025 10:00:00 +0000\n";
+  const std::string a =
+      "Final-Recipient: rfc822; a@example.net\nOriginal-Recipient: rfc822;a@example.net\nAction: failed\n"
+      "Status: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 unknown\n";
+  const std::string b = "Original-Recipient: rfc822; b@example.net\nFinal-Recipient: rfc822; b@example.net\n"
+                        "Action: delayed\nStatus: 4.4.1\n";
+  BounceParts whole = dsn(message + "\n" + a + "\n" + b + "\n");
+  BounceParts regrouped = dsn(message + a + b + "\n");
+  ASSERT_EQ(whole.per_recipient.size(), 2u);
+  ASSERT_EQ(regrouped.per_recipient.size(), 2u);
+  EXPECT_EQ(text(whole.per_message), "Reporting-MTA=dns; mx.example.com|Arrival-Date=Mon, 1 Dec 2025 10:00:00 +0000|");
+  EXPECT_EQ(text(regrouped.per_message), text(whole.per_message));
+  for (size_t i = 0; i < 2; ++i) EXPECT_EQ(text(regrouped.per_recipient[i]), text(whole.per_recipient[i]));
+  EXPECT_EQ(text(whole.per_recipient[1]),
+            "Original-Recipient=rfc822; b@example.net|Final-Recipient=rfc822; b@example.net|Action=delayed|Status=4.4.1|");
+  // A second per-message group adds to the first; the recipient limit holds either way.
+  BounceParts twice = dsn(message + "\nX-Postfix-Queue-ID: 4ABC\n\n" + a + "\n" + b + "\n");
+  EXPECT_EQ(twice.per_message.Get("X-Postfix-Queue-ID"), "4ABC");
+  EXPECT_EQ(twice.per_message.Get("Reporting-MTA"), "dns; mx.example.com");
+  Limits one;
+  one.max_recipients = 1;
+  for (const std::string& fields : {message + "\n" + a + "\n" + b + "\n", message + a + b + "\n"}) {
+    BounceParts cut = LocateBounce(ParseMessage("From: MAILER-DAEMON@mail.example.com\n"
+                                                "Content-Type: multipart/report; boundary=\"B\"\n\n"
+                                                "--B\nContent-Type: message/delivery-status\n\n" +
+                                                fields + "--B--\n"),
+                                   ndr_test::Markers(), one);
+    EXPECT_EQ(cut.per_recipient.size(), 1u);
+    EXPECT_EQ(cut.problems.size(), 1u);
+  }
+}
+
 TEST(Bounce, HtmlToText) {
   EXPECT_EQ(HtmlToText("<p>Your message to <b>x@example.org</b> couldn&#39;t be delivered.</p>"
                        "<style>p{color:red}</style><br>550&nbsp;5.1.10"),
@@ -267,6 +314,11 @@ TEST(Bounce, HtmlToText) {
   // Text runs end at markup, an entity or a CR; an '&' that starts no known entity stays.
   EXPECT_EQ(HtmlToText("a & b&c;\r\nd&amp;e<td>f"), "a & b&c;\n\nd&e f");
   EXPECT_EQ(HtmlToText("no markup"), "no markup");
+  // Style and script blocks end at their closing tag, in any case, whatever
+  // other '<' they hold; an unclosed one runs to the end.
+  EXPECT_EQ(HtmlToText("<STYLE>p<q{}</b></Style>after"), "after");
+  EXPECT_EQ(HtmlToText("x<script>if(a<b)</scrip></script >y"), "xy");
+  EXPECT_EQ(HtmlToText("a<style>b<c"), "a");
 }
 
 }  // namespace
