@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <utility>
 #include <vector>
 
@@ -561,7 +562,8 @@ ServerReply SmtpText::ReadReply(std::string_view raw) const {
       if (line_codes.reply_code != 0 && line_codes.code_start == 0) {
         size_t block = raw.rfind("\n\n", line);
         block = block == std::string_view::npos ? 0 : block + 2;
-        out.words = NormalizeReply(StripWrappers(raw.substr(block), nullptr, &out.matching_failed));
+        out.words = StripWrappers(raw.substr(block), nullptr, &out.matching_failed);
+        JoinReplyLines(&out.words);
         out.codes = FindCodes(out.words);
         if (out.codes.reply_code == 0) {
           out.codes.reply_code = line_codes.reply_code;
@@ -584,69 +586,114 @@ ServerReply SmtpText::ReadReply(std::string_view raw) const {
     size_t after = codes.code_start + 3;
     reply_line = after >= text.size() || text[after] == ' ' || text[after] == '-' || text[after] == ':';
   }
+  // Where the words start in `text` (squeezed: the lines are joined in place).
+  size_t start;
   if ((codes.reply_code != 0 || !codes.status.empty()) && !closing_status && reply_line) {
-    out.words = NormalizeReply(std::string_view(text).substr(codes.code_start));
+    start = codes.code_start;
   } else {
     // What is left of the recipient's own line ("<a@b>: ...", "a@b\" ...",
     // "Kim Lee (a@b) ...").
-    size_t lead = text.find_first_not_of(">:.;\"', )");
-    out.words = lead == std::string::npos ? std::string() : NormalizeReply(std::string_view(text).substr(lead));
+    start = text.find_first_not_of(">:.;\"', )");
+  }
+  // Unstripped, the text is the one the command was looked for in: the words
+  // are that text when they are all of it and joining changed nothing.
+  if (start == 0) {
+    out.words = std::move(text);
+    out.command_of_words = !JoinReplyLines(&out.words) && !stripped;
+  } else {
+    out.command_of_words = !stripped && start == std::string::npos && text.empty();
+    if (start != std::string::npos) {
+      out.words.assign(text, start, std::string::npos);
+      JoinReplyLines(&out.words);
+    }
   }
   out.codes = FindCodes(out.words);
-  // Unstripped, the text is the one the command was looked for in.
-  out.command_of_words = !stripped && out.words == text;
   return out;
 }
 
 std::string NormalizeReply(std::string_view raw) {
   std::string text = Squeeze(raw);
-  // The first line prefix: "550-" or "550 " at the start, or a later "550-"
-  // (the words before it are kept).
-  size_t first = std::string::npos;
-  if (ReplyShapeAt(text, 0) && text.size() > 3 && (text[3] == '-' || text[3] == ' ')) {
-    first = 0;
-  } else {
-    for (size_t i = 1; i + 4 <= text.size(); ++i) {
-      if (AtWordStart(text, i) && ReplyShapeAt(text, i) && text[i + 3] == '-' &&
-          (i + 4 == text.size() || !IsDigit(text[i + 4]) || StatusLengthAt(text, i + 4) > 0)) {
-        first = i;
-        break;
-      }
+  JoinReplyLines(&text);
+  return text;
+}
+
+namespace {
+
+// Where the first line prefix of a squeezed text starts: "550-" or "550 "
+// at the start, or a later "550-" at a word's start (the words before it are
+// kept) not followed by a number that is no status code; npos when none.
+size_t FirstReplyPrefix(std::string_view text) {
+  if (ReplyShapeAt(text, 0) && text.size() > 3 && (text[3] == '-' || text[3] == ' ')) return 0;
+  // A later prefix holds a '-' (few in a text): only those are looked at.
+  for (size_t dash = text.find('-', 4); dash != std::string_view::npos; dash = text.find('-', dash + 1)) {
+    size_t i = dash - 3;
+    if (text[i - 1] == ' ' && ReplyShapeAt(text, i) &&
+        (i + 4 == text.size() || !IsDigit(text[i + 4]) || StatusLengthAt(text, i + 4) > 0)) {
+      return i;
     }
   }
-  if (first == std::string::npos) return text;
-  bool multi_line = text[first + 3] == '-';
-  std::string code = text.substr(first, 3);
+  return std::string_view::npos;
+}
+
+}  // namespace
+
+bool JoinReplyLines(std::string* text_io) {
+  std::string& text = *text_io;
+  const size_t first = FirstReplyPrefix(text);
+  if (first == std::string::npos) return false;
+  const size_t size = text.size();
+  const bool multi_line = text[first + 3] == '-';
+  const char code[3] = {text[first], text[first + 1], text[first + 2]};
   size_t status_length = StatusLengthAt(text, first + 4);
-  if (status_length > 0 && first + 4 + status_length < text.size() && text[first + 4 + status_length] != ' ') {
+  if (status_length > 0 && first + 4 + status_length < size && text[first + 4 + status_length] != ' ') {
     status_length = 0;
   }
-  std::string status = text.substr(first + 4, status_length);
-  std::string out = text.substr(0, first) + code + " ";
-  if (!status.empty()) out += status + " ";
-  size_t body = first + 4 + (status.empty() ? 0 : status.size() + 1);
-  std::string_view rest = body < text.size() ? std::string_view(text).substr(body) : std::string_view();
-  size_t i = 0;
-  while (i < rest.size()) {
+  // The status the later lines repeat (at most "5.123.123": kept on the stack).
+  char status[12];
+  std::copy_n(text.data() + first + 4, status_length, status);
+  const std::string_view status_view(status, status_length);
+  const std::string_view code_view(code, 3);
+  // "550-" / "550 " becomes "550 ", the status and its blank stay; the rest
+  // is moved down over the later prefixes, in place: what is written never
+  // passes what is still to be read, and a byte is read (also the one before
+  // a prefix, for its word start) before anything is written over it.
+  text[first + 3] = ' ';
+  const size_t body = first + 4 + (status_length == 0 ? 0 : status_length + 1);
+  size_t w = std::min(body, size);
+  size_t r = w;
+  char* data = text.data();
+  auto move_down = [&](size_t from, size_t to) {  // text[from, to) to text[w...)
+    if (to > from && w != from) std::memmove(data + w, data + from, to - from);
+    w += to - from;
+  };
+  const std::string_view all(data, size);
+  while (r < size) {
+    size_t at = all.find(code_view, r);
+    if (at == std::string_view::npos) {
+      move_down(r, size);
+      break;
+    }
+    move_down(r, at);
     // A later line's prefix: "550-", "550-5.7.1 ", "550 5.7.1 "; "550 " alone
     // only ends a multi-line reply.
-    if (AtWordStart(rest, i) && rest.compare(i, 3, code) == 0 && i + 3 < rest.size() &&
-        (rest[i + 3] == '-' || rest[i + 3] == ' ')) {
-      size_t j = i + 4;
-      bool has_status = !status.empty() && rest.compare(j, status.size(), status) == 0 &&
-                        (j + status.size() == rest.size() || rest[j + status.size()] == ' ');
-      if (has_status || rest[i + 3] == '-' || (multi_line && status.empty())) {
-        if (has_status) j += status.size();
-        while (j < rest.size() && rest[j] == ' ') ++j;
-        i = j;
+    bool word_start = at == body || all[at - 1] == ' ';
+    if (word_start && at + 3 < size && (all[at + 3] == '-' || all[at + 3] == ' ')) {
+      size_t j = at + 4;
+      bool has_status = status_length > 0 && all.compare(j, status_length, status_view) == 0 &&
+                        (j + status_length == size || all[j + status_length] == ' ');
+      if (has_status || all[at + 3] == '-' || (multi_line && status_length == 0)) {
+        if (has_status) j += status_length;
+        while (j < size && all[j] == ' ') ++j;
+        r = j;
         continue;
       }
     }
-    out.push_back(rest[i]);
-    ++i;
+    move_down(at, at + 1);
+    r = at + 1;
   }
-  while (!out.empty() && out.back() == ' ') out.pop_back();
-  return out;
+  while (w > 0 && data[w - 1] == ' ') --w;
+  text.resize(w);
+  return multi_line || w != size;
 }
 
 }  // namespace internal

@@ -99,6 +99,9 @@ class SmtpText {
 // b 550 5.7.1 c" -> "x 550 5.7.1 a b c" (the text before the first reply line
 // is kept). A "550 " later in the words without the reply's status stays.
 std::string NormalizeReply(std::string_view text);
+// The same for a text Squeeze() already gave, in place (no copy); true when
+// it changed the text.
+bool JoinReplyLines(std::string* squeezed);
 
 // The SMTP verb a transcript line starts with (">>> RCPT To:<a@b>" gives
 // "RCPT To:<a@b>" -> kRcpt; "." -> kDataEnd); kUnknown when none.

@@ -6,9 +6,11 @@
 #include <re2/re2.h>
 
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
+#include "core/strings.h"
 #include "knowledge/tsv.h"
 #include "markers_fixture.h"
 #include "ndr/finding.h"
@@ -159,6 +161,99 @@ TEST(SmtpReply, NormalizeJoinsAllLines) {
   EXPECT_EQ(NormalizeReply("said: 550-5.7.1 a 550 5.7.1 b"), "said: 550 5.7.1 a b");
   EXPECT_EQ(NormalizeReply("550 too many (550 max) recipients"), "550 too many (550 max) recipients");
   EXPECT_EQ(NormalizeReply(""), "");
+}
+
+// The byte-by-byte form NormalizeReply had before it joined lines in place
+// (JoinReplyLines), kept as the reference the fast form must equal.
+std::string ReferenceNormalizeReply(std::string_view raw) {
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  auto reply_at = [&](std::string_view t, size_t i) {
+    return i + 3 <= t.size() && (t[i] == '2' || t[i] == '4' || t[i] == '5') && digit(t[i + 1]) && digit(t[i + 2]);
+  };
+  auto status_length = [&](std::string_view t, size_t pos) -> size_t {
+    if (pos >= t.size() || (t[pos] != '2' && t[pos] != '4' && t[pos] != '5')) return 0;
+    size_t i = pos + 1;
+    for (int part = 0; part < 2; ++part) {
+      if (i >= t.size() || t[i] != '.') return 0;
+      size_t start = ++i;
+      while (i < t.size() && digit(t[i]) && i - start < 3) ++i;
+      if (i == start || (i < t.size() && digit(t[i]))) return 0;
+    }
+    return i - pos;
+  };
+  auto word_start = [](std::string_view t, size_t i) { return i == 0 || t[i - 1] == ' '; };
+  std::string text = internal::Squeeze(raw);
+  size_t first = std::string::npos;
+  if (reply_at(text, 0) && text.size() > 3 && (text[3] == '-' || text[3] == ' ')) {
+    first = 0;
+  } else {
+    for (size_t i = 1; i + 4 <= text.size(); ++i) {
+      if (word_start(text, i) && reply_at(text, i) && text[i + 3] == '-' &&
+          (i + 4 == text.size() || !digit(text[i + 4]) || status_length(text, i + 4) > 0)) {
+        first = i;
+        break;
+      }
+    }
+  }
+  if (first == std::string::npos) return text;
+  bool multi_line = text[first + 3] == '-';
+  std::string code = text.substr(first, 3);
+  size_t length = status_length(text, first + 4);
+  if (length > 0 && first + 4 + length < text.size() && text[first + 4 + length] != ' ') length = 0;
+  std::string status = text.substr(first + 4, length);
+  std::string out = text.substr(0, first) + code + " ";
+  if (!status.empty()) out += status + " ";
+  size_t body = first + 4 + (status.empty() ? 0 : status.size() + 1);
+  std::string_view rest = body < text.size() ? std::string_view(text).substr(body) : std::string_view();
+  size_t i = 0;
+  while (i < rest.size()) {
+    if (word_start(rest, i) && rest.compare(i, 3, code) == 0 && i + 3 < rest.size() &&
+        (rest[i + 3] == '-' || rest[i + 3] == ' ')) {
+      size_t j = i + 4;
+      bool has_status = !status.empty() && rest.compare(j, status.size(), status) == 0 &&
+                        (j + status.size() == rest.size() || rest[j + status.size()] == ' ');
+      if (has_status || rest[i + 3] == '-' || (multi_line && status.empty())) {
+        if (has_status) j += status.size();
+        while (j < rest.size() && rest[j] == ' ') ++j;
+        i = j;
+        continue;
+      }
+    }
+    out.push_back(rest[i]);
+    ++i;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+TEST(SmtpReply, JoiningInPlaceGivesWhatTheByteByByteFormGave) {
+  const char* samples[] = {
+      "550-5.7.1 a\n550-5.7.1 b\n550 5.7.1 c", "550-Mailbox unavailable 550-for this user 550 sorry",
+      "said: 550-5.7.1 a 550 5.7.1 b", "550 too many (550 max) recipients", "550 5.1.1", "550 5.1.1 ",
+      "550-550-550 x", "x 550-1234 y 550-5.1.1 z", "550- 550-", "421-4.7.0 a 421 4.7.0 b 421-4.7.0", "",
+      "550 5.1.1x 550 5.1.1 y", "a 550-", "250-2.0.0 ok 250 2.0.0 ok 550 5.1.1 no",
+  };
+  for (const char* sample : samples) {
+    SCOPED_TRACE(sample);
+    EXPECT_EQ(NormalizeReply(sample), ReferenceNormalizeReply(sample));
+  }
+  // Texts made of code-like pieces in every order: the two forms agree, and
+  // JoinReplyLines says whether it changed the text.
+  const char* pieces[] = {"550", "550-", "550 ", "5.1.1", "5.1.1 ", "-", " ", "\n", "a", "word ", "4.2.2", "421-",
+                          "421 ", "2.0.0", "55", "0", "5.7.26", "said: ", "(#5.1.1)", "550-5.1.1", "5501", "550-5.1.1 "};
+  std::mt19937 random(8);
+  for (int n = 0; n < 20000; ++n) {
+    std::string text;
+    int count = static_cast<int>(random() % 12) + 1;
+    for (int k = 0; k < count; ++k) text += pieces[random() % (sizeof(pieces) / sizeof(pieces[0]))];
+    SCOPED_TRACE(text);
+    std::string expected = ReferenceNormalizeReply(text);
+    ASSERT_EQ(NormalizeReply(text), expected);
+    std::string joined = internal::Squeeze(text);
+    const std::string squeezed = joined;
+    ASSERT_EQ(internal::JoinReplyLines(&joined), squeezed != expected);
+    ASSERT_EQ(joined, expected);
+  }
 }
 
 TEST(SmtpReply, TheLineNamingTheBlockedAddressIsKept) {
