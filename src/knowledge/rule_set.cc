@@ -58,6 +58,10 @@ struct RuleSet::Impl {
   size_t atom_count = 0;
   WordFinder finder;       // the same words, in ASCII texts (big sets only)
   std::vector<int> all_atoms;  // 0..atom_count-1: every pattern passes the filter (when the word pass failed)
+  // The rows the prefilter lets through when the text holds none of its
+  // words (patterns without a word), ascending: most texts hold none of a
+  // small set's words, and FilteredRE2 would walk its whole tree to say so.
+  std::vector<int> without_words;
 };
 
 RuleSet::RuleSet() : impl_(new Impl) {}
@@ -105,6 +109,8 @@ bool RuleSet::Compile(std::string* error) {
   }
   impl_->all_atoms.resize(words.size());
   for (size_t i = 0; i < words.size(); ++i) impl_->all_atoms[i] = static_cast<int>(i);
+  impl_->filtered.AllPotentials({}, &impl_->without_words);
+  std::sort(impl_->without_words.begin(), impl_->without_words.end());
   compiled_ = true;
   return true;
 }
@@ -146,7 +152,9 @@ std::vector<int> RuleSet::Match(std::string_view text, bool* failed) const {
 std::vector<int> RuleSet::Potentials(std::string_view text, bool* failed) const {
   std::vector<int> rows;
   if (!Ready(failed)) return rows;
-  impl_->filtered.AllPotentials(WordsIn(text), &rows);
+  std::vector<int> words = WordsIn(text);
+  if (words.empty()) return impl_->without_words;
+  impl_->filtered.AllPotentials(words, &rows);
   std::sort(rows.begin(), rows.end());
   return rows;
 }
@@ -169,6 +177,12 @@ std::string_view RuleSet::FirstMatch(int index, std::string_view text) const {
     return {};
   }
   return std::string_view(whole.data(), whole.size());
+}
+
+bool RuleSet::Matches(int index, std::string_view text) const {
+  if (!compiled_ || index < 0 || static_cast<size_t>(index) >= count_) return false;
+  return impl_->filtered.GetRE2(index).Match(re2::StringPiece(text.data(), text.size()), 0, text.size(),
+                                             RE2::UNANCHORED, nullptr, 0);
 }
 
 }  // namespace internal

@@ -50,6 +50,10 @@ class RuleSet {
   // The words pattern `index` matches first in `text` (RE2's leftmost match);
   // a null view when it does not match. Only the DFA runs: no capture groups.
   std::string_view FirstMatch(int index, std::string_view text) const;
+  // Whether pattern `index` matches somewhere in `text`: FirstMatch's answer
+  // without its words, so the search stops at the first match found and
+  // never runs backwards for where the words begin.
+  bool Matches(int index, std::string_view text) const;
 
   size_t size() const { return count_; }
   bool compiled() const { return compiled_; }

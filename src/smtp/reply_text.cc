@@ -463,7 +463,7 @@ SmtpCommand SmtpText::FindCommandIn(std::string_view text, const std::vector<int
   const Impl& p = *impl_;
   for (int row : potentials) {  // ascending: table order, the first command row that matches wins
     const Impl::SetRow& r = p.set_rows[static_cast<size_t>(row)];
-    if (r.command && p.phrase_set.FirstMatch(row, text).data() != nullptr) return p.commands[r.index].command;
+    if (r.command && p.phrase_set.Matches(row, text)) return p.commands[r.index].command;
   }
   // A Sendmail-style transcript: the last ">>> CMD" line.
   if (text.find(">>>") == std::string_view::npos) return SmtpCommand::kUnknown;
@@ -509,7 +509,7 @@ bool SmtpText::StripOnce(const Impl& p, const std::vector<int>& potentials, std:
     if (r.command) continue;
     // Only rows that match the text the pass started with apply (a row that
     // matches only what an earlier row left waits for the next pass).
-    if (changed && p.phrase_set.FirstMatch(row, start).data() == nullptr) continue;
+    if (changed && !p.phrase_set.Matches(row, start)) continue;
     const Impl::WrapperRow& w = p.wrappers[r.index];
     int groups = w.re->NumberOfCapturingGroups();
     std::vector<re2::StringPiece> match(static_cast<size_t>(groups) + 1);

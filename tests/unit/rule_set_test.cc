@@ -81,9 +81,10 @@ void ExpectSameAsPlainSet(const std::vector<std::string>& patterns, const std::v
       EXPECT_EQ(words.data(), group.data());
     }
     for (size_t i = 0; i < patterns.size(); ++i) {
-      if (std::find(hits.begin(), hits.end(), static_cast<int>(i)) == hits.end()) {
-        EXPECT_EQ(set.FirstMatch(static_cast<int>(i), text).data(), nullptr) << patterns[i];
-      }
+      bool hit = std::find(hits.begin(), hits.end(), static_cast<int>(i)) != hits.end();
+      if (!hit) EXPECT_EQ(set.FirstMatch(static_cast<int>(i), text).data(), nullptr) << patterns[i];
+      // Matches says the same as FirstMatch, without the words.
+      EXPECT_EQ(set.Matches(static_cast<int>(i), text), hit) << where << ": " << patterns[i] << " in '" << text << "'";
     }
   }
 }
@@ -130,6 +131,18 @@ TEST(RuleSet, PrefilteredMatchIsThatOfOneSet) {
   EXPECT_EQ(set.FirstMatch(1, "550 5.1.1 Mailbox not found, user unknown"), "Mailbox not found");
   EXPECT_EQ(set.FirstMatch(1, "nothing").data(), nullptr);
   EXPECT_EQ(set.FirstMatch(99, "user unknown").data(), nullptr);
+  EXPECT_FALSE(set.Matches(99, "user unknown"));
+  EXPECT_FALSE(set.Matches(-1, "user unknown"));
+}
+
+// A text with none of the prefilter's words: only the patterns that have no
+// word (the prefilter cannot reduce them) are let through.
+TEST(RuleSet, TextWithoutWordsLetsThroughOnlyPatternsWithoutWords) {
+  internal::RuleSet set = Compiled({"mailbox full", "[0-9]+", "user unknown", "x"});
+  EXPECT_EQ(set.Potentials("12 34"), (std::vector<int>{1, 3}));
+  EXPECT_EQ(set.Potentials(""), (std::vector<int>{1, 3}));
+  EXPECT_EQ(set.Potentials("the MAILBOX FULL"), (std::vector<int>{0, 1, 3}));
+  EXPECT_EQ(set.Match("12 34"), (std::vector<int>{1}));
 }
 
 // Candidates: the matches, or every row when matching failed (a set used
