@@ -48,22 +48,30 @@ size_t Slot(uint32_t bytes, size_t length, size_t mask) {
   return ((bytes + static_cast<uint32_t>(length)) * 0x9E3779B1u >> 7) & mask;
 }
 
-void SetBit(std::vector<uint64_t>* bits, uint32_t i) { (*bits)[i >> 6] |= uint64_t{1} << (i & 63); }
-bool Bit(const std::vector<uint64_t>& bits, uint32_t i) { return (bits[i >> 6] >> (i & 63)) & 1; }
-
 }  // namespace
+
+// 16 bits per pair, at least 512: few positions of a text pass by chance.
+void WordFinder::PairFilter::Build(const std::vector<uint32_t>& pairs) {
+  if (pairs.empty()) return;
+  uint32_t log2 = 9;
+  while ((size_t{1} << log2) < pairs.size() * 16 && log2 < 16) ++log2;
+  bits.assign((size_t{1} << log2) / 64, 0);
+  shift = 32 - log2;
+  for (uint32_t pair : pairs) {
+    uint32_t i = (pair * 0x9E3779B1u) >> shift;
+    bits[i >> 6] |= uint64_t{1} << (i & 63);
+  }
+}
 
 WordFinder::WordFinder(const std::vector<std::string>& words) {
   for (const std::string& w : words) {
     if (FoldsToAscii(w)) return;  // never answers (ready_ stays false)
   }
   std::fill(std::begin(single_), std::end(single_), -1);
-  pair_ends_.assign(1024, 0);
-  pair_then_one_.assign(1024, 0);
-  pair_then_more_.assign(1024, 0);
 
   // File every word under its key.
-  std::map<std::pair<uint32_t, size_t>, std::vector<Word>> filed;
+  std::map<std::pair<uint32_t, size_t>, std::vector<std::pair<int, std::string>>> filed;
+  std::vector<uint32_t> pairs[3];  // leading pairs of the words of length 2, 3, 4+
   for (size_t i = 0; i < words.size(); ++i) {
     if (!Usable(words[i])) continue;
     std::string lower(words[i]);
@@ -74,11 +82,13 @@ WordFinder::WordFinder(const std::vector<std::string>& words) {
       one_letter_ = true;
       continue;
     }
-    uint32_t pair = Pack(p, 2);
     size_t lead = std::min<size_t>(lower.size(), 4);
-    SetBit(lead == 2 ? &pair_ends_ : lead == 3 ? &pair_then_one_ : &pair_then_more_, pair);
-    filed[{Pack(p, lead), lead}].push_back(Word{static_cast<int>(i), std::move(lower)});
+    pairs[lead - 2].push_back(Pack(p, 2));
+    filed[{Pack(p, lead), lead}].emplace_back(static_cast<int>(i), std::move(lower));
   }
+  ends_.Build(pairs[0]);
+  then_one_.Build(pairs[1]);
+  then_more_.Build(pairs[2]);
   size_t size = 16;
   while (size < filed.size() * 2) size *= 2;
   table_.assign(size, Filed{});
@@ -88,7 +98,10 @@ WordFinder::WordFinder(const std::vector<std::string>& words) {
     table_[s].bytes = key.first;
     table_[s].length = static_cast<uint32_t>(key.second);
     table_[s].first = static_cast<uint32_t>(words_.size());
-    for (Word& w : group) words_.push_back(std::move(w));
+    for (auto& [index, lower] : group) {
+      words_.push_back(Word{index, static_cast<uint32_t>(text_.size()), static_cast<uint32_t>(lower.size())});
+      text_ += lower;
+    }
     table_[s].last = static_cast<uint32_t>(words_.size());
   }
   ready_ = true;
@@ -121,19 +134,19 @@ bool WordFinder::Find(std::string_view text, std::vector<int>* found) const {
     if (one_letter_ && single_[t[i]] >= 0) found->push_back(single_[t[i]]);
     if (i + 1 >= n) break;
     const uint32_t pair = Pack(t + i, 2);
-    if (Bit(pair_ends_, pair)) {
+    if (ends_.Has(pair)) {
       if (const Filed* f = Lookup(pair, 2)) found->push_back(words_[f->first].index);
     }
-    if (i + 2 < n && Bit(pair_then_one_, pair)) {
+    if (i + 2 < n && then_one_.Has(pair)) {
       if (const Filed* f = Lookup(Pack(t + i, 3), 3)) found->push_back(words_[f->first].index);
     }
-    if (i + 3 < n && Bit(pair_then_more_, pair)) {
+    if (i + 3 < n && then_more_.Has(pair)) {
       const Filed* f = Lookup(Pack(t + i, 4), 4);
       if (f == nullptr) continue;
       for (uint32_t k = f->first; k < f->last; ++k) {
-        const std::string& w = words_[k].lower;
-        if (w.size() <= n - i && std::memcmp(t + i + 4, w.data() + 4, w.size() - 4) == 0) {
-          found->push_back(words_[k].index);
+        const Word& w = words_[k];
+        if (w.length <= n - i && std::memcmp(t + i + 4, text_.data() + w.at + 4, w.length - 4) == 0) {
+          found->push_back(w.index);
         }
       }
     }

@@ -3,12 +3,13 @@
 // FilteredRE2 computes (rule_set.cc says why not an RE2::Set there).
 //
 // How: every word is filed under its first two, three or four bytes (all of
-// it when shorter). At each position of the text a bitmap of the pairs that
-// begin a word (8 KB, stays in cache) rules out most positions; at the rest,
-// the two, three and four bytes there are looked up, and the words filed
-// under them compared in full. Unlike an automaton, the lookups of one
-// position do not wait on those of the previous one, and the tables are
-// small: a text that arrives when the tables are out of cache costs little.
+// it when shorter). At each position of the text a bitmap of the (hashed)
+// pairs that begin a word of each length rules out most positions; at the
+// rest, the two, three and four bytes there are looked up, and the words
+// filed under them compared in full. Unlike an automaton, the lookups of one
+// position do not wait on those of the previous one, and every table is sized
+// by the words it holds (a set of 30 words has 64-byte bitmaps): a text that
+// arrives when the tables are out of cache costs little.
 //
 // It answers only for ASCII texts and ASCII words: RE2's case folding pairs a
 // few non-ASCII letters with ASCII ones (U+212A KELVIN SIGN with 'k', U+017F
@@ -51,16 +52,27 @@ class WordFinder {
   };
   struct Word {
     int index;
-    std::string lower;
+    uint32_t at;      // its lower-cased text: text_[at, at + length)
+    uint32_t length;
+  };
+  // Which pairs begin a word of one length class: a bit per hashed pair.
+  struct PairFilter {
+    std::vector<uint64_t> bits;  // empty: no word of the class
+    uint32_t shift = 0;          // 32 - log2(bit count)
+    void Build(const std::vector<uint32_t>& pairs);
+    bool Has(uint32_t pair) const {
+      uint32_t i = (pair * 0x9E3779B1u) >> shift;
+      return !bits.empty() && ((bits[i >> 6] >> (i & 63)) & 1);
+    }
   };
   const Filed* Lookup(uint32_t bytes, size_t length) const;
 
   bool ready_ = false;
   bool one_letter_ = false;  // a one-byte word exists (then every position is looked at)
-  // Bit (b0 | b1 << 8) set when a word of length 2, 3 or 4+ begins with bytes b0 b1.
-  std::vector<uint64_t> pair_ends_, pair_then_one_, pair_then_more_;
+  PairFilter ends_, then_one_, then_more_;  // words of length 2, 3 and 4+
   std::vector<Filed> table_;  // open addressing, size a power of two
   std::vector<Word> words_;   // grouped by key
+  std::string text_;          // the lower-cased words, one after another
   int single_[128];           // a one-byte word's index, or -1
 };
 

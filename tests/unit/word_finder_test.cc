@@ -94,5 +94,40 @@ TEST(WordFinder, SaysWhatAnRe2SetSaysOnGeneratedTexts) {
   }
 }
 
+// Many words: the pair filters are at their largest and hashed pairs
+// collide; the answer stays exact.
+TEST(WordFinder, SaysWhatAnRe2SetSaysWithManyWords) {
+  std::mt19937 random(1201);
+  const std::string letters = "abcdeXYZ.- 5";
+  std::vector<std::string> words;
+  for (int n = 0; n < 2500; ++n) {
+    std::string w;
+    size_t length = 2 + random() % 7;
+    for (size_t k = 0; k < length; ++k) w += letters[random() % letters.size()];
+    words.push_back(w);
+  }
+  internal::WordFinder finder(words);
+  RE2::Options o;
+  o.set_case_sensitive(false);
+  RE2::Set set(o, RE2::UNANCHORED);
+  for (const std::string& w : words) ASSERT_GE(set.Add(RE2::QuoteMeta(w), nullptr), 0) << w;
+  ASSERT_TRUE(set.Compile());
+  for (int n = 0; n < 300; ++n) {
+    std::string text;
+    size_t length = random() % 160;
+    for (size_t k = 0; k < length; ++k) text += letters[random() % letters.size()];
+    std::vector<int> expected;
+    set.Match(text, &expected);
+    std::sort(expected.begin(), expected.end());
+    // Words written twice are found under their first index only by the finder.
+    std::vector<int> found = WordsByFinder(finder, text);
+    for (int i : expected) {
+      bool first = std::find(words.begin(), words.end(), words[static_cast<size_t>(i)]) - words.begin() == i;
+      if (first) EXPECT_TRUE(std::binary_search(found.begin(), found.end(), i)) << words[static_cast<size_t>(i)] << " in '" << text << "'";
+    }
+    for (int i : found) EXPECT_TRUE(std::binary_search(expected.begin(), expected.end(), i)) << words[static_cast<size_t>(i)];
+  }
+}
+
 }  // namespace
 }  // namespace ndr
