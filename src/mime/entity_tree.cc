@@ -12,12 +12,14 @@
 // The Content-Type value is read by ParseContentType (mime/content_type.h).
 #include "mime/entity_tree.h"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "mime/header_fields.h"
 #include "mime/transfer_encoding.h"
 
 namespace ndr {
@@ -52,23 +54,13 @@ std::string Unfold(const char* begin, const char* end) {
   return std::string(trimmed);
 }
 
-// The characters of a field name: printable ASCII but ' ' and ':'.
-constexpr std::array<bool, 256> MakeNameChars() {
-  std::array<bool, 256> t{};
-  for (int c = 33; c < 127; ++c) t[static_cast<size_t>(c)] = c != ':';
-  return t;
-}
-constexpr std::array<bool, 256> kNameChar = MakeNameChars();
-
-// Index of the ':' of a "Name: value" line, or -1.
-ptrdiff_t FieldColon(const char* line, const char* eol) {
-  const char* p = line;
-  while (p < eol && kNameChar[static_cast<unsigned char>(*p)]) ++p;
-  if (p == line) return -1;
-  while (p < eol && IsBlank(*p)) ++p;  // "Subject : x"
-  if (p >= eol || *p != ':') return -1;
-  return p - line;
-}
+// A line of a header block as the framing found it: a field (colon > 0, as
+// FieldColon gives) or a continuation line (colon -1).
+struct HeaderLine {
+  const char* begin;
+  const char* end;  // before the line break
+  ptrdiff_t colon;
+};
 
 struct HeaderScan {
   const char* header_begin = nullptr;
@@ -174,7 +166,9 @@ class TreeParser {
 
   // Scans a header block starting at `p`: up to an empty line, or up to the
   // first line that is no header field (then the body starts on that line).
-  HeaderScan ScanHeader(const char* p, const char* end, bool check_boundaries) {
+  // The block's lines that start within max_header_bytes go to *lines (when given).
+  HeaderScan ScanHeader(const char* p, const char* end, bool check_boundaries, std::vector<HeaderLine>* lines = nullptr) {
+    if (lines != nullptr) lines->clear();
     HeaderScan s;
     s.header_begin = p;
     bool any_field = false;
@@ -203,6 +197,9 @@ class TreeParser {
       if (eol == p) return done(p, next);  // empty line: end of the header
       if (IsBlank(*p)) {
         if (any_field) {  // folded line
+          if (lines != nullptr && static_cast<size_t>(p - s.header_begin) < limits_.max_header_bytes) {
+            lines->push_back({p, eol, -1});
+          }
           p = next;
           continue;
         }
@@ -223,6 +220,7 @@ class TreeParser {
         finish_field(p > s.header_begin ? p - 1 : p);
         any_field = true;
         if (static_cast<size_t>(p - s.header_begin) < limits_.max_header_bytes) {
+          if (lines != nullptr) lines->push_back({p, eol, colon});
           std::string_view name(p, static_cast<size_t>(colon));
           name = Trim(name);
           if (IStartsWith(name, "content-")) {
@@ -261,6 +259,23 @@ class TreeParser {
     return tree_->storage.emplace_back(Unfold(begin, end));
   }
 
+  // The fields of `header` (the block ScanHeader just framed, maybe cut at
+  // max_header_bytes) from the lines it found: what ParseHeaderBlock(header)
+  // gives, without reading the lines again.
+  void ReadFields(std::string_view header, Entity* e) {
+    FieldCollector fields(&e->headers, limits_, &e->header_cuts, std::min(header.size(), size_t{16384}));
+    const char* cut = header.data() + header.size();
+    for (const HeaderLine& l : lines_) {
+      if (l.begin >= cut) break;
+      if (l.end <= cut) {
+        if (!fields.Line(std::string_view(l.begin, static_cast<size_t>(l.end - l.begin)), l.colon)) break;
+      } else {  // the line the cut runs through: what is left of it
+        if (!fields.Line(std::string_view(l.begin, static_cast<size_t>(cut - l.begin)))) break;
+      }
+    }
+    fields.Finish();
+  }
+
   // ---- loading entities ----
 
   void LoadEntity(int depth, bool attached, int parent) {
@@ -270,7 +285,7 @@ class TreeParser {
     infos_[idx].parent = parent;
     infos_[idx].in_attached_message = attached;
 
-    HeaderScan hs = ScanHeader(pos_, end_, true);
+    HeaderScan hs = ScanHeader(pos_, end_, true, &lines_);
     pos_ = hs.body_begin;
     std::string_view header(hs.header_begin, static_cast<size_t>(hs.header_end - hs.header_begin));
     if (header.size() > limits_.max_header_bytes) {
@@ -280,6 +295,7 @@ class TreeParser {
     }
     Entity& e = infos_[idx];
     e.header = header;
+    ReadFields(header, &e);
     e.content_type = ParseContentType(hs.content_type);
     e.transfer_encoding = hs.transfer_encoding;
     e.disposition = hs.disposition;
@@ -495,6 +511,7 @@ class TreeParser {
   const char* pos_ = nullptr;  // read position
   const char* end_ = nullptr;  // end of the text being framed
   BoundaryList boundaries_;  // the open multiparts' "--boundary", innermost last
+  std::vector<HeaderLine> lines_;  // the lines of the header block being read (kept: no allocation per part)
   int matched_level_ = -1;  // level of the last delimiter read, -1 = none (end of input)
   bool matched_closing_ = false;
   bool parts_logged_ = false;

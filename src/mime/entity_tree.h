@@ -3,7 +3,8 @@
 // BuildEntityTree frames one contiguous, LF-normalized buffer -- header
 // blocks, boundaries, nesting -- in one linear pass into a flat list of
 // Entity records, depth-first. The records point into the buffer (or into
-// EntityTree::storage); nothing is decoded here. mimetic's parser is not
+// EntityTree::storage); nothing is decoded here but the header fields (read
+// from the lines the framing finds). mimetic's parser is not
 // used: on whole messages it hangs on very long header lines, finds
 // boundaries in the middle of lines and recurses without bound.
 #ifndef NDR_SRC_MIME_ENTITY_TREE_H_
@@ -16,6 +17,7 @@
 
 #include "mime/content_type.h"
 #include "mime/mime_util.h"
+#include "ndr/message.h"
 #include "ndr/options.h"
 
 namespace ndr {
@@ -37,6 +39,8 @@ struct Entity {
   std::string_view transfer_encoding;  // raw Content-Transfer-Encoding value (unfolded)
   std::string_view disposition;        // raw Content-Disposition value (unfolded)
   std::string_view header;        // the raw header block (no blank line)
+  Headers headers;                // `header` parsed (as ParseHeaderBlock would)
+  HeaderCuts header_cuts;         // what `headers` left out to stay within the limits
   // Leaf: the raw (still transfer-encoded) body. Message: the embedded
   // message's header block. Multipart: empty.
   std::string_view body;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "mime/charset.h"
+#include "mime/header_fields.h"
 #include "mime/mime_util.h"
 #include "mime/transfer_encoding.h"
 #include "ndr/message.h"
@@ -223,99 +224,109 @@ std::string DecodeHeaderValue(std::string_view value) {
   return DecodeEncodedWordsInUtf8(value);
 }
 
-// Printable ASCII but the space: what a field name is made of.
-constexpr std::array<bool, 256> MakeFieldNameChars() {
+}  // namespace
+
+namespace internal {
+namespace mime {
+
+namespace {
+
+// The characters of a field name: printable ASCII but ' ' and ':'.
+constexpr std::array<bool, 256> MakeNameChars() {
   std::array<bool, 256> t{};
-  for (int c = 33; c < 127; ++c) t[c] = true;
+  for (int c = 33; c < 127; ++c) t[static_cast<size_t>(c)] = c != ':';
   return t;
 }
-constexpr std::array<bool, 256> kFieldNameChar = MakeFieldNameChars();
+constexpr std::array<bool, 256> kNameChar = MakeNameChars();
 
-// "Name: value" -> name and value start; false when the line is no field.
+}  // namespace
+
 // ndr's own rather than mimetic::Field: that keeps blanks before the colon in
 // the name, skips only spaces after it and allocates a value per field.
-bool SplitFieldLine(std::string_view line, std::string_view* name, std::string_view* value) {
-  size_t colon = line.find(':');
-  if (colon == std::string_view::npos || colon == 0) return false;
-  std::string_view n = line.substr(0, colon);
-  while (!n.empty() && IsBlank(n.back())) n.remove_suffix(1);  // "Subject : x"
-  if (n.empty()) return false;
-  for (char c : n) {
-    if (!kFieldNameChar[static_cast<unsigned char>(c)]) return false;
+ptrdiff_t FieldColon(const char* line, const char* eol) {
+  const char* p = line;
+  while (p < eol && kNameChar[static_cast<unsigned char>(*p)]) ++p;
+  if (p == line) return -1;
+  while (p < eol && IsBlank(*p)) ++p;  // "Subject : x"
+  if (p >= eol || *p != ':') return -1;
+  return p - line;
+}
+
+FieldCollector::FieldCollector(Headers* out, const Limits& limits, HeaderCuts* cuts, size_t block_bytes)
+    : out_(out), max_value_(limits.max_header_line_bytes), max_fields_(limits.max_headers), cuts_(cuts) {
+  // About one field per 40 bytes (at most 64 up front: the list grows
+  // beyond that as usual); the text bytes: at most the block's (decoding seldom adds).
+  out_->Reserve(std::min({block_bytes / 40 + 1, max_fields_, size_t{64}}), block_bytes);
+}
+
+bool FieldCollector::Line(std::string_view line, ptrdiff_t colon) {
+  if (IsBlank(line.front())) {
+    Continue(line);  // folded line (ignored after a line that was no field)
+    return true;
   }
-  *name = n;
-  *value = line.substr(colon + 1);
+  if (colon > 0) {
+    // The name without the blanks before its colon.
+    size_t name_end = static_cast<size_t>(colon);
+    while (IsBlank(line[name_end - 1])) --name_end;
+    return Start(line.substr(0, name_end), line.substr(static_cast<size_t>(colon) + 1));
+  }
+  Finish();  // not "name: value": skipped with its continuation lines
   return true;
 }
 
-// Collects one field at a time, within the field-size and field-count limits.
-class FieldBuilder {
- public:
-  FieldBuilder(Headers* out, const Limits& limits, HeaderCuts* cuts)
-      : out_(out), max_value_(limits.max_header_line_bytes), max_fields_(limits.max_headers), cuts_(cuts) {}
-  // False when the field-count limit is reached (the rest of the block is not read).
-  bool Start(std::string_view name, std::string_view value) {
-    Finish();
-    if (out_->size() >= max_fields_) {
-      cuts_->fields = true;
-      return false;
-    }
-    name_ = name;
-    first_ = Trim(value);
-    if (first_.size() > max_value_) {
-      first_ = first_.substr(0, max_value_);
-      cuts_->line = true;
-    }
-    folded_.clear();
-    is_folded_ = false;
-    active_ = true;
-    return true;
+bool FieldCollector::Start(std::string_view name, std::string_view value) {
+  Finish();
+  if (out_->size() >= max_fields_) {
+    cuts_->fields = true;
+    return false;
   }
-  void Continue(std::string_view line) {
-    if (!active_) return;
-    std::string_view more = Trim(line);
-    if (more.empty()) return;
-    if (!is_folded_) {
-      folded_.assign(first_);
-      is_folded_ = true;
-    }
-    while (!folded_.empty() && IsBlank(folded_.back())) folded_.pop_back();
-    if (folded_.size() >= max_value_) {
-      cuts_->line = true;
-      return;
-    }
-    if (!folded_.empty()) folded_.push_back(' ');
-    size_t room = max_value_ - std::min(max_value_, folded_.size());
-    if (more.size() > room) {
-      more = more.substr(0, room);
-      cuts_->line = true;
-    }
-    folded_.append(more);
+  name_ = name;
+  first_ = Trim(value);
+  if (first_.size() > max_value_) {
+    first_ = first_.substr(0, max_value_);
+    cuts_->line = true;
   }
-  void Finish() {
-    if (!active_) return;
-    active_ = false;
-    std::string_view value = is_folded_ ? std::string_view(folded_) : first_;
-    if (NeedsHeaderDecoding(value)) {
-      out_->Add(name_, DecodeHeaderValue(value));
-    } else {
-      out_->Add(name_, value);  // no copy in between
-    }
-  }
+  folded_.clear();
+  is_folded_ = false;
+  active_ = true;
+  return true;
+}
 
- private:
-  Headers* out_;
-  size_t max_value_;
-  size_t max_fields_;
-  HeaderCuts* cuts_;
-  std::string_view name_;
-  std::string_view first_;
-  std::string folded_;
-  bool is_folded_ = false;
-  bool active_ = false;
-};
+void FieldCollector::Continue(std::string_view line) {
+  if (!active_) return;
+  std::string_view more = Trim(line);
+  if (more.empty()) return;
+  if (!is_folded_) {
+    folded_.assign(first_);
+    is_folded_ = true;
+  }
+  while (!folded_.empty() && IsBlank(folded_.back())) folded_.pop_back();
+  if (folded_.size() >= max_value_) {
+    cuts_->line = true;
+    return;
+  }
+  if (!folded_.empty()) folded_.push_back(' ');
+  size_t room = max_value_ - std::min(max_value_, folded_.size());
+  if (more.size() > room) {
+    more = more.substr(0, room);
+    cuts_->line = true;
+  }
+  folded_.append(more);
+}
 
-}  // namespace
+void FieldCollector::Finish() {
+  if (!active_) return;
+  active_ = false;
+  std::string_view value = is_folded_ ? std::string_view(folded_) : first_;
+  if (NeedsHeaderDecoding(value)) {
+    out_->Add(name_, DecodeHeaderValue(value));
+  } else {
+    out_->Add(name_, value);  // no copy in between
+  }
+}
+
+}  // namespace mime
+}  // namespace internal
 
 std::string DecodeEncodedWords(std::string_view value) { return DecodeHeaderValue(value); }
 
@@ -329,32 +340,20 @@ Headers ParseHeaderBlock(std::string_view text, const Limits& limits, HeaderCuts
     if (end == std::string_view::npos || end > limits.max_header_bytes) cuts->block = true;
     text = text.substr(0, limits.max_header_bytes);
   }
-  // About one field per 40 bytes (the text may run on past the block: at
-  // most 64 up front, the list grows beyond that as usual).
-  // The text bytes: at most the block's (decoding seldom adds), up to 16 KiB
-  // up front. A long text may be a block and a body (a quoted original in a
-  // report's text): then the block's own length, not the text's.
+  // A long text may be a block and a body (a quoted original in a report's
+  // text): then the block's own length is reserved for, not the text's
+  // (and at most 16 KiB up front).
   size_t block = std::min(text.size(), size_t{16384});
   if (block > 4096) {
     size_t blank = text.substr(0, block).find("\n\n");
     if (blank != std::string_view::npos) block = blank + 1;
   }
-  headers.Reserve(std::min({block / 40 + 1, limits.max_headers, size_t{64}}), block);
-  FieldBuilder field(&headers, limits, cuts);
+  internal::mime::FieldCollector field(&headers, limits, cuts, block);
   LineReader lines(text);
   std::string_view line;
   while (lines.Next(&line)) {
     if (line.empty()) break;  // end of the header block
-    if (IsBlank(line.front())) {
-      field.Continue(line);  // folded line (ignored after a line that was no field)
-      continue;
-    }
-    std::string_view name, value;
-    if (SplitFieldLine(line, &name, &value)) {
-      if (!field.Start(name, value)) break;
-    } else {
-      field.Finish();  // not "name: value": skipped with its continuation lines
-    }
+    if (!field.Line(line)) break;
   }
   field.Finish();
   return headers;

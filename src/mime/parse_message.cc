@@ -58,17 +58,17 @@ class PartBuilder {
       : limits_(limits), bodies_(bodies), own_report_(own_report), log_(log) {}
 
   // Entity `index` of `entities` as a Part; `built` holds the Parts of the
-  // entities before it.
-  Part Build(const std::vector<Entity>& entities, const std::vector<Part>& built, size_t index) {
-    const Entity& e = entities[index];
+  // entities before it; its fields move to the Part.
+  Part Build(std::vector<Entity>& entities, const std::vector<Part>& built, size_t index) {
+    Entity& e = entities[index];
     const Entity* next = index + 1 < entities.size() ? &entities[index + 1] : nullptr;
     Part p;
     p.depth = e.depth;
     p.in_attached_message = e.in_attached_message;
-    HeaderCuts cuts;
-    p.headers = ParseHeaderBlock(e.header, limits_, &cuts);
-    if (cuts.any()) {
-      log_->Add(ProblemKind::kLimit, DescribeHeaderCuts(cuts, limits_, "the header of part " + std::to_string(index)));
+    p.headers = std::move(e.headers);
+    if (e.header_cuts.any()) {
+      log_->Add(ProblemKind::kLimit,
+                DescribeHeaderCuts(e.header_cuts, limits_, "the header of part " + std::to_string(index)));
     }
     p.content_type = e.content_type.Full();
     p.charset = internal::ToLower(internal::Trim(e.content_type.params.Get("charset")));

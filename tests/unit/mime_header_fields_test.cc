@@ -1,0 +1,85 @@
+// The fields of a part's header block are read from the lines the framing
+// finds (mime/header_fields.h): they must be what ParseHeaderBlock gives for
+// the same block, under the same limits.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "mime/header_fields.h"
+#include "ndr/message.h"
+
+namespace ndr {
+namespace {
+
+using internal::mime::FieldColon;
+
+TEST(MimeHeaderFields, FieldColon) {
+  EXPECT_EQ(FieldColon("Subject: x"), 7);
+  EXPECT_EQ(FieldColon("Subject \t: x"), 9);
+  EXPECT_EQ(FieldColon("a:b"), 1);
+  EXPECT_EQ(FieldColon("X-Empty:"), 7);
+  EXPECT_EQ(FieldColon("Sub ject: x"), -1);
+  EXPECT_EQ(FieldColon(": x"), -1);
+  EXPECT_EQ(FieldColon(" Subject: x"), -1);
+  EXPECT_EQ(FieldColon("X\x01: y"), -1);
+  EXPECT_EQ(FieldColon("From a@example.com Mon Jan  5 10:00:00 2026"), -1);
+  EXPECT_EQ(FieldColon("Subject"), -1);
+  EXPECT_EQ(FieldColon(""), -1);
+}
+
+void ExpectSameFields(const Headers& got, const Headers& want, const std::string& trace) {
+  ASSERT_EQ(got.size(), want.size()) << trace;
+  for (size_t i = 0; i < want.size(); ++i) {
+    EXPECT_EQ(got.fields()[i].name, want.fields()[i].name) << trace << " field " << i;
+    EXPECT_EQ(got.fields()[i].value, want.fields()[i].value) << trace << " field " << i;
+  }
+}
+
+bool HasProblem(const Message& m, const std::string& words) {
+  for (const Problem& p : m.problems) {
+    if (p.detail.find(words) != std::string::npos) return true;
+  }
+  return false;
+}
+
+TEST(MimeHeaderFields, PartHeadersAreTheBlockParsed) {
+  const std::vector<std::string> blocks = {
+      "Subject: a very long\n\tsubject line\n   continued\nX-Empty:\nX-Latin1: caf\xe9\n"
+      "Subject : second\nX-Word: =?utf-8?Q?caf=C3=A9?= and =?iso-8859-1?B?Y2Fm6Q==?=\n",
+      "From: a@example.com\nReceived: from x.example.com\n by y.example.net\n\twith ESMTP id 1;\n"
+      " Mon, 5 Jan 2026 10:00:00 +0000\nTo: b@example.com\nMessage-ID: <1@example.com>\n",
+      "X-Long: 0123456789 0123456789 0123456789\n  0123456789 0123456789\nX-Next: y\n",
+      "Content-Description: Notification\nContent-Type: text/plain;\n charset=us-ascii\n",
+  };
+  Limits defaults;
+  Limits few_fields;
+  few_fields.max_headers = 2;
+  Limits short_lines;
+  short_lines.max_header_line_bytes = 12;
+  Limits short_block;  // cuts the block in the middle of a line
+  short_block.max_header_bytes = 40;
+  for (const Limits& limits : {defaults, few_fields, short_lines, short_block}) {
+    for (const std::string& block : blocks) {
+      const std::string trace = block + " max_headers " + std::to_string(limits.max_headers) + " line " +
+                                std::to_string(limits.max_header_line_bytes) + " block " +
+                                std::to_string(limits.max_header_bytes);
+      HeaderCuts cuts;
+      Headers want = ParseHeaderBlock(block, limits, &cuts);
+      // As the message's own header (after an mbox "From " line, which is no field).
+      Message top = ParseMessage("From a@example.com Mon Jan  5 10:00:00 2026\n" + block + "\nbody\n", limits);
+      ExpectSameFields(top.parts[0].headers, want, "top: " + trace);
+      ExpectSameFields(top.headers, want, "top: " + trace);
+      // As the header of a part of a multipart.
+      Message multi = ParseMessage(
+          "Content-Type: multipart/mixed; boundary=b\n\n--b\n" + block + "\nbody\n--b--\n", limits);
+      ASSERT_GE(multi.parts.size(), 2u) << trace;
+      ExpectSameFields(multi.parts[1].headers, want, "part: " + trace);
+      EXPECT_EQ(HasProblem(multi, "the header of part 1: more than"), cuts.fields) << trace;
+      EXPECT_EQ(HasProblem(multi, "the header of part 1: a field cut"), cuts.line) << trace;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace ndr
