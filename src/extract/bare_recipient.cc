@@ -61,8 +61,9 @@ std::vector<BareRecipient> FindBareRecipients(const BounceMarkers& markers, std:
   };
   for (const auto& [b, e] : markers.FindCaptures(MarkerKind::kBareRecipient, text)) take(b, e);
   // A list under its heading: one recipient per line ("kim", "<kim>",
-  // "kim:"), up to a blank line; lines with more words ("(reason: ...)")
-  // are about the recipient above them.
+  // "kim:", "kim (user not found)" as GroupWise gives the reason beside it),
+  // up to a blank line; lines with more words ("(reason: ...)") are about
+  // the recipient above them.
   for (size_t pos : markers.FindRecipientLists(text)) {
     bool items = false;
     for (size_t n = 0; pos < text.size() && n < kMaxListLines; ++n) {
@@ -75,6 +76,9 @@ std::vector<BareRecipient> FindBareRecipients(const BounceMarkers& markers, std:
       }
       items = true;
       std::string_view token = line;
+      size_t paren = token.find(" (");
+      if (paren != std::string_view::npos && token.back() == ')') token = Trim(token.substr(0, paren));
+      if (token.empty()) continue;
       if (token.back() == ':') token.remove_suffix(1);
       if (token.size() > 2 && token.front() == '<' && token.back() == '>') token = token.substr(1, token.size() - 2);
       if (token.empty() || token.find_first_of(" \t") != std::string_view::npos) continue;

@@ -255,6 +255,12 @@ bool ContinuesWrappedReply(LineIndex& lines, size_t n) {
   size_t indent = lines.ContentStart(n) - lines.Start(n);
   std::string_view previous = Trim(lines.Line(n - 1));
   if (indent == 0 || previous.empty() || previous.back() == ':') return false;
+  // The line's first word would have fit on the line above at any wrap
+  // width a mail program uses: that line was not wrapped (GroupWise's
+  // "\tkim (user not found)" over "\tjo@example.net (mailbox full)").
+  std::string_view line = lines.Line(n).substr(indent);
+  size_t first_word = std::min(line.find_first_of(" \t"), line.size());
+  if (lines.Line(n - 1).size() + 1 + first_word < kWrappedLine) return false;
   // A heading drawn with rules ("|----- Failed addresses follow: -----|").
   if (previous.find("---") != std::string_view::npos || previous.find("===") != std::string_view::npos) return false;
   bool opens_with_address = previous.front() == '<' || previous.find('@') < previous.find(' ');

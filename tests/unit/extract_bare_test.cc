@@ -251,6 +251,25 @@ TEST(BareRecipient, ValidLocalParts) {
   EXPECT_FALSE(internal::IsBareLocalPart(std::string(65, 'a')));
 }
 
+TEST(BareRecipient, GroupWiseListWithTheReasonBesideEachName) {
+  // GroupWise lists local users by name, each with its reason in
+  // parentheses; the returned copy's To gives the domain.
+  auto f = Findings(
+      "From: postmaster@example.net\n"
+      "Subject: Message status - undeliverable\n"
+      "X-Mailer: Novell GroupWise Internet Agent 18.4.1\n\n"
+      "The message that you sent was undeliverable to the following:\n"
+      "\tkim (user not found)\n"
+      "\tjo (mailbox full)\n\n"
+      "Possible causes of the undeliverable message:\n"
+      "\tThe user is not a valid user on this system.\n\n"
+      "From: ann@example.com\nTo: kim@example.net, jo@example.net\nSubject: plan\n");
+  std::vector<std::string> got;
+  for (const Finding& one : f) got.push_back(one.original_recipient + " -> " + one.recipient + " " + one.diagnostic);
+  EXPECT_EQ(got, (std::vector<std::string>{"kim -> kim@example.net (user not found)",
+                                           "jo -> jo@example.net (mailbox full)"}));
+}
+
 }  // namespace
 }  // namespace ndr
 
