@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -385,27 +386,54 @@ std::string DescribeHeaderCuts(const HeaderCuts& cuts, const Limits& limits, std
   return out;
 }
 
+// Room reserved for a delivery-status group up front (a recipient's group
+// is a few short fields; a longer one grows as usual).
+constexpr size_t kGroupBytesGuess = 256;
+
 std::vector<Headers> ParseFieldGroups(std::string_view text, size_t max_groups, const Limits& limits,
                                       HeaderCuts* cuts) {
+  HeaderCuts ignored;
+  if (cuts == nullptr) cuts = &ignored;
   std::vector<Headers> groups;
+  // Each group's lines go straight to its fields (what ParseHeaderBlock
+  // gives for the group's text, the text read once).
+  Headers group;
+  std::optional<internal::mime::FieldCollector> fields;
+  size_t group_bytes = 0;   // of the open group, up to the end of its last line
+  bool group_done = false;  // a limit ended the open group: its later lines are not read
+  auto close_group = [&]() {
+    if (!fields) return;
+    fields->Finish();
+    fields.reset();
+    if (!group.empty()) groups.push_back(std::move(group));
+    group = Headers();
+  };
   LineReader lines(text);
   std::string_view line;
-  size_t group_begin = std::string_view::npos;
-  size_t group_end = 0;
-  auto close_group = [&]() {
-    if (group_begin == std::string_view::npos) return;
-    Headers h = ParseHeaderBlock(text.substr(group_begin, group_end - group_begin), limits, cuts);
-    group_begin = std::string_view::npos;
-    if (!h.empty()) groups.push_back(std::move(h));
-  };
   size_t line_begin = 0;
   while (groups.size() < max_groups && lines.Next(&line)) {
-    size_t next = lines.position();
+    const size_t next = lines.position();
     if (Trim(line).empty()) {
       close_group();  // a blank (or blanks-only) line separates groups
     } else {
-      if (group_begin == std::string_view::npos) group_begin = line_begin;
-      group_end = next;
+      if (!fields) {
+        fields.emplace(&group, limits, cuts, kGroupBytesGuess);
+        group_bytes = 0;
+        group_done = false;
+      }
+      const size_t before = group_bytes;
+      group_bytes += next - line_begin;
+      if (!group_done && before >= limits.max_header_bytes) group_done = true;
+      if (!group_done) {
+        if (group_bytes > limits.max_header_bytes) {
+          cuts->block = true;  // the group is cut in this line
+          line = line.substr(0, std::min(line.size(), limits.max_header_bytes - before));
+          group_done = true;
+        }
+        if (!line.empty() && !fields->Line(line)) group_done = true;
+      } else if (group_bytes > limits.max_header_bytes) {
+        cuts->block = true;
+      }
     }
     line_begin = next;
   }

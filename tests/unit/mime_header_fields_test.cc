@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "mime/header_fields.h"
+#include "mime/mime_util.h"
 #include "ndr/message.h"
 
 namespace ndr {
@@ -77,6 +78,81 @@ TEST(MimeHeaderFields, PartHeadersAreTheBlockParsed) {
       ExpectSameFields(multi.parts[1].headers, want, "part: " + trace);
       EXPECT_EQ(HasProblem(multi, "the header of part 1: more than"), cuts.fields) << trace;
       EXPECT_EQ(HasProblem(multi, "the header of part 1: a field cut"), cuts.line) << trace;
+    }
+  }
+}
+
+// The groups of a delivery-status text as the blank lines split them, each
+// parsed by ParseHeaderBlock: what ParseFieldGroups gives reading the text once.
+std::vector<Headers> GroupsOneByOne(std::string_view text, size_t max_groups, const Limits& limits,
+                                    HeaderCuts* cuts) {
+  std::vector<Headers> groups;
+  internal::mime::LineReader lines(text);
+  std::string_view line;
+  size_t group_begin = std::string_view::npos;
+  size_t group_end = 0;
+  auto close_group = [&]() {
+    if (group_begin == std::string_view::npos) return;
+    Headers h = ParseHeaderBlock(text.substr(group_begin, group_end - group_begin), limits, cuts);
+    group_begin = std::string_view::npos;
+    if (!h.empty()) groups.push_back(std::move(h));
+  };
+  size_t line_begin = 0;
+  while (groups.size() < max_groups && lines.Next(&line)) {
+    size_t next = lines.position();
+    if (internal::Trim(line).empty()) {
+      close_group();
+    } else {
+      if (group_begin == std::string_view::npos) group_begin = line_begin;
+      group_end = next;
+    }
+    line_begin = next;
+  }
+  if (groups.size() < max_groups) close_group();
+  return groups;
+}
+
+TEST(MimeHeaderFields, FieldGroupsReadOnceAreTheGroupsParsedOneByOne) {
+  const std::vector<std::string> texts = {
+      "",
+      "\n\n",
+      "Reporting-MTA: dns; mx.example.com\nArrival-Date: Mon, 5 Jan 2026\n\n"
+      "Final-Recipient: rfc822; a@example.com\nAction: failed\nStatus: 5.1.1\n"
+      "Diagnostic-Code: smtp; 550 5.1.1 <a@example.com>:\n    user unknown\n \t\n"
+      "Final-Recipient: rfc822; b@example.com\nAction: delayed\nStatus: 4.4.1\n",
+      "Reporting-MTA: dns; mx.example.com\r\n\r\nFinal-Recipient: rfc822; a@example.com\r\n"
+      "Action: failed\r\nStatus: 5.0.0\r\n\r\n\r\nnot a field\r\n  its continuation\r\n",
+      "Final-Recipient: rfc822; a@example.com\rAction: failed\r\rStatus: 5.0.0\rX-Long: "
+      "=?utf-8?Q?caf=C3=A9?= 0123456789 0123456789 0123456789 0123456789",
+      "  indented: first\nFinal-Recipient: rfc822; a@example.com\nX-1: 1\nX-2: 2\nX-3: 3\n\nX-4: 4\n",
+  };
+  Limits defaults;
+  Limits few_fields;
+  few_fields.max_headers = 2;
+  Limits short_lines;
+  short_lines.max_header_line_bytes = 12;
+  std::vector<Limits> all = {defaults, few_fields, short_lines};
+  for (size_t block = 1; block <= 90; block += 7) {  // cuts in names, values, line endings
+    Limits short_block;
+    short_block.max_header_bytes = block;
+    all.push_back(short_block);
+  }
+  for (const Limits& limits : all) {
+    for (const std::string& text : texts) {
+      for (size_t max_groups : {size_t{1}, size_t{2}, size_t{1001}}) {
+        const std::string trace = text + " max_headers " + std::to_string(limits.max_headers) + " line " +
+                                  std::to_string(limits.max_header_line_bytes) + " block " +
+                                  std::to_string(limits.max_header_bytes) + " groups " + std::to_string(max_groups);
+        HeaderCuts want_cuts;
+        std::vector<Headers> want = GroupsOneByOne(text, max_groups, limits, &want_cuts);
+        HeaderCuts got_cuts;
+        std::vector<Headers> got = ParseFieldGroups(text, max_groups, limits, &got_cuts);
+        ASSERT_EQ(got.size(), want.size()) << trace;
+        for (size_t i = 0; i < want.size(); ++i) ExpectSameFields(got[i], want[i], trace);
+        EXPECT_EQ(got_cuts.block, want_cuts.block) << trace;
+        EXPECT_EQ(got_cuts.fields, want_cuts.fields) << trace;
+        EXPECT_EQ(got_cuts.line, want_cuts.line) << trace;
+      }
     }
   }
 }
