@@ -268,6 +268,7 @@ bool ReasonBook::Impl::LoadRules(std::string* error) {
     return false;
   }
   for (auto& [name, scope] : vendor_scopes) {
+    scope.set.MatchedRarely();
     if (!scope.set.Compile(&why)) {
       *error = "data/reason_rules.tsv: rules of " + name + ": " + why;
       return false;

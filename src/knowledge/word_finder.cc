@@ -50,15 +50,15 @@ size_t Slot(uint32_t bytes, size_t length, size_t mask) {
 
 }  // namespace
 
-// 16 bits per pair, at least 512: few positions of a text pass by chance.
-void WordFinder::PairFilter::Build(const std::vector<uint32_t>& pairs) {
-  if (pairs.empty()) return;
+// 16 bits per key, at least 512: few positions of a text pass by chance.
+void WordFinder::KeyFilter::Build(const std::vector<uint32_t>& keys) {
+  if (keys.empty()) return;
   uint32_t log2 = 9;
-  while ((size_t{1} << log2) < pairs.size() * 16 && log2 < 16) ++log2;
+  while ((size_t{1} << log2) < keys.size() * 16 && log2 < 16) ++log2;
   bits.assign((size_t{1} << log2) / 64, 0);
   shift = 32 - log2;
-  for (uint32_t pair : pairs) {
-    uint32_t i = (pair * 0x9E3779B1u) >> shift;
+  for (uint32_t key : keys) {
+    uint32_t i = (key * 0x9E3779B1u) >> shift;
     bits[i >> 6] |= uint64_t{1} << (i & 63);
   }
 }
@@ -71,7 +71,7 @@ WordFinder::WordFinder(const std::vector<std::string>& words) {
 
   // File every word under its key.
   std::map<std::pair<uint32_t, size_t>, std::vector<std::pair<int, std::string>>> filed;
-  std::vector<uint32_t> pairs[3];  // leading pairs of the words of length 2, 3, 4+
+  std::vector<uint32_t> keys[3];  // the keys of the words of length 2, 3, 4+
   for (size_t i = 0; i < words.size(); ++i) {
     if (!Usable(words[i])) continue;
     std::string lower(words[i]);
@@ -83,12 +83,12 @@ WordFinder::WordFinder(const std::vector<std::string>& words) {
       continue;
     }
     size_t lead = std::min<size_t>(lower.size(), 4);
-    pairs[lead - 2].push_back(Pack(p, 2));
+    keys[lead - 2].push_back(Pack(p, lead));
     filed[{Pack(p, lead), lead}].emplace_back(static_cast<int>(i), std::move(lower));
   }
-  ends_.Build(pairs[0]);
-  then_one_.Build(pairs[1]);
-  then_more_.Build(pairs[2]);
+  ends_.Build(keys[0]);
+  then_one_.Build(keys[1]);
+  then_more_.Build(keys[2]);
   size_t size = 16;
   while (size < filed.size() * 2) size *= 2;
   table_.assign(size, Filed{});
@@ -133,15 +133,17 @@ bool WordFinder::Find(std::string_view text, std::vector<int>* found) const {
   for (size_t i = 0; i < n; ++i) {
     if (one_letter_ && single_[t[i]] >= 0) found->push_back(single_[t[i]]);
     if (i + 1 >= n) break;
-    const uint32_t pair = Pack(t + i, 2);
+    // The two, three and four bytes here (fewer near the end).
+    const uint32_t four = Pack(t + i, std::min<size_t>(4, n - i));
+    const uint32_t pair = four & 0xFFFFu;
     if (ends_.Has(pair)) {
       if (const Filed* f = Lookup(pair, 2)) found->push_back(words_[f->first].index);
     }
-    if (i + 2 < n && then_one_.Has(pair)) {
-      if (const Filed* f = Lookup(Pack(t + i, 3), 3)) found->push_back(words_[f->first].index);
+    if (i + 2 < n && then_one_.Has(four & 0xFFFFFFu)) {
+      if (const Filed* f = Lookup(four & 0xFFFFFFu, 3)) found->push_back(words_[f->first].index);
     }
-    if (i + 3 < n && then_more_.Has(pair)) {
-      const Filed* f = Lookup(Pack(t + i, 4), 4);
+    if (i + 3 < n && then_more_.Has(four)) {
+      const Filed* f = Lookup(four, 4);
       if (f == nullptr) continue;
       for (uint32_t k = f->first; k < f->last; ++k) {
         const Word& w = words_[k];

@@ -3,10 +3,9 @@
 // FilteredRE2 computes (rule_set.cc says why not an RE2::Set there).
 //
 // How: every word is filed under its first two, three or four bytes (all of
-// it when shorter). At each position of the text a bitmap of the (hashed)
-// pairs that begin a word of each length rules out most positions; at the
-// rest, the two, three and four bytes there are looked up, and the words
-// filed under them compared in full. Unlike an automaton, the lookups of one
+// it when shorter): its key. At each position of the text a bitmap of the
+// (hashed) keys of each length rules out nearly every position; at the rest,
+// the key there is looked up, and the words filed under it compared in full. Unlike an automaton, the lookups of one
 // position do not wait on those of the previous one, and every table is sized
 // by the words it holds (a set of 30 words has 64-byte bitmaps): a text that
 // arrives when the tables are out of cache costs little.
@@ -55,13 +54,13 @@ class WordFinder {
     uint32_t at;      // its lower-cased text: text_[at, at + length)
     uint32_t length;
   };
-  // Which pairs begin a word of one length class: a bit per hashed pair.
-  struct PairFilter {
-    std::vector<uint64_t> bits;  // empty: no word of the class
+  // Which keys of one length (2, 3 or 4 bytes) exist: a bit per hashed key.
+  struct KeyFilter {
+    std::vector<uint64_t> bits;  // empty: no word has a key of this length
     uint32_t shift = 0;          // 32 - log2(bit count)
-    void Build(const std::vector<uint32_t>& pairs);
-    bool Has(uint32_t pair) const {
-      uint32_t i = (pair * 0x9E3779B1u) >> shift;
+    void Build(const std::vector<uint32_t>& keys);
+    bool Has(uint32_t key) const {
+      uint32_t i = (key * 0x9E3779B1u) >> shift;
       return !bits.empty() && ((bits[i >> 6] >> (i & 63)) & 1);
     }
   };
@@ -69,7 +68,7 @@ class WordFinder {
 
   bool ready_ = false;
   bool one_letter_ = false;  // a one-byte word exists (then every position is looked at)
-  PairFilter ends_, then_one_, then_more_;  // words of length 2, 3 and 4+
+  KeyFilter ends_, then_one_, then_more_;  // keys of words of length 2, 3 and 4+
   std::vector<Filed> table_;  // open addressing, size a power of two
   std::vector<Word> words_;   // grouped by key
   std::string text_;          // the lower-cased words, one after another
