@@ -154,7 +154,14 @@ bool ReadSesNotification(std::string_view text, BounceParts* out, size_t max_rec
       group.Add("Final-Recipient", "rfc822; " + std::string(address));
       if (!Str(r, "action").empty()) group.Add("Action", std::string(Str(r, "action")));
       if (!Str(r, "status").empty()) group.Add("Status", std::string(Str(r, "status")));
-      if (!Str(r, "diagnosticCode").empty()) group.Add("Diagnostic-Code", std::string(Str(r, "diagnosticCode")));
+      if (!Str(r, "diagnosticCode").empty()) {
+        group.Add("Diagnostic-Code", std::string(Str(r, "diagnosticCode")));
+      } else if (!sub_type.empty() && !Str(*bounce, "bounceType").empty()) {
+        // No server's words: SES's own classification is all the report says
+        // ("Transient"/"MailboxFull"; reason rows of data/reason_rules.tsv read it).
+        group.Add("Diagnostic-Code", "X-SES; Amazon SES bounce type " + std::string(Str(*bounce, "bounceType")) + "/" +
+                                         std::string(sub_type));
+      }
       if (!bounce_type.empty()) group.Add("X-SES-Bounce-Type", bounce_type);
       out->per_recipient.push_back(std::move(group));
     }

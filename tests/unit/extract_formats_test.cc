@@ -489,6 +489,19 @@ TEST(ExtractFormats, AmazonSesBounceJson) {
   EXPECT_EQ(r.parts.original_headers.Get("Subject"), "Hello");
 }
 
+TEST(ExtractFormats, AmazonSesTypeStandsInForMissingServerWords) {
+  // A recipient with no diagnosticCode: SES's own bounce type and subtype
+  // are all the report says of it; no status is invented.
+  Result r = Analyze(
+      "From: SES <no-reply@sns.amazonaws.com>\n"
+      "Subject: AWS Notification Message\n\n"
+      "{\"notificationType\":\"Bounce\",\"bounce\":{\"bounceType\":\"Transient\",\"bounceSubType\":\"MailboxFull\","
+      "\"bouncedRecipients\":[{\"emailAddress\":\"val@example.net\"}]},\"mail\":{\"source\":\"me@example.org\"}}\n");
+  ASSERT_EQ(r.findings.size(), 1u);
+  ExpectFinding(r, 0, "val@example.net", "Amazon SES bounce type Transient/MailboxFull");
+  EXPECT_TRUE(r.findings[0].status.empty());
+}
+
 TEST(ExtractFormats, AmazonSesInsideAnSnsEnvelope) {
   Result r = Analyze(
       "From: SES <no-reply@sns.amazonaws.com>\n"
