@@ -3,6 +3,7 @@
 #ifndef NDR_SRC_CORE_STRINGS_H_
 #define NDR_SRC_CORE_STRINGS_H_
 
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,20 +52,8 @@ inline std::string_view Trim(std::string_view s) {
   return s;
 }
 
-// Index of `needle` in `hay` ignoring ASCII case, npos when absent. Linear
-// time: callers search report text once per recipient, and a naive scan is
-// O(text x needle) on hostile input ("uuuu..." against "uuuu...@x").
-inline size_t IFind(std::string_view hay, std::string_view needle, size_t from = 0) {
-  if (needle.empty()) return from <= hay.size() ? from : std::string_view::npos;
-  if (from >= hay.size() || needle.size() > hay.size() - from) return std::string_view::npos;
-  if (needle.size() <= 8) {  // short needles: the naive scan is bounded by 8 steps per byte
-    const char first = AsciiLower(needle[0]);
-    for (size_t i = from; i + needle.size() <= hay.size(); ++i) {
-      if (AsciiLower(hay[i]) == first && IEquals(hay.substr(i, needle.size()), needle)) return i;
-    }
-    return std::string_view::npos;
-  }
-  // Knuth-Morris-Pratt on ASCII-lowered bytes.
+// Knuth-Morris-Pratt on ASCII-lowered bytes: IFind's linear fallback.
+inline size_t IFindLinear(std::string_view hay, std::string_view needle, size_t from) {
   std::string pattern = ToLower(needle);
   std::vector<size_t> fail(pattern.size(), 0);
   for (size_t i = 1, k = 0; i < pattern.size(); ++i) {
@@ -81,6 +70,45 @@ inline size_t IFind(std::string_view hay, std::string_view needle, size_t from =
   return std::string_view::npos;
 }
 
+// Index of `needle` in `hay` ignoring ASCII case, npos when absent. Linear
+// time: callers search report text once per recipient, and a naive scan is
+// O(text x needle) on hostile input ("uuuu..." against "uuuu...@x").
+// The places of the needle's first byte (either case) are found with memchr
+// and the rest compared there; once the comparing costs more than a few bytes
+// per byte of text, Knuth-Morris-Pratt takes over from where it got to.
+inline size_t IFind(std::string_view hay, std::string_view needle, size_t from = 0) {
+  constexpr size_t npos = std::string_view::npos;
+  if (needle.empty()) return from <= hay.size() ? from : npos;
+  if (from >= hay.size() || needle.size() > hay.size() - from) return npos;
+  const size_t last = hay.size() - needle.size();  // the last start the needle fits at
+  const char* const base = hay.data();
+  auto next = [&](char c, size_t at) -> size_t {  // the next c at or after `at`, up to `last`
+    if (at > last) return npos;
+    const void* p = std::memchr(base + at, c, last - at + 1);
+    return p == nullptr ? npos : static_cast<size_t>(static_cast<const char*>(p) - base);
+  };
+  const char lower = AsciiLower(needle[0]);
+  const char upper = (lower >= 'a' && lower <= 'z') ? static_cast<char>(lower - 32) : lower;
+  size_t at_lower = next(lower, from);
+  size_t at_upper = upper == lower ? npos : next(upper, from);
+  size_t compared = 0;
+  const size_t budget = 4 * (hay.size() - from) + 64;
+  while (true) {
+    const size_t i = at_lower < at_upper ? at_lower : at_upper;
+    if (i == npos) return npos;
+    size_t k = 1;
+    while (k < needle.size() && AsciiLower(base[i + k]) == AsciiLower(needle[k])) ++k;
+    if (k == needle.size()) return i;
+    compared += k;
+    if (compared > budget) return IFindLinear(hay, needle, i + 1);
+    if (i == at_lower) {
+      at_lower = next(lower, i + 1);
+    } else {
+      at_upper = next(upper, i + 1);
+    }
+  }
+}
+
 // The domain of an address ("jo@example.net" -> "example.net"), "" when it has none.
 inline std::string_view DomainOf(std::string_view address) {
   size_t at = address.rfind('@');
@@ -95,24 +123,44 @@ inline bool IsHostInDomain(std::string_view host, std::string_view domain) {
   return host.size() == domain.size() || host[host.size() - domain.size() - 1] == '.';
 }
 
+// Squeeze(a + b + ...) built from the pieces without joining them first:
+// runs of white space (also across pieces) become one space, none at either
+// end. Appends to *out, which must hold only what this wrote.
+class SqueezedText {
+ public:
+  explicit SqueezedText(std::string* out) : out_(out) {}
+  void Append(std::string_view s) {
+    // Whole runs of non-blank bytes are appended at once (this runs on every
+    // text a report holds); a byte is blank when it is at most ' ' and one of
+    // IsSpace's six, so the common byte costs one comparison.
+    auto blank = [](char c) { return static_cast<unsigned char>(c) <= ' ' && IsSpace(c); };
+    const char* p = s.data();
+    const char* const end = p + s.size();
+    while (p < end) {
+      const char* run = p;
+      while (p < end && blank(*p)) ++p;
+      if (p != run) gap_ = true;
+      const char* word = p;
+      while (p < end && !blank(*p)) ++p;
+      if (p == word) break;
+      if (gap_ && !out_->empty()) out_->push_back(' ');
+      gap_ = false;
+      out_->append(word, static_cast<size_t>(p - word));
+    }
+  }
+  // As Append(" ").
+  void AppendBlank() { gap_ = true; }
+
+ private:
+  std::string* out_;
+  bool gap_ = false;  // white space since the last word
+};
+
 // Collapses runs of whitespace (including newlines) into one space and trims.
 inline std::string Squeeze(std::string_view s) {
   std::string out;
   out.reserve(s.size());
-  // Whole runs of non-blank bytes are appended at once (this runs on every
-  // text a report holds); a byte is blank when it is at most ' ' and one of
-  // IsSpace's six, so the common byte costs one comparison.
-  auto blank = [](char c) { return static_cast<unsigned char>(c) <= ' ' && IsSpace(c); };
-  const char* p = s.data();
-  const char* const end = p + s.size();
-  while (p < end) {
-    while (p < end && blank(*p)) ++p;
-    const char* word = p;
-    while (p < end && !blank(*p)) ++p;
-    if (p == word) break;
-    if (!out.empty()) out.push_back(' ');
-    out.append(word, static_cast<size_t>(p - word));
-  }
+  SqueezedText(&out).Append(s);
   return out;
 }
 

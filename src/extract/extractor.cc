@@ -128,7 +128,11 @@ std::vector<AddressHit> FindAddresses(const ExtractorPatterns& p, std::string_vi
       }
       continue;
     }
-    if (!p.address->Match(input, from, to, RE2::UNANCHORED, &match, 1)) {
+    // Nearly always the address starts where the run of local-part bytes
+    // does: a match anchored there is the leftmost one, found in one forward
+    // pass (an unanchored search also runs backwards for the match's start).
+    if (!p.address->Match(input, from, to, RE2::ANCHOR_START, &match, 1) &&
+        !p.address->Match(input, from, to, RE2::UNANCHORED, &match, 1)) {
       offset = at + 1;
       continue;
     }
@@ -562,17 +566,28 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
   // Also never a failed recipient unless a sentence says so: the report's own
   // To (the original's sender), and the returned copy's sender, reply,
   // list and identifier fields (a list address, a Message-ID).
-  std::vector<std::string> senders;
+  // Both are read when an address needs them (most reports name their
+  // recipients in ways that do not ask).
   const Headers& o = parts.original_headers;
-  for (std::string_view value : {o.Get("From"), o.Get("Return-Path"), o.Get("Sender"), o.Get("Reply-To"),
-                                 o.Get("Errors-To"), o.Get("List-Post"), o.Get("List-Id"), o.Get("Message-ID"),
-                                 o.Get("In-Reply-To"), std::string_view(parts.bounce_from)}) {
-    for (auto& hit : internal::FindAddresses(p, value, 8)) senders.push_back(std::move(hit.address));
-  }
+  std::optional<std::vector<std::string>> senders;
+  auto is_sender = [&](const std::string& address) {
+    if (!senders) {
+      senders.emplace();
+      for (std::string_view value : {o.Get("From"), o.Get("Return-Path"), o.Get("Sender"), o.Get("Reply-To"),
+                                     o.Get("Errors-To"), o.Get("List-Post"), o.Get("List-Id"), o.Get("Message-ID"),
+                                     o.Get("In-Reply-To"), std::string_view(parts.bounce_from)}) {
+        for (auto& hit : internal::FindAddresses(p, value, 8)) senders->push_back(std::move(hit.address));
+      }
+    }
+    for (const std::string& s : *senders) {
+      if (SameAddress(address, s)) return true;
+    }
+    return false;
+  };
   // The report's To (the original's sender) fails only when the report names
   // it so: in angle brackets before a colon ("<a@b>:"), as a sender writing to
   // their own address gets it back.
-  auto report_to = internal::FindAddresses(p, parts.bounce_to, 1);
+  std::optional<std::vector<internal::AddressHit>> report_to;
   // "<a@b>:" -- how Postfix and others open a failed recipient's paragraph.
   auto opens_paragraph = [&](const std::string& address, size_t pos) {
     size_t end = pos + address.size();
@@ -580,14 +595,9 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
            text[end] == '>' && text[end + 1] == ':';
   };
   auto names_report_to = [&](const std::string& address, size_t pos) {
-    if (report_to.empty() || !SameAddress(address, report_to[0].address)) return true;
+    if (!report_to) report_to = internal::FindAddresses(p, parts.bounce_to, 1);
+    if (report_to->empty() || !SameAddress(address, (*report_to)[0].address)) return true;
     return opens_paragraph(address, pos);
-  };
-  auto is_sender = [&](const std::string& address) {
-    for (const std::string& s : senders) {
-      if (SameAddress(address, s)) return true;
-    }
-    return false;
   };
 
   struct Mention {

@@ -12,6 +12,7 @@
 #include "knowledge/embedded.h"
 #include "knowledge/rule_set.h"
 #include "knowledge/tsv.h"
+#include "smtp/code_shapes.h"
 
 namespace ndr {
 namespace internal {
@@ -51,74 +52,27 @@ struct Span {
   size_t end;
 };
 
-// Bounded work on hostile input: at most this many code shapes per text.
-constexpr size_t kMaxShapes = 257;
-
-// Every "[245]DD" reply-code shape, left to right, not overlapping (the
-// shape only; ReplyBoundaryOk judges what surrounds it). A plain scan: the
-// shape is RFC structure, and this runs on every text read.
-// The next position at or after `i` holding '2', '4' or '5' (a code's first
-// digit), or `n`. Most bytes of a text are letters: one test each.
-size_t NextCodeLead(std::string_view text, size_t i, size_t n) {
-  while (i < n) {
-    const char c = text[i];
-    if (c <= '5' && (c == '2' || c == '4' || c == '5')) return i;
-    ++i;
-  }
-  return n;
-}
-
-std::vector<Span> FindReplyShapes(std::string_view text) {
-  std::vector<Span> out;
-  if (text.size() < 3) return out;
-  const size_t limit = text.size() - 2;  // a shape needs 3 bytes
-  size_t i = 0;
-  while (out.size() < kMaxShapes) {
-    i = NextCodeLead(text, i, limit);
-    if (i >= limit) break;
-    if (ReplyShapeAt(text, i)) {
-      out.push_back({i, i + 3});
-      i += 3;
+// The code spans FindCodes keeps of a text: a few as a rule, kept on the
+// stack (this runs on every text read); more go to the heap.
+class SpanList {
+ public:
+  void push_back(Span s) {
+    if (size_ < kInline) {
+      inline_[size_] = s;
     } else {
-      ++i;
+      more_.push_back(s);
     }
+    ++size_;
   }
-  return out;
-}
+  size_t size() const { return size_; }
+  const Span& operator[](size_t i) const { return i < kInline ? inline_[i] : more_[i - kInline]; }
 
-// Every "[245].D{1,3}.D{1,3}" status-code shape, left to right, not
-// overlapping: the middle number has 1 to 3 digits, the last one gives up
-// to 3 (StatusBoundaryOk rejects a longer number around it).
-std::vector<Span> FindStatusShapes(std::string_view text) {
-  std::vector<Span> out;
-  const size_t n = text.size();
-  auto digits_from = [&](size_t at, size_t max) {
-    size_t k = 0;
-    while (at + k < n && k < max && IsDigit(text[at + k])) ++k;
-    return k;
-  };
-  if (n < 5) return out;
-  const size_t limit = n - 4;  // a shape needs 5 bytes
-  size_t i = 0;
-  while (out.size() < kMaxShapes) {
-    i = NextCodeLead(text, i, limit);
-    if (i >= limit) break;
-    if (text[i + 1] == '.') {
-      size_t middle = digits_from(i + 2, 4);
-      size_t dot = i + 2 + middle;
-      if (middle >= 1 && middle <= 3 && dot < n && text[dot] == '.') {
-        size_t last = digits_from(dot + 1, 3);
-        if (last >= 1) {
-          out.push_back({i, dot + 1 + last});
-          i = dot + 1 + last;
-          continue;
-        }
-      }
-    }
-    ++i;
-  }
-  return out;
-}
+ private:
+  static constexpr size_t kInline = 16;
+  Span inline_[kInline];
+  std::vector<Span> more_;
+  size_t size_ = 0;
+};
 
 RE2::Options PhraseOptions() {
   RE2::Options o;
@@ -288,7 +242,7 @@ bool SmtpText::Impl::PrecededByKeyword(std::string_view text, size_t begin) cons
                                         before[k - 1] == '\'' || before[k - 1] == '<')))) {
       --k;
     }
-    return k > 0 && RE2::PartialMatch(re2::StringPiece(before.data(), k), *keyword_before);
+    return k > 0 && keyword_before->Match(re2::StringPiece(before.data(), k), 0, k, RE2::UNANCHORED, nullptr, 0);
   };
   return ends_with_keyword(false) || ends_with_keyword(true);
 }
@@ -340,7 +294,10 @@ bool SmtpText::Impl::ReplyBoundaryOk(std::string_view text, size_t begin, size_t
     }
     // Sizes, counts and durations: "552 bytes", "550 KB", "421 seconds".
     std::string_view after = text.substr(end + 1, 24);
-    if (n == ' ' && RE2::PartialMatch(re2::StringPiece(after.data(), after.size()), *unit_after)) return false;
+    if (n == ' ' && unit_after->Match(re2::StringPiece(after.data(), after.size()), 0, after.size(), RE2::UNANCHORED,
+                                      nullptr, 0)) {
+      return false;
+    }
   }
   return true;
 }
@@ -348,17 +305,19 @@ bool SmtpText::Impl::ReplyBoundaryOk(std::string_view text, size_t begin, size_t
 CodesInText SmtpText::FindCodes(std::string_view text) const {
   const Impl& p = *impl_;
   CodesInText out;
-  std::vector<Span> statuses;
-  for (const Span& c : FindStatusShapes(text)) {
-    if (p.StatusBoundaryOk(text, c.begin, c.end)) statuses.push_back(c);
-  }
-  std::vector<Span> replies;
-  for (const Span& c : FindReplyShapes(text)) {
-    if (p.ReplyBoundaryOk(text, c.begin, c.end)) replies.push_back(c);
-  }
+  SpanList statuses;
+  SpanList replies;
+  ForEachCodeShape(
+      text,
+      [&](size_t begin) {
+        if (p.ReplyBoundaryOk(text, begin, begin + 3)) replies.push_back({begin, begin + 3});
+      },
+      [&](size_t begin, size_t end) {
+        if (p.StatusBoundaryOk(text, begin, end)) statuses.push_back({begin, end});
+      });
   auto status_at = [&](size_t pos) -> const Span* {
-    for (const Span& s : statuses) {
-      if (s.begin == pos) return &s;
+    for (size_t k = 0; k < statuses.size(); ++k) {
+      if (statuses[k].begin == pos) return &statuses[k];
     }
     return nullptr;
   };
@@ -366,7 +325,8 @@ CodesInText SmtpText::FindCodes(std::string_view text) const {
   const Span* chosen_status = nullptr;
   // 1. A reply code followed by a status code of the same class ("550 5.1.1",
   //    "550-5.1.1", "550: 5.1.1").
-  for (const Span& r : replies) {
+  for (size_t k = 0; k < replies.size(); ++k) {
+    const Span& r = replies[k];
     size_t s = r.end;
     if (s < text.size() && text[s] == ':') ++s;
     if (s + 1 < text.size() && (text[s] == ' ' || text[s] == '-')) {
@@ -380,7 +340,8 @@ CodesInText SmtpText::FindCodes(std::string_view text) const {
   }
   // 2. A reply code at the very start, or 3. right after a keyword such as "said:".
   if (chosen_reply == nullptr) {
-    for (const Span& r : replies) {
+    for (size_t k = 0; k < replies.size(); ++k) {
+      const Span& r = replies[k];
       size_t lead = 0;
       while (lead < r.begin && (text[lead] == ' ' || text[lead] == '#' || text[lead] == '(')) ++lead;
       if (lead == r.begin || p.PrecededByKeyword(text, r.begin)) {
@@ -392,7 +353,8 @@ CodesInText SmtpText::FindCodes(std::string_view text) const {
   // 4. Any free-standing 4xx/5xx code followed by words: "550 No such user",
   //    also "550 - Requested action not taken" (Apache James).
   if (chosen_reply == nullptr) {
-    for (const Span& r : replies) {
+    for (size_t k = 0; k < replies.size(); ++k) {
+      const Span& r = replies[k];
       size_t w = r.end;
       if (w < text.size() && text[w] == ' ' && w + 2 < text.size() && text[w + 1] == '-' && text[w + 2] == ' ') {
         w += 2;
@@ -412,7 +374,8 @@ CodesInText SmtpText::FindCodes(std::string_view text) const {
     // "250 2.1.5 Ok" before the failure.
     size_t lead = 0;
     while (lead < text.size() && (text[lead] == ' ' || text[lead] == '#' || text[lead] == '(')) ++lead;
-    for (const Span& s : statuses) {
+    for (size_t k = 0; k < statuses.size(); ++k) {
+      const Span& s = statuses[k];
       if (text[s.begin] != '2' || (statuses.size() == 1 && s.begin == lead)) {
         chosen_status = &s;
         break;
@@ -499,6 +462,37 @@ std::string SmtpText::StripSqueezed(std::string text, const std::vector<int>& po
 // Applies, in table order, the wrapper rows among `potentials` (the
 // prefilter's rows for *text) that match *text as it is when the pass starts;
 // false when none changed it.
+namespace {
+
+// Appends `rest` to *out with every match of `re` in it a blank, as
+// RE2::GlobalReplace(&rest, re, " ") and appending would; false (nothing
+// appended) when `re` matched empty words, which GlobalReplace steps over
+// its own way.
+bool AppendWithoutMatches(const RE2& re, std::string_view rest, SqueezedText* out) {
+  const re2::StringPiece input(rest.data(), rest.size());
+  SpanList matches;
+  re2::StringPiece m;
+  for (size_t at = 0; at <= rest.size() && re.Match(input, at, rest.size(), RE2::UNANCHORED, &m, 1);) {
+    if (m.empty()) return false;
+    const size_t begin = static_cast<size_t>(m.data() - rest.data());
+    matches.push_back({begin, begin + m.size()});
+    at = begin + m.size();
+  }
+  size_t from = 0;
+  for (size_t k = 0; k < matches.size(); ++k) {
+    out->Append(rest.substr(from, matches[k].begin - from));
+    out->AppendBlank();
+    from = matches[k].end;
+  }
+  out->Append(rest.substr(from));
+  return true;
+}
+
+// Capture groups a wrapper row is matched with on the stack (more: the heap).
+constexpr int kStackGroups = 8;
+
+}  // namespace
+
 bool SmtpText::StripOnce(const Impl& p, const std::vector<int>& potentials, std::string* text_io,
                          std::string* host) {
   std::string& text = *text_io;
@@ -511,31 +505,47 @@ bool SmtpText::StripOnce(const Impl& p, const std::vector<int>& potentials, std:
     // matches only what an earlier row left waits for the next pass).
     if (changed && !p.phrase_set.Matches(row, start)) continue;
     const Impl::WrapperRow& w = p.wrappers[r.index];
-    int groups = w.re->NumberOfCapturingGroups();
-    std::vector<re2::StringPiece> match(static_cast<size_t>(groups) + 1);
+    // Only the groups that are used are asked for (none: RE2 finds the
+    // match without working out groups).
+    const bool want_host = w.host != 0 && host != nullptr && host->empty();
+    const int groups = 1 + std::max({w.reply, w.code, want_host ? w.host : 0});
+    re2::StringPiece stack_match[kStackGroups];
+    std::vector<re2::StringPiece> heap_match(groups > kStackGroups ? static_cast<size_t>(groups) : 0);
+    re2::StringPiece* match = groups > kStackGroups ? heap_match.data() : stack_match;
     re2::StringPiece input(text.data(), text.size());
-    if (!w.re->Match(input, 0, text.size(), RE2::UNANCHORED, match.data(), groups + 1)) continue;
-    if (w.host != 0 && host != nullptr && host->empty() && !match[w.host].empty()) {
-      *host = std::string(match[w.host].data(), match[w.host].size());
-    }
-    size_t begin = static_cast<size_t>(match[0].data() - text.data());
-    size_t end = begin + match[0].size();
-    std::string inner;
-    if (w.code != 0 && !match[w.code].empty()) inner.append(match[w.code].data(), match[w.code].size()).append(" ");
+    if (!w.re->Match(input, 0, text.size(), RE2::UNANCHORED, match, groups)) continue;
+    if (want_host && !match[w.host].empty()) *host = std::string(match[w.host].data(), match[w.host].size());
+    const size_t begin = static_cast<size_t>(match[0].data() - text.data());
+    const size_t end = begin + match[0].size();
+    std::string_view code;
+    if (w.code != 0 && !match[w.code].empty()) code = std::string_view(match[w.code].data(), match[w.code].size());
+    std::string next;
+    SqueezedText squeezed(&next);
     if (w.reply != 0) {
-      inner.append(match[w.reply].data(), match[w.reply].size());
       // The wrapper holds the reply: what stood around the wrapper is the
       // report's, not the server's.
-      std::string next = Squeeze(inner);
-      if (!changed) start = std::move(text);
-      text = std::move(next);
-      changed = true;
-      continue;
+      next.reserve(code.size() + 1 + match[w.reply].size());
+      if (!code.empty()) {
+        squeezed.Append(code);
+        squeezed.AppendBlank();
+      }
+      squeezed.Append(std::string_view(match[w.reply].data(), match[w.reply].size()));
+    } else {
+      // What stood before the row's words, a blank, the code, and the rest,
+      // where a prose or wrapper row may occur more than once ("-----" headings).
+      next.reserve(text.size() + 1);
+      squeezed.Append(std::string_view(text).substr(0, begin));
+      squeezed.AppendBlank();
+      if (!code.empty()) {
+        squeezed.Append(code);
+        squeezed.AppendBlank();
+      }
+      if (!AppendWithoutMatches(*w.re, std::string_view(text).substr(end), &squeezed)) {
+        std::string rest = text.substr(end);
+        RE2::GlobalReplace(&rest, *w.re, " ");
+        squeezed.Append(rest);
+      }
     }
-    // A prose or wrapper row may occur more than once ("-----" headings).
-    std::string rest = text.substr(end);
-    RE2::GlobalReplace(&rest, *w.re, " ");
-    std::string next = Squeeze(text.substr(0, begin) + " " + inner + rest);
     if (!changed) start = std::move(text);
     text = std::move(next);
     changed = true;

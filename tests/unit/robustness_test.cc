@@ -70,7 +70,21 @@ TEST(RobustnessTest, IFindAgreesWithTheNaiveSearch) {
     ASSERT_EQ(internal::IFind(hay, needle, from), NaiveIFind(hay, needle, from))
         << "hay '" << hay << "' needle '" << needle << "' from " << from;
   }
+  // Long repetitive texts, where comparing at every place of the first byte
+  // costs too much and the linear search takes over part way.
+  for (int i = 0; i < 2000; ++i) {
+    std::string hay(200 + rng() % 200, 'a');
+    for (char& c : hay) c = "aAb"[rng() % 16 == 0 ? 2 : rng() % 2];
+    std::string needle(5 + rng() % 30, 'a');
+    if (i % 3 != 0) needle.back() = 'b';
+    size_t from = rng() % 50;
+    ASSERT_EQ(internal::IFind(hay, needle, from), NaiveIFind(hay, needle, from))
+        << "hay '" << hay << "' needle '" << needle << "' from " << from;
+    ASSERT_EQ(internal::IFindLinear(hay, needle, from), NaiveIFind(hay, needle, from));
+  }
   EXPECT_EQ(internal::IFind("xx ABAABAABAC", "abaabac"), 6u);
+  EXPECT_EQ(internal::IFind("Mail for Jo: jo@x", "JO@X"), 13u);
+  EXPECT_EQ(internal::IFind("12@x 3@x", "3@X"), 5u);
   EXPECT_EQ(internal::IFind("abc", "abcd"), std::string_view::npos);
   EXPECT_EQ(internal::IFind("abc", "", 3), 3u);
   EXPECT_EQ(internal::IFind("abc", "", 4), std::string_view::npos);

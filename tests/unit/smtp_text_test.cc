@@ -12,6 +12,7 @@
 
 #include "core/strings.h"
 #include "knowledge/tsv.h"
+#include "smtp/code_shapes.h"
 #include "markers_fixture.h"
 #include "ndr/finding.h"
 #include "ndr/reasons.h"
@@ -161,6 +162,75 @@ TEST(SmtpReply, NormalizeJoinsAllLines) {
   EXPECT_EQ(NormalizeReply("said: 550-5.7.1 a 550 5.7.1 b"), "said: 550 5.7.1 a b");
   EXPECT_EQ(NormalizeReply("550 too many (550 max) recipients"), "550 too many (550 max) recipients");
   EXPECT_EQ(NormalizeReply(""), "");
+}
+
+// The two scans FindCodes made before ForEachCodeShape found both kinds in
+// one, kept as the reference: {begin, end} of every shape of one kind.
+std::vector<std::pair<size_t, size_t>> ReferenceShapes(std::string_view text, bool status) {
+  std::vector<std::pair<size_t, size_t>> out;
+  auto digit = [&](size_t at) { return at < text.size() && text[at] >= '0' && text[at] <= '9'; };
+  auto lead = [&](size_t at) { return text[at] == '2' || text[at] == '4' || text[at] == '5'; };
+  size_t i = 0;
+  while (out.size() < internal::kMaxCodeShapes && i + (status ? 4 : 2) < text.size()) {
+    if (lead(i) && !status && digit(i + 1) && digit(i + 2)) {
+      out.push_back({i, i + 3});
+      i += 3;
+      continue;
+    }
+    if (lead(i) && status && text[i + 1] == '.') {
+      size_t middle = 0;
+      while (middle < 4 && digit(i + 2 + middle)) ++middle;
+      size_t dot = i + 2 + middle;
+      if (middle >= 1 && middle <= 3 && dot < text.size() && text[dot] == '.') {
+        size_t last = 0;
+        while (last < 3 && digit(dot + 1 + last)) ++last;
+        if (last >= 1) {
+          out.push_back({i, dot + 1 + last});
+          i = dot + 1 + last;
+          continue;
+        }
+      }
+    }
+    ++i;
+  }
+  return out;
+}
+
+TEST(SmtpCodes, OneScanFindsTheShapesTheTwoScansFound) {
+  auto check = [](const std::string& text) {
+    std::vector<std::pair<size_t, size_t>> replies;
+    std::vector<std::pair<size_t, size_t>> statuses;
+    internal::ForEachCodeShape(
+        text, [&](size_t begin) { replies.push_back({begin, begin + 3}); },
+        [&](size_t begin, size_t end) { statuses.push_back({begin, end}); });
+    EXPECT_EQ(replies, ReferenceShapes(text, false)) << text;
+    EXPECT_EQ(statuses, ReferenceShapes(text, true)) << text;
+  };
+  for (const char* text : {"550 5.1.1 user unknown", "5.5.5.5.5 2555 4.4", "x 550-5.7.26 y (#5.1.1)", "55", "5.1.1",
+                           "550", "", "421 4.7.0 at 12:45:00 from 192.0.2.5", "2.0.0 Ok 250 2.1.5"}) {
+    check(text);
+  }
+  // Every length around the 16-byte steps of the lead scan, code bytes
+  // anywhere; and more shapes than are looked at.
+  const char bytes[] = "0123456789. a-:";
+  std::mt19937 random(3);
+  for (int n = 0; n < 20000; ++n) {
+    std::string text(random() % 70, ' ');
+    for (char& c : text) c = bytes[random() % (sizeof(bytes) - 1)];
+    check(text);
+  }
+  std::string many;
+  for (int k = 0; k < 300; ++k) many += "550 5.1.1 ";
+  check(many);
+  for (size_t n = 0; n < 40; ++n) {
+    std::string text(n, 'x');
+    for (size_t at = 0; at < n; ++at) {
+      text[at] = '4';
+      EXPECT_EQ(internal::NextCodeLead(text, 0, n), at);
+      EXPECT_EQ(internal::NextCodeLead(text, at + 1, n), n);
+      text[at] = 'x';
+    }
+  }
 }
 
 // The byte-by-byte form NormalizeReply had before it joined lines in place
@@ -364,6 +434,22 @@ TEST(SmtpReply, ReportProseIsNotTheServersWords) {
   EXPECT_EQ(Smtp().StripWrappers("----- Non-delivered information -----\nMailbox full", nullptr), "Mailbox full");
   EXPECT_EQ(Smtp().StripWrappers("   ----- Transcript of session follows -----\n550 5.1.1 No such user", nullptr),
             "550 5.1.1 No such user");
+  // A row that occurs more than once goes every time, wherever it stands.
+  EXPECT_EQ(Smtp().StripWrappers("a ----- one -----\nb ----- two -----   c\t----- three ----- d", nullptr), "a b c d");
+}
+
+TEST(SmtpReply, RowsThatMatchNoWordsAreRemovedAsGlobalReplaceDoes) {
+  // "-*" matches empty words everywhere: RE2::GlobalReplace's own steps
+  // (a blank at every empty match, none right after a match) decide.
+  const std::string head = "# version: 1\nkind\tpattern\tcommand\tsample\n";
+  std::string error;
+  auto smtp = SmtpText::FromTable("t.tsv", head + "prose\t-*\t\t---\n", &error);
+  ASSERT_TRUE(smtp) << error;
+  std::string expected = "ab --- c";
+  RE2::GlobalReplace(&expected, "-*", " ");
+  expected = internal::Squeeze(expected);
+  EXPECT_EQ(expected, "a b c");
+  EXPECT_EQ(smtp->StripWrappers("ab --- c", nullptr), expected);
 }
 
 // ---- one reading for both stages ----------------------------------------------

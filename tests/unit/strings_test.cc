@@ -1,0 +1,73 @@
+// The ASCII string helpers of src/core/strings.h. Every sample is written for
+// this test.
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "core/strings.h"
+
+namespace ndr {
+namespace {
+
+// White space squeezed the plain way: the words, one blank between them.
+std::string ReferenceSqueeze(const std::string& s) {
+  std::string out;
+  std::string word;
+  for (char c : s + " ") {
+    if (internal::IsSpace(c)) {
+      if (!word.empty()) out += (out.empty() ? "" : " ") + word;
+      word.clear();
+    } else {
+      word += c;
+    }
+  }
+  return out;
+}
+
+TEST(Strings, SqueezeJoinsWordsWithOneBlank) {
+  EXPECT_EQ(internal::Squeeze("  550 5.1.1\n\t user   unknown \r\n"), "550 5.1.1 user unknown");
+  EXPECT_EQ(internal::Squeeze(" \v\f "), "");
+  EXPECT_EQ(internal::Squeeze(""), "");
+}
+
+TEST(Strings, SqueezedTextOfPiecesIsTheSqueezeOfTheWhole) {
+  std::string out;
+  internal::SqueezedText squeezed(&out);
+  squeezed.Append("  host said:");
+  squeezed.AppendBlank();
+  squeezed.Append("550");
+  squeezed.Append("5.1.1 \n");
+  squeezed.Append("\tuser");
+  squeezed.AppendBlank();
+  EXPECT_EQ(out, "host said: 5505.1.1 user");
+  // Pieces cut anywhere: words that a cut splits stay whole, blanks at a cut
+  // count once.
+  const char bytes[] = "ab \t\n\r\v\f-";
+  std::mt19937 random(5);
+  for (int n = 0; n < 5000; ++n) {
+    std::vector<std::string> pieces(random() % 5);
+    std::string whole;
+    for (std::string& piece : pieces) {
+      piece.resize(random() % 8);
+      for (char& c : piece) c = bytes[random() % (sizeof(bytes) - 1)];
+      if (random() % 4 == 0) piece = "\x01";  // stands for AppendBlank
+      whole += piece == "\x01" ? std::string(" ") : piece;
+    }
+    std::string built;
+    internal::SqueezedText text(&built);
+    for (const std::string& piece : pieces) {
+      if (piece == "\x01") {
+        text.AppendBlank();
+      } else {
+        text.Append(piece);
+      }
+    }
+    ASSERT_EQ(built, ReferenceSqueeze(whole)) << whole;
+    ASSERT_EQ(internal::Squeeze(whole), ReferenceSqueeze(whole)) << whole;
+  }
+}
+
+}  // namespace
+}  // namespace ndr
