@@ -9,6 +9,7 @@
 #include "extract/extractor_impl.h"
 #include "extract/text_util.h"
 #include "ndr/finding.h"
+#include "smtp/code_shapes.h"
 
 namespace ndr {
 
@@ -504,9 +505,10 @@ std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceMarkers& ma
     // exit status) says less than a reply in the text would.
     bool field_says_little = f.diagnostic.size() < 8 && codes.reply_code == 0 && codes.status.empty();
     if (codes.reply_code == 0 && paragraph_reply().codes.reply_code == 0 && parts.per_recipient.size() == 1 &&
-        field_says_little && !parts.human_text.empty()) {
+        field_says_little && internal::HasCodeShape(parts.human_text, false)) {
       // One recipient and no reply near its address: the reply may sit
-      // anywhere in the human-readable part ("The error was: 554 ...").
+      // anywhere in the human-readable part ("The error was: 554 ..."); it
+      // is read only when it may hold a reply code, all it is read for.
       internal::ServerReply whole = smtp.ReadReply(parts.human_text);
       para.matching_failed = para.matching_failed || whole.matching_failed;
       if (whole.codes.reply_code != 0) {
@@ -760,8 +762,10 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
   // Subject; its own sentences say whether the sending side still retries.
   // A report whose Subject says nothing of a delay may still say it in its
   // sentences ("This is just a warning", "delivery attempts will continue").
-  bool delay = (!parts.bounce_subject.empty() && markers.Matches(MarkerKind::kDelaySubject, parts.bounce_subject)) ||
-               markers.Matches(MarkerKind::kDelayBody, text);
+  // (Asked only when there is a recipient to give the action.)
+  bool delay = !mentions.empty() &&
+               ((!parts.bounce_subject.empty() && markers.Matches(MarkerKind::kDelaySubject, parts.bounce_subject)) ||
+                markers.Matches(MarkerKind::kDelayBody, text));
   std::string action = delay ? "delayed" : "failed";
   for (size_t i = 0; i < mentions.size(); ++i) {
     Finding f;
@@ -794,7 +798,11 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
       // One recipient: the reply may sit anywhere in the text. Without one,
       // the recipient's own paragraph if it has words; else the report gave
       // no reason in words of its own (the classifier still reads the text).
-      internal::ServerReply whole = smtp.ReadReply(text);
+      // A text without a code shape holds no reply: then only the command it
+      // names may be needed (below), not its words.
+      const bool whole_read = internal::HasCodeShape(text, true);
+      internal::ServerReply whole;
+      if (whole_read) whole = smtp.ReadReply(text);
       reply.matching_failed = reply.matching_failed || whole.matching_failed;
       if (whole.codes.reply_code != 0 || !whole.codes.status.empty()) {
         reply = std::move(whole);
@@ -811,7 +819,9 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
           size_t lead = reply.words.find_first_not_of(">:.;\"', )", f.recipient.size());
           reply.words.erase(0, lead == std::string::npos ? reply.words.size() : lead);
         }
-        if (reply.command == SmtpCommand::kUnknown) reply.command = whole.command;
+        if (reply.command == SmtpCommand::kUnknown) {
+          reply.command = whole_read ? whole.command : smtp.FindCommand(Squeeze(text), &reply.matching_failed);
+        }
       }
     }
     if (reply.matching_failed) f.problem = std::string(kReadingFailed);

@@ -69,9 +69,12 @@ Transcript ParseTranscript(const ExtractorPatterns& p, std::string_view text, bo
     re2::StringPiece piece(line.data(), line.size());
     // The first byte each line pattern needs (ExtractorPatterns): most lines
     // of a text are neither, and skip both regular expressions.
+    // A session line also ends with ':', a result line holds "..." (the
+    // words each pattern needs).
     const char first = line.empty() ? '\0' : line[0];
-    const bool may_open_session = first == 'w' || first == 'W' || first == '.';
-    const bool may_be_result = first == '2' || first == '4' || first == '5';
+    const bool may_open_session = (first == 'w' || first == 'W' || first == '.') && line.back() == ':';
+    const bool may_be_result =
+        (first == '2' || first == '4' || first == '5') && line.find("...") != std::string_view::npos;
     if (may_open_session && RE2::FullMatch(piece, session_line)) {
       flush_reply();
       session = Session();
@@ -114,8 +117,9 @@ Transcript ParseTranscript(const ExtractorPatterns& p, std::string_view text, bo
       session.replied_after_command = true;
       continue;
     }
+    if (!may_be_result) continue;
     std::string code, address, words;
-    if (may_be_result && RE2::FullMatch(piece, result_line, &code, &address, &words)) {
+    if (RE2::FullMatch(piece, result_line, &code, &address, &words)) {
       TranscriptEntry e;
       e.address = CleanAddress(address);
       bool error_reply = !session.reply.empty() && (session.reply[0] == '4' || session.reply[0] == '5');

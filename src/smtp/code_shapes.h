@@ -80,6 +80,20 @@ void ForEachCodeShape(std::string_view text, OnReply on_reply, OnStatus on_statu
   }
 }
 
+// Whether a reply-code shape "[245]DD" starts anywhere in text (with
+// or_status, also a status-code shape's start "[245].D"). Without one, no
+// code is found in the text nor in any text made of its words (squeezed,
+// wrappers cut out, lines joined: their words are pieces of the text's).
+inline bool HasCodeShape(std::string_view text, bool or_status) {
+  const size_t n = text.size();
+  if (n < 3) return false;
+  auto digit = [&](size_t at) { return text[at] >= '0' && text[at] <= '9'; };
+  for (size_t i = NextCodeLead(text, 0, n - 2); i < n - 2; i = NextCodeLead(text, i + 1, n - 2)) {
+    if (digit(i + 2) && (digit(i + 1) || (or_status && text[i + 1] == '.'))) return true;
+  }
+  return false;
+}
+
 }  // namespace internal
 }  // namespace ndr
 

@@ -233,6 +233,41 @@ TEST(SmtpCodes, OneScanFindsTheShapesTheTwoScansFound) {
   }
 }
 
+TEST(SmtpCodes, ATextWithoutACodeShapeGivesNoCode) {
+  EXPECT_TRUE(internal::HasCodeShape("said: 550 no", false));
+  EXPECT_TRUE(internal::HasCodeShape("x5.1.1", true));
+  EXPECT_FALSE(internal::HasCodeShape("x5.1.1", false));
+  EXPECT_FALSE(internal::HasCodeShape("3.1.1 on 12/31/99 at 10:30", true));
+  EXPECT_FALSE(internal::HasCodeShape("55", true));
+  EXPECT_TRUE(internal::HasCodeShape("1255", false));  // any place, also inside a number
+  // Reports made of wrapper, prose and code pieces: without a shape in the
+  // text, neither FindCodes nor ReadReply (which cuts and joins the text's
+  // words) finds a code.
+  const char* pieces[] = {"host mx.example.net[192.0.2.1] said: ", "ERROR CODE :550, ERROR CODE : ", "550-", "5.1.1 ",
+                          "(in reply to RCPT TO command) ", "Remote Server returned '", "' ", "user unknown ", "\n",
+                          "#5.0.0 smtp;", "> #SMTP#", "12:45 ", "2.0 ", "5", "0 ", "The response was: ", "4.", "4"};
+  std::mt19937 random(11);
+  int without = 0;
+  for (int n = 0; n < 4000; ++n) {
+    std::string text;
+    int count = static_cast<int>(random() % 8) + 1;
+    for (int k = 0; k < count; ++k) text += pieces[random() % (sizeof(pieces) / sizeof(pieces[0]))];
+    SCOPED_TRACE(text);
+    internal::ServerReply reply = Smtp().ReadReply(text);
+    CodesInText codes = Smtp().FindCodes(text);
+    if (!internal::HasCodeShape(text, false)) {
+      ++without;
+      ASSERT_EQ(reply.codes.reply_code, 0);
+      ASSERT_EQ(codes.reply_code, 0);
+    }
+    if (!internal::HasCodeShape(text, true)) {
+      ASSERT_TRUE(reply.codes.status.empty());
+      ASSERT_TRUE(codes.status.empty());
+    }
+  }
+  EXPECT_GT(without, 100);
+}
+
 // The byte-by-byte form NormalizeReply had before it joined lines in place
 // (JoinReplyLines), kept as the reference the fast form must equal.
 std::string ReferenceNormalizeReply(std::string_view raw) {
