@@ -17,6 +17,7 @@ using internal::CleanAddress;
 using internal::BounceMarkers;
 using internal::ExtractorPatterns;
 using internal::MarkerKind;
+using internal::IEndsWith;
 using internal::IEquals;
 using internal::IFind;
 using internal::Squeeze;
@@ -700,10 +701,12 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
     }
     // Some formats name the recipient inside a sentence: "... delivering your
     // mail to <a@b>." Accept an address in angle brackets then.
+    // The envelope sender a transcript names ("MAIL FROM:<a@b>") is none.
     if (mentions.empty()) {
       for (const auto& hit : in_text) {
         if (hit.begin > 0 && text[hit.begin - 1] == '<' && hit.end < text.size() && text[hit.end] == '>' &&
-            !lines.IsIdentifier(lines.LineOf(hit.begin))) {
+            !lines.IsIdentifier(lines.LineOf(hit.begin)) &&
+            !IEndsWith(std::string_view(text).substr(0, hit.begin - 1), "MAIL FROM:")) {
           add(hit.address, hit.begin, false);
         }
         if (*cut) break;

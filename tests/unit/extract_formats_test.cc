@@ -39,6 +39,15 @@ void ExpectFinding(const Result& r, size_t i, const std::string& recipient, cons
   EXPECT_EQ(r.findings[i].diagnostic, diagnostic);
 }
 
+// The report gives exactly one finding, for `recipient` with the server's words `diagnostic`.
+Result OnlyFinding(const std::string& raw, const std::string& recipient, const std::string& diagnostic) {
+  Result r = Analyze(raw);
+  EXPECT_EQ(r.findings.size(), 1u) << raw;
+  if (r.findings.size() != 1) r.findings.resize(1);  // the checks below still read one finding
+  ExpectFinding(r, 0, recipient, diagnostic);
+  return r;
+}
+
 TEST(ExtractFormats, SentenceNamesAPostmasterRecipient) {
   // DragonFly-style: the recipient is named in a sentence, and may be postmaster@.
   Result r = Analyze(
@@ -492,14 +501,27 @@ TEST(ExtractFormats, AmazonSesBounceJson) {
 TEST(ExtractFormats, AmazonSesTypeStandsInForMissingServerWords) {
   // A recipient with no diagnosticCode: SES's own bounce type and subtype
   // are all the report says of it; no status is invented.
-  Result r = Analyze(
-      "From: SES <no-reply@sns.amazonaws.com>\n"
-      "Subject: AWS Notification Message\n\n"
+  Result r = OnlyFinding(
+      "From: SES <no-reply@sns.amazonaws.com>\nSubject: AWS Notification Message\n\n"
       "{\"notificationType\":\"Bounce\",\"bounce\":{\"bounceType\":\"Transient\",\"bounceSubType\":\"MailboxFull\","
-      "\"bouncedRecipients\":[{\"emailAddress\":\"val@example.net\"}]},\"mail\":{\"source\":\"me@example.org\"}}\n");
-  ASSERT_EQ(r.findings.size(), 1u);
-  ExpectFinding(r, 0, "val@example.net", "Amazon SES bounce type Transient/MailboxFull");
+      "\"bouncedRecipients\":[{\"emailAddress\":\"val@example.net\"}]},\"mail\":{\"source\":\"me@example.org\"}}\n",
+      "val@example.net", "Amazon SES bounce type Transient/MailboxFull");
   EXPECT_TRUE(r.findings[0].status.empty());
+}
+
+TEST(ExtractFormats, TranscriptSenderIsNoRecipient) {
+  // Postfix's postmaster copy of a rejected session ("Postfix SMTP server:
+  // errors from ..."): the client's MAIL FROM names the sender, never a
+  // failed recipient; the RCPT TO names the recipient the server refused.
+  OnlyFinding("From: MAILER-DAEMON@mx.example.org (Mail Delivery System)\n"
+              "Subject: Postfix SMTP server: errors from client.example.net[192.0.2.66]\n\n"
+              "Transcript of session follows.\n\n"
+              " Out: 220 mx.example.org ESMTP Postfix\n"
+              " In:  MAIL FROM:<news@example.net>\n"
+              " Out: 250 2.1.0 Ok\n"
+              " In:  RCPT TO:<gone@example.org>\n"
+              " Out: 550 5.1.1 <gone@example.org>: Recipient address rejected: User unknown\n",
+              "gone@example.org", "550 5.1.1 <gone@example.org>: Recipient address rejected: User unknown");
 }
 
 TEST(ExtractFormats, AmazonSesInsideAnSnsEnvelope) {
