@@ -369,12 +369,16 @@ std::string ExpandedFrom(const BounceMarkers& markers, std::string_view paragrap
 std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceMarkers& markers, const BounceParts& parts) {
   std::vector<Finding> out;
   std::string reporting = StripTypePrefix(parts.per_message.Get("Reporting-MTA"));
-  const internal::Transcript transcript = internal::ParseTranscript(p, parts.human_text);
+  // A transcript is read when a recipient's command is not found elsewhere.
+  std::optional<internal::Transcript> transcript;
+  // Each group's Final-Recipient address, read once.
+  std::vector<std::string> finals;
+  finals.reserve(parts.per_recipient.size());
+  for (const Headers& group : parts.per_recipient) finals.push_back(AddressFromField(p, group.Get("Final-Recipient")));
   std::vector<std::string> recipients;
-  for (const Headers& group : parts.per_recipient) {
+  for (const std::string& r : finals) {
     if (recipients.size() >= 64) break;
-    std::string r = AddressFromField(p, group.Get("Final-Recipient"));
-    if (!r.empty()) recipients.push_back(std::move(r));
+    if (!r.empty()) recipients.push_back(r);
   }
   // Each search scans the whole human-readable text: a byte budget keeps a
   // report with a thousand recipients and a huge text linear. Real reports
@@ -409,7 +413,7 @@ std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceMarkers& ma
     const Headers& group = parts.per_recipient[g];
     Finding f;
     f.group = g;
-    std::string final_recipient = AddressFromField(p, group.Get("Final-Recipient"));
+    std::string final_recipient = std::move(finals[g]);
     if (final_recipient.empty()) final_recipient = AddressFromField(p, group.Get("X-Actual-Recipient"));
     f.original_recipient = AddressFromField(p, group.Get("Original-Recipient"));
     f.recipient = SenderWrittenAddress(final_recipient, f.original_recipient);
@@ -541,7 +545,10 @@ std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceMarkers& ma
     }
     f.command = field.command;
     if (f.command == SmtpCommand::kUnknown && !diagnostic_searched) f.command = smtp.FindCommand(f.diagnostic);
-    if (f.command == SmtpCommand::kUnknown) f.command = internal::TranscriptCommandFor(transcript, f.recipient);
+    if (f.command == SmtpCommand::kUnknown) {
+      if (!transcript) transcript = internal::ParseTranscript(p, parts.human_text);
+      f.command = internal::TranscriptCommandFor(*transcript, f.recipient);
+    }
     // The remote server as the wrapper of its reply names it ("host X[ip] said:").
     bool host_open = f.remote_mta.empty() && field.remote_host.empty();
     if (f.command == SmtpCommand::kUnknown) f.command = host_open ? paragraph_reply().command : paragraph_command();
