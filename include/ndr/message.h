@@ -104,7 +104,7 @@ struct Part {
   std::string filename;      // from Content-Disposition or Content-Type name
   int depth = 0;             // 0 for the top-level entity
   bool in_attached_message = false;  // inside a message/rfc822 (the returned original)
-  Headers headers;           // the part's own MIME headers
+  Headers headers;           // the part's own header fields (parts[0]: the message's, Message::headers())
   // Transfer-decoded body, converted to UTF-8 for text/* and message/*
   // report types. For message/rfc822 and message/global: the header block of
   // the embedded message (its parts follow as separate Parts). Empty when
@@ -120,13 +120,15 @@ struct Part {
 };
 
 struct Message {
-  Headers headers;           // the top-level header block
   std::vector<Part> parts;   // depth-first, document order; parts[0] is the top entity
   std::vector<Problem> problems;  // e.g. {kCharset, "unknown charset x-foo in part 3"}
   // Read from pasted text (no header block of its own): a person says it is a
   // bounce, so less evidence is needed to read it as one.
   bool pasted = false;
 
+  // The top-level header block: the headers of parts[0] (kept there only,
+  // not copied); empty when there is no part.
+  const Headers& headers() const;
   // The first part of that content type that is not inside a returned original, or null.
   const Part* FindPart(std::string_view content_type) const;
 };

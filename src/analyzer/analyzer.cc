@@ -143,8 +143,8 @@ Analysis Analyzer::AnalyzeAs(std::string_view bytes, std::string_view source, bo
   report.subject = std::string(original.Get("Subject"));
   report.message_id = std::string(original.Get("Message-ID"));
   report.date = std::string(original.Get("Date"));
-  report.bounce_message_id = std::string(message.headers.Get("Message-ID"));
-  report.bounce_date = std::string(message.headers.Get("Date"));
+  report.bounce_message_id = std::string(message.headers().Get("Message-ID"));
+  report.bounce_date = std::string(message.headers().Get("Date"));
 
   analysis.records.reserve(findings.size());
   for (Finding& f : findings) {

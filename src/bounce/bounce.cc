@@ -274,9 +274,9 @@ void AppendText(std::string_view text, std::string* out) {
 // Subject with a sign that a program, not a person, sent it (Auto-Submitted,
 // the null return path, Exchange's inbox-rule headers).
 bool LooksLikeAutoReply(const Message& m, const BounceMarkers& markers) {
-  if (markers.MatchesHeader(m.headers, MarkerKind::kAutoReplyHeader)) return true;
-  return markers.Matches(MarkerKind::kAutoReplySubject, m.headers.Get("Subject")) &&
-         markers.MatchesHeader(m.headers, MarkerKind::kAutoReplySign);
+  if (markers.MatchesHeader(m.headers(), MarkerKind::kAutoReplyHeader)) return true;
+  return markers.Matches(MarkerKind::kAutoReplySubject, m.headers().Get("Subject")) &&
+         markers.MatchesHeader(m.headers(), MarkerKind::kAutoReplySign);
 }
 
 // Lines quoted with '>' are someone else's words: a person answering a bounce
@@ -334,7 +334,6 @@ Message AttachedMessage(const Message& message, size_t at) {
     if (!part.in_attached_message && IsMessageType(part.content_type)) attached_below = part.depth;
     inner.parts.push_back(std::move(part));
   }
-  if (!inner.parts.empty()) inner.headers = inner.parts[0].headers;
   inner.problems = message.problems;
   return inner;
 }
@@ -355,11 +354,11 @@ bool FindAttachedReport(const Message& message, const BounceMarkers& markers, co
   }
   if (attached == message.parts.size()) return false;
   // A mail system's report that returns the original: not a person's forward.
-  if (markers.Matches(MarkerKind::kFrom, message.headers.Get("From"))) return false;
+  if (markers.Matches(MarkerKind::kFrom, message.headers().Get("From"))) return false;
   Message inner = AttachedMessage(message, attached);
   if (inner.parts.empty()) return false;
-  bool is_report = markers.Matches(MarkerKind::kFrom, inner.headers.Get("From")) ||
-                   markers.Matches(MarkerKind::kSubject, inner.headers.Get("Subject"));
+  bool is_report = markers.Matches(MarkerKind::kFrom, inner.headers().Get("From")) ||
+                   markers.Matches(MarkerKind::kSubject, inner.headers().Get("Subject"));
   for (const Part& part : inner.parts) {
     if (!part.in_attached_message && IsReportType(part.content_type)) is_report = true;
   }
@@ -372,10 +371,10 @@ bool FindAttachedReport(const Message& message, const BounceMarkers& markers, co
 
 BounceParts LocateBounce(const Message& message, const BounceMarkers& markers, const Limits& limits) {
   BounceParts out;
-  out.bounce_subject = std::string(message.headers.Get("Subject"));
-  out.bounce_from = std::string(message.headers.Get("From"));
-  out.bounce_to = std::string(message.headers.Get("To"));
-  out.failed_recipients = std::string(message.headers.Get("X-Failed-Recipients"));
+  out.bounce_subject = std::string(message.headers().Get("Subject"));
+  out.bounce_from = std::string(message.headers().Get("From"));
+  out.bounce_to = std::string(message.headers().Get("To"));
+  out.failed_recipients = std::string(message.headers().Get("X-Failed-Recipients"));
   out.pasted = message.pasted;
   std::vector<const Part*> html_parts;  // read only when there is no plain text
   bool have_dsn = false;
@@ -473,7 +472,7 @@ BounceParts LocateBounce(const Message& message, const BounceMarkers& markers, c
     out.human_text.resize(internal::Utf8CutPoint(out.human_text, kMaxHumanText));
   }
 
-  const Headers& h = message.headers;
+  const Headers& h = message.headers();
   // Evidence that the message is a report, by kind; each kind counts once.
   bool subject = markers.Matches(MarkerKind::kSubject, out.bounce_subject);
   bool from_marker = markers.Matches(MarkerKind::kFrom, out.bounce_from);

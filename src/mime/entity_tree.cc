@@ -57,9 +57,26 @@ std::string Unfold(const char* begin, const char* end) {
 // A line of a header block as the framing found it: a field (colon > 0, as
 // FieldColon gives) or a continuation line (colon -1).
 struct HeaderLine {
-  const char* begin;
-  const char* end;  // before the line break
-  ptrdiff_t colon;
+  const char* begin = nullptr;
+  const char* end = nullptr;  // before the line break
+  ptrdiff_t colon = -1;
+};
+
+// The lines of the header block being read. Kept from part to part, and
+// filled in place (a vector's push_back per line was a call per line).
+class HeaderLines {
+ public:
+  void Clear() { count_ = 0; }
+  void Add(const char* begin, const char* end, ptrdiff_t colon) {
+    if (count_ == lines_.size()) lines_.resize(lines_.size() * 2 + 32);
+    lines_[count_++] = {begin, end, colon};
+  }
+  const HeaderLine* begin() const { return lines_.data(); }
+  const HeaderLine* end() const { return lines_.data() + count_; }
+
+ private:
+  std::vector<HeaderLine> lines_;
+  size_t count_ = 0;
 };
 
 struct HeaderScan {
@@ -167,8 +184,8 @@ class TreeParser {
   // Scans a header block starting at `p`: up to an empty line, or up to the
   // first line that is no header field (then the body starts on that line).
   // The block's lines that start within max_header_bytes go to *lines (when given).
-  HeaderScan ScanHeader(const char* p, const char* end, bool check_boundaries, std::vector<HeaderLine>* lines = nullptr) {
-    if (lines != nullptr) lines->clear();
+  HeaderScan ScanHeader(const char* p, const char* end, bool check_boundaries, HeaderLines* lines = nullptr) {
+    if (lines != nullptr) lines->Clear();
     HeaderScan s;
     s.header_begin = p;
     bool any_field = false;
@@ -198,7 +215,7 @@ class TreeParser {
       if (IsBlank(*p)) {
         if (any_field) {  // folded line
           if (lines != nullptr && static_cast<size_t>(p - s.header_begin) < limits_.max_header_bytes) {
-            lines->push_back({p, eol, -1});
+            lines->Add(p, eol, -1);
           }
           p = next;
           continue;
@@ -220,7 +237,7 @@ class TreeParser {
         finish_field(p > s.header_begin ? p - 1 : p);
         any_field = true;
         if (static_cast<size_t>(p - s.header_begin) < limits_.max_header_bytes) {
-          if (lines != nullptr) lines->push_back({p, eol, colon});
+          if (lines != nullptr) lines->Add(p, eol, colon);
           std::string_view name(p, static_cast<size_t>(colon));
           name = Trim(name);
           if (IStartsWith(name, "content-")) {
@@ -511,7 +528,7 @@ class TreeParser {
   const char* pos_ = nullptr;  // read position
   const char* end_ = nullptr;  // end of the text being framed
   BoundaryList boundaries_;  // the open multiparts' "--boundary", innermost last
-  std::vector<HeaderLine> lines_;  // the lines of the header block being read (kept: no allocation per part)
+  HeaderLines lines_;  // the lines of the header block being read
   int matched_level_ = -1;  // level of the last delimiter read, -1 = none (end of input)
   bool matched_closing_ = false;
   bool parts_logged_ = false;

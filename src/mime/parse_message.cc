@@ -224,11 +224,15 @@ void ParseInto(std::string_view raw, const Limits& limits, BodyScope bodies, Mes
   for (size_t i = 0; i < tree.entities.size(); ++i) {
     message->parts.push_back(builder.Build(tree.entities, message->parts, i));
   }
-  if (!message->parts.empty()) message->headers = message->parts[0].headers;
-  if (message->headers.empty() && !raw.empty()) log->Add(ProblemKind::kStructure, "no header fields");
+  if (message->headers().empty() && !raw.empty()) log->Add(ProblemKind::kStructure, "no header fields");
 }
 
 }  // namespace
+
+const Headers& Message::headers() const {
+  static const Headers kNone;  // a Message without parts (ParseMessage always gives one)
+  return parts.empty() ? kNone : parts[0].headers;
+}
 
 const Part* Message::FindPart(std::string_view content_type) const {
   for (const Part& p : parts) {

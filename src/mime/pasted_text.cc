@@ -139,6 +139,7 @@ Message PastedTextReader::Read(std::string_view text, const Limits& limits) cons
   // A forwarded copy: its separator, then its header lines; what a person
   // wrote above the separator is not part of the bounce.
   size_t body_from = 0;
+  Headers forwarded;  // the forwarded copy's header lines, the message's header
   for (size_t i = 0; i < lines.size() && i < kMaxLinesSearched; ++i) {
     std::string_view line = Trim(lines[i]);
     if (!forwarded_ || !RE2::FullMatch(re2::StringPiece(line.data(), line.size()), *forwarded_)) continue;
@@ -159,7 +160,7 @@ Message PastedTextReader::Read(std::string_view text, const Limits& limits) cons
       if (!matched) break;
     }
     if (headers.empty()) continue;  // a separator line inside the text, not a forward
-    message.headers = std::move(headers);
+    forwarded = std::move(headers);
     body_from = j;
     break;
   }
@@ -167,7 +168,7 @@ Message PastedTextReader::Read(std::string_view text, const Limits& limits) cons
   Part part;
   part.content_type = "text/plain";
   part.charset = "utf-8";
-  part.headers = message.headers;
+  part.headers = std::move(forwarded);
   for (size_t i = body_from; i < lines.size(); ++i) {
     part.body.append(lines[i].data(), lines[i].size());
     part.body.push_back('\n');

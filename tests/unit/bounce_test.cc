@@ -99,7 +99,7 @@ TEST(Bounce, AttachedReportIsFoundInAForward) {
   Message forward = ParseMessage(Forward(kDsn));
   Message report;
   ASSERT_TRUE(FindAttachedReport(forward, ndr_test::Markers(), Limits(), &report));
-  EXPECT_EQ(report.headers.Get("From"), "MAILER-DAEMON@mail.example.com");
+  EXPECT_EQ(report.headers().Get("From"), "MAILER-DAEMON@mail.example.com");
   EXPECT_EQ(report.parts[0].depth, 0);
   EXPECT_EQ(report.parts[0].content_type, "multipart/report");
   // The report's own returned original is still the attached one, one level down.

@@ -70,7 +70,7 @@ TEST(MimeHeaderFields, PartHeadersAreTheBlockParsed) {
       // As the message's own header (after an mbox "From " line, which is no field).
       Message top = ParseMessage("From a@example.com Mon Jan  5 10:00:00 2026\n" + block + "\nbody\n", limits);
       ExpectSameFields(top.parts[0].headers, want, "top: " + trace);
-      ExpectSameFields(top.headers, want, "top: " + trace);
+      ExpectSameFields(top.headers(), want, "top: " + trace);
       // As the header of a part of a multipart.
       Message multi = ParseMessage(
           "Content-Type: multipart/mixed; boundary=b\n\n--b\n" + block + "\nbody\n--b--\n", limits);

@@ -50,12 +50,24 @@ TEST(MimeParse, SinglePartPlain) {
   EXPECT_EQ(p.body,
             "I'm sorry to have to inform you that your message could not\n"
             "be delivered.\n");
-  EXPECT_EQ(m.headers.Get("subject"), "Undelivered Mail");
-  EXPECT_EQ(m.headers.Get("SUBJECT"), "Undelivered Mail");
-  EXPECT_EQ(m.headers.Get("X-Missing"), "");
-  EXPECT_TRUE(m.headers.Has("to"));
+  EXPECT_EQ(m.headers().Get("subject"), "Undelivered Mail");
+  EXPECT_EQ(m.headers().Get("SUBJECT"), "Undelivered Mail");
+  EXPECT_EQ(m.headers().Get("X-Missing"), "");
+  EXPECT_TRUE(m.headers().Has("to"));
   EXPECT_EQ(p.headers.size(), 3u);
   EXPECT_TRUE(m.problems.empty());
+}
+
+// The message's header is its top part's (one copy, not two); a Message
+// without parts has an empty one.
+TEST(MimeParse, MessageHeadersAreTheTopPartsHeaders) {
+  Message m = ParseMessage("Subject: hi\nContent-Type: multipart/mixed; boundary=b\n\n--b\nX-Part: 1\n\nx\n--b--\n");
+  ASSERT_EQ(m.parts.size(), 2u);
+  EXPECT_EQ(&m.headers(), &m.parts[0].headers);
+  EXPECT_EQ(m.headers().Get("Subject"), "hi");
+  EXPECT_FALSE(m.headers().Has("X-Part"));
+  Message none;
+  EXPECT_TRUE(none.headers().empty());
 }
 
 const char kReport[] =
@@ -157,7 +169,7 @@ TEST(MimeParse, MultipartReportFlatOrder) {
   EXPECT_EQ(m.FindPart("message/delivery-status"), &m.parts[2]);
   EXPECT_EQ(m.FindPart("text/plain"), &m.parts[1]);
   EXPECT_EQ(m.FindPart("application/pdf"), nullptr);  // only inside the original
-  EXPECT_EQ(m.headers.Get("Subject"), "Undelivered Mail Returned to Sender");
+  EXPECT_EQ(m.headers().Get("Subject"), "Undelivered Mail Returned to Sender");
 }
 
 TEST(MimeParse, NestedAlternativeInsideMixed) {
@@ -244,7 +256,7 @@ TEST(MimeParse, MboxFromLineSkipped) {
       "Subject: bounce\n"
       "\n"
       "body\n");
-  EXPECT_EQ(m.headers.Get("Subject"), "bounce");
+  EXPECT_EQ(m.headers().Get("Subject"), "bounce");
   EXPECT_EQ(m.parts[0].body, "body\n");
 }
 
@@ -347,10 +359,10 @@ TEST(MimeHeaders, RawEightBitBytesAtAnyOffsetAreDecoded) {
     Message m = ParseMessage("Subject: " + value + "\n\nbody\n");
     std::string want(20, 'a');
     want.replace(at, 1, "\xc3\xa9");
-    EXPECT_EQ(m.headers.Get("Subject"), want) << "offset " << at;
+    EXPECT_EQ(m.headers().Get("Subject"), want) << "offset " << at;
   }
   Message m = ParseMessage("Subject: abcdefghij \x1b$B$3$s\x1b(B\n\nbody\n");
-  EXPECT_EQ(m.headers.Get("Subject"), "abcdefghij \xe3\x81\x93\xe3\x82\x93");
+  EXPECT_EQ(m.headers().Get("Subject"), "abcdefghij \xe3\x81\x93\xe3\x82\x93");
 }
 
 TEST(MimeHeaders, AnyLineEndingsGiveTheSameFields) {
@@ -390,9 +402,9 @@ TEST(MimeHeaders, EncodedWordsAndEscapesAtAnyOffsetAreDecoded) {
       Message m = ParseMessage("Subject: " + before + "=?UTF-8?Q?caf=C3=A9?=" + after + "\n"
                                "Comments: " + before + "\x1b$B$3\x1b(B" + after + "\n"
                                "Keywords: " + before + "=" + after + "\n\nbody\n");
-      EXPECT_EQ(m.headers.Get("Subject"), before + "caf\xc3\xa9" + after) << length << " " << at;
-      EXPECT_EQ(m.headers.Get("Comments"), before + "\xe3\x81\x93" + after) << length << " " << at;
-      EXPECT_EQ(m.headers.Get("Keywords"), before + "=" + after) << length << " " << at;
+      EXPECT_EQ(m.headers().Get("Subject"), before + "caf\xc3\xa9" + after) << length << " " << at;
+      EXPECT_EQ(m.headers().Get("Comments"), before + "\xe3\x81\x93" + after) << length << " " << at;
+      EXPECT_EQ(m.headers().Get("Keywords"), before + "=" + after) << length << " " << at;
     }
   }
 }
@@ -404,7 +416,7 @@ TEST(MimeCharset, Iso2022JpBodyAndSubject) {
       "Content-Transfer-Encoding: 7bit\n"
       "\n"
       "\x1b$B$3$s$K$A$O@$3&\x1b(B\n");
-  EXPECT_EQ(m.headers.Get("Subject"), "\xe9\x85\x8d\xe4\xbf\xa1\xe3\x82\xa8\xe3\x83\xa9\xe3\x83\xbc");
+  EXPECT_EQ(m.headers().Get("Subject"), "\xe9\x85\x8d\xe4\xbf\xa1\xe3\x82\xa8\xe3\x83\xa9\xe3\x83\xbc");
   EXPECT_EQ(m.parts[0].body, "\xe3\x81\x93\xe3\x82\x93\xe3\x81\xab\xe3\x81\xa1\xe3\x81\xaf\xe4\xb8\x96\xe7\x95\x8c\n");
   EXPECT_TRUE(m.problems.empty());
 }
@@ -653,7 +665,7 @@ TEST(MimeParse, CrlfAndCrOnlyGiveSameParts) {
       EXPECT_EQ(other->parts[i].body, a.parts[i].body) << i;
       EXPECT_EQ(other->parts[i].headers.size(), a.parts[i].headers.size()) << i;
     }
-    EXPECT_EQ(other->headers.Get("Content-Type"), a.headers.Get("Content-Type"));
+    EXPECT_EQ(other->headers().Get("Content-Type"), a.headers().Get("Content-Type"));
     EXPECT_EQ(other->problems.size(), a.problems.size());
   }
 }
@@ -673,7 +685,7 @@ TEST(MimeMalformed, EmptyAndGarbage) {
   for (const Part& p : m.parts) EXPECT_LE(p.body.size(), garbage.size() * 3);
 
   m = ParseMessage("no header at all\njust text\n");
-  EXPECT_TRUE(m.headers.empty());
+  EXPECT_TRUE(m.headers().empty());
   EXPECT_EQ(m.parts[0].body, "no header at all\njust text\n");
 
   const char kNul[] = "Subject: nul\0byte\n\nbody\0\n";
@@ -1008,7 +1020,7 @@ TEST(MimeParse, ThreadSafe) {
         Message a = ParseMessage(crlf);
         Message b = ParseMessage(jp);
         if (Types(a) != Types(want_report) || a.parts[1].body != want_report.parts[1].body) ++failures[t];
-        if (b.parts[0].body != want_jp.parts[0].body || b.headers.Get("Subject") != want_jp.headers.Get("Subject")) {
+        if (b.parts[0].body != want_jp.parts[0].body || b.headers().Get("Subject") != want_jp.headers().Get("Subject")) {
           ++failures[t];
         }
       }
