@@ -502,7 +502,7 @@ TEST(ExtractFormats, AmazonSesTypeStandsInForMissingServerWords) {
   // A recipient with no diagnosticCode: SES's own bounce type and subtype
   // are all the report says of it; no status is invented.
   Result r = OnlyFinding(
-      "From: SES <no-reply@sns.amazonaws.com>\nSubject: AWS Notification Message\n\n"
+      "From: SES <no-reply@sns.example.com>\nSubject: AWS Notification Message\n\n"
       "{\"notificationType\":\"Bounce\",\"bounce\":{\"bounceType\":\"Transient\",\"bounceSubType\":\"MailboxFull\","
       "\"bouncedRecipients\":[{\"emailAddress\":\"val@example.net\"}]},\"mail\":{\"source\":\"me@example.org\"}}\n",
       "val@example.net", "Amazon SES bounce type Transient/MailboxFull");
