@@ -74,6 +74,33 @@ TEST(Bounce, PlainTextBounceCutsTheReturnedCopy) {
   EXPECT_EQ(p.original_headers.Get("Subject"), "Original");
 }
 
+// A returned original quoted without a marker line: the column-0 header
+// block after a blank line or a rule of '=', '-', '*' is the copy; summary
+// lines a report indents, a digit-led name and a block without a trace field are not.
+TEST(Bounce, QuotedHeaderBlockWithoutAMarkerLine) {
+  const std::string head =
+      "From: Mail Delivery System <Mailer-Daemon@mail.example.com>\n"
+      "Subject: Mail delivery failed\n"
+      "\n"
+      "Delivery to bob@example.org failed: 550 5.1.1 No such user\n\n"
+      "  From: sender@example.com\n  To: bob@example.org\n  Subject: Summary\n\n"
+      "2nd-Note: x\nFrom: a@example.com\nTo: b@example.com\nSubject: No trace\n\n";
+  for (std::string rule : {"\n", "\t \n", "=-=-=-=-=\n", "* * * * *\n", "__ -- __\n"}) {
+    SCOPED_TRACE(rule);
+    BounceParts p = Locate(head + "Some words.\n" + rule +
+                           "Received: from x.example.com\nFrom: sender@example.com\nTo: bob@example.org\n"
+                           "Subject: Original\n\nbody text\n");
+    EXPECT_EQ(p.kind, BounceKind::kPlainText);
+    EXPECT_EQ(p.original_headers.Get("Subject"), "Original");
+    EXPECT_EQ(p.human_text.find("Received:"), std::string::npos);
+    EXPECT_NE(p.human_text.find("Some words."), std::string::npos);
+  }
+  // Words on the line before the block: no copy starts there.
+  BounceParts p = Locate(head + "Some words.\nReceived: from x.example.com\nFrom: sender@example.com\n"
+                                "To: bob@example.org\nSubject: Original\n\nbody text\n");
+  EXPECT_TRUE(p.original_headers.empty());
+}
+
 TEST(Bounce, OrdinaryMailIsNotABounce) {
   BounceParts p = Locate("From: friend@example.org\nSubject: lunch?\n\nCall me at 550-1234.\n");
   EXPECT_EQ(p.kind, BounceKind::kNotBounce);
