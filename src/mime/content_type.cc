@@ -99,6 +99,10 @@ class SemicolonSplitter {
 std::string Unquote(std::string_view v) {
   v = Trim(v);
   if (v.empty() || v.front() != '"') return std::string(v);
+  // Most quoted values (boundaries) hold no quoted pair: then they are the
+  // bytes up to the closing quote, taken in one go.
+  std::string_view upto_quote = v.substr(1, v.find('"', 1) - 1);
+  if (upto_quote.find('\\') == std::string_view::npos) return std::string(upto_quote);
   std::string out;
   for (size_t i = 1; i < v.size(); ++i) {
     char c = v[i];

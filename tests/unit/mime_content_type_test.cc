@@ -25,6 +25,11 @@ TEST(MimeContentType, QuotedPairsAndTextAfterTheQuote) {
   EXPECT_EQ(ParseContentType("multipart/mixed; boundary=\"a\\\\b\"").params.Get("boundary"), "a\\b");
   EXPECT_EQ(ParseContentType("multipart/mixed; boundary=\"abc\" junk").params.Get("boundary"), "abc");
   EXPECT_EQ(ParseContentType("multipart/mixed; boundary=\"abc").params.Get("boundary"), "abc");
+  EXPECT_EQ(ParseContentType("multipart/mixed; boundary=\"abc\\").params.Get("boundary"), "abc\\");
+  EXPECT_EQ(ParseContentType("multipart/mixed; boundary=\"\"").params.Get("boundary"), "");
+  EXPECT_EQ(ParseContentType("multipart/mixed; boundary=\"----=_Part_1_2.3\"; x=\"a\\\"\"").params.Get("boundary"),
+            "----=_Part_1_2.3");
+  EXPECT_EQ(ParseContentType("multipart/mixed; boundary=\"----=_Part_1_2.3\"; x=\"a\\\"\"").params.Get("x"), "a\"");
 }
 
 TEST(MimeContentType, CommentsAndBlanks) {
