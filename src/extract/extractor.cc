@@ -803,6 +803,19 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
       std::string_view paragraph = ParagraphAfter(text, std::min(from, text.size()), stop);
       reply = smtp.ReadReply(paragraph);
       if (f.original_recipient.empty()) f.original_recipient = ExpandedFrom(markers, paragraph);
+      // A report that explains each recipient in words first and quotes the
+      // servers' replies in a later section names the recipient again there
+      // (Exchange's "Diagnostic information for administrators:"): without a
+      // code in its first paragraph, the paragraph under its next own line.
+      if (reply.codes.reply_code == 0 && reply.codes.status.empty() && mentions.size() > 1) {
+        size_t after = static_cast<size_t>(paragraph.data() + paragraph.size() - text.data());
+        for (const auto& hit : in_text) {
+          if (hit.begin < after || !SameAddress(hit.address, f.recipient) || !opens_line(hit)) continue;
+          internal::ServerReply later = smtp.ReadReply(ParagraphAfter(text, hit.end, text.size()));
+          if (later.codes.reply_code != 0 || !later.codes.status.empty()) reply = std::move(later);
+          break;
+        }
+      }
     }
     if (reply.codes.reply_code == 0 && reply.codes.status.empty() && mentions.size() == 1) {
       // One recipient: the reply may sit anywhere in the text. Without one,
@@ -849,7 +862,11 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
       if (entry_codes.reply_code != 0 || !entry_codes.status.empty()) {
         f.diagnostic = e->diagnostic;
         codes = entry_codes;
-        command = e->command != SmtpCommand::kUnknown ? e->command : smtp.FindCommand(e->diagnostic);
+        // The entry's reply may not say which command drew it (Exim quotes the
+        // server's Sendmail-style "550 <a@b>... No such user" under "after
+        // RCPT TO:"): the paragraph's command stands then.
+        SmtpCommand drew = e->command != SmtpCommand::kUnknown ? e->command : smtp.FindCommand(e->diagnostic);
+        if (drew != SmtpCommand::kUnknown) command = drew;
       }
     } else if (command == SmtpCommand::kUnknown) {
       command = internal::TranscriptCommandFor(transcript, f.recipient);

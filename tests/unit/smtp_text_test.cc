@@ -396,7 +396,7 @@ TEST(SmtpReply, WrappersAreNotTheServersWords) {
        "    550-Message rejected\n    550 as spam",
        "550 Message rejected as spam", "mx.example.net", SmtpCommand::kDataEnd},
       {"192.0.2.10 does not like recipient.\nRemote host said: 550 5.1.1 No mailbox here by that name",
-       "550 5.1.1 No mailbox here by that name", "192.0.2.10", SmtpCommand::kUnknown},
+       "550 5.1.1 No mailbox here by that name", "192.0.2.10", SmtpCommand::kRcpt},
       {"Technical details of permanent failure:\nGoogle tried to deliver your message, but it was rejected by "
        "the server for the recipient domain example.net by mx.example.net. [192.0.2.10].\n\n"
        "The error that the other server returned was:\n550 5.2.1 The account is disabled",
