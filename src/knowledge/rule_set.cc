@@ -172,10 +172,16 @@ std::vector<int> RuleSet::Candidates(std::string_view text) const {
   return hits;
 }
 
+// Pattern `index`, or null when there is none to run.
+const RE2* RuleSet::Pattern(int index) const {
+  if (!compiled_ || index < 0 || static_cast<size_t>(index) >= count_) return nullptr;
+  return &impl_->filtered.GetRE2(index);
+}
+
 std::string_view RuleSet::FirstMatch(int index, std::string_view text) const {
-  if (!compiled_ || index < 0 || static_cast<size_t>(index) >= count_) return {};
+  const RE2* re = Pattern(index);
   re2::StringPiece whole;
-  if (!impl_->filtered.GetRE2(index).Match(re2::StringPiece(text.data(), text.size()), 0, text.size(),
+  if (re == nullptr || !re->Match(re2::StringPiece(text.data(), text.size()), 0, text.size(),
                                            RE2::UNANCHORED, &whole, 1)) {
     return {};
   }
@@ -183,9 +189,8 @@ std::string_view RuleSet::FirstMatch(int index, std::string_view text) const {
 }
 
 bool RuleSet::Matches(int index, std::string_view text) const {
-  if (!compiled_ || index < 0 || static_cast<size_t>(index) >= count_) return false;
-  return impl_->filtered.GetRE2(index).Match(re2::StringPiece(text.data(), text.size()), 0, text.size(),
-                                             RE2::UNANCHORED, nullptr, 0);
+  const RE2* re = Pattern(index);
+  return re != nullptr && re->Match(re2::StringPiece(text.data(), text.size()), 0, text.size(), RE2::UNANCHORED, nullptr, 0);
 }
 
 }  // namespace internal

@@ -13,6 +13,10 @@
 #include <string_view>
 #include <vector>
 
+namespace re2 {
+class RE2;
+}  // namespace re2
+
 namespace ndr {
 namespace internal {
 
@@ -65,6 +69,7 @@ class RuleSet {
  private:
   // False when there is nothing to match; *failed set when never compiled.
   bool Ready(bool* failed) const;
+  const re2::RE2* Pattern(int index) const;  // null when there is none to run
   std::vector<int> WordsIn(std::string_view text) const;
   struct Impl;
   std::unique_ptr<Impl> impl_;
