@@ -23,6 +23,41 @@ bool IsAscii(std::string_view text) {
 
 unsigned char Lower(unsigned char c) { return c >= 'A' && c <= 'Z' ? static_cast<unsigned char>(c + 32) : c; }
 
+// An ASCII text lower-cased into `out`, eight bytes at a time: a byte is a
+// capital when adding 0x3F carries it to 0x80 and adding 0x25 does not (no
+// byte is above 0x7F, so no carry crosses into the next byte).
+void LowerAscii(std::string_view text, unsigned char* out) {
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  const size_t n = text.size();
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, text.data() + i, 8);
+    const uint64_t from_a = (w + 0x3F3F3F3F3F3F3F3FULL) & kHigh;
+    const uint64_t past_z = (w + 0x2525252525252525ULL) & kHigh;
+    w |= (from_a & ~past_z) >> 2;
+    std::memcpy(out + i, &w, 8);
+  }
+  for (; i < n; ++i) out[i] = Lower(static_cast<unsigned char>(text[i]));
+}
+
+// Whether the `length` bytes at `a` and `b` are equal; most words filed
+// under a key differ from the text in their next four bytes, which one load
+// each tells without a call.
+bool SameBytes(const unsigned char* a, const char* b, size_t length) {
+  if (length >= 4) {
+    uint32_t x, y;
+    std::memcpy(&x, a, 4);
+    std::memcpy(&y, b, 4);
+    if (x != y) return false;
+    return std::memcmp(a + 4, b + 4, length - 4) == 0;
+  }
+  for (size_t k = 0; k < length; ++k) {
+    if (a[k] != static_cast<unsigned char>(b[k])) return false;
+  }
+  return true;
+}
+
 bool Usable(const std::string& word) {
   if (word.empty()) return false;
   for (unsigned char c : word) {
@@ -68,6 +103,7 @@ WordFinder::WordFinder(const std::vector<std::string>& words) {
     if (FoldsToAscii(w)) return;  // never answers (ready_ stays false)
   }
   std::fill(std::begin(single_), std::end(single_), -1);
+  seen_words_ = (words.size() + 63) / 64;
 
   // File every word under its key.
   std::map<std::pair<uint32_t, size_t>, std::vector<std::pair<int, std::string>>> filed;
@@ -118,7 +154,6 @@ const WordFinder::Filed* WordFinder::Lookup(uint32_t bytes, size_t length) const
 
 bool WordFinder::Find(std::string_view text, std::vector<int>* found) const {
   if (!ready_ || !IsAscii(text)) return false;
-  const size_t first = found->size();
   const size_t n = text.size();
   // The text lower-cased, in a stack buffer when it fits.
   unsigned char small[1024];
@@ -128,33 +163,48 @@ bool WordFinder::Find(std::string_view text, std::vector<int>* found) const {
     large.resize(n);
     t = reinterpret_cast<unsigned char*>(&large[0]);
   }
-  for (size_t i = 0; i < n; ++i) t[i] = Lower(static_cast<unsigned char>(text[i]));
+  LowerAscii(text, t);
+  // The words found, a bit each: a word that occurs many times ("in", "no")
+  // is marked again at no cost, and the bits give the indices ascending
+  // (sorting the repeats took more than the search itself, measured).
+  uint64_t small_seen[64];
+  std::vector<uint64_t> large_seen;
+  uint64_t* seen = small_seen;
+  if (seen_words_ > 64) {
+    large_seen.resize(seen_words_);
+    seen = large_seen.data();
+  }
+  std::fill(seen, seen + seen_words_, 0);
+  auto mark = [seen](int index) { seen[index >> 6] |= uint64_t{1} << (index & 63); };
 
   for (size_t i = 0; i < n; ++i) {
-    if (one_letter_ && single_[t[i]] >= 0) found->push_back(single_[t[i]]);
+    if (one_letter_ && single_[t[i]] >= 0) mark(single_[t[i]]);
     if (i + 1 >= n) break;
     // The two, three and four bytes here (fewer near the end).
     const uint32_t four = Pack(t + i, std::min<size_t>(4, n - i));
     const uint32_t pair = four & 0xFFFFu;
     if (ends_.Has(pair)) {
-      if (const Filed* f = Lookup(pair, 2)) found->push_back(words_[f->first].index);
+      if (const Filed* f = Lookup(pair, 2)) mark(words_[f->first].index);
     }
     if (i + 2 < n && then_one_.Has(four & 0xFFFFFFu)) {
-      if (const Filed* f = Lookup(four & 0xFFFFFFu, 3)) found->push_back(words_[f->first].index);
+      if (const Filed* f = Lookup(four & 0xFFFFFFu, 3)) mark(words_[f->first].index);
     }
     if (i + 3 < n && then_more_.Has(four)) {
       const Filed* f = Lookup(four, 4);
       if (f == nullptr) continue;
       for (uint32_t k = f->first; k < f->last; ++k) {
         const Word& w = words_[k];
-        if (w.length <= n - i && std::memcmp(t + i + 4, text_.data() + w.at + 4, w.length - 4) == 0) {
-          found->push_back(w.index);
+        if (w.length <= n - i && SameBytes(t + i + 4, text_.data() + w.at + 4, w.length - 4)) {
+          mark(w.index);
         }
       }
     }
   }
-  std::sort(found->begin() + static_cast<std::ptrdiff_t>(first), found->end());
-  found->erase(std::unique(found->begin() + static_cast<std::ptrdiff_t>(first), found->end()), found->end());
+  for (size_t w = 0; w < seen_words_; ++w) {
+    for (uint64_t bits = seen[w]; bits != 0; bits &= bits - 1) {
+      found->push_back(static_cast<int>(w * 64 + static_cast<size_t>(__builtin_ctzll(bits))));
+    }
+  }
   return true;
 }
 

@@ -73,6 +73,7 @@ class WordFinder {
   std::vector<Word> words_;   // grouped by key
   std::string text_;          // the lower-cased words, one after another
   int single_[128];           // a one-byte word's index, or -1
+  size_t seen_words_ = 0;     // 64-bit words of Find's bitmap of the words found
 };
 
 }  // namespace internal

@@ -94,6 +94,30 @@ TEST(WordFinder, SaysWhatAnRe2SetSaysOnGeneratedTexts) {
   }
 }
 
+// Every ASCII byte next to every other, in texts long enough to be
+// lower-cased eight bytes at a time: only 'A'..'Z' fold, so the bytes just
+// outside the capitals ('@', '[', '`', '{') stay what they are.
+TEST(WordFinder, FoldsOnlyCapitalsAmongAllAsciiBytes) {
+  std::vector<std::string> words;
+  // (Capitals would only repeat the small letters' words.)
+  for (int c = 1; c < 128; ++c) {
+    if (c < 'A' || c > 'Z') words.push_back(std::string(1, static_cast<char>(c)) + "q");
+  }
+  words.push_back("@[`{");
+  words.push_back("az[@");
+  internal::WordFinder finder(words);
+  std::mt19937 random(1202);
+  for (int n = 0; n < 400; ++n) {
+    std::string text;
+    size_t length = 9 + random() % 40;
+    for (size_t k = 0; k < length; ++k) {
+      text += random() % 3 == 0 ? 'Q' : static_cast<char>(1 + random() % 127);
+    }
+    if (n % 7 == 0) text += "xx@[`{AZ[@";
+    ASSERT_EQ(WordsByFinder(finder, text), WordsBySet(words, text)) << "text '" << text << "'";
+  }
+}
+
 // Many words: the pair filters are at their largest and hashed pairs
 // collide; the answer stays exact.
 TEST(WordFinder, SaysWhatAnRe2SetSaysWithManyWords) {
