@@ -79,6 +79,16 @@ uint32_t Pack(const unsigned char* p, size_t n) {
   return key;
 }
 
+// Pack(p, 4) in one load.
+uint32_t LoadFour(const unsigned char* p) {
+  uint32_t four;
+  std::memcpy(&four, p, 4);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  four = __builtin_bswap32(four);
+#endif
+  return four;
+}
+
 size_t Slot(uint32_t bytes, size_t length, size_t mask) {
   return ((bytes + static_cast<uint32_t>(length)) * 0x9E3779B1u >> 7) & mask;
 }
@@ -87,7 +97,12 @@ size_t Slot(uint32_t bytes, size_t length, size_t mask) {
 
 // 16 bits per key, at least 512: few positions of a text pass by chance.
 void WordFinder::KeyFilter::Build(const std::vector<uint32_t>& keys) {
-  if (keys.empty()) return;
+  if (keys.empty()) {
+    // One empty word: Has needs no test for "no keys of this length".
+    bits.assign(1, 0);
+    shift = 32 - 6;
+    return;
+  }
   uint32_t log2 = 9;
   while ((size_t{1} << log2) < keys.size() * 16 && log2 < 16) ++log2;
   bits.assign((size_t{1} << log2) / 64, 0);
@@ -156,14 +171,16 @@ bool WordFinder::Find(std::string_view text, std::vector<int>* found) const {
   if (!ready_ || !IsAscii(text)) return false;
   const size_t n = text.size();
   // The text lower-cased, in a stack buffer when it fits.
-  unsigned char small[1024];
+  // Four zero bytes after it: the four bytes at any position are one load.
+  unsigned char small[1024 + 4];
   std::string large;
   unsigned char* t = small;
-  if (n > sizeof small) {
-    large.resize(n);
+  if (n > 1024) {
+    large.resize(n + 4);
     t = reinterpret_cast<unsigned char*>(&large[0]);
   }
   LowerAscii(text, t);
+  std::memset(t + n, 0, 4);
   // The words found, a bit each: a word that occurs many times ("in", "no")
   // is marked again at no cost, and the bits give the indices ascending
   // (sorting the repeats took more than the search itself, measured).
@@ -181,7 +198,7 @@ bool WordFinder::Find(std::string_view text, std::vector<int>* found) const {
     if (one_letter_ && single_[t[i]] >= 0) mark(single_[t[i]]);
     if (i + 1 >= n) break;
     // The two, three and four bytes here (fewer near the end).
-    const uint32_t four = Pack(t + i, std::min<size_t>(4, n - i));
+    const uint32_t four = LoadFour(t + i);
     const uint32_t pair = four & 0xFFFFu;
     if (ends_.Has(pair)) {
       if (const Filed* f = Lookup(pair, 2)) mark(words_[f->first].index);

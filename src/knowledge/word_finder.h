@@ -56,12 +56,12 @@ class WordFinder {
   };
   // Which keys of one length (2, 3 or 4 bytes) exist: a bit per hashed key.
   struct KeyFilter {
-    std::vector<uint64_t> bits;  // empty: no word has a key of this length
+    std::vector<uint64_t> bits;  // one zero word when no word has a key of this length
     uint32_t shift = 0;          // 32 - log2(bit count)
     void Build(const std::vector<uint32_t>& keys);
     bool Has(uint32_t key) const {
       uint32_t i = (key * 0x9E3779B1u) >> shift;
-      return !bits.empty() && ((bits[i >> 6] >> (i & 63)) & 1);
+      return (bits[i >> 6] >> (i & 63)) & 1;
     }
   };
   const Filed* Lookup(uint32_t bytes, size_t length) const;
