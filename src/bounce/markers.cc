@@ -7,6 +7,7 @@
 #include <cctype>
 #include <vector>
 
+#include "knowledge/first_bytes.h"
 #include "knowledge/rule_set.h"
 #include "knowledge/tsv.h"
 
@@ -147,6 +148,9 @@ struct BounceMarkers::Impl {
   // start only (RE2 does not see that an alternation of anchored patterns is
   // anchored, and would search each line to its end).
   bool original_anchored = true;
+  // The bytes an "original" line can start with (after its leading blanks):
+  // RE2 runs only on the lines that start with one (most lines do not).
+  ByteSet original_first = ByteSet().set();
   CaptureRows recipient{true};        // the "recipient" patterns (read for every plain-text report)
   CaptureRows bare_recipient{false};  // the "bare-recipient" patterns (read only when no address is named)
   CaptureRows reporting_host{false};  // the "reporting-host" patterns (likewise)
@@ -260,6 +264,7 @@ bool BounceMarkers::Build(std::string* error) {
       *error = "data/bounce_markers.tsv: original patterns do not compile together";
       return false;
     }
+    if (impl_->original_anchored) impl_->original_first = FirstBytes(original_alternatives);
   }
   if (!boilerplate_alternatives.empty()) {
     impl_->boilerplate = std::make_unique<RE2>(boilerplate_alternatives, options);
@@ -349,7 +354,7 @@ size_t BounceMarkers::FindOriginalStart(std::string_view text) const {
     while (s < end && (text[s] == ' ' || text[s] == '\t')) ++s;
     std::string_view line = text.substr(s, end - s);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.size() >= 8 &&
+    if (line.size() >= 8 && impl_->original_first[static_cast<unsigned char>(line[0])] &&
         impl_->original_line->Match(re2::StringPiece(line.data(), line.size()), 0, line.size(),
                                     impl_->original_anchored ? RE2::ANCHOR_START : RE2::UNANCHORED, nullptr, 0)) {
       return pos;
