@@ -44,6 +44,19 @@ bool HasProblem(const Message& m, const std::string& words) {
   return false;
 }
 
+// Whether a value needs decoding is read 16 bytes at a time: an encoded
+// word, an 8-bit byte or an ESC is found wherever it falls, and a '=' alone
+// (or at the very end) is no encoded word.
+TEST(MimeHeaderFields, DecodingIsFoundAtEveryOffset) {
+  for (size_t k = 0; k < 40; ++k) {
+    const std::string pad(k, 'a');
+    EXPECT_EQ(ParseHeaderBlock("Subject: " + pad + "=?utf-8?q?=C3=A9t=C3=A9?=\n").Get("Subject"), pad + "\xC3\xA9t\xC3\xA9") << k;
+    EXPECT_EQ(ParseHeaderBlock("Subject: " + pad + "\xE9t\xE9\n").Get("Subject"), pad + "\xC3\xA9t\xC3\xA9") << k;
+    EXPECT_EQ(ParseHeaderBlock("Subject: " + pad + "\x1b$B$3\x1b(B\n").Get("Subject"), pad + "\xE3\x81\x93") << k;
+    EXPECT_EQ(ParseHeaderBlock("Subject: " + pad + "a=b=\n").Get("Subject"), pad + "a=b=") << k;
+  }
+}
+
 TEST(MimeHeaderFields, PartHeadersAreTheBlockParsed) {
   const std::vector<std::string> blocks = {
       "Subject: a very long\n\tsubject line\n   continued\nX-Empty:\nX-Latin1: caf\xe9\n"
