@@ -49,10 +49,13 @@ void ScanMbox(std::string_view window, bool at_end, MboxScan* s, Cut&& cut) {
     const void* nl = std::memchr(data + pos, '\n', window.size() - pos);
     if (nl == nullptr && !at_end) break;  // an unfinished line: wait for more bytes
     size_t next = nl == nullptr ? window.size() : static_cast<size_t>(static_cast<const char*>(nl) - data) + 1;
-    std::string_view line(data + pos, next - pos);
+    std::string_view line(data + pos, next - pos);  // never empty
     bool line_begins_here = !s->continuing;
     s->continuing = false;
-    if (line_begins_here && line.compare(0, 5, "From ") == 0 &&
+    // Only a line starting with 'F', '>', LF or CR matters: its first byte
+    // is looked at before anything else (a compare per line was most of the cost).
+    const char first = line[0];
+    if (line_begins_here && first == 'F' && line.size() >= 5 && std::memcmp(line.data(), "From ", 5) == 0 &&
         (s->at_input_start || s->blank_length > 0 || HasTimeOfDay(line))) {
       if (s->message_start != kNoMessage) {
         size_t end = pos - s->blank_length;
@@ -62,11 +65,14 @@ void ScanMbox(std::string_view window, bool at_end, MboxScan* s, Cut&& cut) {
       s->message_start = next;
       s->quoted = false;
       s->oversized = false;
-    } else if (line_begins_here && !line.empty() && line[0] == '>' && IsQuotedFromLine(line)) {
+    } else if (line_begins_here && first == '>' && IsQuotedFromLine(line)) {
       s->quoted = true;
     }
     s->at_input_start = false;
-    s->blank_length = !line_begins_here ? 0 : line == "\n" ? 1 : line == "\r\n" ? 2 : 0;
+    s->blank_length = !line_begins_here                                            ? 0
+                      : first == '\n'                                              ? 1
+                      : first == '\r' && line.size() == 2 && line[1] == '\n' ? 2
+                                                                                   : 0;
     s->line_start = next;
   }
   if (at_end && s->message_start != kNoMessage) {
