@@ -279,17 +279,38 @@ constexpr std::array<bool, 256> MakeNameChars() {
 }
 constexpr std::array<bool, 256> kNameChar = MakeNameChars();
 
+// The colon's index for a name that ends at `p` (blanks may follow it), or -1.
+ptrdiff_t NameEnd(const char* line, const char* p, const char* eol) {
+  if (p == line) return -1;
+  while (p < eol && IsBlank(*p)) ++p;  // "Subject : x"
+  if (p >= eol || *p != ':') return -1;
+  return p - line;
+}
+
 }  // namespace
 
 // ndr's own rather than mimetic::Field: that keeps blanks before the colon in
 // the name, skips only spaces after it and allocates a value per field.
 ptrdiff_t FieldColon(const char* line, const char* eol) {
   const char* p = line;
+#if defined(__SSE2__)
+  // 16 bytes at a time while they lie in the line: the first byte that is no
+  // name character (<= ' ', >= 0x7F, ':'); most names end in the first 16.
+  const __m128i space = _mm_set1_epi8(' ');
+  const __m128i del = _mm_set1_epi8(0x7F);
+  const __m128i colon = _mm_set1_epi8(':');
+  while (eol - p >= 16) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i other = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(x, space), x),
+                                                    _mm_cmpeq_epi8(_mm_max_epu8(x, del), x)),
+                                       _mm_cmpeq_epi8(x, colon));
+    const int mask = _mm_movemask_epi8(other);
+    if (mask != 0) return NameEnd(line, p + __builtin_ctz(static_cast<unsigned>(mask)), eol);
+    p += 16;
+  }
+#endif
   while (p < eol && kNameChar[static_cast<unsigned char>(*p)]) ++p;
-  if (p == line) return -1;
-  while (p < eol && IsBlank(*p)) ++p;  // "Subject : x"
-  if (p >= eol || *p != ':') return -1;
-  return p - line;
+  return NameEnd(line, p, eol);
 }
 
 FieldCollector::FieldCollector(Headers* out, const Limits& limits, HeaderCuts* cuts, size_t block_bytes)

@@ -27,6 +27,17 @@ TEST(MimeHeaderFields, FieldColon) {
   EXPECT_EQ(FieldColon("From a@example.com Mon Jan  5 10:00:00 2026"), -1);
   EXPECT_EQ(FieldColon("Subject"), -1);
   EXPECT_EQ(FieldColon(""), -1);
+  // Names of 16 bytes and more are read 16 at a time: the first other byte
+  // is found wherever it falls.
+  const std::string name = "X-A-Rather-Long-Field-Name-For-Tests";
+  for (size_t k = 1; k < name.size(); ++k) {
+    EXPECT_EQ(FieldColon(name.substr(0, k) + ": value and some more text"), static_cast<ptrdiff_t>(k)) << k;
+    EXPECT_EQ(FieldColon(name.substr(0, k) + " \t: value and some more text"), static_cast<ptrdiff_t>(k + 2)) << k;
+    for (std::string other : {" ", "\x7f", "\xc3", "\x01"}) {
+      EXPECT_EQ(FieldColon(name.substr(0, k) + other + name + ": value"), -1) << k;
+    }
+  }
+  EXPECT_EQ(FieldColon(name), -1);
 }
 
 void ExpectSameFields(const Headers& got, const Headers& want, const std::string& trace) {
