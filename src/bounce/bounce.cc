@@ -421,7 +421,7 @@ BounceParts LocateBounce(const Message& message, const BounceMarkers& markers, c
   // Amazon SES notifications are JSON in the body: read them as the report
   // they stand for (bounce, delivery, complaint).
   if (!markers.generic_only() && !have_dsn && !have_feedback &&
-      out.human_text.find("notificationType") != std::string::npos) {
+      internal::Contains(out.human_text, "notificationType")) {
     BounceParts ses = out;
     if (internal::ReadSesNotification(out.human_text, &ses, limits.max_recipients)) {
       ses.human_text.clear();
