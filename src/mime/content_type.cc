@@ -2,6 +2,8 @@
 #include "mime/content_type.h"
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 #include <cstdlib>
 
 #include "mime/charset.h"
@@ -70,24 +72,34 @@ class SemicolonSplitter {
   }
 
  private:
-  // The next ';' outside a quoted string from start_, or npos.
+  // The next ';' outside a quoted string from start_, or npos. A quoted
+  // string (most: a boundary, tens of bytes) is stepped over from quote to
+  // quote with memchr, its quoted pairs in between looked at only when it has any.
   size_t QuoteAwareSemicolon() const {
-    bool quoted = false;
-    for (size_t i = start_; i < s_.size(); ++i) {
+    const size_t n = s_.size();
+    for (size_t i = start_; i < n; ++i) {
       char c = s_[i];
-      if (quoted) {
-        if (c == '\\') {
-          ++i;
-        } else if (c == '"') {
-          quoted = false;
+      if (c == ';') return i;
+      if (c != '"') continue;
+      for (size_t from = i + 1;;) {  // inside the quoted string
+        const size_t close = Find('"', from);
+        const size_t pair = Find('\\', from);
+        if (pair < close) {  // a quoted pair first: the byte after it is no closing quote
+          from = pair + 2;
+          if (from >= n) return std::string_view::npos;
+          continue;
         }
-      } else if (c == '"') {
-        quoted = true;
-      } else if (c == ';') {
-        return i;
+        if (close == std::string_view::npos) return std::string_view::npos;
+        i = close;
+        break;
       }
     }
     return std::string_view::npos;
+  }
+  size_t Find(char c, size_t from) const {
+    if (from >= s_.size()) return std::string_view::npos;
+    const void* at = std::memchr(s_.data() + from, c, s_.size() - from);
+    return at == nullptr ? std::string_view::npos : static_cast<size_t>(static_cast<const char*>(at) - s_.data());
   }
 
   std::string_view s_;
@@ -224,10 +236,15 @@ MimeParams ParseParams(SemicolonSplitter* pieces) {
   return result;
 }
 
-bool IsTokenChar(char c) {
-  auto u = static_cast<unsigned char>(c);
-  return u > 32 && u < 127 && c != '/' && c != ';' && c != '"' && c != '=';
+// The characters of a type or subtype token: printable ASCII but '/', ';', '"' and '='.
+constexpr std::array<bool, 256> MakeTokenChars() {
+  std::array<bool, 256> t{};
+  for (int c = 33; c < 127; ++c) t[static_cast<size_t>(c)] = c != '/' && c != ';' && c != '"' && c != '=';
+  return t;
 }
+constexpr std::array<bool, 256> kTokenChar = MakeTokenChars();
+
+bool IsTokenChar(char c) { return kTokenChar[static_cast<unsigned char>(c)]; }
 
 }  // namespace
 

@@ -30,6 +30,12 @@ TEST(MimeContentType, QuotedPairsAndTextAfterTheQuote) {
   EXPECT_EQ(ParseContentType("multipart/mixed; boundary=\"----=_Part_1_2.3\"; x=\"a\\\"\"").params.Get("boundary"),
             "----=_Part_1_2.3");
   EXPECT_EQ(ParseContentType("multipart/mixed; boundary=\"----=_Part_1_2.3\"; x=\"a\\\"\"").params.Get("x"), "a\"");
+  // A quoted pair hides a quote (the ';' after it is inside the string) or a
+  // backslash (the quote after it closes the string).
+  ContentType pairs = ParseContentType("text/plain; x=\"a\\\";b\"; y=\"c\\\\\"; z=1");
+  EXPECT_EQ(pairs.params.Get("x"), "a\";b");
+  EXPECT_EQ(pairs.params.Get("y"), "c\\");
+  EXPECT_EQ(pairs.params.Get("z"), "1");
 }
 
 TEST(MimeContentType, CommentsAndBlanks) {
