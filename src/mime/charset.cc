@@ -273,9 +273,18 @@ Conversion Iso2022JpAppend(std::string_view text, std::string* out) {
       continue;
     }
     switch (mode) {
-      case kAscii:
-        sjis.push_back(static_cast<char>(c));
+      case kAscii: {
+        // The ASCII run up to the next escape, shift or 8-bit byte, in one append.
+        size_t end = i + 1;
+        while (end < n) {
+          const auto b = static_cast<unsigned char>(text[end]);
+          if (b >= 0x80 || b == 0x1B || b == 0x0E || b == 0x0F) break;
+          ++end;
+        }
+        sjis.append(text.data() + i, end - i);
+        i = end - 1;
         break;
+      }
       case kKana:
         if (c >= 0x21 && c <= 0x5F) {
           sjis.push_back(static_cast<char>(c + 0x80));
@@ -513,7 +522,9 @@ Conversion AppendUtf8(std::string_view text, std::string_view charset, std::stri
       return Conversion::kClean;
     case Kind::kIso2022Jp:
       if (IsAscii(text)) {
-        if (text.find_first_of("\x1b\x0e") == std::string_view::npos) {
+        // (two memchr passes: find_first_of looked each byte up in the pair, a call per byte)
+        if (std::memchr(text.data(), '\x1b', text.size()) == nullptr &&
+            std::memchr(text.data(), '\x0e', text.size()) == nullptr) {
           out->append(text);
           return Conversion::kClean;
         }

@@ -434,6 +434,25 @@ TEST(MimeCharset, Iso2022JpNecExtensionAndUndeclared) {
   EXPECT_EQ(out, "\xe3\x83\xa1\xe3\x83\xbc\xe3\x83\xab");
 }
 
+// ASCII between the escapes is taken a run at a time: runs that end at an
+// escape, at SO/SI (half-width katakana), at an 8-bit byte (replaced) and at
+// the end; a line end returns to ASCII; plain ASCII text and ASCII with only
+// an SO are told apart.
+TEST(MimeCharset, Iso2022JpAsciiRuns) {
+  std::string out;
+  EXPECT_TRUE(ToUtf8("Dear user,\n\x1b$B$3\x1b(B and \x0e\x31\x0f ok\n\x1b$B$3\nnext line", "iso-2022-jp", &out));
+  EXPECT_EQ(out, "Dear user,\n\xe3\x81\x93 and \xef\xbd\xb1 ok\n\xe3\x81\x93\nnext line");
+  out.clear();
+  EXPECT_FALSE(ToUtf8("abc\x1b$Bx\x1b(Bdef\xff tail", "iso-2022-jp", &out));
+  EXPECT_EQ(out, "abc\xef\xbf\xbd" "def\xef\xbf\xbd tail");
+  out.clear();
+  EXPECT_TRUE(ToUtf8("plain ascii only", "iso-2022-jp", &out));
+  EXPECT_EQ(out, "plain ascii only");
+  out.clear();
+  EXPECT_TRUE(ToUtf8("kana \x0e\x31\x0f only", "iso-2022-jp", &out));
+  EXPECT_EQ(out, "kana \xef\xbd\xb1 only");
+}
+
 TEST(MimeCharset, ShiftJis) {
   Message m = ParseMessage(
       "Content-Type: text/plain; charset=Shift_JIS\n"
