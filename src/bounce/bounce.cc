@@ -388,7 +388,7 @@ BounceParts LocateBounce(const Message& message, const BounceMarkers& markers, c
   bool returned_copy = false;  // a message/rfc822 or headers part, or a quoted copy
   for (size_t i = 0; i < message.parts.size(); ++i) {
     const Part& part = message.parts[i];
-    const std::string& type = part.content_type;
+    const std::string_view type = part.content_type;  // (a view: compares with literals inline)
     if (part.in_attached_message) {
       // The returned original (or a report nested in it): only its headers.
       continue;

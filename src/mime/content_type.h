@@ -28,7 +28,9 @@ struct ContentType {
   bool valid = false;             // false when absent or unreadable (then text/plain)
   MimeParams params;
 
-  bool Is(std::string_view t, std::string_view s) const { return type == t && subtype == s; }
+  // Compared as views: std::string == "literal" is an out-of-line compare with a strlen.
+  bool Is(std::string_view t, std::string_view s) const { return TypeIs(t) && std::string_view(subtype) == s; }
+  bool TypeIs(std::string_view t) const { return std::string_view(type) == t; }
   std::string Full() const { return type + "/" + subtype; }
 };
 

@@ -317,9 +317,9 @@ class TreeParser {
     e.transfer_encoding = hs.transfer_encoding;
     e.disposition = hs.disposition;
     const ContentType& ct = e.content_type;
-    if (ct.type == "multipart") {
+    if (ct.TypeIs("multipart")) {
       LoadMultipart(idx, depth, attached);
-    } else if (ct.type == "message" && (ct.subtype == "rfc822" || ct.subtype == "global")) {
+    } else if (ct.Is("message", "rfc822") || ct.Is("message", "global")) {
       LoadMessage(idx, depth);
     } else {
       infos_[idx].body = ScanToBoundary();

@@ -114,21 +114,21 @@ class PartBuilder {
   bool LeftOut(const std::vector<Entity>& entities, const std::vector<Part>& built, size_t index,
                const Part& p) const {
     const Entity& e = entities[index];
-    const bool text = e.content_type.type == "text" || IsMessageLeafType(p.content_type);
+    const bool text = e.content_type.TypeIs("text") || IsMessageLeafType(p.content_type);
     if (!text) return e.in_attached_message || bodies_ == BodyScope::kText;  // attachments of a returned original: never
     if (bodies_ != BodyScope::kText) return false;
     if (e.in_attached_message) return own_report_;
-    if (p.content_type != "text/html" || e.parent < 0) return false;
+    if (std::string_view(p.content_type) != "text/html" || e.parent < 0) return false;
     const Entity& parent = entities[static_cast<size_t>(e.parent)];
-    if (parent.content_type.type != "multipart" || parent.content_type.subtype != "alternative") return false;
+    if (!parent.content_type.Is("multipart", "alternative")) return false;
     for (size_t j = static_cast<size_t>(e.parent) + 1; j < index; ++j) {
-      if (entities[j].parent == e.parent && built[j].content_type == "text/plain" && !built[j].body.empty()) return true;
+      if (entities[j].parent == e.parent && std::string_view(built[j].content_type) == "text/plain" && !built[j].body.empty()) return true;
     }
     return false;
   }
 
   void DecodeLeaf(const Entity& e, size_t index, Part* p) {
-    const bool text = e.content_type.type == "text" || IsMessageLeafType(p->content_type);
+    const bool text = e.content_type.TypeIs("text") || IsMessageLeafType(p->content_type);
     const size_t max = limits_.max_decoded_part_bytes;
     std::string decoded;
     std::string_view bytes;
@@ -196,8 +196,8 @@ class PartBuilder {
 bool HasOwnReport(const std::vector<Entity>& entities) {
   for (const Entity& e : entities) {
     const internal::mime::ContentType& ct = e.content_type;
-    if (!e.in_attached_message && ct.type == "message" &&
-        (ct.subtype == "delivery-status" || ct.subtype == "global-delivery-status" || ct.subtype == "feedback-report")) {
+    if (!e.in_attached_message &&
+        (ct.Is("message", "delivery-status") || ct.Is("message", "global-delivery-status") || ct.Is("message", "feedback-report"))) {
       return true;
     }
   }
