@@ -3,6 +3,7 @@
 #ifndef NDR_SRC_CORE_STRINGS_H_
 #define NDR_SRC_CORE_STRINGS_H_
 
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -141,23 +142,40 @@ class SqueezedText {
  public:
   explicit SqueezedText(std::string* out) : out_(out) {}
   void Append(std::string_view s) {
-    // Whole runs of non-blank bytes are appended at once (this runs on every
-    // text a report holds); a byte is blank when it is at most ' ' and one of
-    // IsSpace's six, so the common byte costs one comparison.
-    auto blank = [](char c) { return static_cast<unsigned char>(c) <= ' ' && IsSpace(c); };
+    if (s.empty()) return;
+    // Written in place through a pointer (this runs on every text a report
+    // holds): room for every byte and a blank first, the unused tail cut
+    // after. A byte is blank when it is at most ' ' and one of IsSpace's six,
+    // so the common byte costs one comparison.
+    const size_t size = out_->size();
+    out_->resize(size + s.size() + 1);
+    char* const begin = &(*out_)[0];
+    char* w = begin + size;
     const char* p = s.data();
     const char* const end = p + s.size();
+    bool gap = gap_;  // a local: the writes below could alias the member
+    auto blank = [](char c) { return static_cast<unsigned char>(c) <= ' ' && IsSpace(c); };
     while (p < end) {
-      const char* run = p;
-      while (p < end && blank(*p)) ++p;
-      if (p != run) gap_ = true;
-      const char* word = p;
-      while (p < end && !blank(*p)) ++p;
-      if (p == word) break;
-      if (gap_ && !out_->empty()) out_->push_back(' ');
-      gap_ = false;
-      out_->append(word, static_cast<size_t>(p - word));
+      if (blank(*p)) {
+        gap = true;
+        ++p;
+        continue;
+      }
+      if (gap && w != begin) *w++ = ' ';
+      gap = false;
+      // A run of word bytes: eight at a time while none of them is below
+      // 0x21 (hasless(x, 0x21), exact for any n <= 128), then one comparison
+      // a byte. The eight written stay inside the room made above: at most
+      // one byte more is written than is read.
+      for (uint64_t chunk; end - p >= 8; p += 8, w += 8) {
+        std::memcpy(&chunk, p, 8);
+        if (((chunk - 0x2121212121212121ull) & ~chunk & 0x8080808080808080ull) != 0) break;
+        std::memcpy(w, &chunk, 8);
+      }
+      while (p < end && !blank(*p)) *w++ = *p++;
     }
+    gap_ = gap;
+    out_->resize(static_cast<size_t>(w - begin));
   }
   // As Append(" ").
   void AppendBlank() { gap_ = true; }
@@ -170,7 +188,6 @@ class SqueezedText {
 // Collapses runs of whitespace (including newlines) into one space and trims.
 inline std::string Squeeze(std::string_view s) {
   std::string out;
-  out.reserve(s.size());
   SqueezedText(&out).Append(s);
   return out;
 }

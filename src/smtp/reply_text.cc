@@ -524,7 +524,8 @@ bool SmtpText::StripOnce(const Impl& p, const std::vector<int>& potentials, std:
     if (w.reply != 0) {
       // The wrapper holds the reply: what stood around the wrapper is the
       // report's, not the server's.
-      next.reserve(code.size() + 1 + match[w.reply].size());
+      // (Append asks room for one byte more than it writes.)
+      next.reserve(code.size() + 2 + match[w.reply].size());
       if (!code.empty()) {
         squeezed.Append(code);
         squeezed.AppendBlank();
@@ -533,7 +534,7 @@ bool SmtpText::StripOnce(const Impl& p, const std::vector<int>& potentials, std:
     } else {
       // What stood before the row's words, a blank, the code, and the rest,
       // where a prose or wrapper row may occur more than once ("-----" headings).
-      next.reserve(text.size() + 1);
+      next.reserve(text.size() + code.size() + 3);
       squeezed.Append(std::string_view(text).substr(0, begin));
       squeezed.AppendBlank();
       if (!code.empty()) {

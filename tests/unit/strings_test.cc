@@ -69,5 +69,27 @@ TEST(Strings, SqueezedTextOfPiecesIsTheSqueezeOfTheWhole) {
   }
 }
 
+// Long words go eight bytes at a time: every byte near the test's edge (0x20
+// is blank, 0x21 and control bytes are not), runs across the 8-byte steps.
+TEST(Strings, SqueezeOfLongWordsAndControlBytes) {
+  EXPECT_EQ(internal::Squeeze("  averyveryverylongword\x1f!!\x7f\xc3\xa9 x\n"), "averyveryverylongword\x1f!!\x7f\xc3\xa9 x");
+  const char bytes[] = "a!\x1f\x7f\x80\xff \t\n";
+  std::mt19937 random(8);
+  for (int n = 0; n < 5000; ++n) {
+    std::string whole(random() % 48, 'a');
+    for (char& c : whole) {
+      if (random() % 3 == 0) c = bytes[random() % (sizeof(bytes) - 1)];
+    }
+    whole.insert(random() % (whole.size() + 1), 1, '\0');
+    std::string built;
+    internal::SqueezedText text(&built);
+    size_t cut = random() % (whole.size() + 1);
+    text.Append(std::string_view(whole).substr(0, cut));
+    text.Append(std::string_view(whole).substr(cut));
+    ASSERT_EQ(built, ReferenceSqueeze(whole)) << whole;
+    ASSERT_EQ(internal::Squeeze(whole), ReferenceSqueeze(whole)) << whole;
+  }
+}
+
 }  // namespace
 }  // namespace ndr
