@@ -63,9 +63,11 @@ bool OutsideLocalPart(char c) {
   return u <= 0x20 || u == 0x7F || c == '"' || c == '(' || c == ')' || c == ',' || c == ':' || c == ';' ||
          c == '<' || c == '>' || c == '@' || c == '[' || c == '\\' || c == ']';
 }
+bool AsciiLetterOrDigit(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
 bool InDomain(char c) {
-  auto u = static_cast<unsigned char>(c);
-  return u >= 0x80 || std::isalnum(u) || c == '-' || c == '.';
+  return static_cast<unsigned char>(c) >= 0x80 || AsciiLetterOrDigit(c) || c == '-' || c == '.';
 }
 
 // The start of a quoted local part that ends with the quote at text[quote]
@@ -97,6 +99,44 @@ size_t QuotedLocalPartStart(std::string_view text, size_t quote) {
 
 }  // namespace
 
+// The match of the address pattern (ExtractorPatterns::address) in an ASCII
+// window [from, to) whose one '@' is at `at` -- the local-part bytes before
+// it, the domain bytes after it -- read by hand with the pattern's ASCII
+// classes: RE2's leftmost match, without its cost per call (this runs for
+// every '@' of every text). False when the pattern does not match there.
+//  - The local part is A B* (\.B+)*: every byte of the window before the '@'
+//    is in B or a dot (the window's bytes are those), so a start s matches
+//    when text[s] is in A (B without a quote, a backtick, { | } or ~; no
+//    dot), no two dots meet after it and none ends it: the leftmost such s.
+//  - The domain is label (\.label)+, a label a letter or digit, then any of
+//    letters, digits and '-' ending in a letter or digit: greedy, each label
+//    the longest there is, and another one taken while '.' and a letter or
+//    digit follow.
+bool AsciiAddressAt(std::string_view text, size_t from, size_t at, size_t to, size_t* begin, size_t* end) {
+  if (from == at || text[at - 1] == '.') return false;
+  size_t domain_end = 0;
+  int labels = 0;
+  for (size_t i = at + 1; i < to && AsciiLetterOrDigit(text[i]); i = domain_end + 1) {
+    size_t last = i;
+    for (size_t j = i; j < to && (AsciiLetterOrDigit(text[j]) || text[j] == '-'); ++j) {
+      if (text[j] != '-') last = j;
+    }
+    domain_end = last + 1;
+    ++labels;
+    if (domain_end + 1 >= to || text[domain_end] != '.') break;
+  }
+  if (labels < 2) return false;
+  size_t start = from;
+  for (size_t k = from; k + 1 < at; ++k) {
+    if (text[k] == '.' && text[k + 1] == '.') start = k + 2;
+  }
+  while (start < at && std::string_view(".'`{|}~").find(text[start]) != std::string_view::npos) ++start;
+  if (start == at) return false;
+  *begin = start;
+  *end = domain_end;
+  return true;
+}
+
 std::vector<AddressHit> FindAddresses(const ExtractorPatterns& p, std::string_view text, size_t max_hits) {
   std::vector<AddressHit> out;
   re2::StringPiece input(text.data(), text.size());
@@ -110,9 +150,10 @@ std::vector<AddressHit> FindAddresses(const ExtractorPatterns& p, std::string_vi
     size_t at = text.find('@', offset);
     if (at == std::string_view::npos) break;
     size_t from = at;
-    while (from > offset && !OutsideLocalPart(text[from - 1])) --from;
+    unsigned char high = 0;  // the window's bytes or'ed: ASCII when below 0x80
+    while (from > offset && !OutsideLocalPart(text[from - 1])) high |= static_cast<unsigned char>(text[--from]);
     size_t to = at + 1;
-    while (to < text.size() && InDomain(text[to])) ++to;
+    while (to < text.size() && InDomain(text[to])) high |= static_cast<unsigned char>(text[to++]);
     size_t quoted = from == at && at > offset && text[at - 1] == '"' ? QuotedLocalPartStart(text, at - 1)
                                                                      : std::string_view::npos;
     if (quoted != std::string_view::npos && quoted >= offset) {
@@ -130,16 +171,25 @@ std::vector<AddressHit> FindAddresses(const ExtractorPatterns& p, std::string_vi
       }
       continue;
     }
-    // Nearly always the address starts where the run of local-part bytes
-    // does: a match anchored there is the leftmost one, found in one forward
-    // pass (an unanchored search also runs backwards for the match's start).
-    if (!p.address->Match(input, from, to, RE2::ANCHOR_START, &match, 1) &&
-        !p.address->Match(input, from, to, RE2::UNANCHORED, &match, 1)) {
-      offset = at + 1;
-      continue;
+    size_t begin = 0;
+    size_t end = 0;
+    if (high < 0x80) {
+      if (!AsciiAddressAt(text, from, at, to, &begin, &end)) {
+        offset = at + 1;
+        continue;
+      }
+    } else {
+      // Nearly always the address starts where the run of local-part bytes
+      // does: a match anchored there is the leftmost one, found in one forward
+      // pass (an unanchored search also runs backwards for the match's start).
+      if (!p.address->Match(input, from, to, RE2::ANCHOR_START, &match, 1) &&
+          !p.address->Match(input, from, to, RE2::UNANCHORED, &match, 1)) {
+        offset = at + 1;
+        continue;
+      }
+      begin = static_cast<size_t>(match.data() - text.data());
+      end = begin + match.size();
     }
-    size_t begin = static_cast<size_t>(match.data() - text.data());
-    size_t end = begin + match.size();
     offset = end;
     // Text glued to the address in scripts without spaces ("jo@example.jp您好"):
     // a top-level label of ASCII letters does not go on in another script.

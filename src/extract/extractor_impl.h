@@ -40,6 +40,11 @@ struct AddressHit {
 };
 std::vector<AddressHit> FindAddresses(const ExtractorPatterns& p, std::string_view text,
                                       size_t max_hits = 512);
+// FindAddresses' reading of the address pattern in an ASCII window
+// [from, to) whose one '@' is at `at` (the local-part bytes before it, the
+// domain bytes after it): RE2's leftmost match there, [*begin, *end), or
+// false when there is none.
+bool AsciiAddressAt(std::string_view text, size_t from, size_t at, size_t to, size_t* begin, size_t* end);
 
 // A failed recipient that a report names by its local part alone, where a
 // recipient belongs: old Sendmail's list under "The following addresses had

@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <random>
+
+#include <re2/re2.h>
 
 #include "extract/extractor_impl.h"
 #include "extract/text_util.h"
@@ -215,6 +218,34 @@ TEST(FindAddresses, SearchesAroundEachAt) {
   EXPECT_EQ(found("mail to jo@example.net.", 1), (std::vector<std::string>{"jo@example.net"}));
   EXPECT_EQ(found("\xE7\x8C\xAB@example.jp"), (std::vector<std::string>{"\xE7\x8C\xAB@example.jp"}));
   EXPECT_EQ(found("'jo@example.net' is unknown"), (std::vector<std::string>{"jo@example.net"}));
+}
+
+// In an ASCII window around an '@' (the local-part bytes before it, the
+// domain bytes after it) FindAddresses reads the address pattern by hand:
+// the same match as RE2's, on generated windows of the bytes that matter
+// (dots, quotes and the bytes only some classes hold, hyphens in domains).
+TEST(FindAddresses, AsciiReadingIsThePatterns) {
+  std::string error;
+  internal::ExtractorPatterns p(internal::SmtpText::Load(&error));
+  const std::string local_bytes = "aZ9.'`{|}~!#-_=";
+  const std::string domain_bytes = "aZ9.-";
+  std::mt19937 random(11);
+  for (int n = 0; n < 20000; ++n) {
+    std::string window;
+    for (size_t i = random() % 7; i > 0; --i) window += local_bytes[random() % local_bytes.size()];
+    const size_t at = window.size();
+    window += '@';
+    for (size_t i = random() % 12; i > 0; --i) window += domain_bytes[random() % domain_bytes.size()];
+    re2::StringPiece match;
+    bool expected = p.address->Match(window, 0, window.size(), RE2::UNANCHORED, &match, 1);
+    size_t begin = 0;
+    size_t end = 0;
+    ASSERT_EQ(internal::AsciiAddressAt(window, 0, at, window.size(), &begin, &end), expected) << window;
+    if (expected) {
+      ASSERT_EQ(begin, static_cast<size_t>(match.data() - window.data())) << window;
+      ASSERT_EQ(end, begin + match.size()) << window;
+    }
+  }
 }
 
 // A quoted local part (RFC 5321 Quoted-string) is part of the address; words
