@@ -419,7 +419,8 @@ std::string ExpandedFrom(const BounceMarkers& markers, std::string_view paragrap
 std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceMarkers& markers, const BounceParts& parts) {
   std::vector<Finding> out;
   std::string reporting = StripTypePrefix(parts.per_message.Get("Reporting-MTA"));
-  // A transcript is read when a recipient's command is not found elsewhere.
+  // A transcript is read when a recipient's command is not found elsewhere,
+  // and only when it may name one.
   std::optional<internal::Transcript> transcript;
   // Each group's Final-Recipient address, read once.
   std::vector<std::string> finals;
@@ -596,7 +597,10 @@ std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceMarkers& ma
     f.command = field.command;
     if (f.command == SmtpCommand::kUnknown && !diagnostic_searched) f.command = smtp.FindCommand(f.diagnostic);
     if (f.command == SmtpCommand::kUnknown) {
-      if (!transcript) transcript = internal::ParseTranscript(p, parts.human_text);
+      if (!transcript) {
+        transcript = internal::TranscriptNamesCommands(parts.human_text) ? internal::ParseTranscript(p, parts.human_text)
+                                                                        : internal::Transcript();
+      }
       f.command = internal::TranscriptCommandFor(*transcript, f.recipient);
     }
     // The remote server as the wrapper of its reply names it ("host X[ip] said:").

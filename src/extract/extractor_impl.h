@@ -127,6 +127,10 @@ const TranscriptEntry* FindEntry(const Transcript& t, std::string_view address);
 // The command whose error reply names the address; with one session only, that
 // session's command. kUnknown otherwise.
 SmtpCommand TranscriptCommandFor(const Transcript& t, std::string_view address);
+// Whether a transcript in text may name a command: only its ">>> " lines do,
+// so without one TranscriptCommandFor gives kUnknown for every address (and a
+// caller that wants only the command need not parse the text).
+bool TranscriptNamesCommands(std::string_view text);
 
 }  // namespace internal
 }  // namespace ndr

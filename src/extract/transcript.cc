@@ -144,6 +144,8 @@ Transcript ParseTranscript(const ExtractorPatterns& p, std::string_view text, bo
   return out;
 }
 
+bool TranscriptNamesCommands(std::string_view text) { return text.find(">>> ") != std::string_view::npos; }
+
 const TranscriptEntry* FindEntry(const Transcript& t, std::string_view address) {
   for (const TranscriptEntry& e : t.entries) {
     if (SameAddress(e.address, address)) return &e;

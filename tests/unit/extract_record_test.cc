@@ -248,6 +248,29 @@ TEST(FindAddresses, AsciiReadingIsThePatterns) {
   }
 }
 
+// Only a transcript's ">>> " lines name commands: without one, no address
+// gets a command from it (FromDsn then skips parsing the text).
+TEST(Transcript, CommandsOnlyFromClientLines) {
+  std::string error;
+  internal::ExtractorPatterns p(internal::SmtpText::Load(&error));
+  const std::string session =
+      "... while talking to mx.example.org.:\n"
+      "<<< 550 5.1.1 <jo@example.org>... User unknown\n"
+      "550 5.1.1 <jo@example.org>... User unknown\n"
+      "554 <kim@example.org>... 550 Host unknown\n";
+  EXPECT_FALSE(internal::TranscriptNamesCommands(session));
+  internal::Transcript t = internal::ParseTranscript(p, session);
+  EXPECT_EQ(t.entries.size(), 2u);
+  for (const char* address : {"jo@example.org", "kim@example.org", "ann@example.org"}) {
+    EXPECT_EQ(internal::TranscriptCommandFor(t, address), SmtpCommand::kUnknown) << address;
+  }
+  const std::string with_rcpt = "... while talking to mx.example.org.:\n>>> RCPT To:<jo@example.org>\n" +
+                                session.substr(session.find('\n') + 1);
+  EXPECT_TRUE(internal::TranscriptNamesCommands(with_rcpt));
+  EXPECT_EQ(internal::TranscriptCommandFor(internal::ParseTranscript(p, with_rcpt), "jo@example.org"),
+            SmtpCommand::kRcpt);
+}
+
 // A quoted local part (RFC 5321 Quoted-string) is part of the address; words
 // in quotes that merely stand before an '@' in prose are not.
 TEST(FindAddresses, QuotedLocalParts) {
