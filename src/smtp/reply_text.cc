@@ -610,15 +610,18 @@ ServerReply SmtpText::ReadReply(std::string_view raw) const {
   // are that text when they are all of it and joining changed nothing.
   if (start == 0) {
     out.words = std::move(text);
-    out.command_of_words = !JoinReplyLines(&out.words) && !stripped;
+    const bool joined = JoinReplyLines(&out.words);
+    out.command_of_words = !joined && !stripped;
+    // Unjoined, the words are the very text the codes were read from.
+    out.codes = joined ? FindCodes(out.words) : codes;
   } else {
     out.command_of_words = !stripped && start == std::string::npos && text.empty();
     if (start != std::string::npos) {
       out.words.assign(text, start, std::string::npos);
       JoinReplyLines(&out.words);
+      out.codes = FindCodes(out.words);
     }
   }
-  out.codes = FindCodes(out.words);
   return out;
 }
 

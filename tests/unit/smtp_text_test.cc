@@ -423,6 +423,12 @@ TEST(SmtpReply, WrappersAreNotTheServersWords) {
     EXPECT_EQ(r.words, c.words);
     EXPECT_EQ(r.remote_host, c.host);
     EXPECT_EQ(r.command, c.command);
+    // The codes are those of the words (read once when the words are the text read).
+    CodesInText codes = Smtp().FindCodes(r.words);
+    EXPECT_EQ(r.codes.reply_code, codes.reply_code);
+    EXPECT_EQ(r.codes.status.ToString(), codes.status.ToString());
+    EXPECT_EQ(r.codes.code_start, codes.code_start);
+    EXPECT_EQ(r.codes.text_start, codes.text_start);
   }
 }
 
