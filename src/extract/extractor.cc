@@ -999,12 +999,19 @@ int Informativeness(const Finding& f) {
 // places of the text) gives one record, the most informative one, with the
 // fields only the other has.
 void OneFindingPerAddress(std::vector<Finding>* findings) {
+  if (findings->size() <= 1) {  // nearly always: nothing to merge
+    for (Finding& f : *findings) {
+      internal::CleanAddressInPlace(&f.recipient);
+      internal::CleanAddressInPlace(&f.original_recipient);
+    }
+    return;
+  }
   std::vector<Finding> out;
   out.reserve(findings->size());
   std::unordered_map<std::string, size_t> index;  // lower-case address -> its finding in out
   for (Finding& f : *findings) {
-    f.recipient = CleanAddress(f.recipient);
-    f.original_recipient = CleanAddress(f.original_recipient);
+    internal::CleanAddressInPlace(&f.recipient);
+    internal::CleanAddressInPlace(&f.original_recipient);
     auto [it, fresh] = index.emplace(ToLower(f.recipient), out.size());
     if (fresh || f.recipient.empty()) {
       out.push_back(std::move(f));

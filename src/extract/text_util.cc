@@ -48,7 +48,11 @@ std::string TypePrefix(std::string_view value) {
   return end == 0 ? std::string() : ToLower(Trim(value.substr(0, end - 1)));
 }
 
-std::string CleanAddress(std::string_view address) {
+namespace {
+
+// CleanAddress's answer as a view into `address`, or into *quoted_free when
+// quotes a local part does not need were dropped (a new string).
+std::string_view CleanedAddressView(std::string_view address, std::string* quoted_free) {
   std::string_view a = Trim(address);
   // Types first, then a display name's angle brackets, as often as they nest
   // ("rfc822; SMTP:<a@b>").
@@ -81,12 +85,11 @@ std::string CleanAddress(std::string_view address) {
     }
   }
   // A quoted local part without spaces needs no quotes: "\"jo.\"@b" -> "jo.@b".
-  std::string quoted_free;
   if (a.size() > 3 && a.front() == '"') {
     size_t close = a.find("\"@", 1);
     if (close != std::string_view::npos && a.substr(1, close - 1).find_first_of(" \t\"") == std::string_view::npos) {
-      quoted_free = std::string(a.substr(1, close - 1)) + std::string(a.substr(close + 1));
-      a = quoted_free;
+      *quoted_free = std::string(a.substr(1, close - 1)) + std::string(a.substr(close + 1));
+      a = *quoted_free;
     }
   }
   // A quoted local part that needs its quotes ("jo doe"@b) keeps them.
@@ -98,8 +101,23 @@ std::string CleanAddress(std::string_view address) {
     size_t colon = a.find(':');
     if (colon != std::string_view::npos) a.remove_prefix(colon + 1);
   }
-  return std::string(Trim(a));
+  return Trim(a);
 }
+
+}  // namespace
+
+std::string CleanAddress(std::string_view address) {
+  std::string quoted_free;
+  return std::string(CleanedAddressView(address, &quoted_free));
+}
+
+void CleanAddressInPlace(std::string* address) {
+  std::string quoted_free;
+  std::string_view cleaned = CleanedAddressView(*address, &quoted_free);
+  if (cleaned.data() == address->data() && cleaned.size() == address->size()) return;  // clean already
+  *address = std::string(cleaned);  // a copy first: the view may point into *address
+}
+
 
 std::string HostFromField(std::string_view value) {
   std::string_view host = Trim(value);

@@ -19,6 +19,8 @@ std::string TypePrefix(std::string_view value);
 // source route) and "a@b." all give "a@b". A value that is no address
 // ("/S=jo/OU=.../") comes back trimmed of its type and punctuation.
 std::string CleanAddress(std::string_view address);
+// The same in place (no copy when the address is clean already).
+void CleanAddressInPlace(std::string* address);
 // Whether a cleaned address is an Internet mail address: local@domain with a
 // dotted domain (not an X.400 or local-rewrite form such as "jo@ims-ms-daemon").
 bool IsInternetAddress(std::string_view address);

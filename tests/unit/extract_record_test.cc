@@ -90,6 +90,15 @@ TEST(CleanAddress, TypesBracketsQuotesAndSourceRoutes) {
   EXPECT_EQ(CleanAddress("x400; /S=jo/OU=sales/O=example/"), "/S=jo/OU=sales/O=example/");
 }
 
+TEST(CleanAddress, InPlaceGivesTheSame) {
+  for (const char* raw : {"jo@example.org", "rfc822; <jo@example.org>", "\"jo..x.\"@example.org", " jo@example.org.",
+                          "\"jo doe\"@example.org", "@a.example,@b.example:jo@example.org", "", "x400; /S=jo/"}) {
+    std::string address = raw;
+    internal::CleanAddressInPlace(&address);
+    EXPECT_EQ(address, internal::CleanAddress(raw)) << raw;
+  }
+}
+
 TEST(CleanAddress, HostOfAnMtaField) {
   using internal::HostFromField;
   EXPECT_EQ(HostFromField("dns; mx.example.net"), "mx.example.net");
