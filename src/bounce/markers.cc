@@ -43,6 +43,7 @@ constexpr std::pair<std::string_view, MarkerKind> kKindNames[] = {
     {"reporting-host", MarkerKind::kReportingHost},
     {"list-bullet", MarkerKind::kListBullet},
     {"expanded-from", MarkerKind::kExpandedFrom},
+    {"reply-heading", MarkerKind::kReplyHeading},
 };
 static_assert(sizeof(kKindNames) / sizeof(kKindNames[0]) == kMarkerKinds, "every kind has a name");
 
@@ -167,6 +168,7 @@ struct BounceMarkers::Impl {
   }
   std::unique_ptr<RE2> boilerplate;   // the "boilerplate" patterns as one RE2
   std::unique_ptr<RE2> list_heading;  // the "recipient-list" patterns as one RE2
+  std::unique_ptr<RE2> reply_heading;  // the "reply-heading" patterns as one RE2
 };
 
 BounceMarkers::BounceMarkers(RuleScope rules) : impl_(std::make_unique<Impl>()), rules_(rules) {}
@@ -192,6 +194,7 @@ bool BounceMarkers::Build(std::string* error) {
   std::string original_alternatives;
   std::string boilerplate_alternatives;
   std::string list_alternatives;
+  std::string reply_heading_alternatives;
   for (const TsvRow& row : table.rows) {
     MarkerKind kind;
     if (!KindFromName(table.Cell(row, "where"), &kind)) {
@@ -213,7 +216,8 @@ bool BounceMarkers::Build(std::string* error) {
     std::string add_error;
     // The kinds read only by their own RE2s (rare paths) need no set.
     bool in_set = kind != MarkerKind::kBareRecipient && kind != MarkerKind::kReportingHost &&
-                  kind != MarkerKind::kRecipientList && kind != MarkerKind::kExpandedFrom;
+                  kind != MarkerKind::kRecipientList && kind != MarkerKind::kExpandedFrom &&
+                  kind != MarkerKind::kReplyHeading;
     if (in_set &&
         impl_->sets[static_cast<int>(kind)]->Add(re2::StringPiece(pattern.data(), pattern.size()), &add_error) < 0) {
       *error = table.Where(row, "pattern does not compile: " + add_error);
@@ -229,6 +233,10 @@ bool BounceMarkers::Build(std::string* error) {
     if (kind == MarkerKind::kRecipientList) {
       if (!list_alternatives.empty()) list_alternatives += '|';
       list_alternatives += "(?:" + std::string(pattern) + ")";
+    }
+    if (kind == MarkerKind::kReplyHeading) {
+      if (!reply_heading_alternatives.empty()) reply_heading_alternatives += '|';
+      reply_heading_alternatives += "(?:" + std::string(pattern) + ")";
     }
     if (kind == MarkerKind::kBoilerplate) {
       if (!boilerplate_alternatives.empty()) boilerplate_alternatives += '|';
@@ -255,6 +263,13 @@ bool BounceMarkers::Build(std::string* error) {
     impl_->list_heading = std::make_unique<RE2>(list_alternatives, options);
     if (!impl_->list_heading->ok()) {
       *error = "data/bounce_markers.tsv: recipient-list patterns do not compile together";
+      return false;
+    }
+  }
+  if (!reply_heading_alternatives.empty()) {
+    impl_->reply_heading = std::make_unique<RE2>(reply_heading_alternatives, options);
+    if (!impl_->reply_heading->ok()) {
+      *error = "data/bounce_markers.tsv: reply-heading patterns do not compile together";
       return false;
     }
   }
@@ -305,21 +320,34 @@ std::vector<std::pair<size_t, size_t>> BounceMarkers::FindCaptures(MarkerKind ki
   return rows == nullptr ? std::vector<std::pair<size_t, size_t>>() : rows->Find(text);
 }
 
-std::vector<size_t> BounceMarkers::FindRecipientLists(std::string_view text) const {
+namespace {
+
+// Where the line after each match of `heading` starts, in order (bounded).
+std::vector<size_t> LinesAfterHeadings(const RE2* heading, std::string_view text) {
   std::vector<size_t> out;
-  if (!impl_->list_heading || !impl_->list_heading->ok()) return out;
+  if (heading == nullptr || !heading->ok()) return out;
   re2::StringPiece input(text.data(), text.size());
-  re2::StringPiece heading;
+  re2::StringPiece match;
   size_t offset = 0;
   while (offset < text.size() && out.size() < 64 &&
-         impl_->list_heading->Match(input, offset, text.size(), RE2::UNANCHORED, &heading, 1)) {
-    size_t end = static_cast<size_t>(heading.data() - text.data()) + heading.size();
+         heading->Match(input, offset, text.size(), RE2::UNANCHORED, &match, 1)) {
+    size_t end = static_cast<size_t>(match.data() - text.data()) + match.size();
     size_t next_line = text.find('\n', end);
     if (next_line == std::string_view::npos) break;
     out.push_back(next_line + 1);
     offset = next_line + 1;
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<size_t> BounceMarkers::FindRecipientLists(std::string_view text) const {
+  return LinesAfterHeadings(impl_->list_heading.get(), text);
+}
+
+std::vector<size_t> BounceMarkers::FindReplyHeadings(std::string_view text) const {
+  return LinesAfterHeadings(impl_->reply_heading.get(), text);
 }
 
 std::string BounceMarkers::StripBoilerplate(std::string_view text) const {

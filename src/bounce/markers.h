@@ -50,8 +50,9 @@ enum class MarkerKind {
   kReportingHost,    // the report's own words naming the host that wrote it; one capture: the host
   kListBullet,       // the mark of a list item ("-", "--", "•", "1.") before a recipient's address
   kExpandedFrom,     // "(expanded from: <list@x>)" after a recipient; one capture: the alias it came from
+  kReplyHeading,     // a line introducing the server's words on the lines below it ("The response was:")
 };
-constexpr int kMarkerKinds = 27;
+constexpr int kMarkerKinds = 28;
 
 class BounceMarkers {
  public:
@@ -81,6 +82,8 @@ class BounceMarkers {
   // Where each list under a kRecipientList heading starts: the offset of the
   // line after the heading's line, in order (bounded).
   std::vector<size_t> FindRecipientLists(std::string_view text) const;
+  // The same for kReplyHeading lines: where the words under each heading start.
+  std::vector<size_t> FindReplyHeadings(std::string_view text) const;
   // `text` without the kBoilerplate sentences, whitespace squeezed; `text`
   // itself when nothing else would remain.
   std::string StripBoilerplate(std::string_view text) const;

@@ -416,6 +416,30 @@ std::string ExpandedFrom(const BounceMarkers& markers, std::string_view paragrap
   return internal::IsInternetAddress(alias) ? alias : std::string();
 }
 
+// A report that explains a recipient in its own words and quotes the server
+// below a heading ("The response was:" of Gmail's reports, under "Your
+// message wasn't delivered to a@b because ...") has the server's words there:
+// the words under the first heading between the recipient (`from`) and
+// `stop` replace a *reply that holds no code; its command stays when the
+// words name none.
+void ReadUnderReplyHeading(const internal::SmtpText& smtp, const BounceMarkers& markers, std::string_view text,
+                           size_t from, size_t stop, internal::ServerReply* reply) {
+  for (size_t at : markers.FindReplyHeadings(text)) {
+    if (at < from) continue;
+    if (at >= stop) return;
+    // Everything under the heading is the server's (Google Groups' reply runs
+    // over several paragraphs), up to the next recipient.
+    std::string_view words = text.substr(at, std::min(stop, text.size()) - at);
+    words = words.substr(0, internal::Utf8CutPoint(words, kMaxParagraph));
+    internal::ServerReply under = smtp.ReadReply(words);
+    if (under.words.empty()) return;
+    if (under.command == SmtpCommand::kUnknown) under.command = reply->command;
+    if (under.remote_host.empty()) under.remote_host = std::move(reply->remote_host);
+    *reply = std::move(under);
+    return;
+  }
+}
+
 std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceMarkers& markers, const BounceParts& parts) {
   std::vector<Finding> out;
   std::string reporting = StripTypePrefix(parts.per_message.Get("Reporting-MTA"));
@@ -857,6 +881,9 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
       std::string_view paragraph = ParagraphAfter(text, std::min(from, text.size()), stop);
       reply = smtp.ReadReply(paragraph);
       if (f.original_recipient.empty()) f.original_recipient = ExpandedFrom(markers, paragraph);
+      if (reply.codes.reply_code == 0 && reply.codes.status.empty()) {
+        ReadUnderReplyHeading(smtp, markers, text, from, stop, &reply);
+      }
       // A report that explains each recipient in words first and quotes the
       // servers' replies in a later section names the recipient again there
       // (Exchange's "Diagnostic information for administrators:"): without a

@@ -49,6 +49,9 @@ bool SampleMatches(const BounceMarkers& markers, const std::string& where, const
       case MarkerKind::kRecipientList:
         return markers.FindRecipientLists("Hi.\n" + sample + "\nkim\n") ==
                std::vector<size_t>{std::string("Hi.\n").size() + sample.size() + 1};
+      case MarkerKind::kReplyHeading:
+        return markers.FindReplyHeadings("Hi.\n" + sample + "\n550 No such user\n") ==
+               std::vector<size_t>{std::string("Hi.\n").size() + sample.size() + 1};
       case MarkerKind::kNotLocalPart:
         return markers.Matches(kind, sample) && !markers.Matches(kind, "x" + sample) &&
                !markers.Matches(kind, sample + "x");
