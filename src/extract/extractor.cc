@@ -951,6 +951,13 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
       }
     } else if (command == SmtpCommand::kUnknown) {
       command = internal::TranscriptCommandFor(transcript, f.recipient);
+      // One recipient: the command may be named before its address (a
+      // session log's "--> RCPT To:<a@b>" line, the reply under it). A QUIT
+      // or RSET the sending side closed with is no command that failed.
+      if (command == SmtpCommand::kUnknown && mentions.size() == 1) {
+        SmtpCommand named = smtp.FindCommand(Squeeze(text));
+        if (named != SmtpCommand::kQuit && named != SmtpCommand::kRset) command = named;
+      }
     }
     f.diagnostic = markers.StripBoilerplate(f.diagnostic);
     f.reply_code = codes.reply_code;
