@@ -8,6 +8,7 @@
 
 #include "bounce/markers.h"
 #include "core/strings.h"
+#include "bounce/esp_events.h"
 #include "bounce/ses.h"
 
 namespace ndr {
@@ -427,6 +428,13 @@ BounceParts LocateBounce(const Message& message, const BounceMarkers& markers, c
       ses.human_text.clear();
       return ses;
     }
+  }
+
+  // Email service providers' webhook events (SendGrid, Mailgun, Postmark,
+  // ...) are JSON too: read them as the report they stand for.
+  if (!markers.generic_only() && !have_dsn && !have_feedback) {
+    BounceParts events = out;
+    if (internal::ReadEspEvents(out.human_text, &events, limits.max_recipients)) return events;
   }
 
   // A forwarded report ("Fwd: Returned mail: ..."): read the report it quotes.

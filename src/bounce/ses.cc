@@ -1,6 +1,6 @@
 #include "bounce/ses.h"
 
-#include <nlohmann/json.hpp>
+#include "bounce/json_text.h"
 
 #include <algorithm>
 #include <string>
@@ -10,61 +10,11 @@ namespace ndr {
 namespace internal {
 namespace {
 
-constexpr size_t kMaxJson = 1u << 20;
-constexpr int kMaxDepth = 24;
+// Parses the object that opens `text`; false when it is not valid JSON or not an object.
+bool Parse(std::string_view text, Json* out) { return ParseJsonText(text, out) && out->is_object(); }
 
-using Json = nlohmann::json;
-
-// The end of the JSON object or array that opens `text` (one past its closing
-// bracket) by one linear scan that skips strings, or npos when it never closes
-// or nests deeper than kMaxDepth. Trailing text (an unsubscribe footer) is
-// thus cut before parsing, and no hostile nesting reaches the parser.
-size_t EndOfValue(std::string_view text) {
-  int depth = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      if (++depth > kMaxDepth) return std::string_view::npos;
-    } else if (c == '}' || c == ']') {
-      if (--depth == 0) return i + 1;
-      if (depth < 0) return std::string_view::npos;
-    }
-  }
-  return std::string_view::npos;
-}
-
-// Parses the object that opens `text`; false when it is not valid JSON (an
-// unpaired surrogate escape, a bad number) or not an object.
-bool Parse(std::string_view text, Json* out) {
-  if (text.size() > kMaxJson) return false;
-  size_t end = EndOfValue(text);
-  if (end == std::string_view::npos) return false;
-  *out = Json::parse(text.begin(), text.begin() + end, nullptr, /*allow_exceptions=*/false);
-  return !out->is_discarded() && out->is_object();
-}
-
-// The member `key` of an object, or null when `v` is no object or lacks it.
-const Json* Get(const Json& v, std::string_view key) {
-  if (!v.is_object()) return nullptr;
-  auto it = v.find(key);
-  return it == v.end() ? nullptr : &*it;
-}
-
-// The string member `key`, or "" when absent or not a string.
-std::string_view Str(const Json& v, std::string_view key) {
-  const Json* m = Get(v, key);
-  return (m != nullptr && m->is_string()) ? std::string_view(m->get_ref<const std::string&>())
-                                          : std::string_view();
-}
+const Json* Get(const Json& v, std::string_view key) { return JsonMember(v, key); }
+std::string_view Str(const Json& v, std::string_view key) { return JsonString(v, key); }
 
 // Mail gateways fold long lines of these notifications as "!\n " (a "!" at the
 // fold); unfold them.
@@ -118,7 +68,7 @@ bool ReadSesNotification(std::string_view text, BounceParts* out, size_t max_rec
   size_t start = text.find_first_not_of(" \t\r\n");
   if (start == std::string_view::npos || text[start] != '{') return false;
   if (text.find("notificationType") == std::string_view::npos) return false;
-  std::string unfolded = Unfold(text.substr(start, std::min(text.size() - start, kMaxJson)));
+  std::string unfolded = Unfold(text.substr(start, std::min(text.size() - start, kMaxJsonText)));
   // The object ends at its matching brace; trailing text (an unsubscribe footer) is ignored.
   Json root;
   if (!Parse(unfolded, &root)) return false;
