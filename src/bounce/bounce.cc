@@ -432,9 +432,9 @@ BounceParts LocateBounce(const Message& message, const BounceMarkers& markers, c
 
   // Email service providers' webhook events (SendGrid, Mailgun, Postmark,
   // ...) are JSON too: read them as the report they stand for.
-  if (!markers.generic_only() && !have_dsn && !have_feedback) {
-    BounceParts events = out;
-    if (internal::ReadEspEvents(out.human_text, &events, limits.max_recipients)) return events;
+  if (!markers.generic_only() && !have_dsn && !have_feedback &&
+      internal::ReadEspEvents(out.human_text, &out, limits.max_recipients)) {
+    return out;
   }
 
   // A forwarded report ("Fwd: Returned mail: ..."): read the report it quotes.

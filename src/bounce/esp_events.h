@@ -19,7 +19,8 @@ namespace internal {
 // (complaints), out->original_headers (Subject, From, Message-ID given),
 // sets out->kind (kNotBounce when every event is one a row reads as no
 // failure) and returns true. Bounded; never throws. At most `max_recipients`
-// recipients are read.
+// recipients are read. `text` may be out->human_text; *out is left as it was
+// when false is returned.
 bool ReadEspEvents(std::string_view text, BounceParts* out, size_t max_recipients = Limits().max_recipients);
 
 // Loads and checks data/esp_events.tsv (the reader loads it once, on first

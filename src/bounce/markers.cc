@@ -347,7 +347,25 @@ std::vector<size_t> BounceMarkers::FindRecipientLists(std::string_view text) con
 }
 
 std::vector<size_t> BounceMarkers::FindReplyHeadings(std::string_view text) const {
-  return LinesAfterHeadings(impl_->reply_heading.get(), text);
+  // A heading is a line ending in ':' (patterns say so): only such lines are
+  // matched, not the whole text.
+  std::vector<size_t> out;
+  const RE2* heading = impl_->reply_heading.get();
+  if (heading == nullptr || !heading->ok()) return out;
+  constexpr size_t kMaxHeading = 200;
+  size_t pos = 0;
+  while (pos < text.size() && out.size() < 64) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) break;  // a heading needs lines below it
+    size_t last = end;
+    while (last > pos && (text[last - 1] == ' ' || text[last - 1] == '\t' || text[last - 1] == '\r')) --last;
+    if (last > pos && text[last - 1] == ':' && end - pos <= kMaxHeading) {
+      std::string_view line = text.substr(pos, end - pos);
+      if (RE2::PartialMatch(re2::StringPiece(line.data(), line.size()), *heading)) out.push_back(end + 1);
+    }
+    pos = end + 1;
+  }
+  return out;
 }
 
 std::string BounceMarkers::StripBoilerplate(std::string_view text) const {

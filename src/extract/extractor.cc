@@ -424,7 +424,13 @@ std::string ExpandedFrom(const BounceMarkers& markers, std::string_view paragrap
 // words name none.
 void ReadUnderReplyHeading(const internal::SmtpText& smtp, const BounceMarkers& markers, std::string_view text,
                            size_t from, size_t stop, internal::ServerReply* reply) {
-  for (size_t at : markers.FindReplyHeadings(text)) {
+  stop = std::min(stop, text.size());
+  if (from >= stop) return;
+  // The heading line may start before `from` only on the recipient's own line.
+  size_t line = text.rfind('\n', from);
+  size_t begin = line == std::string_view::npos ? 0 : line + 1;
+  for (size_t at : markers.FindReplyHeadings(text.substr(begin, stop - begin))) {
+    at += begin;
     if (at < from) continue;
     if (at >= stop) return;
     // Everything under the heading is the server's (Google Groups' reply runs
@@ -953,8 +959,11 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
       command = internal::TranscriptCommandFor(transcript, f.recipient);
       // One recipient: the command may be named before its address (a
       // session log's "--> RCPT To:<a@b>" line, the reply under it). A QUIT
-      // or RSET the sending side closed with is no command that failed.
-      if (command == SmtpCommand::kUnknown && mentions.size() == 1) {
+      // or RSET the sending side closed with is no command that failed. Only
+      // a text with a transcript's arrows is read again.
+      if (command == SmtpCommand::kUnknown && mentions.size() == 1 &&
+          (text.find("-->") != std::string::npos || text.find("<<<") != std::string::npos ||
+           text.find(">>>") != std::string::npos)) {
         SmtpCommand named = smtp.FindCommand(Squeeze(text));
         if (named != SmtpCommand::kQuit && named != SmtpCommand::kRset) command = named;
       }
