@@ -44,6 +44,7 @@ constexpr std::pair<std::string_view, MarkerKind> kKindNames[] = {
     {"list-bullet", MarkerKind::kListBullet},
     {"expanded-from", MarkerKind::kExpandedFrom},
     {"reply-heading", MarkerKind::kReplyHeading},
+    {"success-subject", MarkerKind::kSuccessSubject},
 };
 static_assert(sizeof(kKindNames) / sizeof(kKindNames[0]) == kMarkerKinds, "every kind has a name");
 

@@ -51,8 +51,9 @@ enum class MarkerKind {
   kListBullet,       // the mark of a list item ("-", "--", "•", "1.") before a recipient's address
   kExpandedFrom,     // "(expanded from: <list@x>)" after a recipient; one capture: the alias it came from
   kReplyHeading,     // a line introducing the server's words on the lines below it ("The response was:")
+  kSuccessSubject,   // the Subject of a success notice ("Delivery Status Notification (Success)")
 };
-constexpr int kMarkerKinds = 28;
+constexpr int kMarkerKinds = 29;
 
 class BounceMarkers {
  public:

@@ -860,7 +860,13 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
   bool delay = !mentions.empty() &&
                ((!parts.bounce_subject.empty() && markers.Matches(MarkerKind::kDelaySubject, parts.bounce_subject)) ||
                 markers.Matches(MarkerKind::kDelayBody, text));
-  std::string action = delay ? "delayed" : "failed";
+  // A success notice (a DSN asked for with NOTIFY=SUCCESS, written as text)
+  // names recipients the message reached or was relayed to.
+  bool success = !mentions.empty() && !parts.bounce_subject.empty() &&
+                 markers.Matches(MarkerKind::kSuccessSubject, parts.bounce_subject);
+  std::string action = success ? (IFind(text, "relayed") != std::string::npos ? "relayed" : "delivered")
+                       : delay ? "delayed"
+                               : "failed";
   for (size_t i = 0; i < mentions.size(); ++i) {
     Finding f;
     f.recipient = mentions[i].address;
