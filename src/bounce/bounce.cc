@@ -555,7 +555,10 @@ BounceParts LocateBounce(const Message& message, const BounceMarkers& markers, c
     // so weak evidence (a reply line) is enough.
     int score = strong + returned_copy + message.pasted;
     bool plain = false;
-    if ((strong >= 1 || message.pasted) && !person_reply) {
+    // Bulk mail (a newsletter quoting bounce text) from no mail system is no
+    // report, whatever its words.
+    const bool bulk = !from_marker && !message.pasted && markers.MatchesHeader(h, MarkerKind::kBulkHeader);
+    if ((strong >= 1 || message.pasted) && !person_reply && !bulk) {
       if (score < 2) score += reply();
       if (score < 2) score += transcript();
       plain = score >= 2;

@@ -45,6 +45,7 @@ constexpr std::pair<std::string_view, MarkerKind> kKindNames[] = {
     {"expanded-from", MarkerKind::kExpandedFrom},
     {"reply-heading", MarkerKind::kReplyHeading},
     {"success-subject", MarkerKind::kSuccessSubject},
+    {"bulk-header", MarkerKind::kBulkHeader},
 };
 static_assert(sizeof(kKindNames) / sizeof(kKindNames[0]) == kMarkerKinds, "every kind has a name");
 

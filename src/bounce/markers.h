@@ -52,8 +52,9 @@ enum class MarkerKind {
   kExpandedFrom,     // "(expanded from: <list@x>)" after a recipient; one capture: the alias it came from
   kReplyHeading,     // a line introducing the server's words on the lines below it ("The response was:")
   kSuccessSubject,   // the Subject of a success notice ("Delivery Status Notification (Success)")
+  kBulkHeader,       // a header line of bulk mail (List-Unsubscribe): no report a person must read
 };
-constexpr int kMarkerKinds = 29;
+constexpr int kMarkerKinds = 30;
 
 class BounceMarkers {
  public:

@@ -37,6 +37,7 @@ bool SampleMatches(const BounceMarkers& markers, const std::string& where, const
         return markers.FindOriginalStart("Some report text.\n" + sample + "\nFrom: a@example.com\n") ==
                std::string("Some report text.\n").size();
       case MarkerKind::kHeader:
+      case MarkerKind::kBulkHeader:
       case MarkerKind::kAutoReplyHeader:
       case MarkerKind::kAutoReplySign:
         return markers.MatchesHeader(ParseHeaderBlock(sample + "\n"), kind);
