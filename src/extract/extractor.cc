@@ -416,6 +416,18 @@ std::string ExpandedFrom(const BounceMarkers& markers, std::string_view paragrap
   return internal::IsInternetAddress(alias) ? alias : std::string();
 }
 
+// Whether the last line of `text` that holds words is `address` alone (a
+// list bullet, brackets or a colon around it allowed).
+bool LastLineIsAddress(std::string_view text, std::string_view address) {
+  std::string_view rest = Trim(text);
+  size_t line = rest.find_last_of('\n');
+  std::string_view last = line == std::string_view::npos ? rest : rest.substr(line + 1);
+  size_t begin = last.find_first_not_of(" \t*-<\"'");
+  size_t end = last.find_last_not_of(" \t\r>:;,.\"'");
+  if (begin == std::string_view::npos || end == std::string_view::npos || end < begin) return false;
+  return internal::IEquals(last.substr(begin, end - begin + 1), address);
+}
+
 // A report that explains a recipient in its own words and quotes the server
 // below a heading ("The response was:" of Gmail's reports, under "Your
 // message wasn't delivered to a@b because ...") has the server's words there:
@@ -934,6 +946,14 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
         if (!f.recipient.empty() && internal::IStartsWith(reply.words, f.recipient)) {
           size_t lead = reply.words.find_first_not_of(">:.;\"', )", f.recipient.size());
           reply.words.erase(0, lead == std::string::npos ? reply.words.size() : lead);
+        }
+        // So is the recipient listed last on a line of its own, under the
+        // sentence ("Unable to deliver message to the following recipients,
+        // due to ...:" / "   jo@x"); an address that ends a sentence stays.
+        if (!f.recipient.empty() && internal::IEndsWith(reply.words, f.recipient) &&
+            LastLineIsAddress(start, f.recipient)) {
+          size_t end = reply.words.find_last_not_of("<>:;*\"', ", reply.words.size() - f.recipient.size() - 1);
+          reply.words.erase(end == std::string::npos ? 0 : end + 1);
         }
         if (reply.command == SmtpCommand::kUnknown) {
           reply.command = whole_read ? whole.command : smtp.FindCommand(Squeeze(text), &reply.matching_failed);
