@@ -555,14 +555,14 @@ BounceParts LocateBounce(const Message& message, const BounceMarkers& markers, c
     // so weak evidence (a reply line) is enough.
     int score = strong + returned_copy + message.pasted;
     bool plain = false;
-    // Bulk mail (a newsletter quoting bounce text) from no mail system is no
-    // report, whatever its words.
-    const bool bulk = !from_marker && !message.pasted && markers.MatchesHeader(h, MarkerKind::kBulkHeader);
-    if ((strong >= 1 || message.pasted) && !person_reply && !bulk) {
+    if ((strong >= 1 || message.pasted) && !person_reply) {
       if (score < 2) score += reply();
       if (score < 2) score += transcript();
       plain = score >= 2;
     }
+    // Bulk mail (a newsletter quoting bounce text) from no mail system is no
+    // report, whatever its words.
+    if (plain && !from_marker && !message.pasted && markers.MatchesHeader(h, MarkerKind::kBulkHeader)) plain = false;
     // A mail system (mailer-daemon, postmaster) does not go on vacation:
     // Auto-Submitted on its reports is not an out-of-office reply.
     if (plain) {
