@@ -432,6 +432,31 @@ TEST(SmtpReply, WrappersAreNotTheServersWords) {
   }
 }
 
+// Localized Exchange / Office 365 reports quote the reply inside a sentence of
+// their language; only the quoted reply is the server's.
+TEST(SmtpReply, LocalizedRemoteServerReturnedKeepsOnlyTheReply) {
+  const char* const sentences[] = {
+      "Remoteserver hat '550 5.1.1 User unknown' zurückgegeben",
+      "Le serveur distant a retourné '550 5.1.1 User unknown'",
+      "El servidor remoto devolvió '550 5.1.1 User unknown'",
+      "Il server remoto ha restituito '550 5.1.1 User unknown'",
+      "O servidor remoto retornou '550 5.1.1 User unknown'",
+      "O servidor remoto devolveu '550 5.1.1 User unknown'",
+      "Externe server heeft '550 5.1.1 User unknown' geretourneerd",
+      "Serwer zdalny zwrócił '550 5.1.1 User unknown'",
+      "Fjärrservern returnerade '550 5.1.1 User unknown'",
+      "Удаленный сервер вернул '550 5.1.1 User unknown'",
+      "Vzdálený server vrátil '550 5.1.1 User unknown'",
+      "リモート サーバーから '550 5.1.1 User unknown' が返されました",
+      "远程服务器返回“550 5.1.1 User unknown”",
+      "원격 서버가 '550 5.1.1 User unknown'을(를) 반환했습니다",
+  };
+  for (const char* sentence : sentences) {
+    SCOPED_TRACE(sentence);
+    EXPECT_EQ(Smtp().ReadReply(sentence).words, "550 5.1.1 User unknown");
+  }
+}
+
 TEST(SmtpReply, AReplyCodeOpeningALineIsAReply) {
   // The words of its block of lines stay: the local agent's line says why.
   internal::ServerReply r = Smtp().ReadReply(
