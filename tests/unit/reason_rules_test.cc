@@ -576,5 +576,39 @@ TEST(ReasonRules, LocalizedFamiliesDecide) {
   ExpectEveryLanguage({"554 Сообщение похоже на спам", "554 迷惑メールと判定されました"}, Reason::kSpamDetected);
 }
 
+// The rows of the "Non-English wordings" block, one sentence per language.
+TEST(ReasonRules, NonEnglishWordingsDecide) {
+  ExpectEveryLanguage({"L'adresse e-mail n'existe pas.", "Boîte aux lettres inexistante",
+                       "Die E-Mail-Adresse existiert nicht.", "Kein solcher Benutzer", "El buzón no existe",
+                       "Casella di posta inesistente", "Caixa postal inexistente", "Het e-mailadres bestaat niet",
+                       "Skrzynka pocztowa nie istnieje", "Účet příjemce neexistuje", "E-postadressen finns inte",
+                       "존재하지 않는 사용자입니다"},
+                      Reason::kUserUnknown);
+  ExpectEveryLanguage({"La boîte aux lettres du destinataire est pleine", "Das Postfach des Empfängers ist voll",
+                       "Se ha excedido la cuota del buzón", "Spazio della casella esaurito",
+                       "De postbus van de ontvanger is vol", "Skrzynka odbiorcy jest pełna",
+                       "Schránka příjemce je plná", "Mottagarens brevlåda är full",
+                       "Превышен лимит почтового ящика", "受信者のメールボックスがいっぱいです", "收件人邮箱已满",
+                       "받는 사람의 메일함이 가득 찼습니다"},
+                      Reason::kMailboxFull);
+  ExpectEveryLanguage({"Le domaine du destinataire n'existe pas", "Doména neexistuje", "Domänen finns inte",
+                       "도메인이 존재하지 않습니다"},
+                      Reason::kHostUnknown);
+  ExpectEveryLanguage({"L'account del destinatario è stato disattivato", "Het account van de ontvanger is geblokkeerd",
+                       "Konto odbiorcy zostało zablokowane", "Účet příjemce je zablokován",
+                       "Mottagarens konto är spärrat", "휴면 계정입니다"},
+                      Reason::kSuspend);
+  ExpectEveryLanguage({"Wiadomość jest zbyt duża", "Zpráva je příliš velká", "Meddelandet är för stort",
+                       "메일 크기가 너무 큽니다"},
+                      Reason::kMesgTooBig);
+  ExpectEveryLanguage({"Le délai de remise a expiré", "Zeitüberschreitung bei der Zustellung",
+                       "Se agotó el tiempo de entrega del mensaje", "Il tempo massimo di consegna è scaduto",
+                       "O tempo limite de entrega expirou", "De bezorgtijd is verlopen", "Истек срок доставки сообщения",
+                       "配信期限を過ぎました", "邮件投递超时", "Impossible de se connecter au serveur distant"},
+                      Reason::kExpired);
+  ExpectEveryLanguage({"Пересылка запрещена"}, Reason::kNoRelaying);
+  ExpectEveryLanguage({"스팸으로 판단되어 거부되었습니다"}, Reason::kSpamDetected);
+}
+
 }  // namespace
 }  // namespace ndr
