@@ -164,7 +164,7 @@ std::vector<int> RuleSet::Potentials(std::string_view text, bool* failed) const 
 
 std::vector<int> RuleSet::Candidates(std::string_view text) const {
   bool failed = false;
-  std::vector<int> hits = Match(text, &failed);
+  std::vector<int> hits = Potentials(text, &failed);
   if (failed) {
     hits.resize(count_);
     for (size_t i = 0; i < count_; ++i) hits[i] = static_cast<int>(i);

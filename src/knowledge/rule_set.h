@@ -51,8 +51,10 @@ class RuleSet {
   // *failed as for Match.
   std::vector<int> Potentials(std::string_view text, bool* failed = nullptr) const;
 
-  // For callers that search each candidate themselves: the indices Match
-  // gives, or every index when matching failed (never "none" by failure).
+  // For callers that search each candidate themselves: the indices
+  // Potentials gives (their own search says which match: asking Match first
+  // would run each matching pattern twice), or every index when matching
+  // failed (never "none" by failure).
   std::vector<int> Candidates(std::string_view text) const;
 
   // The words pattern `index` matches first in `text` (RE2's leftmost match);

@@ -148,8 +148,9 @@ TEST(RuleSet, TextWithoutWordsLetsThroughOnlyPatternsWithoutWords) {
   EXPECT_EQ(set.Match("12 34"), (std::vector<int>{1}));
 }
 
-// Candidates: the matches, or every row when matching failed (a set used
-// before Compile stands for that failure), so a failure never hides a row.
+// Candidates: the rows the prefilter allows (the caller's own search says
+// which match), or every row when matching failed (a set used before Compile
+// stands for that failure), so a failure never hides a row.
 TEST(RuleSet, CandidatesAreEveryRowWhenMatchingFails) {
   internal::RuleSet set;
   std::string error;
@@ -159,6 +160,13 @@ TEST(RuleSet, CandidatesAreEveryRowWhenMatchingFails) {
   ASSERT_TRUE(set.Compile(&error)) << error;
   EXPECT_EQ(set.Candidates("550 no such user"), (std::vector<int>{1}));
   EXPECT_TRUE(set.Candidates("250 ok").empty());
+  // The words are there but not in the pattern's order: a candidate that
+  // does not match.
+  internal::RuleSet apart;
+  ASSERT_EQ(apart.Add("mailbox.*full", &error), 0);
+  ASSERT_TRUE(apart.Compile(&error)) << error;
+  EXPECT_EQ(apart.Candidates("full, said the mailbox"), (std::vector<int>{0}));
+  EXPECT_TRUE(apart.Match("full, said the mailbox").empty());
 }
 
 TEST(RuleSet, EmptySetMatchesNothing) {
