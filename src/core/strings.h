@@ -75,9 +75,6 @@ inline size_t IFindLinear(std::string_view hay, std::string_view needle, size_t 
   return std::string_view::npos;
 }
 
-// Index of `needle` in `hay` ignoring ASCII case, npos when absent. Linear
-// time: callers search report text once per recipient, and a naive scan is
-// O(text x needle) on hostile input ("uuuu..." against "uuuu...@x").
 // Whether `needle` occurs in `hay` (case counts). libc's memmem: std::string's
 // find stops at every place of the needle's first byte, which for a word of
 // prose is every few bytes.
@@ -85,6 +82,9 @@ inline bool Contains(std::string_view hay, std::string_view needle) {
   return needle.empty() || memmem(hay.data(), hay.size(), needle.data(), needle.size()) != nullptr;
 }
 
+// Index of `needle` in `hay` ignoring ASCII case, npos when absent. Linear
+// time: callers search report text once per recipient, and a naive scan is
+// O(text x needle) on hostile input ("uuuu..." against "uuuu...@x").
 // The places of the needle's first byte (either case) are found with memchr
 // and the rest compared there; once the comparing costs more than a few bytes
 // per byte of text, Knuth-Morris-Pratt takes over from where it got to.

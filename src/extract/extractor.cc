@@ -447,7 +447,7 @@ void ReadUnderReplyHeading(const internal::SmtpText& smtp, const BounceMarkers& 
     if (at >= stop) return;
     // Everything under the heading is the server's (Google Groups' reply runs
     // over several paragraphs), up to the next recipient.
-    std::string_view words = text.substr(at, std::min(stop, text.size()) - at);
+    std::string_view words = text.substr(at, stop - at);
     words = words.substr(0, internal::Utf8CutPoint(words, kMaxParagraph));
     internal::ServerReply under = smtp.ReadReply(words);
     if (under.words.empty()) return;
