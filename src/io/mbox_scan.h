@@ -5,6 +5,9 @@
 #define NDR_SRC_IO_MBOX_SCAN_H_
 
 #include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <string>
 #include <string_view>
 
@@ -36,6 +39,42 @@ bool HasTimeOfDay(std::string_view line);
 // ">From ", ">>From ", ... (mboxrd quoting).
 bool IsQuotedFromLine(std::string_view line);
 
+// The first position p in [from, end) where a line starts with 'F' or '>'
+// (data[p - 1] is '\n'), or `end`: besides empty lines, which only matter
+// just before such a line, the only lines a cutter must look at. 16 bytes at
+// a time (SSE2, part of x86-64; a byte loop elsewhere): looking at every line
+// cost a call and a branch per line, most of the cutting time.
+inline size_t NextMarkedLine(const char* data, size_t from, size_t end) {
+  if (from == 0 && end > 0 && (data[0] == 'F' || data[0] == '>')) return 0;
+  size_t i = from > 0 ? from - 1 : 0;  // i: where a '\n' may be; i + 1: the line's first byte
+#if defined(__SSE2__)
+  const __m128i nl = _mm_set1_epi8('\n');
+  const __m128i f = _mm_set1_epi8('F');
+  const __m128i gt = _mm_set1_epi8('>');
+  for (; i + 17 <= end; i += 16) {
+    __m128i here = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
+    __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i + 1));
+    __m128i hit = _mm_and_si128(_mm_cmpeq_epi8(here, nl),
+                                _mm_or_si128(_mm_cmpeq_epi8(next, f), _mm_cmpeq_epi8(next, gt)));
+    unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hit));
+    if (mask != 0) return i + static_cast<size_t>(__builtin_ctz(mask)) + 1;
+  }
+#endif
+  for (; i + 1 < end; ++i) {
+    if (data[i] == '\n' && (data[i + 1] == 'F' || data[i + 1] == '>')) return i + 1;
+  }
+  return end;
+}
+
+// The length of the line that ends just before `stop` (data[stop - 1] is
+// '\n') when that line is empty, 1 ("\n") or 2 ("\r\n"), else 0. Lines start
+// at `first` or after a '\n'.
+inline size_t BlankLineBefore(const char* data, size_t first, size_t stop) {
+  if (stop == first + 1 || (stop >= first + 2 && data[stop - 2] == '\n')) return 1;
+  if (stop >= first + 2 && data[stop - 2] == '\r' && (stop == first + 2 || data[stop - 3] == '\n')) return 2;
+  return 0;
+}
+
 // Looks at the complete lines of `window` from s->line_start. A "From " line
 // at the start of the input, after an empty line, or holding a time of day
 // closes the current message: cut(MboxCut) is called for it. With at_end, the
@@ -44,16 +83,15 @@ bool IsQuotedFromLine(std::string_view line);
 template <typename Cut>
 void ScanMbox(std::string_view window, bool at_end, MboxScan* s, Cut&& cut) {
   const char* data = window.data();
-  while (s->line_start < window.size()) {
+  const size_t size = window.size();
+  while (s->line_start < size) {
     size_t pos = s->line_start;
-    const void* nl = std::memchr(data + pos, '\n', window.size() - pos);
+    const void* nl = std::memchr(data + pos, '\n', size - pos);
     if (nl == nullptr && !at_end) break;  // an unfinished line: wait for more bytes
-    size_t next = nl == nullptr ? window.size() : static_cast<size_t>(static_cast<const char*>(nl) - data) + 1;
+    size_t next = nl == nullptr ? size : static_cast<size_t>(static_cast<const char*>(nl) - data) + 1;
     std::string_view line(data + pos, next - pos);  // never empty
     bool line_begins_here = !s->continuing;
     s->continuing = false;
-    // Only a line starting with 'F', '>', LF or CR matters: its first byte
-    // is looked at before anything else (a compare per line was most of the cost).
     const char first = line[0];
     if (line_begins_here && first == 'F' && line.size() >= 5 && std::memcmp(line.data(), "From ", 5) == 0 &&
         (s->at_input_start || s->blank_length > 0 || HasTimeOfDay(line))) {
@@ -74,9 +112,21 @@ void ScanMbox(std::string_view window, bool at_end, MboxScan* s, Cut&& cut) {
                       : first == '\r' && line.size() == 2 && line[1] == '\n' ? 2
                                                                                    : 0;
     s->line_start = next;
+    if (next >= size) break;
+    // Skip to the next line that can matter, or else to the last line (it
+    // may be unfinished), minding whether the line before it is empty.
+    size_t stop = NextMarkedLine(data, next, size);
+    if (stop == size) {
+      const void* last_nl = memrchr(data + next, '\n', size - next);
+      stop = last_nl == nullptr ? next : static_cast<size_t>(static_cast<const char*>(last_nl) - data) + 1;
+    }
+    if (stop > next) {
+      s->blank_length = BlankLineBefore(data, next, stop);
+      s->line_start = stop;
+    }
   }
   if (at_end && s->message_start != kNoMessage) {
-    size_t end = window.size();
+    size_t end = size;
     std::string_view text = window.substr(s->message_start);
     if (text.size() >= 4 && text.compare(text.size() - 4, 4, "\r\n\r\n") == 0) {
       end -= 2;
