@@ -1,6 +1,8 @@
 #include "knowledge/rule_set.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <map>
 
 #include <re2/filtered_re2.h>
 #include <re2/re2.h>
@@ -50,21 +52,41 @@ constexpr size_t kFinderWords = 512;
 // its automaton in cache and costs fewer instructions than WordFinder: those,
 // and texts with other bytes, keep the RE2::Set.
 struct RuleSet::Impl {
-  Impl() : filtered(kMinAtomLength), atoms(PatternOptions(kWordPassMemory), RE2::UNANCHORED) {}
+  Impl() : atoms(PatternOptions(kWordPassMemory), RE2::UNANCHORED) {}
   // Words shorter than this are not worth a filter: a pattern made only of
   // them is simply always run. Two, not three: "##" (Exchange's reply
   // wrapper) and "--" headings then filter their rows, which otherwise ran
   // on every text (3.5 % fewer instructions per message, measured).
   static constexpr int kMinAtomLength = 2;
-  re2::FilteredRE2 filtered;
-  RE2::Set atoms;          // the prefilter's words, in FilteredRE2's order
+  // Each pattern in a FilteredRE2 of its own, which holds the compiled
+  // pattern and says which sets of its words let it through (Compile).
+  std::vector<std::unique_ptr<re2::FilteredRE2>> patterns;
+  std::vector<std::string> sources;  // the patterns as given (until Compile)
+  RE2::Set atoms;          // the prefilter's words, once each
   size_t atom_count = 0;
   WordFinder finder;       // the same words, in ASCII texts (big sets only)
   std::vector<int> all_atoms;  // 0..atom_count-1: every pattern passes the filter (when the word pass failed)
-  // The rows the prefilter lets through when the text holds none of its
-  // words (patterns without a word), ascending: most texts hold none of a
-  // small set's words, and FilteredRE2 would walk its whole tree to say so.
-  std::vector<int> without_words;
+  // The prefilter, per pattern: one or more clauses, the pattern let through
+  // when one of them holds; a clause holds when each of its groups has one
+  // of its words present (see Compile). Clause c: pattern clause_pattern[c],
+  // groups clause_start[c] .. clause_start[c + 1]; group g: words
+  // group_words[group_start[g] .. group_start[g + 1]).
+  std::vector<uint32_t> clause_pattern;
+  std::vector<uint32_t> clause_start;
+  std::vector<uint32_t> group_start;
+  std::vector<uint32_t> group_words;
+  // A clause is looked at only when a word of its "trigger" group is
+  // present (the group whose shortest word is longest: long words are rare
+  // in texts, and words such as "in" or "e " would bring up most clauses).
+  // Those of word w are triggered[trigger_start[w] .. trigger_start[w + 1]).
+  std::vector<uint32_t> trigger_start;
+  std::vector<uint32_t> triggered;
+  // A bit per pattern, set for those the prefilter lets through whatever the
+  // words (patterns without a word): where each answer starts.
+  std::vector<uint64_t> without_word_bits;
+  std::vector<int> without_words;  // the same, as indices ascending
+
+  std::vector<int> PatternsGiven(const std::vector<int>& words) const;
 };
 
 RuleSet::RuleSet() : impl_(new Impl) {}
@@ -77,45 +99,355 @@ int RuleSet::Add(std::string_view pattern, std::string* error) {
     *error = "pattern added after Compile()";
     return -1;
   }
+  auto filtered = std::make_unique<re2::FilteredRE2>(Impl::kMinAtomLength);
   int index = -1;
   re2::StringPiece piece(pattern.data(), pattern.size());
-  if (impl_->filtered.Add(piece, PatternOptions(kPatternMemory), &index) != RE2::NoError) {
+  if (filtered->Add(piece, PatternOptions(kPatternMemory), &index) != RE2::NoError) {
     // Only a bad pattern gets here: compile it once more for RE2's words.
     RE2 bad(piece, PatternOptions(kPatternMemory));
     *error = bad.error().empty() ? "pattern does not compile" : bad.error();
     return -1;
   }
+  impl_->patterns.push_back(std::move(filtered));
+  impl_->sources.emplace_back(pattern);
   ++count_;
-  return index;
+  return static_cast<int>(count_ - 1);
 }
+
+namespace {
+
+// The top-level alternatives of an RE2 pattern ("a(b|c)|d" -> "a(b|c)",
+// "d"); the pattern alone when it has one, or a leading flag group such as
+// "(?i)" (which applies to all of them).
+std::vector<std::string> TopLevelAlternatives(const std::string& pattern) {
+  if (pattern.compare(0, 2, "(?") == 0 && pattern.find(')') != std::string::npos &&
+      pattern.find(':') > pattern.find(')')) {
+    return {pattern};
+  }
+  std::vector<std::string> out;
+  int depth = 0;
+  size_t start = 0;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    const char c = pattern[i];
+    if (c == '\\') {
+      ++i;
+    } else if (c == '[') {
+      // A class: up to its closing ']' (one right after '[' or '[^' is a member).
+      size_t j = i + 1;
+      if (j < pattern.size() && pattern[j] == '^') ++j;
+      if (j < pattern.size() && pattern[j] == ']') ++j;
+      for (; j < pattern.size() && pattern[j] != ']'; ++j) {
+        if (pattern[j] == '\\') ++j;
+      }
+      i = j;
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')') {
+      --depth;
+    } else if (c == '|' && depth == 0) {
+      out.push_back(pattern.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  out.push_back(pattern.substr(start));
+  return out;
+}
+
+// RE2's prefilter of one pattern (its FilteredRE2 alone; its own words
+// 0..k-1) is an and/or of words, which RE2 does not show: it only says
+// whether given words let the pattern through (Passes), an answer that only
+// grows with the words. Read from those answers, it becomes clauses of
+// groups of words (RuleSet::Impl) that let through every text RE2's
+// prefilter lets through, so no match is lost; nearly always exactly those.
+// Why not one FilteredRE2 over all patterns: finding its rows for a text
+// builds sparse arrays over its whole tree and walks up from every word
+// (~2K instructions a call, most of a short text's pass), and it drops a
+// word shared by many patterns from their conditions, so more rows pass.
+class PrefilterReader {
+ public:
+  PrefilterReader(const re2::FilteredRE2& f, size_t words) : f_(f), words_(words) {}
+
+  bool Passes(const std::vector<int>& given) {
+    ++asked_;
+    std::vector<int> rows;
+    f_.AllPotentials(given, &rows);
+    return !rows.empty();
+  }
+
+  // Every smallest set of words that lets the pattern through: each is a
+  // clause whose groups are single words (the exact prefilter). False when
+  // that asks too much (alternatives in a row multiply the sets).
+  bool SmallestSets(std::vector<std::vector<int>>* sets) {
+    // A word that lets the pattern through alone is a set of its own, and in
+    // no other smallest set: the rest are sets of the other words (a long
+    // list of alternatives is read with one question a word).
+    std::vector<int> others;
+    for (size_t i = 0; i < words_; ++i) {
+      const std::vector<int> word = {static_cast<int>(i)};
+      if (Passes(word)) {
+        sets->push_back(word);
+      } else {
+        others.push_back(static_cast<int>(i));
+      }
+    }
+    if (!others.empty() && !Smallest({}, others, sets)) return false;
+    for (auto& c : *sets) std::sort(c.begin(), c.end());
+    return true;
+  }
+
+  // Groups of words such that every text let through holds a word of each:
+  // one clause, exact when the prefilter is an and of ors ("(mailbox|
+  // postfach) .* (full|voll)"), a little looser otherwise. A group is a set
+  // of words without all of which the pattern never passes, made as small
+  // as it goes; the next is looked for among the words in none yet.
+  std::vector<std::vector<int>> BlockingGroups() {
+    std::vector<std::vector<int>> groups;
+    std::vector<bool> grouped(words_, false);
+    auto passes_without = [&](const std::vector<int>& group) {
+      std::vector<int> rest;
+      for (size_t w = 0; w < words_; ++w) {
+        if (std::find(group.begin(), group.end(), static_cast<int>(w)) == group.end()) rest.push_back(static_cast<int>(w));
+      }
+      return Passes(rest);
+    };
+    for (;;) {
+      std::vector<int> group;
+      for (size_t w = 0; w < words_; ++w) {
+        if (!grouped[w]) group.push_back(static_cast<int>(w));
+      }
+      if (group.empty() || passes_without(group)) break;
+      for (size_t i = 0; i < group.size();) {
+        std::vector<int> smaller = group;
+        smaller.erase(smaller.begin() + static_cast<std::ptrdiff_t>(i));
+        if (!passes_without(smaller)) {
+          group = std::move(smaller);
+        } else {
+          ++i;
+        }
+      }
+      for (int w : group) grouped[static_cast<size_t>(w)] = true;
+      groups.push_back(std::move(group));
+    }
+    return groups;
+  }
+
+ private:
+  static constexpr int kMaxAsked = 120;
+
+  // Adds every smallest set that holds `kept` and words of `free` and lets
+  // the pattern through (maybe a few that are not smallest): drop from all
+  // words each one the rest can do without (one smallest set); every other
+  // lacks one of its words, the first i kept and word i left out.
+  bool Smallest(const std::vector<int>& kept, const std::vector<int>& free, std::vector<std::vector<int>>* sets) {
+    if (asked_ > kMaxAsked) return false;
+    std::vector<int> given = kept;
+    given.insert(given.end(), free.begin(), free.end());
+    if (!Passes(given)) return true;
+    if (Passes(kept)) {
+      sets->push_back(kept);
+      return true;
+    }
+    std::vector<int> needed = free;
+    for (size_t i = 0; i < needed.size();) {
+      std::vector<int> without = kept;
+      for (size_t j = 0; j < needed.size(); ++j) {
+        if (j != i) without.push_back(needed[j]);
+      }
+      if (Passes(without)) {
+        needed.erase(needed.begin() + static_cast<std::ptrdiff_t>(i));
+      } else {
+        ++i;
+      }
+    }
+    sets->push_back(kept);
+    sets->back().insert(sets->back().end(), needed.begin(), needed.end());
+    std::vector<int> next_kept = kept;
+    std::vector<int> rest = free;
+    for (int word : needed) {
+      rest.erase(std::find(rest.begin(), rest.end(), word));
+      if (!Smallest(next_kept, rest, sets)) return false;
+      next_kept.push_back(word);
+    }
+    return true;
+  }
+
+  const re2::FilteredRE2& f_;
+  const size_t words_;
+  int asked_ = 0;
+};
+
+}  // namespace
 
 bool RuleSet::Compile(std::string* error) {
   if (compiled_) return true;
   if (count_ == 0) {
-    compiled_ = true;  // nothing to match; FilteredRE2 refuses to compile empty
+    compiled_ = true;  // nothing to match
     return true;
   }
+  Impl& m = *impl_;
   std::vector<std::string> words;
-  impl_->filtered.Compile(&words);
+  std::map<std::string, size_t> word_index;
+  auto word_of = [&](const std::string& w) {
+    auto [it, fresh] = word_index.emplace(w, words.size());
+    if (fresh) words.push_back(w);
+    return it->second;
+  };
+  m.clause_start.assign(1, 0);
+  m.group_start.assign(1, 0);
+  m.without_word_bits.assign((count_ + 63) / 64, 0);
+  // A clause of groups (own word indices of `own`).
+  std::vector<std::vector<uint32_t>> triggers;  // by word: the clauses it triggers
+  auto add_clause = [&](size_t pattern, const std::vector<std::string>& own,
+                        const std::vector<std::vector<int>>& groups) {
+    const uint32_t clause = static_cast<uint32_t>(m.clause_pattern.size());
+    m.clause_pattern.push_back(static_cast<uint32_t>(pattern));
+    size_t trigger = 0;
+    size_t trigger_length = 0;
+    for (size_t g = 0; g < groups.size(); ++g) {
+      size_t shortest = std::string::npos;
+      for (int w : groups[g]) {
+        const size_t id = word_of(own[static_cast<size_t>(w)]);
+        m.group_words.push_back(static_cast<uint32_t>(id));
+        shortest = std::min(shortest, words[id].size());
+      }
+      m.group_start.push_back(static_cast<uint32_t>(m.group_words.size()));
+      if (g == 0 || shortest > trigger_length) {
+        trigger = g;
+        trigger_length = shortest;
+      }
+    }
+    m.clause_start.push_back(static_cast<uint32_t>(m.group_start.size() - 1));
+    for (int w : groups[trigger]) {
+      const size_t id = word_of(own[static_cast<size_t>(w)]);
+      if (triggers.size() <= id) triggers.resize(id + 1);
+      triggers[id].push_back(clause);
+    }
+  };
+  auto let_through = [&m](size_t pattern) {
+    if ((m.without_word_bits[pattern / 64] >> (pattern % 64)) & 1) return;
+    m.without_word_bits[pattern / 64] |= uint64_t{1} << (pattern % 64);
+    m.without_words.push_back(static_cast<int>(pattern));
+  };
+  // The clauses of (a part of) a pattern from its own FilteredRE2: every
+  // smallest set of words, or when those take too long, its groups.
+  // False when it is let through whatever the words.
+  auto add_prefilter = [&](size_t pattern, const re2::FilteredRE2& f, const std::vector<std::string>& own,
+                           bool split_first) {
+    if (own.empty()) return false;
+    PrefilterReader reader(f, own.size());
+    std::vector<std::vector<int>> sets;
+    if (reader.SmallestSets(&sets)) {
+      for (const auto& c : sets) {
+        if (c.empty()) return false;
+      }
+      if (sets.empty()) return false;
+      for (const std::vector<int>& set : sets) {
+        std::vector<std::vector<int>> singles;
+        for (int w : set) singles.push_back({w});
+        add_clause(pattern, own, singles);
+      }
+      return true;
+    }
+    if (split_first) return true;  // (the caller reads the alternatives)
+    std::vector<std::vector<int>> groups = reader.BlockingGroups();
+    if (groups.empty()) return false;
+    add_clause(pattern, own, groups);
+    return true;
+  };
+  for (size_t pattern = 0; pattern < count_; ++pattern) {
+    std::vector<std::string> own;
+    m.patterns[pattern]->Compile(&own);
+    const size_t before = m.clause_pattern.size();
+    if (!add_prefilter(pattern, *m.patterns[pattern], own, true)) {
+      let_through(pattern);
+      continue;
+    }
+    if (m.clause_pattern.size() > before) continue;
+    // Too many smallest sets: each top-level alternative read on its own
+    // (the pattern passes when one of them does), else groups of the whole.
+    std::vector<std::string> alternatives = TopLevelAlternatives(m.sources[pattern]);
+    bool whole = alternatives.size() < 2;
+    for (size_t i = 0; !whole && i < alternatives.size(); ++i) {
+      re2::FilteredRE2 part(Impl::kMinAtomLength);
+      int index = -1;
+      if (part.Add(alternatives[i], PatternOptions(kPatternMemory), &index) != RE2::NoError) {
+        whole = true;
+        break;
+      }
+      std::vector<std::string> part_words;
+      part.Compile(&part_words);
+      if (!add_prefilter(pattern, part, part_words, false)) let_through(pattern);
+    }
+    if (whole && !add_prefilter(pattern, *m.patterns[pattern], own, false)) let_through(pattern);
+  }
+  m.sources.clear();
+  m.sources.shrink_to_fit();
   for (const std::string& w : words) {
     std::string why;
-    if (impl_->atoms.Add(RE2::QuoteMeta(w), &why) < 0) {
+    if (m.atoms.Add(RE2::QuoteMeta(w), &why) < 0) {
       *error = "prefilter word does not compile: " + why;
       return false;
     }
   }
-  impl_->atom_count = words.size();
-  if (words.size() >= kFinderWords || rarely_) impl_->finder = WordFinder(words);
-  if (!words.empty() && !impl_->atoms.Compile()) {
+  m.atom_count = words.size();
+  if (words.size() >= kFinderWords || rarely_) m.finder = WordFinder(words);
+  if (!words.empty() && !m.atoms.Compile()) {
     *error = "RE2::Set::Compile failed (out of memory?)";
     return false;
   }
-  impl_->all_atoms.resize(words.size());
-  for (size_t i = 0; i < words.size(); ++i) impl_->all_atoms[i] = static_cast<int>(i);
-  impl_->filtered.AllPotentials({}, &impl_->without_words);
-  std::sort(impl_->without_words.begin(), impl_->without_words.end());
+  m.all_atoms.resize(words.size());
+  for (size_t i = 0; i < words.size(); ++i) m.all_atoms[i] = static_cast<int>(i);
+  triggers.resize(words.size());
+  m.trigger_start.assign(1, 0);
+  for (const std::vector<uint32_t>& clauses : triggers) {
+    m.triggered.insert(m.triggered.end(), clauses.begin(), clauses.end());
+    m.trigger_start.push_back(static_cast<uint32_t>(m.triggered.size()));
+  }
   compiled_ = true;
   return true;
+}
+
+// The patterns the words present (indices into the word list) let through,
+// ascending.
+std::vector<int> RuleSet::Impl::PatternsGiven(const std::vector<int>& present) const {
+  if (present.empty()) return without_words;
+  // A bit per word present, a bit per pattern let through (on the stack
+  // when they fit).
+  constexpr size_t kStackWords = 64;
+  const size_t word_words = (atom_count + 63) / 64;
+  const size_t pattern_words = without_word_bits.size();
+  uint64_t stack_present[kStackWords];
+  uint64_t stack_passed[kStackWords];
+  std::vector<uint64_t> heap_present(word_words > kStackWords ? word_words : 0);
+  std::vector<uint64_t> heap_passed(pattern_words > kStackWords ? pattern_words : 0);
+  uint64_t* is_present = word_words > kStackWords ? heap_present.data() : stack_present;
+  uint64_t* passed = pattern_words > kStackWords ? heap_passed.data() : stack_passed;
+  std::fill(is_present, is_present + word_words, 0);
+  for (int word : present) is_present[word / 64] |= uint64_t{1} << (word % 64);
+  std::copy(without_word_bits.begin(), without_word_bits.end(), passed);
+  auto has = [is_present](uint32_t word) { return (is_present[word / 64] >> (word % 64)) & 1; };
+  for (int word : present) {
+    const size_t w = static_cast<size_t>(word);
+    for (uint32_t k = trigger_start[w]; k < trigger_start[w + 1]; ++k) {
+      const uint32_t clause = triggered[k];
+      const uint32_t pattern = clause_pattern[clause];
+      if ((passed[pattern / 64] >> (pattern % 64)) & 1) continue;
+      bool holds = true;
+      for (uint32_t g = clause_start[clause]; holds && g < clause_start[clause + 1]; ++g) {
+        bool any = false;
+        for (uint32_t i = group_start[g]; !any && i < group_start[g + 1]; ++i) any = has(group_words[i]);
+        holds = any;
+      }
+      if (holds) passed[pattern / 64] |= uint64_t{1} << (pattern % 64);
+    }
+  }
+  std::vector<int> rows;
+  for (size_t i = 0; i < pattern_words; ++i) {
+    for (uint64_t bits = passed[i]; bits != 0; bits &= bits - 1) {
+      rows.push_back(static_cast<int>(i * 64 + static_cast<size_t>(__builtin_ctzll(bits))));
+    }
+  }
+  return rows;
 }
 
 // The prefilter's words present in `text` (every word when the word pass
@@ -147,19 +479,16 @@ bool RuleSet::Ready(bool* failed) const {
 std::vector<int> RuleSet::Match(std::string_view text, bool* failed) const {
   std::vector<int> hits;
   if (!Ready(failed)) return hits;
-  impl_->filtered.AllMatches(re2::StringPiece(text.data(), text.size()), WordsIn(text), &hits);
-  std::sort(hits.begin(), hits.end());
+  for (int row : impl_->PatternsGiven(WordsIn(text))) {
+    if (Matches(row, text)) hits.push_back(row);
+  }
   return hits;
 }
 
 std::vector<int> RuleSet::Potentials(std::string_view text, bool* failed) const {
   std::vector<int> rows;
   if (!Ready(failed)) return rows;
-  std::vector<int> words = WordsIn(text);
-  if (words.empty()) return impl_->without_words;
-  impl_->filtered.AllPotentials(words, &rows);
-  std::sort(rows.begin(), rows.end());
-  return rows;
+  return impl_->PatternsGiven(WordsIn(text));
 }
 
 std::vector<int> RuleSet::Candidates(std::string_view text) const {
@@ -175,7 +504,7 @@ std::vector<int> RuleSet::Candidates(std::string_view text) const {
 // Pattern `index`, or null when there is none to run.
 const RE2* RuleSet::Pattern(int index) const {
   if (!compiled_ || index < 0 || static_cast<size_t>(index) >= count_) return nullptr;
-  return &impl_->filtered.GetRE2(index);
+  return &impl_->patterns[static_cast<size_t>(index)]->GetRE2(0);
 }
 
 std::string_view RuleSet::FirstMatch(int index, std::string_view text) const {

@@ -138,6 +138,49 @@ TEST(RuleSet, PrefilteredMatchIsThatOfOneSet) {
   EXPECT_FALSE(set.Matches(-1, "user unknown"));
 }
 
+// RuleSet reads each pattern's prefilter from RE2's answers (rule_set.cc):
+// alternatives in a row give many sets of words (then each top-level
+// alternative is read alone, or groups of words are kept), a '|' inside a
+// class or escaped is no alternative, and a leading flag group applies to
+// every alternative. The answers stay those of one RE2::Set.
+TEST(RuleSet, PatternsWithAlternativesInARowMatchAsOneSet) {
+  std::vector<std::string> patterns = {
+      R"(\b(boite|postfach|mailbox|buzon|casella|caixa)\b[^.;]*\b(voll|full|pleine|llena|piena|cheia)\b|\bquota (exceeded|full)\b)",
+      R"(\b(one|two|three|four|five|six)\b (red|green|blue|cyan|pink|gray)\b)",
+      R"([|a-c]x\|y|zz(q|r)ww)",
+      R"((?i)alpha beta|gamma delta)",
+      R"(^(?:error|failure)s?:|^reason(s)?:)",
+  };
+  std::vector<std::string> texts = {
+      "",
+      "the mailbox is full",
+      "Postfach ist VOLL",
+      "mailbox; full",
+      "full mailbox",
+      "quota exceeded",
+      "quota",
+      "two green apples",
+      "green two",
+      "six gray",
+      "|x|y and bx|y",
+      "zzqww zzrww zzsww",
+      "x|y",
+      "ALPHA BETA",
+      "gamma delta",
+      "alpha delta",
+      "Errors: none",
+      "reasons: many",
+      "no error: here",
+  };
+  ExpectSameAsPlainSet(patterns, texts, "alternatives in a row");
+  internal::RuleSet set = Compiled(patterns);
+  // The words of one alternative without those of its other half let
+  // nothing through.
+  EXPECT_TRUE(set.Potentials("mailbox").empty());
+  EXPECT_TRUE(set.Potentials("green").empty());
+  EXPECT_EQ(set.Potentials("mailbox full, two green"), (std::vector<int>{0, 1}));
+}
+
 // A text with none of the prefilter's words: only the patterns that have no
 // word (the prefilter cannot reduce them) are let through.
 TEST(RuleSet, TextWithoutWordsLetsThroughOnlyPatternsWithoutWords) {
