@@ -394,10 +394,10 @@ bool VendorWordsFirst(const ReasonBook::Impl& impl, const Scope& vendor_scope, F
          impl.BestIn(impl.generic, false, f->text, in, f->reply, f->status, failed).rule == nullptr;
 }
 
-CodeReading ReadingOf(const Default* d, std::string code) {
+CodeReading ReadingOf(const Default* d, const std::string& code) {
   CodeReading r;
   if (d == nullptr) return r;
-  r.code = std::move(code);
+  r.code = code;
   r.meaning = d->meaning;
   r.reason = d->reason;
   r.strength = d->strength;
@@ -481,27 +481,39 @@ Classification ReasonBook::Classify(const ClassifyInput& in) const {
   f.reply = in.reply_code != 0 ? in.reply_code : written.reply_code;
   f.vendor_name = VendorName(in.vendor);
 
-  // The best wording rule: vendor first, then generic; diagnostic first, then context.
+  // The best wording rule: vendor first, then generic; diagnostic first,
+  // then context. Looked for only when a step asks (the kind of report or a
+  // success decides without words, and the words are the costly part).
   bool failed = false;
-  if (in.only_vendor_words && !VendorWordsFirst(*impl_, *vendor_scope, &f, &failed)) return out;
-  for (int source = 0; source < 2 && f.best.rule == nullptr; ++source) {
-    if (source == 1 && f.context_has_words) f.context = internal::NormalizeReply(in.context);
-    std::string_view words = source == 0 ? std::string_view(f.text) : std::string_view(f.context);
-    if (words.empty()) continue;
-    if (vendor_scope != nullptr) f.best = impl_->BestIn(*vendor_scope, true, words, in, f.reply, f.status, &failed);
-    if (f.best.rule == nullptr) f.best = impl_->BestIn(impl_->generic, false, words, in, f.reply, f.status, &failed);
-    f.best.from_context = source == 1;
-  }
-  if (failed) {
-    out.problem = "the wording rules could not be matched (RE2 ran out of memory); the reason may be wrong";
+  auto say_failed = [&] {
+    if (failed) out.problem = "the wording rules could not be matched (RE2 ran out of memory); the reason may be wrong";
+  };
+  bool best_known = false;
+  auto find_best = [&] {
+    if (best_known) return;
+    best_known = true;
+    for (int source = 0; source < 2 && f.best.rule == nullptr; ++source) {
+      if (source == 1 && f.context_has_words) f.context = internal::NormalizeReply(in.context);
+      std::string_view words = source == 0 ? std::string_view(f.text) : std::string_view(f.context);
+      if (words.empty()) continue;
+      if (vendor_scope != nullptr) f.best = impl_->BestIn(*vendor_scope, true, words, in, f.reply, f.status, &failed);
+      if (f.best.rule == nullptr) f.best = impl_->BestIn(impl_->generic, false, words, in, f.reply, f.status, &failed);
+      f.best.from_context = source == 1;
+    }
+    say_failed();
+  };
+  if (in.only_vendor_words) {
+    if (!VendorWordsFirst(*impl_, *vendor_scope, &f, &failed)) return out;
+    best_known = true;  // the vendor's rule, found
+    say_failed();
   }
   f.status_default = impl_->StatusDefault(f.status, in.vendor);
   f.reply_default = impl_->ReplyDefault(f.reply, in.vendor);
-  out.status_reading = ReadingOf(f.status_default, f.status.ToString());
-  out.reply_reading = ReadingOf(f.reply_default, f.reply == 0 ? std::string() : std::to_string(f.reply));
-
-  std::string status_text = f.status.empty() ? std::string() : f.status.ToString();
+  std::string status_text = f.status.ToString();
   std::string reply_text = f.reply == 0 ? std::string() : std::to_string(f.reply);
+  out.status_reading = ReadingOf(f.status_default, status_text);
+  out.reply_reading = ReadingOf(f.reply_default, reply_text);
+
   auto fixed = [&](const PrecedenceRow& row) {
     out.reason = row.reason;
     out.decided_by = RefOf(row);
@@ -531,6 +543,7 @@ Classification ReasonBook::Classify(const ClassifyInput& in) const {
         fixed(row);
         return out;
       case Step::kWording:
+        find_best();
         if (DecideByWords(*this, f, &out)) return out;
         continue;
       case Step::kLocalProgram:
@@ -543,6 +556,7 @@ Classification ReasonBook::Classify(const ClassifyInput& in) const {
         fixed(row);
         return out;
       case Step::kStatusCode: {
+        find_best();
         const Default* sd = f.status_default;
         if (sd == nullptr) continue;
         // A code of strength 0 is a guess: a delay stays a delay, and the
