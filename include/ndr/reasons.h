@@ -127,10 +127,11 @@ class ReasonBook {
   // The vendor id ("google", "microsoft", ...) owning a host name or a mail
   // domain ("dns; MX.Example.COM.", "jo@gmail.com"): a suffix of vendors.tsv's
   // `hosts` on label boundaries, the first row in table order. "" when none.
-  std::string VendorOfHost(std::string_view host) const;
+  // (Views of the book's own text, valid while it lives.)
+  std::string_view VendorOfHost(std::string_view host) const;
   // The vendor whose marker (vendors.tsv `markers`: words only its own
   // servers write, such as Google's "- gsmtp") a server's words carry. "" when none.
-  std::string VendorOfWords(std::string_view words) const;
+  std::string_view VendorOfWords(std::string_view words) const;
   // The first of `hosts` that names a vendor, else the vendor of `text`'s markers.
   std::string DetectVendor(const std::vector<std::string_view>& hosts,
                            std::string_view text) const;

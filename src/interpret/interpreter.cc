@@ -20,8 +20,8 @@ using internal::DomainOf;
 // the marks its reply carries (Google's "- gsmtp"), else the recipient's
 // domain. The Reporting-MTA is never asked: it wrote the report and is often
 // the sender's own provider, which refused nothing.
-std::string ReceivingVendor(const ReasonBook& book, const Finding& f) {
-  std::string vendor = book.VendorOfHost(f.remote_mta);
+std::string_view ReceivingVendor(const ReasonBook& book, const Finding& f) {
+  std::string_view vendor = book.VendorOfHost(f.remote_mta);
   if (vendor.empty()) vendor = book.VendorOfWords(f.diagnostic.empty() ? f.status_comment : f.diagnostic);
   if (vendor.empty()) vendor = book.VendorOfHost(DomainOf(f.recipient));
   if (vendor.empty()) vendor = book.VendorOfHost(DomainOf(f.original_recipient));
@@ -30,8 +30,8 @@ std::string ReceivingVendor(const ReasonBook& book, const Finding& f) {
 
 // The side that wrote the report: its Reporting-MTA, else the domain of the
 // report's From (MAILER-DAEMON@amazonses.com).
-std::string ReportingVendor(const ReasonBook& book, const Finding& f) {
-  std::string vendor = book.VendorOfHost(f.reporting_mta);
+std::string_view ReportingVendor(const ReasonBook& book, const Finding& f) {
+  std::string_view vendor = book.VendorOfHost(f.reporting_mta);
   if (vendor.empty()) vendor = book.VendorOfHost(DomainOf(f.report_from));
   return vendor;
 }

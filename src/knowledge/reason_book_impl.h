@@ -10,6 +10,7 @@
 #include <array>
 #include <cstdint>
 #include <cctype>
+#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -245,6 +246,42 @@ struct Vendor {
   std::vector<std::string> markers;  // lower-case fragments
 };
 
+// The host suffixes of vendors.tsv, found by a hash that VendorOfHost
+// computes for every suffix of a host in one pass from its end (each suffix's
+// hash extends the next shorter one's), ASCII case ignored: no lower-cased
+// copy of the host and no hashing of each suffix anew.
+class HostTable {
+ public:
+  static constexpr size_t kNone = static_cast<size_t>(-1);
+  static uint64_t Start() { return 0xcbf29ce484222325ULL; }
+  // The hash of c + (the suffix hashed so far).
+  static uint64_t Extend(uint64_t hash, char c) {
+    return (hash ^ static_cast<unsigned char>(internal::AsciiLower(c))) * 0x100000001b3ULL;
+  }
+  // `host` is lower-case and stays put while the table lives; the first vendor
+  // to add a host keeps it.
+  void Add(std::string_view host, size_t vendor);
+  // The vendor of the suffix `host` (any case) whose hash is `hash`, or kNone.
+  size_t Find(uint64_t hash, std::string_view host) const {
+    if (slots_.empty()) return kNone;
+    for (size_t i = hash & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
+      const Slot& slot = slots_[i];
+      if (slot.vendor == kNone) return kNone;
+      if (slot.hash == hash && internal::IEquals(slot.host, host)) return slot.vendor;
+    }
+  }
+
+ private:
+  struct Slot {
+    uint64_t hash = 0;
+    std::string_view host;
+    size_t vendor = kNone;
+  };
+  void Grow();
+  std::vector<Slot> slots_;  // open addressing, a power of two, at most half full
+  size_t used_ = 0;
+};
+
 struct Default {
   int line = 0;
   std::string scope;  // "generic" or a vendor id
@@ -321,11 +358,12 @@ struct ReasonBook::Impl {
   std::vector<Rule> rules;
   std::unordered_map<std::string, size_t> rule_by_id;
   Scope generic;
-  std::unordered_map<std::string, Scope> vendor_scopes;
+  // By vendor id (views of the vendors' ids, which stay put after loading).
+  std::unordered_map<std::string_view, Scope> vendor_scopes;
   std::vector<Vendor> vendors;
   // Lookups built from `vendors` (answers in table order: the lowest index wins):
-  // host suffix -> first vendor that lists it (views of the vendors' `hosts`, which stay put after loading)
-  std::unordered_map<std::string_view, size_t> vendor_by_host;
+  std::unordered_map<std::string_view, size_t> vendor_by_id;
+  internal::rb::HostTable vendor_by_host;  // host suffix -> first vendor that lists it
   std::unique_ptr<RE2::Set> vendor_markers;                  // every marker, bytes as written
   std::vector<size_t> vendor_of_marker;                      // set index -> vendor index
   std::vector<Default> status_defaults;
@@ -336,18 +374,18 @@ struct ReasonBook::Impl {
     std::vector<const Default*> status;
     std::vector<const Default*> reply;
   };
-  std::unordered_map<std::string, ScopeDefaults> defaults_by_scope;
+  std::unordered_map<std::string_view, ScopeDefaults> defaults_by_scope;  // views of the rows' scopes
   std::vector<Blocklist> blocklists;
   internal::RuleSet blocklist_set;  // the blocklist patterns, in table order: one pass finds the candidates
   std::shared_ptr<const internal::SmtpText> smtp;  // the reading of codes and words
   std::vector<PrecedenceRow> precedence;  // in table order
-  std::unordered_map<std::string, std::string> phrases;  // explanations.tsv: id -> text
+  std::unordered_map<std::string_view, std::string> phrases;  // explanations.tsv: id (in phrase_ids) -> text
+  std::deque<std::string> phrase_ids;
 
   const Vendor* FindVendor(std::string_view id) const {
-    for (const Vendor& v : vendors) {
-      if (v.id == id) return &v;
-    }
-    return nullptr;
+    if (id.empty()) return nullptr;
+    auto it = vendor_by_id.find(id);
+    return it == vendor_by_id.end() ? nullptr : &vendors[it->second];
   }
 
   bool LoadReasons(std::string* error);

@@ -92,6 +92,36 @@ bool ReasonBook::Impl::LoadReasons(std::string* error) {
   return true;
 }
 
+namespace internal {
+namespace rb {
+
+void HostTable::Add(std::string_view host, size_t vendor) {
+  if (2 * (used_ + 1) > slots_.size()) Grow();
+  uint64_t hash = Start();
+  for (size_t i = host.size(); i-- > 0;) hash = Extend(hash, host[i]);
+  for (size_t i = hash & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
+    Slot& slot = slots_[i];
+    if (slot.vendor == kNone) {
+      slot = Slot{hash, host, vendor};
+      ++used_;
+      return;
+    }
+    if (slot.hash == hash && slot.host == host) return;  // the first vendor keeps it
+  }
+}
+
+void HostTable::Grow() {
+  std::vector<Slot> old = std::move(slots_);
+  slots_.assign(old.empty() ? 64 : 2 * old.size(), Slot());
+  used_ = 0;
+  for (const Slot& slot : old) {
+    if (slot.vendor != kNone) Add(slot.host, slot.vendor);
+  }
+}
+
+}  // namespace rb
+}  // namespace internal
+
 bool ReasonBook::Impl::LoadVendors(std::string* error) {
   TsvTable t;
   if (!internal::LoadEmbeddedTsv("vendors.tsv", {"vendor", "name", "hosts", "markers"}, &t, error)) {
@@ -106,7 +136,7 @@ bool ReasonBook::Impl::LoadVendors(std::string* error) {
       *error = t.Where(row, "vendor id and name must be set (and the id must not be 'generic')");
       return false;
     }
-    if (FindVendor(v.id) != nullptr) {
+    if (std::any_of(vendors.begin(), vendors.end(), [&](const Vendor& other) { return other.id == v.id; })) {
       *error = t.Where(row, "duplicate vendor id '" + v.id + "'");
       return false;
     }
@@ -140,7 +170,8 @@ bool ReasonBook::Impl::LoadVendors(std::string* error) {
   bytes.set_log_errors(false);
   vendor_markers = std::make_unique<RE2::Set>(bytes, RE2::UNANCHORED);
   for (size_t i = 0; i < vendors.size(); ++i) {
-    for (const std::string& host : vendors[i].hosts) vendor_by_host.emplace(host, i);  // the first vendor keeps it
+    vendor_by_id.emplace(vendors[i].id, i);
+    for (const std::string& host : vendors[i].hosts) vendor_by_host.Add(host, i);
     for (const std::string& marker : vendors[i].markers) {
       if (vendor_markers->Add(marker, nullptr) < 0) {
         *error = "data/vendors.tsv: marker '" + marker + "' of " + vendors[i].id + " is not accepted by RE2";
@@ -237,7 +268,7 @@ bool ReasonBook::Impl::LoadRules(std::string* error) {
     // sample matches its own row is checked by tests/unit/reason_rules_test.cc.
     std::string why;
     r.pattern = std::string(pattern);
-    Scope& scope = r.scope == "generic" ? generic : vendor_scopes[r.scope];
+    Scope& scope = r.scope == "generic" ? generic : vendor_scopes[FindVendor(r.scope)->id];
     int index = scope.set.Add(pattern, &why);
     if (index < 0) {
       *error = t.Where(row, "pattern of '" + r.id + "' rejected by RE2::Set: " + why);
@@ -270,7 +301,7 @@ bool ReasonBook::Impl::LoadRules(std::string* error) {
   for (auto& [name, scope] : vendor_scopes) {
     scope.set.MatchedRarely();
     if (!scope.set.Compile(&why)) {
-      *error = "data/reason_rules.tsv: rules of " + name + ": " + why;
+      *error = "data/reason_rules.tsv: rules of " + std::string(name) + ": " + why;
       return false;
     }
   }
@@ -326,8 +357,8 @@ bool ReasonBook::Impl::LoadDefaults(std::string* error) {
     list.push_back(std::move(d));
   }
   // Indexed once both lists are complete (the pointers stay valid).
-  for (const Default& d : status_defaults) defaults_by_scope[d.scope].status.push_back(&d);
-  for (const Default& d : reply_defaults) defaults_by_scope[d.scope].reply.push_back(&d);
+  for (const Default& d : status_defaults) defaults_by_scope[std::string_view(d.scope)].status.push_back(&d);
+  for (const Default& d : reply_defaults) defaults_by_scope[std::string_view(d.scope)].reply.push_back(&d);
   return true;
 }
 
@@ -428,10 +459,12 @@ bool ReasonBook::Impl::LoadPhrases(std::string* error) {
       *error = t.Where(row, "id and text must be set");
       return false;
     }
-    if (!phrases.emplace(id, text).second) {
+    if (phrases.count(id) != 0) {
       *error = t.Where(row, "duplicate id '" + id + "'");
       return false;
     }
+    phrase_ids.push_back(std::move(id));
+    phrases.emplace(phrase_ids.back(), std::move(text));
   }
   return true;
 }
