@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "ndr/render.h"
+#include "render/json_escape.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -117,11 +118,12 @@ size_t NextToLookAt(std::string_view text, size_t i) {
   return i;
 }
 
-// Copies `text` to *out, safe characters in runs; each character to replace
-// -- an unsafe code point, an ASCII byte `special` picks, or an invalid UTF-8
-// byte (then `invalid` is true and `cp` the byte) -- goes to escape(cp, invalid, out).
-template <typename Special, typename Escape>
-void AppendEscaped(std::string_view text, Special special, Escape escape, std::string* out) {
+// Walks `text`: each run of safe characters goes to keep(data, size), and
+// each character to replace -- an unsafe code point, an ASCII byte `special`
+// picks, or an invalid UTF-8 byte (then `invalid` is true and `cp` the
+// byte) -- to replace(cp, invalid).
+template <typename Special, typename Keep, typename Replace>
+void WalkEscaped(std::string_view text, Special special, Keep keep, Replace replace) {
   size_t run = 0;
   for (size_t i = 0; i < text.size();) {
     i = NextToLookAt(text, i);
@@ -129,25 +131,71 @@ void AppendEscaped(std::string_view text, Special special, Escape escape, std::s
     const unsigned char c = static_cast<unsigned char>(text[i]);
     char32_t cp = c;
     size_t n = c < 0x80 ? 1 : DecodeUtf8(text, i, &cp);
-    const bool replace = n == 0 || IsUnsafe(cp) || (c < 0x80 && special(c));
-    if (!replace) {
+    if (n != 0 && !IsUnsafe(cp) && !(c < 0x80 && special(c))) {
       i += n;
       continue;
     }
-    out->append(text.data() + run, i - run);
-    escape(cp, n == 0, out);
+    if (i > run) keep(text.data() + run, i - run);
+    replace(cp, n == 0);
     i += n == 0 ? 1 : n;
     run = i;
   }
-  if (run < text.size()) out->append(text.data() + run, text.size() - run);
+  if (run < text.size()) keep(text.data() + run, text.size() - run);
+}
+
+// Copies `text` to *out, safe characters in runs; each character to replace
+// goes to escape(cp, invalid, out) (see WalkEscaped).
+template <typename Special, typename Escape>
+void AppendEscaped(std::string_view text, Special special, Escape escape, std::string* out) {
+  WalkEscaped(
+      text, special, [out](const char* data, size_t size) { out->append(data, size); },
+      [&](char32_t cp, bool invalid) { escape(cp, invalid, out); });
+}
+
+bool IsJsonSpecial(unsigned char c) { return c == '"' || c == '\\'; }
+
+// What JSON writes for a character it escapes (see AppendJsonString); at
+// most kJsonEscapedPerByte bytes a byte of the character.
+char* WriteJsonEscape(char32_t cp, bool invalid, char* p) {
+  if (invalid) {
+    std::memcpy(p, kReplacement.data(), kReplacement.size());  // keeps every line valid JSON
+    return p + kReplacement.size();
+  }
+  *p++ = '\\';
+  switch (cp) {
+    case '"': *p++ = '"'; return p;
+    case '\\': *p++ = '\\'; return p;
+    case '\n': *p++ = 'n'; return p;
+    case '\r': *p++ = 'r'; return p;
+    case '\t': *p++ = 't'; return p;
+    default:
+      *p++ = 'u';
+      for (int shift = 12; shift >= 0; shift -= 4) *p++ = kHex[(cp >> shift) & 0xF];
+      return p;
+  }
 }
 
 }  // namespace
 
+namespace internal {
+
+char* WriteJsonEscaped(std::string_view text, char* out) {
+  WalkEscaped(
+      text, IsJsonSpecial,
+      [&out](const char* data, size_t size) {
+        std::memcpy(out, data, size);
+        out += size;
+      },
+      [&out](char32_t cp, bool invalid) { out = WriteJsonEscape(cp, invalid, out); });
+  return out;
+}
+
+}  // namespace internal
+
 void AppendJsonString(std::string_view text, std::string* out) {
   out->push_back('"');
   AppendEscaped(
-      text, [](unsigned char c) { return c == '"' || c == '\\'; },
+      text, IsJsonSpecial,
       [](char32_t cp, bool invalid, std::string* o) {
         if (invalid) {
           o->append(kReplacement);  // keeps every line valid JSON

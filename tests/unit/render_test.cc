@@ -458,6 +458,28 @@ TEST(RenderJson, EscapesWhateverItsOffset) {
   }
 }
 
+// The record's line is written to a buffer sized for every value escaped at
+// its longest: a record past the small buffer's size, and values that grow
+// the most (a control byte becomes six bytes), come out as AppendJsonString
+// writes them.
+TEST(RenderJson, RecordValuesAreWrittenAsJsonStringsWhateverTheirSize) {
+  for (size_t count : {size_t{1}, size_t{2000}, size_t{5000}}) {
+    Record r = SampleRecord();
+    r.diagnostic = std::string(count, '\x01');
+    r.subject.clear();
+    for (size_t i = 0; i < count; ++i) r.subject += "\xE2\x80\xAE\xFF\"";
+    std::string json = RecordToJson(r);
+    for (const std::pair<std::string, const std::string*> field :
+         {std::pair<std::string, const std::string*>{"diagnostic", &r.diagnostic}, {"subject", &r.subject}}) {
+      std::string want = "\"" + field.first + "\":";
+      AppendJsonString(*field.second, &want);
+      EXPECT_NE(json.find(want), std::string::npos) << field.first << " " << count;
+    }
+    ndr_test::JsonChecker check;
+    EXPECT_TRUE(check.ParseObject(json)) << count;
+  }
+}
+
 // A bounce's text is written by whoever made the message come back: terminal
 // escape sequences in it must never reach a person's terminal raw.
 TEST(TerminalSafe, ControlCharactersBecomeVisibleEscapes) {
