@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cctype>
+#include <charconv>
 
 namespace ndr {
 namespace {
@@ -62,7 +63,15 @@ bool ParseByName(const std::array<std::string_view, N>& names, std::string_view 
 
 std::string EnhancedStatus::ToString() const {
   if (empty()) return {};
-  return std::to_string(klass) + "." + std::to_string(subject) + "." + std::to_string(detail);
+  // One string built from a buffer (several records' fields and evidence ask
+  // for it): not three to_string results joined by four concatenations.
+  char text[3 * 11 + 2];
+  char* end = std::to_chars(text, text + sizeof text, klass).ptr;
+  *end++ = '.';
+  end = std::to_chars(end, text + sizeof text, subject).ptr;
+  *end++ = '.';
+  end = std::to_chars(end, text + sizeof text, detail).ptr;
+  return std::string(text, end);
 }
 
 bool EnhancedStatus::Parse(std::string_view text, EnhancedStatus* out) {
