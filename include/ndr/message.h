@@ -8,6 +8,7 @@
 #ifndef NDR_MESSAGE_H_
 #define NDR_MESSAGE_H_
 
+#include <forward_list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -18,6 +19,11 @@
 #include "ndr/types.h"
 
 namespace ndr {
+namespace internal {
+namespace mime {
+class RawFields;  // fills a Headers from a header block's bytes (src/mime/header_fields.h)
+}  // namespace mime
+}  // namespace internal
 
 // Views into the storage of the Headers that holds the field: valid while
 // that Headers lives and is not changed.
@@ -29,6 +35,10 @@ struct HeaderField {
 // An ordered list of header fields with case-insensitive lookup. Names and
 // values share one buffer (a message has dozens of fields in each of its
 // parts: one allocation per field was a large part of parsing one).
+// A field ParseMessage read is unfolded and decoded when it is first read
+// (Get, fields()): most fields of a message (Received, DKIM-Signature, a
+// part's own fields) are never read. A Headers belongs to one thread, like
+// the Message that holds it.
 class Headers {
  public:
   Headers() = default;
@@ -47,17 +57,33 @@ class Headers {
   // The first field with that name, or "" when absent.
   std::string_view Get(std::string_view name) const;
   bool Has(std::string_view name) const;
-  const std::vector<HeaderField>& fields() const { return fields_; }
+  const std::vector<HeaderField>& fields() const {
+    if (unread_ != 0) FinishAll();
+    return fields_;
+  }
   bool empty() const { return fields_.empty(); }
   size_t size() const { return fields_.size(); }
 
  private:
+  friend class internal::mime::RawFields;
   // Makes room for `bytes` more bytes of text, moving the fields' views along.
   void Grow(size_t bytes);
   std::string_view Store(std::string_view bytes);
   bool Holds(std::string_view bytes) const;  // whether bytes lie in text_
+  bool InText(const char* p) const;          // whether p lies in text_ or just past its end
+  // Makes field i's value final: unfolded, RFC 2047 decoded, trimmed.
+  void Finish(size_t i) const;
+  void FinishAll() const;
 
-  std::vector<HeaderField> fields_;
+  // Mutable: a field's value is made final on its first read.
+  mutable std::vector<HeaderField> fields_;
+  // raw_[i]: field i's value is still the bytes after its colon as written
+  // (folded lines and all). Empty when no field ever was; unread_ counts them.
+  mutable std::vector<bool> raw_;
+  mutable size_t unread_ = 0;
+  // Final values that are no view of text_ (unfolded or decoded on read): a
+  // list, so that the views handed out stay valid.
+  mutable std::forward_list<std::string> made_;
   // The names and values the fields point into: text_[0, used_); the rest,
   // up to capacity_, is room (a plain copy per field, nothing initialized).
   std::unique_ptr<char[]> text_;

@@ -277,9 +277,13 @@ class TreeParser {
   }
 
   // The fields of `header` (the block ScanHeader just framed, maybe cut at
-  // max_header_bytes) from the lines it found: what ParseHeaderBlock(header)
-  // gives, without reading the lines again.
-  void ReadFields(std::string_view header, Entity* e) {
+  // max_header_bytes: `block_cut`) from the lines it found: what
+  // ParseHeaderBlock(header) gives, without reading the lines again.
+  void ReadFields(std::string_view header, bool block_cut, Entity* e) {
+    if (!block_cut && header.size() <= limits_.max_header_line_bytes) {
+      ReadRawFields(header, e);  // no limit can cut a field: each is made final when read
+      return;
+    }
     FieldCollector fields(&e->headers, limits_, &e->header_cuts, std::min(header.size(), size_t{16384}));
     const char* cut = header.data() + header.size();
     for (const HeaderLine& l : lines_) {
@@ -291,6 +295,36 @@ class TreeParser {
       }
     }
     fields.Finish();
+  }
+
+  // ReadFields for a block no limit but the field count can cut: each
+  // field's bytes as written, unfolded and decoded on its first read.
+  void ReadRawFields(std::string_view header, Entity* e) {
+    RawFields fields(&e->headers, header, static_cast<size_t>(lines_.end() - lines_.begin()));
+    const HeaderLine* open = nullptr;  // the field being read
+    const char* open_end = nullptr;    // the end of its last line
+    auto add = [&]() {
+      const char* name_end = open->begin + open->colon;
+      while (IsBlank(name_end[-1])) --name_end;
+      const char* value = open->begin + open->colon + 1;
+      fields.Add(std::string_view(open->begin, static_cast<size_t>(name_end - open->begin)),
+                 std::string_view(value, static_cast<size_t>(open_end - value)));
+    };
+    for (const HeaderLine& l : lines_) {
+      if (l.colon < 0) {  // a continuation line (the block's lines start with a field)
+        open_end = l.end;
+        continue;
+      }
+      if (open != nullptr) add();
+      open = nullptr;
+      if (fields.size() >= limits_.max_headers) {
+        e->header_cuts.fields = true;
+        break;
+      }
+      open = &l;
+      open_end = l.end;
+    }
+    if (open != nullptr) add();
   }
 
   // ---- loading entities ----
@@ -305,14 +339,15 @@ class TreeParser {
     HeaderScan hs = ScanHeader(pos_, end_, true, &lines_);
     pos_ = hs.body_begin;
     std::string_view header(hs.header_begin, static_cast<size_t>(hs.header_end - hs.header_begin));
-    if (header.size() > limits_.max_header_bytes) {
+    const bool cut = header.size() > limits_.max_header_bytes;
+    if (cut) {
       log_->Add(ProblemKind::kLimit, "header block of part " + std::to_string(idx) + " cut at " +
                 std::to_string(limits_.max_header_bytes) + " bytes (--max-header-size)");
       header = header.substr(0, limits_.max_header_bytes);
     }
     Entity& e = infos_[idx];
     e.header = header;
-    ReadFields(header, &e);
+    ReadFields(header, cut, &e);
     e.content_type = ParseContentType(hs.content_type);
     e.transfer_encoding = hs.transfer_encoding;
     e.disposition = hs.disposition;

@@ -53,6 +53,25 @@ class FieldCollector {
   bool active_ = false;
 };
 
+// Fills an empty Headers from the bytes of a header block, copied once: a
+// field's value stays as written (folded, encoded) until it is read
+// (Headers::Get, fields()), and is then what FieldCollector gives. For a
+// block within the header limits whose fields cannot reach the field-size
+// limit (a block no longer than it): nothing is cut.
+class RawFields {
+ public:
+  RawFields(Headers* out, std::string_view block, size_t fields_guess);
+  // A field of the block: its name (blanks before the colon trimmed) and the
+  // bytes after its colon up to the end of its last line, views into `block`.
+  void Add(std::string_view name, std::string_view raw_value);
+  size_t size() const { return out_->size(); }
+
+ private:
+  Headers* out_;
+  const char* from_;  // the block
+  char* to_;          // its copy in *out_
+};
+
 }  // namespace mime
 }  // namespace internal
 }  // namespace ndr

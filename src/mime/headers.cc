@@ -33,19 +33,32 @@ using internal::Trim;
 Headers& Headers::operator=(const Headers& other) {
   if (this == &other) return *this;
   fields_.clear();
+  made_.clear();
   used_ = 0;
-  if (capacity_ < other.used_) {
-    text_.reset(new char[other.used_]);
-    capacity_ = other.used_;
+  // Values made on read live outside other's text: they join the copy's.
+  size_t made_bytes = 0;
+  for (const HeaderField& f : other.fields_) {
+    if (!other.InText(f.value.data())) made_bytes += f.value.size();
+  }
+  const size_t need = other.used_ + made_bytes;
+  if (capacity_ < need) {
+    text_.reset(new char[need]);
+    capacity_ = need;
   }
   if (other.used_ > 0) std::memcpy(text_.get(), other.text_.get(), other.used_);
   used_ = other.used_;
   fields_.reserve(other.fields_.size());
   const char* from = other.text_.get();
   auto rebase = [&](std::string_view v) {
+    if (!other.InText(v.data())) return v.empty() ? std::string_view() : Store(v);
     return std::string_view(text_.get() + (v.data() - from), v.size());
   };
-  for (const HeaderField& f : other.fields_) fields_.push_back({rebase(f.name), rebase(f.value)});
+  for (const HeaderField& f : other.fields_) {
+    std::string_view name = rebase(f.name);
+    fields_.push_back({name, rebase(f.value)});
+  }
+  raw_ = other.raw_;
+  unread_ = other.unread_;
   return *this;
 }
 
@@ -54,6 +67,9 @@ Headers& Headers::operator=(Headers&& other) noexcept {
   text_ = std::move(other.text_);
   used_ = std::exchange(other.used_, 0);
   capacity_ = std::exchange(other.capacity_, 0);
+  raw_ = std::move(other.raw_);
+  unread_ = std::exchange(other.unread_, 0);
+  made_ = std::move(other.made_);
   other.fields_.clear();
   return *this;
 }
@@ -64,6 +80,7 @@ void Headers::Grow(size_t bytes) {
   if (used_ > 0) std::memcpy(bigger.get(), text_.get(), used_);
   const char* from = text_.get();
   auto rebase = [&](std::string_view v) {
+    if (!InText(v.data())) return v;  // made on read: stays where it is
     return std::string_view(bigger.get() + (v.data() - from), v.size());
   };
   for (HeaderField& f : fields_) f = {rebase(f.name), rebase(f.value)};
@@ -76,6 +93,11 @@ std::string_view Headers::Store(std::string_view bytes) {
   if (!bytes.empty()) std::memcpy(at, bytes.data(), bytes.size());
   used_ += bytes.size();
   return std::string_view(at, bytes.size());
+}
+
+bool Headers::InText(const char* p) const {
+  const std::less_equal<const char*> not_after;
+  return text_ != nullptr && not_after(text_.get(), p) && not_after(p, text_.get() + used_);
 }
 
 bool Headers::Holds(std::string_view bytes) const {
@@ -94,11 +116,15 @@ void Headers::Add(std::string_view name, std::string_view value) {
   }
   std::string_view n = Store(name);
   fields_.push_back({n, Store(value)});
+  if (!raw_.empty()) raw_.push_back(false);
 }
 
 std::string_view Headers::Get(std::string_view name) const {
-  for (const HeaderField& f : fields_) {
-    if (IEquals(f.name, name)) return f.value;
+  for (size_t i = 0; i < fields_.size(); ++i) {
+    if (IEquals(fields_[i].name, name)) {
+      if (unread_ != 0 && raw_[i]) Finish(i);
+      return fields_[i].value;
+    }
   }
   return {};
 }
@@ -264,7 +290,48 @@ std::string DecodeHeaderValue(std::string_view value) {
   return DecodeEncodedWordsInUtf8(value);
 }
 
+// Joins a continuation line to the unfolded value *folded as FieldCollector
+// does (within no limit): blanks trimmed, one space between, nothing for a blank line.
+void AppendFolded(std::string_view line, std::string* folded) {
+  std::string_view more = Trim(line);
+  if (more.empty()) return;
+  while (!folded->empty() && IsBlank(folded->back())) folded->pop_back();
+  if (!folded->empty()) folded->push_back(' ');
+  folded->append(more);
+}
+
 }  // namespace
+
+void Headers::Finish(size_t i) const {
+  raw_[i] = false;
+  --unread_;
+  // The bytes after the colon, as FieldCollector would have read them.
+  std::string_view raw = fields_[i].value;
+  const size_t first_end = raw.find('\n');
+  std::string_view value = Trim(raw.substr(0, first_end));
+  std::string folded;
+  if (first_end != std::string_view::npos) {
+    folded.assign(value);
+    internal::mime::LineReader lines(raw.substr(first_end + 1));
+    std::string_view line;
+    while (lines.Next(&line)) AppendFolded(line, &folded);
+    value = folded;
+  }
+  if (NeedsHeaderDecoding(value)) {
+    value = made_.emplace_front(DecodeHeaderValue(value));
+  } else if (!folded.empty()) {
+    value = made_.emplace_front(std::move(folded));
+  } else if (value.empty()) {
+    value = std::string_view();  // (not a view of the local string)
+  }
+  fields_[i].value = value;
+}
+
+void Headers::FinishAll() const {
+  for (size_t i = 0; i < fields_.size() && unread_ != 0; ++i) {
+    if (raw_[i]) Finish(i);
+  }
+}
 
 namespace internal {
 namespace mime {
@@ -311,6 +378,21 @@ ptrdiff_t FieldColon(const char* line, const char* eol) {
 #endif
   while (p < eol && kNameChar[static_cast<unsigned char>(*p)]) ++p;
   return NameEnd(line, p, eol);
+}
+
+RawFields::RawFields(Headers* out, std::string_view block, size_t fields_guess) : out_(out), from_(block.data()) {
+  out_->Reserve(fields_guess, block.size());
+  out_->raw_.reserve(fields_guess);
+  to_ = out_->text_.get() + out_->used_;
+  if (!block.empty()) std::memcpy(to_, block.data(), block.size());
+  out_->used_ += block.size();
+}
+
+void RawFields::Add(std::string_view name, std::string_view raw_value) {
+  auto copied = [&](std::string_view v) { return std::string_view(to_ + (v.data() - from_), v.size()); };
+  out_->fields_.push_back({copied(name), copied(raw_value)});
+  out_->raw_.push_back(true);
+  ++out_->unread_;
 }
 
 FieldCollector::FieldCollector(Headers* out, const Limits& limits, HeaderCuts* cuts, size_t block_bytes)

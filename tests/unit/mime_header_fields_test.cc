@@ -106,6 +106,33 @@ TEST(MimeHeaderFields, PartHeadersAreTheBlockParsed) {
   }
 }
 
+TEST(MimeHeaderFields, FieldsMadeFinalOnReadAreTheBlockParsed) {
+  // A part's fields are unfolded and decoded when first read: by Get, in any
+  // order, on a copy, on a moved list, with fields added after.
+  const std::string block =
+      "Subject: =?utf-8?Q?caf=C3=A9?=\n folded on\nFrom: a@example.com\nX-Empty:\n"
+      "X-Folded: one\n\ttwo\n  \nTo:  b@example.com \n";
+  const Headers want = ParseHeaderBlock(block);
+  Message m = ParseMessage(block + "\nbody\n");
+  const Headers& h = m.headers();
+  const std::string_view subject = h.Get("subject");
+  EXPECT_EQ(subject, "caf\xc3\xa9 folded on");
+  Headers copy = h;  // one field read, the others still as written
+  EXPECT_EQ(copy.Get("x-folded"), "one two");
+  Headers added = copy;
+  added.Add("X-Added", std::string(300, 'a'));  // the buffer grows
+  EXPECT_EQ(added.Get("to"), "b@example.com");
+  EXPECT_EQ(added.Get("x-added"), std::string(300, 'a'));
+  EXPECT_EQ(subject, "caf\xc3\xa9 folded on");  // a value read stays valid
+  ExpectSameFields(h, want, "read once");
+  ExpectSameFields(copy, want, "copy");
+  Headers moved = std::move(copy);
+  EXPECT_EQ(moved.Get("X-Empty"), "");
+  ExpectSameFields(moved, want, "moved");
+  ASSERT_EQ(added.size(), want.size() + 1);
+  EXPECT_EQ(added.fields()[1].value, "a@example.com");
+}
+
 // The groups of a delivery-status text as the blank lines split them, each
 // parsed by ParseHeaderBlock: what ParseFieldGroups gives reading the text once.
 std::vector<Headers> GroupsOneByOne(std::string_view text, size_t max_groups, const Limits& limits,
