@@ -473,16 +473,66 @@ void FieldCollector::Finish() {
 
 std::string DecodeEncodedWords(std::string_view value) { return DecodeHeaderValue(value); }
 
+namespace {
+
+// A field of a header block: its name and the bytes after its colon up to
+// the end of its last line.
+struct RawField {
+  std::string_view name;
+  std::string_view value;
+};
+
+// ParseHeaderBlock's fields as RawFields (made final when read) when no
+// limit can cut them and the block's lines end in LF alone (what
+// Headers::Finish splits at): false, *headers untouched, otherwise.
+bool ReadRawBlock(std::string_view text, const Limits& limits, Headers* headers) {
+  std::vector<RawField> fields;
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  bool open = false;  // the last line belongs to a field
+  while (p < end) {
+    auto* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+    const char* eol = nl != nullptr ? nl : end;
+    if (eol == p) break;  // the empty line ending the block
+    if (IsBlank(*p)) {
+      if (open) fields.back().value = std::string_view(fields.back().value.data(), static_cast<size_t>(eol - fields.back().value.data()));
+    } else {
+      const ptrdiff_t colon = internal::mime::FieldColon(p, eol);
+      open = colon > 0;
+      if (open) {
+        const char* name_end = p + colon;
+        while (IsBlank(name_end[-1])) --name_end;
+        fields.push_back({std::string_view(p, static_cast<size_t>(name_end - p)),
+                          std::string_view(p + colon + 1, static_cast<size_t>(eol - (p + colon + 1)))});
+      }
+    }
+    p = nl != nullptr ? nl + 1 : end;
+  }
+  const std::string_view block(text.data(), static_cast<size_t>(p - text.data()));
+  if (fields.size() > limits.max_headers || block.size() > limits.max_header_line_bytes ||
+      std::memchr(block.data(), '\r', block.size()) != nullptr) {
+    return false;
+  }
+  internal::mime::RawFields raw(headers, block, fields.size());
+  for (const RawField& f : fields) raw.Add(f.name, f.value);
+  return true;
+}
+
+}  // namespace
+
 Headers ParseHeaderBlock(std::string_view text, const Limits& limits, HeaderCuts* cuts) {
   HeaderCuts ignored;
   if (cuts == nullptr) cuts = &ignored;
   Headers headers;
+  bool block_cut = false;
   if (text.size() > limits.max_header_bytes) {
     // Cut only when the block itself (up to its empty line) is longer.
     size_t end = text.find("\n\n");
-    if (end == std::string_view::npos || end > limits.max_header_bytes) cuts->block = true;
+    block_cut = end == std::string_view::npos || end > limits.max_header_bytes;
+    if (block_cut) cuts->block = true;
     text = text.substr(0, limits.max_header_bytes);
   }
+  if (!block_cut && ReadRawBlock(text, limits, &headers)) return headers;
   // A long text may be a block and a body (a quoted original in a report's
   // text): then the block's own length is reserved for, not the text's
   // (and at most 16 KiB up front).

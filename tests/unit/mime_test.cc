@@ -365,6 +365,25 @@ TEST(MimeHeaders, RawEightBitBytesAtAnyOffsetAreDecoded) {
   EXPECT_EQ(m.headers().Get("Subject"), "abcdefghij \xe3\x81\x93\xe3\x82\x93");
 }
 
+TEST(MimeHeaders, FieldsMadeFinalOnReadAreTheFieldsReadAtOnce) {
+  // An LF block's fields are decoded when read; a CRLF block's at once.
+  const std::string lf =
+      "Subject: =?utf-8?B?Y2Fmw6k=?=\n\tnext\nnot a field\n  its continuation\nTo:  a@example.com\n\nBody: x\n";
+  std::string crlf;
+  for (char c : lf) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+  const Headers read_on_demand = ParseHeaderBlock(lf);
+  const Headers read_at_once = ParseHeaderBlock(crlf);
+  EXPECT_EQ(read_on_demand.Get("to"), "a@example.com");
+  EXPECT_EQ(read_on_demand.Get("subject"), "caf\xc3\xa9 next");
+  EXPECT_FALSE(read_on_demand.Has("Body"));
+  ASSERT_EQ(read_on_demand.size(), 2u);
+  ASSERT_EQ(read_at_once.size(), 2u);
+  for (size_t k = 0; k < 2; ++k) {
+    EXPECT_EQ(read_on_demand.fields()[k].name, read_at_once.fields()[k].name);
+    EXPECT_EQ(read_on_demand.fields()[k].value, read_at_once.fields()[k].value);
+  }
+}
+
 TEST(MimeHeaders, AnyLineEndingsGiveTheSameFields) {
   // LF, CRLF and CR in any mix, near and far apart (the search for CRs
   // looks some way ahead): the same fields as with LF alone.
