@@ -36,9 +36,11 @@ Headers& Headers::operator=(const Headers& other) {
   made_.clear();
   used_ = 0;
   // Values made on read live outside other's text: they join the copy's.
+  // (Without any, every view lies in other's text.)
   size_t made_bytes = 0;
-  for (const HeaderField& f : other.fields_) {
-    if (!other.InText(f.value.data())) made_bytes += f.value.size();
+  const bool made = !other.made_.empty();
+  for (size_t i = 0; made && i < other.fields_.size(); ++i) {
+    if (!other.InText(other.fields_[i].value.data())) made_bytes += other.fields_[i].value.size();
   }
   const size_t need = other.used_ + made_bytes;
   if (capacity_ < need) {
@@ -50,7 +52,7 @@ Headers& Headers::operator=(const Headers& other) {
   fields_.reserve(other.fields_.size());
   const char* from = other.text_.get();
   auto rebase = [&](std::string_view v) {
-    if (!other.InText(v.data())) return v.empty() ? std::string_view() : Store(v);
+    if (made && !other.InText(v.data())) return v.empty() ? std::string_view() : Store(v);
     return std::string_view(text_.get() + (v.data() - from), v.size());
   };
   for (const HeaderField& f : other.fields_) {
@@ -79,8 +81,9 @@ void Headers::Grow(size_t bytes) {
   std::unique_ptr<char[]> bigger(new char[capacity]);
   if (used_ > 0) std::memcpy(bigger.get(), text_.get(), used_);
   const char* from = text_.get();
+  const bool made = !made_.empty();
   auto rebase = [&](std::string_view v) {
-    if (!InText(v.data())) return v;  // made on read: stays where it is
+    if (made && !InText(v.data())) return v;  // made on read: stays where it is
     return std::string_view(bigger.get() + (v.data() - from), v.size());
   };
   for (HeaderField& f : fields_) f = {rebase(f.name), rebase(f.value)};
@@ -322,7 +325,7 @@ void Headers::Finish(size_t i) const {
   } else if (!folded.empty()) {
     value = made_.emplace_front(std::move(folded));
   } else if (value.empty()) {
-    value = std::string_view();  // (not a view of the local string)
+    value = raw.substr(0, 0);  // a view of text_ (not of the local string)
   }
   fields_[i].value = value;
 }
