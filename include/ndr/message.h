@@ -45,7 +45,16 @@ class Headers {
   Headers(const Headers& other) { *this = other; }
   Headers& operator=(const Headers& other);
   // Moves keep the buffer, so the fields' views stay valid.
-  Headers(Headers&& other) noexcept { *this = std::move(other); }
+  Headers(Headers&& other) noexcept
+      : fields_(std::move(other.fields_)),
+        raw_(std::move(other.raw_)),
+        unread_(std::exchange(other.unread_, 0)),
+        made_(std::move(other.made_)),
+        text_(std::move(other.text_)),
+        used_(std::exchange(other.used_, 0)),
+        capacity_(std::exchange(other.capacity_, 0)) {
+    other.fields_.clear();
+  }
   Headers& operator=(Headers&& other) noexcept;
 
   void Add(std::string_view name, std::string_view value);
