@@ -128,7 +128,10 @@ std::string BlocklistAdvice(const BlocklistInfo& list, const ReasonBook& book) {
     AddSentence(&text, book.Phrase("blocklist-recipient-side"));
     return text;
   }
-  AddSentence(&text, FillTemplate(book.Phrase("blocklist-lookup"), {{"lookup", list.lookup}}));
+  // A list without a lookup page (AT&T's) is asked by mail: its `lookup` is an address.
+  const bool by_mail = list.lookup.find('@') != std::string::npos && list.lookup.find('/') == std::string::npos;
+  AddSentence(&text, FillTemplate(by_mail ? book.Phrase("blocklist-contact") : book.Phrase("blocklist-lookup"),
+                                  {{"lookup", list.lookup}}));
   if (list.who == "provider") AddSentence(&text, book.Phrase("blocklist-provider"));
   AddSentence(&text, list.note);
   return text;

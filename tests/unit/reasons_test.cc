@@ -267,6 +267,33 @@ TEST(Blocklists, SpamhausListsByTheirNamesOrWhatIsListed) {
   }
 }
 
+// ISPs that name their lists by a code of their own: Comcast's BL000abc bit
+// field (c Spamhaus ZEN, b Cloudmark CSI, a SenderScore, BL000000 its own
+// list) and AT&T's "DNSBL:RBL 521" / "DNSBL:ATTRBL 521".
+TEST(Blocklists, ComcastBitsAndAttLists) {
+  auto book = Book();
+  const std::pair<const char*, const char*> cases[] = {
+      {"554 mx.example.net comcast 192.0.2.7 found on one or more DNSBLs, see smtp-error-codes.php#BL000001",
+       "spamhaus-zen"},
+      {"554 mx.example.net comcast 192.0.2.7 found on one or more DNSBLs, see smtp-error-codes.php#BL000010",
+       "cloudmark"},
+      {"554 comcast 192.0.2.7 found on one or more DNSBLs, see smtp-error-codes.php#BL000100", "senderscore"},
+      {"554 comcast 192.0.2.7 found on one or more DNSBLs, see smtp-error-codes.php#BL000011", "spamhaus-zen"},
+      {"554 comcast 192.0.2.7 Comcast block for spam. Please see smtp-error-codes.php#BL000000", "comcast"},
+      {"553 5.3.0 mtaq12 DNSBL:RBL 521< 192.0.2.7 >_is_blocked.For assistance forward this error to "
+       "abuse_rbl@abuse-att.net",
+       "att"},
+      {"553 5.3.0 mtaq12 DNSBL:ATTRBL 521< 192.0.2.7 >_is_blocked.", "att"},
+  };
+  for (const auto& [text, id] : cases) {
+    const BlocklistInfo* b = book->FindBlocklist(text);
+    ASSERT_NE(b, nullptr) << text;
+    EXPECT_EQ(b->id, id) << text;
+  }
+  // A code of the same shape that names no list bit.
+  EXPECT_EQ(book->FindBlocklist("554 rejected BL000200"), nullptr);
+}
+
 TEST(Blocklists, EverySampleNamesItsOwnRow) {
   auto book = Book();
   internal::TsvTable t;
