@@ -434,6 +434,9 @@ bool DecideByWords(const ReasonBook& book, const Facts& f, Classification* out) 
   bool own_code_first = f.best.from_context && f.text.empty() && sd != nullptr && !f.status_from_text &&
                         f.status.detail != 0 && Specificity(sd->status) >= 200;
   if (own_code_first) return false;
+  // Words that say what kind of automatic reply a message is (a
+  // challenge-response request) never make a failure an auto-reply.
+  if (rule->reason == Reason::kVacation && !f.in->auto_reply) return false;
   if (!(f.best.vendor || sd == nullptr || rule->priority > sd->strength || rule->reason == sd->reason)) {
     return false;
   }
@@ -532,6 +535,9 @@ Classification ReasonBook::Classify(const ClassifyInput& in) const {
         return out;
       case Step::kReportKindAutoReply:
         if (!in.auto_reply) continue;
+        // Its words may say which kind (a challenge-response filter holding
+        // the message): that row's account and advice then stand.
+        if (f.best.rule != nullptr && f.best.rule->reason == row.reason && DecideByWords(*this, f, &out)) return out;
         fixed(row);
         return out;
       case Step::kActionSuccess:

@@ -131,6 +131,8 @@ TEST(ReasonRules, EverySampleClassifiesAsItsRowSays) {
     in.status = StatusFor(t.Cell(row, "status"));
     in.command = CommandFor(t.Cell(row, "command"));
     if (scope != "generic") in.vendor = scope;
+    // Rows that say which kind an automatic reply is decide only automatic replies.
+    in.auto_reply = t.Cell(row, "reason") == "vacation";
     Classification c = book->Classify(in);
     Reason want;
     ASSERT_TRUE(ParseReason(t.Cell(row, "reason"), &want));
@@ -534,6 +536,31 @@ TEST(ReasonRules, WordsEndingInAnAccentedLetterDecide) {
     in.diagnostic = text;
     EXPECT_EQ(book->Classify(in).decided_by.ToString(), row) << text;
   }
+}
+
+// A challenge-response filter's request is an automatic reply with its own
+// account: the words decide among auto-replies only, never for a failure.
+TEST(ReasonRules, ChallengeResponseWordsDecideOnlyAutoReplies) {
+  auto book = Book();
+  ASSERT_NE(book, nullptr);
+  ClassifyInput in;
+  in.diagnostic = "Please confirm your message to jo@example.net";
+  in.context = "I protect my inbox from spam with a challenge-response system. Your message is held until you "
+               "confirm that you are a person.";
+  in.auto_reply = true;
+  Classification c = book->Classify(in);
+  EXPECT_EQ(c.reason, Reason::kVacation);
+  EXPECT_EQ(c.decided_by.ToString(), "reason_rules.tsv:challenge-response");
+  EXPECT_FALSE(book->Guidance(c.decided_by).summary.empty());
+  // An out-of-office reply keeps the plain auto-reply step.
+  in.diagnostic = "Out of office: back on Monday";
+  in.context = "I am away until Monday.";
+  EXPECT_EQ(book->Classify(in).decided_by.ToString(), "precedence.tsv:report-kind-auto-reply");
+  // A failure that speaks of a challenge stays a failure.
+  in.auto_reply = false;
+  in.diagnostic = "550 5.7.1 Message held until you confirm that you are a person; rejected";
+  in.reply_code = 550;
+  EXPECT_NE(book->Classify(in).reason, Reason::kVacation);
 }
 
 // Wordings that rows name as alternatives, beyond each row's one sample.
