@@ -46,6 +46,7 @@ constexpr std::pair<std::string_view, MarkerKind> kKindNames[] = {
     {"reply-heading", MarkerKind::kReplyHeading},
     {"success-subject", MarkerKind::kSuccessSubject},
     {"bulk-header", MarkerKind::kBulkHeader},
+    {"relayed", MarkerKind::kRelayed},
 };
 static_assert(sizeof(kKindNames) / sizeof(kKindNames[0]) == kMarkerKinds, "every kind has a name");
 

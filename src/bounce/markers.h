@@ -53,8 +53,9 @@ enum class MarkerKind {
   kReplyHeading,     // a line introducing the server's words on the lines below it ("The response was:")
   kSuccessSubject,   // the Subject of a success notice ("Delivery Status Notification (Success)")
   kBulkHeader,       // a header line of bulk mail (List-Unsubscribe): no report a person must read
+  kRelayed,          // words of a success notice saying it was relayed on, not delivered ("Relayed:")
 };
-constexpr int kMarkerKinds = 30;
+constexpr int kMarkerKinds = 31;
 
 class BounceMarkers {
  public:

@@ -876,7 +876,9 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
   // names recipients the message reached or was relayed to.
   bool success = !mentions.empty() && !parts.bounce_subject.empty() &&
                  markers.Matches(MarkerKind::kSuccessSubject, parts.bounce_subject);
-  std::string action = success ? (IFind(text, "relayed") != std::string::npos ? "relayed" : "delivered")
+  bool relayed = success && (markers.Matches(MarkerKind::kRelayed, parts.bounce_subject) ||
+                             markers.Matches(MarkerKind::kRelayed, text));
+  std::string action = success ? (relayed ? "relayed" : "delivered")
                        : delay ? "delayed"
                                : "failed";
   for (size_t i = 0; i < mentions.size(); ++i) {
