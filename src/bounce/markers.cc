@@ -47,6 +47,7 @@ constexpr std::pair<std::string_view, MarkerKind> kKindNames[] = {
     {"success-subject", MarkerKind::kSuccessSubject},
     {"bulk-header", MarkerKind::kBulkHeader},
     {"relayed", MarkerKind::kRelayed},
+    {"list-admin", MarkerKind::kListAdmin},
 };
 static_assert(sizeof(kKindNames) / sizeof(kKindNames[0]) == kMarkerKinds, "every kind has a name");
 

@@ -54,8 +54,9 @@ enum class MarkerKind {
   kSuccessSubject,   // the Subject of a success notice ("Delivery Status Notification (Success)")
   kBulkHeader,       // a header line of bulk mail (List-Unsubscribe): no report a person must read
   kRelayed,          // words of a success notice saying it was relayed on, not delivered ("Relayed:")
+  kListAdmin,        // the owner, bounce or request address of a mailing list ("team-owner@x")
 };
-constexpr int kMarkerKinds = 31;
+constexpr int kMarkerKinds = 32;
 
 class BounceMarkers {
  public:

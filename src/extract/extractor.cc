@@ -416,6 +416,18 @@ std::string ExpandedFrom(const BounceMarkers& markers, std::string_view paragrap
   return internal::IsInternetAddress(alias) ? alias : std::string();
 }
 
+// The list an owner, bounce or request address belongs to: the local part
+// before its '+' tag and its last '-' ("team-bounces+ann=x@lists.example.org"
+// -> "team@lists.example.org").
+std::string ListOfAdminAddress(std::string_view admin) {
+  size_t at = admin.rfind('@');
+  std::string_view local = admin.substr(0, at);
+  local = local.substr(0, local.find('+'));
+  size_t dash = local.rfind('-');
+  if (at == std::string_view::npos || dash == std::string_view::npos || dash == 0) return {};
+  return std::string(local.substr(0, dash)) + std::string(admin.substr(at));
+}
+
 // Whether the last line of `text` that holds words is `address` alone (a
 // list bullet, brackets or a colon around it allowed).
 bool LastLineIsAddress(std::string_view text, std::string_view address) {
@@ -727,6 +739,7 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
     // The sender's own address fails too when the report opens its paragraph
     // with it (someone who wrote to themselves, or to a list they are on).
     if (!explicit_recipient && (markers.Matches(MarkerKind::kSystemMailbox, address) ||
+                                markers.Matches(MarkerKind::kListAdmin, address) ||
                                 (is_sender(address) && !opens_paragraph(address, pos)) ||
                                 !names_report_to(address, pos))) {
       return;
@@ -856,6 +869,16 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
   if (mentions.empty()) {
     auto hits = internal::FindAddresses(p, parts.original_headers.Get("To"), 2);
     if (hits.size() == 1) add(hits[0].address, IFind(text, hits[0].address), false);
+  }
+  // A mailing list's notice that names no recipient (Mailman's refusal of a
+  // post, without the returned copy) comes from the list's owner or bounce
+  // address: the list itself refused the post.
+  if (mentions.empty()) {
+    auto from = internal::FindAddresses(p, parts.bounce_from, 1);
+    if (!from.empty() && markers.Matches(MarkerKind::kListAdmin, from[0].address)) {
+      std::string list = ListOfAdminAddress(from[0].address);
+      add(list, IFind(text, list), true);
+    }
   }
   // Pasted text that names no recipient (one server reply a person copied,
   // maybe naming only the sender: "Sender address rejected: not owned by
