@@ -428,6 +428,19 @@ std::string ListOfAdminAddress(std::string_view admin) {
   return std::string(local.substr(0, dash)) + std::string(admin.substr(at));
 }
 
+// Whether a recipient's own paragraph says too little to be the reason: one
+// word; or two words that are a field ("Action: delayed") or that the text
+// says more about further on, where it names the recipient again (Sendmail's
+// "(unrecoverable error)" above its transcript). Two words alone are the
+// reason ("(mailbox full)" in GroupWise's list, "Unrouteable address").
+bool SaysTooLittle(std::string_view words, std::string_view text, size_t after, std::string_view recipient) {
+  const auto blanks = std::count(words.begin(), words.end(), ' ');
+  if (blanks < 1) return true;
+  if (blanks > 1) return false;
+  return words.find(':') != std::string_view::npos ||
+         (after != std::string_view::npos && !recipient.empty() && IFind(text, recipient, after) != std::string::npos);
+}
+
 // Whether the last line of `text` that holds words is `address` alone (a
 // list bullet, brackets or a colon around it allowed).
 bool LastLineIsAddress(std::string_view text, std::string_view address) {
@@ -959,7 +972,10 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
       reply.matching_failed = reply.matching_failed || whole.matching_failed;
       if (whole.codes.reply_code != 0 || !whole.codes.status.empty()) {
         reply = std::move(whole);
-      } else if (std::count(reply.words.begin(), reply.words.end(), ' ') < 2) {
+      } else if (SaysTooLittle(reply.words, text, mentions[0].pos == std::string::npos
+                                                     ? std::string::npos
+                                                     : mentions[0].pos + mentions[0].length,
+                               f.recipient)) {
         // The report's own words at the start of its text, without its
         // known prose and headings ("" when that is all there is).
         // Cut at a character, not inside one (a Japanese report's 600th byte).
