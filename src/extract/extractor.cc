@@ -653,6 +653,18 @@ std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceMarkers& ma
       f.diagnostic = para.words;
       diagnostic_searched = false;
     }
+    // A delay notice whose Diagnostic-Code is only its own expiry summary
+    // (Exchange's "400 4.4.7 Message delayed") quotes the latest attempt's
+    // reply in its text, under a wrapper naming the server: the server's words.
+    if (codes.status.subject == 4 && codes.status.detail == 7 && parts.per_recipient.size() == 1 &&
+        IEquals(Trim(group.Get("Action")), "delayed")) {
+      internal::ServerReply attempt = smtp.ReadReply(parts.human_text);
+      if (!attempt.remote_host.empty() && attempt.codes.reply_code != 0 && attempt.codes.status != codes.status) {
+        f.diagnostic = std::move(attempt.words);
+        codes = attempt.codes;
+        diagnostic_searched = false;
+      }
+    }
     f.reply_code = codes.reply_code != 0 ? codes.reply_code : status_reply;
     // A Status field of x.0.0 says only "failed"; the server's own, more
     // specific code of the same class in the diagnostic says why.
