@@ -48,6 +48,7 @@ constexpr std::pair<std::string_view, MarkerKind> kKindNames[] = {
     {"bulk-header", MarkerKind::kBulkHeader},
     {"relayed", MarkerKind::kRelayed},
     {"list-admin", MarkerKind::kListAdmin},
+    {"other-addresses", MarkerKind::kOtherAddresses},
 };
 static_assert(sizeof(kKindNames) / sizeof(kKindNames[0]) == kMarkerKinds, "every kind has a name");
 

@@ -55,8 +55,9 @@ enum class MarkerKind {
   kBulkHeader,       // a header line of bulk mail (List-Unsubscribe): no report a person must read
   kRelayed,          // words of a success notice saying it was relayed on, not delivered ("Relayed:")
   kListAdmin,        // the owner, bounce or request address of a mailing list ("team-owner@x")
+  kOtherAddresses,   // a heading of addresses that did not fail ("Possible alternatives:")
 };
-constexpr int kMarkerKinds = 32;
+constexpr int kMarkerKinds = 33;
 
 class BounceMarkers {
  public:

@@ -285,12 +285,26 @@ class LineIndex {
     return content_[n];
   }
   bool IsIdentifier(size_t n) {
-    // Header lines of a quoted original name addresses that are not recipients.
-    if (identifier_[n] < 0) identifier_[n] = markers_.Matches(MarkerKind::kIdentifierLine, Line(n)) ? 1 : 0;
+    // Header lines of a quoted original name addresses that are not recipients;
+    // so do the lines under a heading of other addresses (GroupWise's
+    // "Possible alternatives:").
+    if (identifier_[n] < 0) {
+      identifier_[n] = markers_.Matches(MarkerKind::kIdentifierLine, Line(n)) || UnderOtherAddresses(n) ? 1 : 0;
+    }
     return identifier_[n] == 1;
   }
 
  private:
+  // Whether the first line of n's block (the lines since the last blank
+  // one, a few at most) is an other-addresses heading.
+  bool UnderOtherAddresses(size_t n) {
+    constexpr size_t kMaxBlock = 32;
+    for (size_t k = n, seen = 0; k > 0 && seen < kMaxBlock; --k, ++seen) {
+      if (ContentStart(k - 1) == Start(k - 1) + Line(k - 1).size()) break;  // a blank line ends the block
+      if (markers_.Matches(MarkerKind::kOtherAddresses, Line(k - 1))) return true;
+    }
+    return false;
+  }
   std::string_view text_;
   const BounceMarkers& markers_;
   std::vector<size_t> starts_;
