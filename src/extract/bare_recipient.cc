@@ -50,7 +50,7 @@ bool IsBareLocalPart(std::string_view token) {
 }
 
 std::vector<BareRecipient> FindBareRecipients(const BounceMarkers& markers, std::string_view text,
-                                              size_t max_hits) {
+                                              size_t max_hits, bool lists_only) {
   std::vector<BareRecipient> out;
   auto take = [&](size_t begin, size_t end) {
     // The local part of a whole address ("kim@example.org") is no bare one.
@@ -59,7 +59,9 @@ std::vector<BareRecipient> FindBareRecipients(const BounceMarkers& markers, std:
     if (!IsBareLocalPart(token) || markers.Matches(MarkerKind::kNotLocalPart, token)) return;
     out.push_back({std::string(token), begin, end});
   };
-  for (const auto& [b, e] : markers.FindCaptures(MarkerKind::kBareRecipient, text)) take(b, e);
+  if (!lists_only) {
+    for (const auto& [b, e] : markers.FindCaptures(MarkerKind::kBareRecipient, text)) take(b, e);
+  }
   // A list under its heading: one recipient per line ("kim", "<kim>",
   // "kim:", "kim (user not found)" as GroupWise gives the reason beside it),
   // up to a blank line; lines with more words ("(reason: ...)") are about

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <optional>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "bounce/markers.h"
 #include "extract/extractor_impl.h"
@@ -879,8 +880,28 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
     // A recipient named by its local part alone, where a recipient belongs
     // (old Sendmail's list, "Receiver not found: jodoe"), with the domain
     // the report implies; none implied, none taken.
-    if (mentions.empty()) {
-      std::vector<internal::BareRecipient> bare = internal::FindBareRecipients(markers, text, max_recipients);
+    // A list of failed recipients may name some by address and others by
+    // their local part alone (GroupWise's "\tkim (user not found)" above
+    // "\tjo@example.net (mailbox full)"): the list's local parts count too,
+    // unless one is the local part of a named address.
+    // (Looked for only when an address is listed with a reason beside it, as
+    // such a list gives it: "jo@example.net (mailbox full)".)
+    const bool mixed_list = !mentions.empty();
+    const bool listed_with_reason = std::any_of(mentions.begin(), mentions.end(), [&](const Mention& m) {
+      return m.pos != std::string::npos && text.compare(m.pos + m.length, 2, " (") == 0;
+    });
+    if (!mixed_list || listed_with_reason) {
+      std::vector<internal::BareRecipient> bare =
+          internal::FindBareRecipients(markers, text, max_recipients, /*lists_only=*/mixed_list);
+      if (mixed_list) {
+        std::unordered_set<std::string> named;  // the local parts of the addresses named (lower case)
+        for (const Mention& m : mentions) named.insert(internal::ToLower(m.address.substr(0, m.address.rfind('@'))));
+        bare.erase(std::remove_if(bare.begin(), bare.end(),
+                                  [&](const internal::BareRecipient& b) {
+                                    return named.count(internal::ToLower(b.local_part)) != 0;
+                                  }),
+                   bare.end());
+      }
       if (!bare.empty()) {
         const internal::LocalPartQualifier qualifier(p, markers, parts);
         for (internal::BareRecipient& b : bare) {
@@ -891,6 +912,11 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
             mentions.back().bare = std::move(b.local_part);
           }
           if (*cut) break;
+        }
+        // In the list's order, so that each paragraph ends where the next recipient's starts.
+        if (mixed_list) {
+          std::stable_sort(mentions.begin(), mentions.end(),
+                           [](const Mention& a, const Mention& b) { return a.pos < b.pos; });
         }
       }
     }

@@ -59,8 +59,10 @@ struct BareRecipient {
 // bare-recipient row of bounce_markers.tsv or alone on a line of a list under
 // a recipient-list heading; never glued to an '@' (then it is part of an
 // address), never a not-local-part word, always a valid local part.
+// With lists_only, only the items of such lists (a list may mix whole
+// addresses and local parts).
 std::vector<BareRecipient> FindBareRecipients(const BounceMarkers& markers, std::string_view text,
-                                              size_t max_hits = 64);
+                                              size_t max_hits = 64, bool lists_only = false);
 // An RFC 5322 dot-atom with at least one letter, at most 64 bytes (UTF-8
 // letters allowed, RFC 6531); not "|prog" or "/file", which Sendmail delivers
 // to but which are no mailboxes.

@@ -709,24 +709,26 @@ TEST(ExtractFormats, QmailWordsBeforeTheStatusAndNoBoilerplate) {
 
 TEST(ExtractFormats, ShortLineAboveAnAddressWasNotWrapped) {
   // A line with room left for the next line's first word was not wrapped:
-  // the address under it opens an item of its own (GroupWise's list), while
-  // an address a long reply line pushed down is still part of that reply.
+  // the address under it opens an item of its own (GroupWise's list, whose
+  // local part "kim" is a recipient of its own too), while an address a long
+  // reply line pushed down is still part of that reply.
   struct Case {
     std::string subject, body, recipient, diagnostic;
+    size_t records, index;
   };
   for (const Case& c : std::vector<Case>{
            {"Message status - undeliverable",
             "The message that you sent was undeliverable to the following:\n"
             "\tkim (user not found)\n"
             "\tjo@example.net (mailbox quota exceeded)\n",
-            "jo@example.net", "(mailbox quota exceeded)"},
+            "jo@example.net", "(mailbox quota exceeded)", 2, 1},
            {"Undelivered Mail Returned to Sender",
             "<jo@example.net>: host mx.example.net[192.0.2.10] said: 550 5.7.1 Sender\n"
             "    <ann@example.com> rejected by local policy (in reply to MAIL FROM command)\n",
-            "jo@example.net", "550 5.7.1 Sender <ann@example.com> rejected by local policy"}}) {
+            "jo@example.net", "550 5.7.1 Sender <ann@example.com> rejected by local policy", 1, 0}}) {
     Result r = Analyze("From: postmaster@example.net\nSubject: " + c.subject + "\n\n" + c.body);
-    EXPECT_EQ(r.findings.size(), 1u) << c.body;
-    ExpectFinding(r, 0, c.recipient, c.diagnostic);
+    EXPECT_EQ(r.findings.size(), c.records) << c.body;
+    ExpectFinding(r, c.index, c.recipient, c.diagnostic);
   }
 }
 
