@@ -485,7 +485,7 @@ Classification ReasonBook::Classify(const ClassifyInput& in) const {
   f.vendor_name = VendorName(in.vendor);
 
   // The best wording rule: vendor first, then generic; diagnostic first,
-  // then context. Looked for only when a step asks (the kind of report or a
+  // then context. Looked for only when a step asks (a feedback report or a
   // success decides without words, and the words are the costly part).
   bool failed = false;
   auto say_failed = [&] {
@@ -537,6 +537,7 @@ Classification ReasonBook::Classify(const ClassifyInput& in) const {
         if (!in.auto_reply) continue;
         // Its words may say which kind (a challenge-response filter holding
         // the message): that row's account and advice then stand.
+        find_best();
         if (f.best.rule != nullptr && f.best.rule->reason == row.reason && DecideByWords(*this, f, &out)) return out;
         fixed(row);
         return out;
