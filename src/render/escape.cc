@@ -197,20 +197,8 @@ void AppendJsonString(std::string_view text, std::string* out) {
   AppendEscaped(
       text, IsJsonSpecial,
       [](char32_t cp, bool invalid, std::string* o) {
-        if (invalid) {
-          o->append(kReplacement);  // keeps every line valid JSON
-        } else if (cp == '"' || cp == '\\') {
-          o->push_back('\\');
-          o->push_back(static_cast<char>(cp));
-        } else if (cp == '\n') {
-          o->append("\\n");
-        } else if (cp == '\r') {
-          o->append("\\r");
-        } else if (cp == '\t') {
-          o->append("\\t");
-        } else {
-          AppendUEscape(cp, o);
-        }
+        char escaped[8];  // at most "\uXXXX" or U+FFFD's 3 bytes
+        o->append(escaped, static_cast<size_t>(WriteJsonEscape(cp, invalid, escaped) - escaped));
       },
       out);
   out->push_back('"');
