@@ -8,8 +8,10 @@
 #ifndef NDR_MESSAGE_H_
 #define NDR_MESSAGE_H_
 
+#include <atomic>
 #include <forward_list>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -37,8 +39,9 @@ struct HeaderField {
 // parts: one allocation per field was a large part of parsing one).
 // A field ParseMessage read is unfolded and decoded when it is first read
 // (Get, fields()): most fields of a message (Received, DKIM-Signature, a
-// part's own fields) are never read. A Headers belongs to one thread, like
-// the Message that holds it.
+// part's own fields) are never read. Reads are safe from many threads at
+// once, as for any const object: the first read of a field makes it final
+// under a lock, taken only while some field is still as written.
 class Headers {
  public:
   Headers() = default;
@@ -48,7 +51,7 @@ class Headers {
   Headers(Headers&& other) noexcept
       : fields_(std::move(other.fields_)),
         raw_(std::move(other.raw_)),
-        unread_(std::exchange(other.unread_, 0)),
+        unread_(other.unread_.exchange(0, std::memory_order_relaxed)),
         made_(std::move(other.made_)),
         text_(std::move(other.text_)),
         used_(std::exchange(other.used_, 0)),
@@ -67,7 +70,7 @@ class Headers {
   std::string_view Get(std::string_view name) const;
   bool Has(std::string_view name) const;
   const std::vector<HeaderField>& fields() const {
-    if (unread_ != 0) FinishAll();
+    if (unread_.load(std::memory_order_acquire) != 0) FinishAll();
     return fields_;
   }
   bool empty() const { return fields_.empty(); }
@@ -81,6 +84,7 @@ class Headers {
   bool Holds(std::string_view bytes) const;  // whether bytes lie in text_
   bool InText(const char* p) const;          // whether p lies in text_ or just past its end
   // Makes field i's value final: unfolded, RFC 2047 decoded, trimmed.
+  // Called with finishing_ held.
   void Finish(size_t i) const;
   void FinishAll() const;
 
@@ -88,8 +92,12 @@ class Headers {
   mutable std::vector<HeaderField> fields_;
   // raw_[i]: field i's value is still the bytes after its colon as written
   // (folded lines and all). Empty when no field ever was; unread_ counts them.
+  // raw_, made_ and the values of raw fields change only with finishing_
+  // held; unread_ drops to 0 (release) after the last such change, so a
+  // reader that sees 0 (acquire) needs no lock.
   mutable std::vector<bool> raw_;
-  mutable size_t unread_ = 0;
+  mutable std::atomic<size_t> unread_{0};
+  mutable std::mutex finishing_;
   // Final values that are no view of text_ (unfolded or decoded on read): a
   // list, so that the views handed out stay valid.
   mutable std::forward_list<std::string> made_;

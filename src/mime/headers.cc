@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,6 +33,9 @@ using internal::Trim;
 
 Headers& Headers::operator=(const Headers& other) {
   if (this == &other) return *this;
+  // other may be read (and so finished) by other threads meanwhile.
+  std::unique_lock<std::mutex> other_finishing(other.finishing_, std::defer_lock);
+  if (other.unread_.load(std::memory_order_acquire) != 0) other_finishing.lock();
   fields_.clear();
   made_.clear();
   used_ = 0;
@@ -60,7 +64,7 @@ Headers& Headers::operator=(const Headers& other) {
     fields_.push_back({name, rebase(f.value)});
   }
   raw_ = other.raw_;
-  unread_ = other.unread_;
+  unread_.store(other.unread_.load(std::memory_order_relaxed), std::memory_order_relaxed);
   return *this;
 }
 
@@ -70,7 +74,7 @@ Headers& Headers::operator=(Headers&& other) noexcept {
   used_ = std::exchange(other.used_, 0);
   capacity_ = std::exchange(other.capacity_, 0);
   raw_ = std::move(other.raw_);
-  unread_ = std::exchange(other.unread_, 0);
+  unread_.store(other.unread_.exchange(0, std::memory_order_relaxed), std::memory_order_relaxed);
   made_ = std::move(other.made_);
   other.fields_.clear();
   return *this;
@@ -125,7 +129,10 @@ void Headers::Add(std::string_view name, std::string_view value) {
 std::string_view Headers::Get(std::string_view name) const {
   for (size_t i = 0; i < fields_.size(); ++i) {
     if (IEquals(fields_[i].name, name)) {
-      if (unread_ != 0 && raw_[i]) Finish(i);
+      if (unread_.load(std::memory_order_acquire) != 0) {
+        std::lock_guard<std::mutex> lock(finishing_);
+        if (raw_[i]) Finish(i);
+      }
       return fields_[i].value;
     }
   }
@@ -307,7 +314,6 @@ void AppendFolded(std::string_view line, std::string* folded) {
 
 void Headers::Finish(size_t i) const {
   raw_[i] = false;
-  --unread_;
   // The bytes after the colon, as FieldCollector would have read them.
   std::string_view raw = fields_[i].value;
   const size_t first_end = raw.find('\n');
@@ -328,10 +334,13 @@ void Headers::Finish(size_t i) const {
     value = raw.substr(0, 0);  // a view of text_ (not of the local string)
   }
   fields_[i].value = value;
+  // After the value (see unread_); finishing_ is held, so no locked decrement.
+  unread_.store(unread_.load(std::memory_order_relaxed) - 1, std::memory_order_release);
 }
 
 void Headers::FinishAll() const {
-  for (size_t i = 0; i < fields_.size() && unread_ != 0; ++i) {
+  std::lock_guard<std::mutex> lock(finishing_);
+  for (size_t i = 0; i < fields_.size() && unread_.load(std::memory_order_relaxed) != 0; ++i) {
     if (raw_[i]) Finish(i);
   }
 }
@@ -395,7 +404,8 @@ void RawFields::Add(std::string_view name, std::string_view raw_value) {
   auto copied = [&](std::string_view v) { return std::string_view(to_ + (v.data() - from_), v.size()); };
   out_->fields_.push_back({copied(name), copied(raw_value)});
   out_->raw_.push_back(true);
-  ++out_->unread_;
+  // Built by one thread: a plain increment, not a locked one.
+  out_->unread_.store(out_->unread_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
 }
 
 FieldCollector::FieldCollector(Headers* out, const Limits& limits, HeaderCuts* cuts, size_t block_bytes)
