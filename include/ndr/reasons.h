@@ -172,7 +172,7 @@ class ReasonBook {
 
   // What the deciding row adds to its reason's guidance: a reason_rules.tsv
   // row's advice, summary and actor, or a status_defaults.tsv row's advice
-  // (which then replaces the reason's); all empty for other rows.
+  // (which then replaces the reason's) and summary; all empty for other rows.
   struct RuleGuidance {
     std::string_view advice;      // the row's own advice
     std::string_view summary;     // what happened, replacing the reason's summary ("" = keep it)

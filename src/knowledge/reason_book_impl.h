@@ -295,6 +295,9 @@ struct Default {
   // Replaces the reason's general advice when this row decides: for a
   // catch-all code whose reason is only a guess (X.7.* is "securityerror").
   std::string advice;
+  // Replaces the reason's summary when this row decides (a temporary 4.3.2
+  // is not systemerror's "internal error or misconfigured").
+  std::string summary;
 };
 
 struct Blocklist {

@@ -143,9 +143,12 @@ ReasonBook::RuleGuidance ReasonBook::Guidance(const RuleRef& rule) const {
   if (rule.table == RuleTable::kStatusDefaults) {
     for (const auto* list : {&impl_->status_defaults, &impl_->reply_defaults}) {
       for (const Default& d : *list) {
-        if (d.line != rule.line || d.advice.empty()) continue;
-        g.advice = d.advice;
-        g.drop_reason_advice = true;
+        if (d.line != rule.line) continue;
+        g.summary = d.summary;
+        if (!d.advice.empty()) {
+          g.advice = d.advice;
+          g.drop_reason_advice = true;
+        }
         return g;
       }
     }

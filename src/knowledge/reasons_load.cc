@@ -321,6 +321,7 @@ bool ReasonBook::Impl::LoadDefaults(std::string* error) {
     d.scope = Trim(t.Cell(row, "scope"));
     d.meaning = Trim(t.Cell(row, "meaning"));
     d.advice = Trim(t.Cell(row, "advice"));
+    d.summary = Trim(t.Cell(row, "summary"));
     if (d.scope != "generic" && FindVendor(d.scope) == nullptr) {
       *error = t.Where(row, "scope '" + d.scope + "' is neither generic nor a vendor of vendors.tsv");
       return false;
