@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -55,28 +56,38 @@ std::string Unfold(const char* begin, const char* end) {
 }
 
 // A line of a header block as the framing found it: a field (colon > 0, as
-// FieldColon gives) or a continuation line (colon -1).
+// FieldColon gives) or a continuation line (colon -1). Trivial, so that
+// room for lines is not initialized before they are written.
 struct HeaderLine {
-  const char* begin = nullptr;
-  const char* end = nullptr;  // before the line break
-  ptrdiff_t colon = -1;
+  const char* begin;
+  const char* end;  // before the line break
+  ptrdiff_t colon;
 };
 
 // The lines of the header block being read. Kept from part to part, and
-// filled in place (a vector's push_back per line was a call per line).
+// filled in place (a vector's push_back per line was a call per line, and
+// its resize wrote every new slot before use).
 class HeaderLines {
  public:
   void Clear() { count_ = 0; }
   void Add(const char* begin, const char* end, ptrdiff_t colon) {
-    if (count_ == lines_.size()) lines_.resize(lines_.size() * 2 + 32);
+    if (count_ == capacity_) Grow();
     lines_[count_++] = {begin, end, colon};
   }
-  const HeaderLine* begin() const { return lines_.data(); }
-  const HeaderLine* end() const { return lines_.data() + count_; }
+  const HeaderLine* begin() const { return lines_.get(); }
+  const HeaderLine* end() const { return lines_.get() + count_; }
 
  private:
-  std::vector<HeaderLine> lines_;
+  void Grow() {
+    const size_t capacity = capacity_ == 0 ? 64 : capacity_ * 2;  // a message's own header: most fit in 64
+    std::unique_ptr<HeaderLine[]> bigger(new HeaderLine[capacity]);
+    if (count_ > 0) std::memcpy(bigger.get(), lines_.get(), count_ * sizeof(HeaderLine));
+    lines_ = std::move(bigger);
+    capacity_ = capacity;
+  }
+  std::unique_ptr<HeaderLine[]> lines_;
   size_t count_ = 0;
+  size_t capacity_ = 0;
 };
 
 struct HeaderScan {
@@ -238,9 +249,9 @@ class TreeParser {
         any_field = true;
         if (static_cast<size_t>(p - s.header_begin) < limits_.max_header_bytes) {
           if (lines != nullptr) lines->Add(p, eol, colon);
+          // The name starts at p (a name byte): only a 'c' can start "content-".
           std::string_view name(p, static_cast<size_t>(colon));
-          name = Trim(name);
-          if (IStartsWith(name, "content-")) {
+          if (AsciiLower(*p) == 'c' && IStartsWith(name = Trim(name), "content-")) {
             if (IEquals(name, "content-type")) {
               field = &s.content_type;
             } else if (IEquals(name, "content-transfer-encoding")) {
