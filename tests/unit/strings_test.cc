@@ -91,5 +91,34 @@ TEST(Strings, SqueezeOfLongWordsAndControlBytes) {
   }
 }
 
+// IEquals reads eight bytes at a time: every pair of bytes, at every place
+// of a chunk and in the overlapping last chunk, compares as one byte at a
+// time would (only 'A'..'Z' fold; bytes 0x80 and up, '@', '[', '`', '{' do not).
+TEST(Strings, IEqualsFoldsOnlyAsciiLettersAtEveryPlace) {
+  auto one_at_a_time = [](std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i) {
+      if (internal::AsciiLower(a[i]) != internal::AsciiLower(b[i])) return false;
+    }
+    return true;
+  };
+  for (size_t length : {size_t{5}, size_t{8}, size_t{13}, size_t{16}}) {
+    for (size_t at : {size_t{0}, length / 2, length - 1}) {
+      for (int x = 0; x < 256; ++x) {
+        for (int y = 0; y < 256; ++y) {
+          std::string a(length, 'q');
+          std::string b(length, 'Q');
+          a[at] = static_cast<char>(x);
+          b[at] = static_cast<char>(y);
+          ASSERT_EQ(internal::IEquals(a, b), one_at_a_time(a, b)) << length << " " << at << " " << x << " " << y;
+        }
+      }
+    }
+  }
+  EXPECT_TRUE(internal::IEquals("Content-Transfer-Encoding", "content-transfer-encoding"));
+  EXPECT_FALSE(internal::IEquals("Content-Transfer-Encodinh", "content-transfer-encoding"));
+  EXPECT_FALSE(internal::IEquals("content-", "content"));
+}
+
 }  // namespace
 }  // namespace ndr
