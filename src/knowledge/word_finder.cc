@@ -41,22 +41,9 @@ void LowerAscii(std::string_view text, unsigned char* out) {
   for (; i < n; ++i) out[i] = Lower(static_cast<unsigned char>(text[i]));
 }
 
-// Whether the `length` bytes at `a` and `b` are equal; most words filed
-// under a key differ from the text in their next four bytes, which one load
-// each tells without a call.
-bool SameBytes(const unsigned char* a, const char* b, size_t length) {
-  if (length >= 4) {
-    uint32_t x, y;
-    std::memcpy(&x, a, 4);
-    std::memcpy(&y, b, 4);
-    if (x != y) return false;
-    return std::memcmp(a + 4, b + 4, length - 4) == 0;
-  }
-  for (size_t k = 0; k < length; ++k) {
-    if (a[k] != static_cast<unsigned char>(b[k])) return false;
-  }
-  return true;
-}
+// A word with a zero byte makes the finder step aside: Find reads the four
+// zero bytes after a text as part of it, which no key may then hold.
+bool HasZeroByte(const std::string& word) { return word.find('\0') != std::string::npos; }
 
 bool Usable(const std::string& word) {
   if (word.empty()) return false;
@@ -115,7 +102,7 @@ void WordFinder::KeyFilter::Build(const std::vector<uint32_t>& keys) {
 
 WordFinder::WordFinder(const std::vector<std::string>& words) {
   for (const std::string& w : words) {
-    if (FoldsToAscii(w)) return;  // never answers (ready_ stays false)
+    if (FoldsToAscii(w) || HasZeroByte(w)) return;  // never answers (ready_ stays false)
   }
   std::fill(std::begin(single_), std::end(single_), -1);
   seen_words_ = (words.size() + 63) / 64;
@@ -133,6 +120,8 @@ WordFinder::WordFinder(const std::vector<std::string>& words) {
       one_letter_ = true;
       continue;
     }
+    const uint32_t pair = p[0] | static_cast<uint32_t>(p[1]) << 7;
+    leads_[pair >> 6] |= uint64_t{1} << (pair & 63);
     size_t lead = std::min<size_t>(lower.size(), 4);
     keys[lead - 2].push_back(Pack(p, lead));
     filed[{Pack(p, lead), lead}].emplace_back(static_cast<int>(i), std::move(lower));
@@ -150,7 +139,10 @@ WordFinder::WordFinder(const std::vector<std::string>& words) {
     table_[s].length = static_cast<uint32_t>(key.second);
     table_[s].first = static_cast<uint32_t>(words_.size());
     for (auto& [index, lower] : group) {
-      words_.push_back(Word{index, static_cast<uint32_t>(text_.size()), static_cast<uint32_t>(lower.size())});
+      const size_t next = lower.size() > 4 ? std::min<size_t>(lower.size() - 4, 4) : 0;
+      const uint32_t next_mask = next == 4 ? 0xFFFFFFFFu : (uint32_t{1} << (8 * next)) - 1;
+      words_.push_back(Word{index, static_cast<uint32_t>(text_.size()), static_cast<uint32_t>(lower.size()),
+                            Pack(reinterpret_cast<const unsigned char*>(lower.data()) + 4, next), next_mask});
       text_ += lower;
     }
     table_[s].last = static_cast<uint32_t>(words_.size());
@@ -194,24 +186,34 @@ bool WordFinder::Find(std::string_view text, std::vector<int>* found) const {
   std::fill(seen, seen + seen_words_, 0);
   auto mark = [seen](int index) { seen[index >> 6] |= uint64_t{1} << (index & 63); };
 
-  for (size_t i = 0; i < n; ++i) {
-    if (one_letter_ && single_[t[i]] >= 0) mark(single_[t[i]]);
-    if (i + 1 >= n) break;
-    // The two, three and four bytes here (fewer near the end).
+  if (one_letter_) {
+    for (size_t i = 0; i < n; ++i) {
+      if (single_[t[i]] >= 0) mark(single_[t[i]]);
+    }
+  }
+  // No key holds a zero byte, so the keys that run into the zeros after the
+  // text are never found: no position needs a test of how much is left.
+  for (size_t i = 0; i + 1 < n; ++i) {
+    if (!Leads(t[i], t[i + 1])) continue;
+    // The two, three and four bytes here.
     const uint32_t four = LoadFour(t + i);
     const uint32_t pair = four & 0xFFFFu;
     if (ends_.Has(pair)) {
       if (const Filed* f = Lookup(pair, 2)) mark(words_[f->first].index);
     }
-    if (i + 2 < n && then_one_.Has(four & 0xFFFFFFu)) {
+    if (then_one_.Has(four & 0xFFFFFFu)) {
       if (const Filed* f = Lookup(four & 0xFFFFFFu, 3)) mark(words_[f->first].index);
     }
-    if (i + 3 < n && then_more_.Has(four)) {
+    if (then_more_.Has(four)) {
       const Filed* f = Lookup(four, 4);
       if (f == nullptr) continue;
+      // Found, the key lies inside the text (i + 3 < n): the four bytes after
+      // it are the text's or its zeros.
+      const uint32_t after = LoadFour(t + i + 4);
       for (uint32_t k = f->first; k < f->last; ++k) {
         const Word& w = words_[k];
-        if (w.length <= n - i && SameBytes(t + i + 4, text_.data() + w.at + 4, w.length - 4)) {
+        if ((after & w.next_mask) != w.next) continue;
+        if (w.length <= 8 || (w.length <= n - i && std::memcmp(t + i + 8, text_.data() + w.at + 8, w.length - 8) == 0)) {
           mark(w.index);
         }
       }

@@ -53,6 +53,10 @@ class WordFinder {
     int index;
     uint32_t at;      // its lower-cased text: text_[at, at + length)
     uint32_t length;
+    // Its bytes 4 to 7 (as many as it has), little-endian, and a mask of
+    // them: one load of the text tells a word of up to eight bytes.
+    uint32_t next;
+    uint32_t next_mask;
   };
   // Which keys of one length (2, 3 or 4 bytes) exist: a bit per hashed key.
   struct KeyFilter {
@@ -65,10 +69,18 @@ class WordFinder {
     }
   };
   const Filed* Lookup(uint32_t bytes, size_t length) const;
+  // Whether some word of two bytes or more starts with ASCII bytes a, b.
+  bool Leads(unsigned char a, unsigned char b) const {
+    const uint32_t i = a | static_cast<uint32_t>(b) << 7;
+    return (leads_[i >> 6] >> (i & 63)) & 1;
+  }
 
   bool ready_ = false;
   bool one_letter_ = false;  // a one-byte word exists (then every position is looked at)
   KeyFilter ends_, then_one_, then_more_;  // keys of words of length 2, 3 and 4+
+  // A bit per pair of ASCII bytes that starts a word (Leads): exact, and
+  // most positions of a text fail it, so one test rules them out.
+  uint64_t leads_[(128 * 128) / 64] = {};
   std::vector<Filed> table_;  // open addressing, size a power of two
   std::vector<Word> words_;   // grouped by key
   std::string text_;          // the lower-cased words, one after another

@@ -76,6 +76,27 @@ TEST(WordFinder, RefusesWordsThatFoldToAscii) {
   }
 }
 
+TEST(WordFinder, RefusesWordsWithAZeroByte) {
+  // Find reads the zeros after a text as if they were part of it: a word
+  // holding one could then be found where the text has none.
+  internal::WordFinder finder({"mailbox", std::string("no\0", 3)});
+  std::vector<int> found;
+  EXPECT_FALSE(finder.Find("no", &found));
+  EXPECT_TRUE(found.empty());
+}
+
+TEST(WordFinder, FindsWordsThatRunToTheTextsEnd) {
+  // Words of five to twelve bytes sharing their first four, cut short by the
+  // end of the text at every length.
+  std::vector<std::string> words = {"quota", "quotas", "quota e", "quota ex", "quota exceeded", "ota", "ta"};
+  internal::WordFinder finder(words);
+  const std::string whole = "Over QUOTA EXCEEDED";
+  for (size_t n = 0; n <= whole.size(); ++n) {
+    const std::string text = whole.substr(0, n);
+    EXPECT_EQ(WordsByFinder(finder, text), WordsBySet(words, text)) << text;
+  }
+}
+
 TEST(WordFinder, SaysWhatAnRe2SetSaysOnGeneratedTexts) {
   std::vector<std::string> words = {"in",   "inv",  "inva", "invalid", "valid", "lid",      "id",  "d o", "do",
                                     "dom",  "main", "ma",   "ai",      "a",     "domain x", "--",  "---", "5.1",
