@@ -30,6 +30,8 @@ constexpr int64_t kWordPassMemory = 64 << 20;
 constexpr int64_t kPatternMemory = 8 << 20;
 // From how many prefilter words on WordFinder finds them (see below).
 constexpr size_t kFinderWords = 512;
+// Words found in one text that fit without growing the list.
+constexpr size_t kPresentRoom = 32;
 
 }  // namespace
 
@@ -454,6 +456,9 @@ std::vector<int> RuleSet::Impl::PatternsGiven(const std::vector<int>& present) c
 // failed, so that every pattern passes the filter).
 std::vector<int> RuleSet::WordsIn(std::string_view text) const {
   std::vector<int> present;
+  // Room for the words a text usually holds: one allocation, not one for
+  // each doubling as they are found.
+  present.reserve(std::min<size_t>(impl_->atom_count, kPresentRoom));
   if (impl_->atom_count > 0 && !impl_->finder.Find(text, &present)) {
     RE2::Set::ErrorInfo info{RE2::Set::kNoError};
     if (!impl_->atoms.Match(re2::StringPiece(text.data(), text.size()), &present, &info) &&
