@@ -65,12 +65,18 @@ std::string EnhancedStatus::ToString() const {
   if (empty()) return {};
   // One string built from a buffer (several records' fields and evidence ask
   // for it): not three to_string results joined by four concatenations.
-  char text[3 * 11 + 2];
-  char* end = std::to_chars(text, text + sizeof text, klass).ptr;
-  *end++ = '.';
-  end = std::to_chars(end, text + sizeof text, subject).ptr;
-  *end++ = '.';
-  end = std::to_chars(end, text + sizeof text, detail).ptr;
+  char text[3 * 11 + 2];  // three ints of at most 11 characters, two dots
+  char* const last = text + sizeof text;
+  char* end = text;
+  for (int part : {klass, subject, detail}) {
+    if (end != text) {
+      if (end == last) return {};  // cannot happen: the buffer fits any three ints
+      *end++ = '.';
+    }
+    const std::to_chars_result written = std::to_chars(end, last, part);
+    if (written.ec != std::errc()) return {};
+    end = written.ptr;
+  }
   return std::string(text, end);
 }
 
