@@ -263,7 +263,7 @@ class LineIndex {
       if (text[i] == '\n') starts_.push_back(i + 1);
     }
     content_.assign(starts_.size(), std::string_view::npos);
-    identifier_.assign(starts_.size(), -1);
+    answers_.assign(starts_.size(), 0);
   }
   // The number of the line that holds pos.
   size_t LineOf(size_t pos) const {
@@ -289,10 +289,9 @@ class LineIndex {
     // Header lines of a quoted original name addresses that are not recipients;
     // so do the lines under a heading of other addresses (GroupWise's
     // "Possible alternatives:").
-    if (identifier_[n] < 0) {
-      identifier_[n] = markers_.Matches(MarkerKind::kIdentifierLine, Line(n)) || UnderOtherAddresses(n) ? 1 : 0;
-    }
-    return identifier_[n] == 1;
+    return Answer(n, kIdentifier, [&] {
+      return markers_.Matches(MarkerKind::kIdentifierLine, Line(n)) || UnderOtherAddresses(n);
+    });
   }
 
  private:
@@ -302,15 +301,28 @@ class LineIndex {
     constexpr size_t kMaxBlock = 32;
     for (size_t k = n, seen = 0; k > 0 && seen < kMaxBlock; --k, ++seen) {
       if (ContentStart(k - 1) == Start(k - 1) + Line(k - 1).size()) break;  // a blank line ends the block
-      if (markers_.Matches(MarkerKind::kOtherAddresses, Line(k - 1))) return true;
+      // Each line is asked once: the lines of a block share the lines above them.
+      if (Answer(k - 1, kHeading, [&] { return markers_.Matches(MarkerKind::kOtherAddresses, Line(k - 1)); })) {
+        return true;
+      }
     }
     return false;
+  }
+  // What a line was asked, kept per line: two bits a question (asked, answer).
+  static constexpr unsigned char kIdentifier = 0;  // IsIdentifier
+  static constexpr unsigned char kHeading = 2;     // an other-addresses heading
+  template <typename Ask>
+  bool Answer(size_t n, unsigned char question, Ask ask) {
+    const unsigned char asked = static_cast<unsigned char>(1u << question);
+    const unsigned char yes = static_cast<unsigned char>(2u << question);
+    if ((answers_[n] & asked) == 0) answers_[n] |= static_cast<unsigned char>(asked | (ask() ? yes : 0));
+    return (answers_[n] & yes) != 0;
   }
   std::string_view text_;
   const BounceMarkers& markers_;
   std::vector<size_t> starts_;
   std::vector<size_t> content_;
-  std::vector<signed char> identifier_;
+  std::vector<unsigned char> answers_;  // see Answer
 };
 
 // Whether line n continues a reply wrapped over indented lines (Postfix's
