@@ -218,7 +218,11 @@ TEST(Classify, PrecedenceCases) {
       // 0: the same code, different owners.
       {"gmail-5.7.27", 550, "5.7.27", "550 5.7.27 see https://support.google.com/ - gsmtp", "google", kNone, "",
        Reason::kAuthFailure},
+      // RFC 7505's X.7.27 words name the sender's domain: the envelope sender is refused.
       {"generic-5.7.27", 550, "5.7.27", "550 5.7.27 sender address has null MX", "", kNone, "",
+       Reason::kRejected},
+      // Sendmail sends 5.7.27 for the recipient domain's null MX too, so the code alone stays notaccept.
+      {"generic-5.7.27-sendmail-recipient", 550, "5.7.27", "550 Host does not accept mail", "", kNone, "",
        Reason::kNotAccept},
       {"generic-5.7.27-no-words", 550, "5.7.27", "", "", kNone, "", Reason::kNotAccept},
       {"gmail-5.7.30", 550, "5.7.30", "", "google", kNone, "", Reason::kAuthFailure},
