@@ -208,7 +208,10 @@ Explanation Explain(const Finding& finding, const Verdict& verdict, const CodeBo
   e.actor = verdict.actor ? *verdict.actor : guidance.has_actor ? guidance.actor : info.actor;
   e.retry = info.retry;
   e.suppress = info.suppress;
-  if (info.hard_needs_permanent && !IsPermanent(finding)) e.suppress = false;
+  // A reason that is hard only when permanent (notaccept), under a temporary
+  // code: the address is kept, so its advice to remove it would contradict.
+  const bool kept_for_now = info.hard_needs_permanent && !IsPermanent(finding);
+  if (kept_for_now) e.suppress = false;
   if (delayed) {
     e.retry = Retry::kLater;
     e.suppress = false;
@@ -222,7 +225,8 @@ Explanation Explain(const Finding& finding, const Verdict& verdict, const CodeBo
   // the address", "could not be reached for the whole retry period") would
   // contradict "still being retried", so it is left to the final notice.
   bool reason_advice_fits = (!delayed || (!info.suppress && verdict.reason != Reason::kExpired)) &&
-                            !guidance.drop_reason_advice && verdict.party_advice.empty();
+                            !guidance.drop_reason_advice && verdict.party_advice.empty() && !kept_for_now;
+  if (kept_for_now && !delayed) AddSentence(&e.advice, reasons.Phrase("temporary-code-keep"));
   if (list != nullptr && verdict.reason == Reason::kBlocked) {
     // The named list makes the general blocked advice specific.
     AddSentence(&e.advice, BlocklistAdvice(*list, reasons));
