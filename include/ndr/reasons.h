@@ -171,7 +171,7 @@ class ReasonBook {
   std::string_view RuleAdvice(const RuleRef& rule) const;
 
   // What the deciding row adds to its reason's guidance: a reason_rules.tsv
-  // row's advice, summary and actor, or a status_defaults.tsv row's advice
+  // row's advice, summary, actor, retry and suppress, or a status_defaults.tsv row's advice
   // (which then replaces the reason's) and summary; all empty for other rows.
   struct RuleGuidance {
     std::string_view advice;      // the row's own advice
@@ -179,6 +179,10 @@ class ReasonBook {
     bool drop_reason_advice = false;  // the reason's general advice does not fit these words
     bool has_actor = false;       // the row names who must act, instead of the reason's actor
     Actor actor = Actor::kNobody;
+    bool has_retry = false;       // the row says whether to send again, instead of the reason
+    Retry retry = Retry::kLater;
+    bool has_suppress = false;    // the row says whether to keep the address, instead of the reason
+    bool suppress = false;
   };
   RuleGuidance Guidance(const RuleRef& rule) const;
 

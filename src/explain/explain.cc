@@ -206,8 +206,8 @@ Explanation Explain(const Finding& finding, const Verdict& verdict, const CodeBo
   // Who acts, whether to retry, whether to keep the address.
   // The parties found (Verdict::actor) outrank the row's and the reason's actor.
   e.actor = verdict.actor ? *verdict.actor : guidance.has_actor ? guidance.actor : info.actor;
-  e.retry = info.retry;
-  e.suppress = info.suppress;
+  e.retry = guidance.has_retry ? guidance.retry : info.retry;
+  e.suppress = guidance.has_suppress ? guidance.suppress : info.suppress;
   // A reason that is hard only when permanent (notaccept), under a temporary
   // code: the address is kept, so its advice to remove it would contradict.
   const bool kept_for_now = info.hard_needs_permanent && !IsPermanent(finding);

@@ -226,6 +226,12 @@ struct Rule {
   bool drop_reason_advice = false;  // reason_advice = drop
   bool has_actor = false;
   Actor actor = Actor::kNobody;
+  // retry / suppress: the words' own answer when the reason's would mislead
+  // ("temporarily locked" is a suspend that passes).
+  bool has_retry = false;
+  Retry retry = Retry::kLater;
+  bool has_suppress = false;
+  bool suppress = false;
   int line = 0;
   std::string pattern;  // matched through its scope's set (Scope::set), which also gives the words
 };

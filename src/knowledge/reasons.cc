@@ -163,6 +163,10 @@ ReasonBook::RuleGuidance ReasonBook::Guidance(const RuleRef& rule) const {
   g.drop_reason_advice = r.drop_reason_advice;
   g.has_actor = r.has_actor;
   g.actor = r.actor;
+  g.has_retry = r.has_retry;
+  g.retry = r.retry;
+  g.has_suppress = r.has_suppress;
+  g.suppress = r.suppress;
   return g;
 }
 

@@ -258,6 +258,20 @@ bool ReasonBook::Impl::LoadRules(std::string* error) {
       }
       r.has_actor = true;
     }
+    if (!t.Cell(row, "retry").empty()) {
+      if (!ParseRetry(t.Cell(row, "retry"), &r.retry)) {
+        *error = t.Where(row, "retry must be now, later, never or empty");
+        return false;
+      }
+      r.has_retry = true;
+    }
+    if (!t.Cell(row, "suppress").empty()) {
+      if (!ParseYesNo(t.Cell(row, "suppress"), &r.suppress)) {
+        *error = t.Where(row, "suppress must be yes, no or empty");
+        return false;
+      }
+      r.has_suppress = true;
+    }
     std::string_view pattern = t.Cell(row, "pattern");
     std::string_view sample = t.Cell(row, "sample");
     if (pattern.empty() || sample.empty() || t.Cell(row, "source").empty()) {
