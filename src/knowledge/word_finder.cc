@@ -4,6 +4,8 @@
 #include <cstring>
 #include <map>
 
+#include "core/strings.h"
+
 namespace ndr {
 namespace internal {
 namespace {
@@ -21,24 +23,18 @@ bool IsAscii(std::string_view text) {
   return (high & 0x8080808080808080ULL) == 0;
 }
 
-unsigned char Lower(unsigned char c) { return c >= 'A' && c <= 'Z' ? static_cast<unsigned char>(c + 32) : c; }
-
-// An ASCII text lower-cased into `out`, eight bytes at a time: a byte is a
-// capital when adding 0x3F carries it to 0x80 and adding 0x25 does not (no
-// byte is above 0x7F, so no carry crosses into the next byte).
+// An ASCII text lower-cased into `out`, eight bytes at a time (AsciiLower8,
+// the one eight-byte fold IEquals uses too).
 void LowerAscii(std::string_view text, unsigned char* out) {
-  constexpr uint64_t kHigh = 0x8080808080808080ULL;
   const size_t n = text.size();
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
     uint64_t w;
     std::memcpy(&w, text.data() + i, 8);
-    const uint64_t from_a = (w + 0x3F3F3F3F3F3F3F3FULL) & kHigh;
-    const uint64_t past_z = (w + 0x2525252525252525ULL) & kHigh;
-    w |= (from_a & ~past_z) >> 2;
+    w = AsciiLower8(w);
     std::memcpy(out + i, &w, 8);
   }
-  for (; i < n; ++i) out[i] = Lower(static_cast<unsigned char>(text[i]));
+  for (; i < n; ++i) out[i] = static_cast<unsigned char>(AsciiLower(text[i]));
 }
 
 // A word with a zero byte makes the finder step aside: Find reads the four
@@ -113,7 +109,7 @@ WordFinder::WordFinder(const std::vector<std::string>& words) {
   for (size_t i = 0; i < words.size(); ++i) {
     if (!Usable(words[i])) continue;
     std::string lower(words[i]);
-    for (char& c : lower) c = static_cast<char>(Lower(static_cast<unsigned char>(c)));
+    for (char& c : lower) c = AsciiLower(c);
     const auto* p = reinterpret_cast<const unsigned char*>(lower.data());
     if (lower.size() == 1) {
       if (single_[p[0]] < 0) single_[p[0]] = static_cast<int>(i);
