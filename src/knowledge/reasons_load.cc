@@ -313,7 +313,6 @@ bool ReasonBook::Impl::LoadRules(std::string* error) {
     return false;
   }
   for (auto& [name, scope] : vendor_scopes) {
-    scope.set.MatchedRarely();
     if (!scope.set.Compile(&why)) {
       *error = "data/reason_rules.tsv: rules of " + std::string(name) + ": " + why;
       return false;

@@ -28,8 +28,6 @@ RE2::Options PatternOptions(int64_t max_mem) {
 }
 constexpr int64_t kWordPassMemory = 64 << 20;
 constexpr int64_t kPatternMemory = 8 << 20;
-// From how many prefilter words on WordFinder finds them (see below).
-constexpr size_t kFinderWords = 512;
 // Words found in one text that fit without growing the list.
 constexpr size_t kPresentRoom = 32;
 
@@ -43,16 +41,15 @@ constexpr size_t kPresentRoom = 32;
 // thread for every pattern, so nearly every byte of new text is a new state
 // and a cache miss (measured ~150 ns a byte over reason_rules.tsv); the set of
 // plain words has a smaller automaton, and few patterns survive it.
-// In a big set (reason_rules.tsv's generic rows: ~1,600 words) the words are
-// found by WordFinder in ASCII texts (nearly all): RE2's automaton for so many
-// words is megabytes that a scan finds out of cache on nearly every call;
-// WordFinder's tables are small and its lookups do not wait on one another
-// (that set's word pass took ~30 % less time in `ndr scan`, measured). So
-// are the words of a set matched rarely (a vendor's rows): its automaton is
-// out of cache whenever it runs (Classify on cold caches ~12 % faster for
-// vendors' reports, measured). A small set matched on every message keeps
-// its automaton in cache and costs fewer instructions than WordFinder: those,
-// and texts with other bytes, keep the RE2::Set.
+// The words are found by WordFinder in ASCII texts (nearly all), in every
+// set: an automaton's states are scattered in memory, and a scan that moves
+// from message to message finds them out of cache, so a DFA pass waits on
+// memory at nearly every byte (perf: most of RE2's search loop is two loads
+// of the next state), even for a set of 60 words matched on every message.
+// WordFinder's tables are small and its lookups do not wait on one another.
+// Measured: the big generic set's word pass ~30 % less time in `ndr scan`;
+// the sets of 59 to 392 words too, ~8 % less time per message on the
+// corpus, at 3 % more instructions. Texts with other bytes keep the RE2::Set.
 struct RuleSet::Impl {
   Impl() : atoms(PatternOptions(kWordPassMemory), RE2::UNANCHORED) {}
   // Words shorter than this are not worth a filter: a pattern made only of
@@ -66,7 +63,7 @@ struct RuleSet::Impl {
   std::vector<std::string> sources;  // the patterns as given (until Compile)
   RE2::Set atoms;          // the prefilter's words, once each
   size_t atom_count = 0;
-  WordFinder finder;       // the same words, in ASCII texts (big sets only)
+  WordFinder finder;       // the same words, in ASCII texts
   std::vector<int> all_atoms;  // 0..atom_count-1: every pattern passes the filter (when the word pass failed)
   // The prefilter, per pattern: one or more clauses, the pattern let through
   // when one of them holds; a clause holds when each of its groups has one
@@ -392,7 +389,7 @@ bool RuleSet::Compile(std::string* error) {
     }
   }
   m.atom_count = words.size();
-  if (words.size() >= kFinderWords || rarely_) m.finder = WordFinder(words);
+  m.finder = WordFinder(words);
   if (!words.empty() && !m.atoms.Compile()) {
     *error = "RE2::Set::Compile failed (out of memory?)";
     return false;

@@ -34,10 +34,6 @@ class RuleSet {
   int Add(std::string_view pattern, std::string* error);
   // Compiles the set; false (and *error) when RE2 runs out of memory.
   bool Compile(std::string* error);
-  // Before Compile: the set is matched rarely (a vendor's rows, run only for
-  // that vendor's reports), so its prefilter words are found by WordFinder,
-  // whose small tables cost little when out of cache, whatever its size.
-  void MatchedRarely() { rarely_ = true; }
 
   // Indices of the patterns that match somewhere in `text`, ascending. Empty
   // when nothing matches, the set is empty, or matching failed: then *failed
@@ -77,7 +73,6 @@ class RuleSet {
   std::unique_ptr<Impl> impl_;
   size_t count_ = 0;
   bool compiled_ = false;
-  bool rarely_ = false;
 };
 
 }  // namespace internal
