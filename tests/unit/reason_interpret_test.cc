@@ -229,6 +229,20 @@ TEST(Interpret, ReplyThatTheCommandMayNotReturn) {
   EXPECT_TRUE(v.reply_fits_command);
 }
 
+TEST(Explain, ReplyClassNeverClaimsTheWordsGiveACause) {
+  // RFC 5321's stock 421 text names no cause: the reply line must not say
+  // that the server's words say why (the summary says they do not).
+  const Books& b = Get();
+  Interpreter interpreter(b.codes, b.reasons);
+  Finding f = Make("jo@example.org", 421, "", "421 Service not available, closing transmission channel",
+                   "mx.example.org", SmtpCommand::kConnect);
+  Verdict v = interpreter.Interpret(f);
+  Explanation e = Explain(f, v, *b.codes, *b.reasons);
+  EXPECT_EQ(e.reply_meaning.rfind("421: ", 0), 0u) << e.reply_meaning;
+  EXPECT_EQ(e.reply_meaning.find("words say why"), std::string::npos) << e.reply_meaning;
+  EXPECT_NE(e.reply_meaning.find("names no cause"), std::string::npos) << e.reply_meaning;
+}
+
 TEST(Explain, UnknownUser) {
   const Books& b = Get();
   Interpreter interpreter(b.codes, b.reasons);
