@@ -84,8 +84,18 @@ struct RuleSet::Impl {
   // words (patterns without a word): where each answer starts.
   std::vector<uint64_t> without_word_bits;
   std::vector<int> without_words;  // the same, as indices ascending
+  // Alternatives without a word that are anchored at the start of the text
+  // ("...|^[0-9]{1,3}$"): each is tested alone, which reads only the few
+  // bytes it can match there, and lets its pattern through when it matches.
+  // Letting the pattern through on every text instead ran the whole pattern
+  // over the whole text, to miss nearly always.
+  struct StartCheck {
+    uint32_t pattern;
+    std::unique_ptr<RE2> alternative;
+  };
+  std::vector<StartCheck> start_checks;
 
-  std::vector<int> PatternsGiven(const std::vector<int>& words) const;
+  std::vector<int> PatternsGiven(const std::vector<int>& words, std::string_view text) const;
 };
 
 RuleSet::RuleSet() : impl_(new Impl) {}
@@ -150,6 +160,13 @@ std::vector<std::string> TopLevelAlternatives(const std::string& pattern) {
   }
   out.push_back(pattern.substr(start));
   return out;
+}
+
+// Whether an alternative (of a pattern without a leading flag group, so '^'
+// is the start of the text) is anchored there: tested alone, it reads only
+// the bytes it can match at the start.
+bool AnchoredAtStart(const std::string& alternative) {
+  return alternative.compare(0, 1, "^") == 0 || alternative.compare(0, 2, "\\A") == 0;
 }
 
 // RE2's prefilter of one pattern (its FilteredRE2 alone; its own words
@@ -357,13 +374,12 @@ bool RuleSet::Compile(std::string* error) {
     std::vector<std::string> own;
     m.patterns[pattern]->Compile(&own);
     const size_t before = m.clause_pattern.size();
-    if (!add_prefilter(pattern, *m.patterns[pattern], own, true)) {
-      let_through(pattern);
-      continue;
-    }
-    if (m.clause_pattern.size() > before) continue;
-    // Too many smallest sets: each top-level alternative read on its own
-    // (the pattern passes when one of them does), else groups of the whole.
+    const bool has_words = add_prefilter(pattern, *m.patterns[pattern], own, true);
+    if (has_words && m.clause_pattern.size() > before) continue;
+    // Too many smallest sets, or a text without words lets it through: each
+    // top-level alternative read on its own (the pattern passes when one of
+    // them does; one without words and anchored at the start is tested
+    // alone), else the whole pattern (its groups, or let through).
     std::vector<std::string> alternatives = TopLevelAlternatives(m.sources[pattern]);
     bool whole = alternatives.size() < 2;
     for (size_t i = 0; !whole && i < alternatives.size(); ++i) {
@@ -375,9 +391,21 @@ bool RuleSet::Compile(std::string* error) {
       }
       std::vector<std::string> part_words;
       part.Compile(&part_words);
-      if (!add_prefilter(pattern, part, part_words, false)) let_through(pattern);
+      if (add_prefilter(pattern, part, part_words, false)) continue;
+      if (AnchoredAtStart(alternatives[i])) {
+        m.start_checks.push_back(
+            {static_cast<uint32_t>(pattern), std::make_unique<RE2>(alternatives[i], PatternOptions(kPatternMemory))});
+        continue;
+      }
+      let_through(pattern);
     }
-    if (whole && !add_prefilter(pattern, *m.patterns[pattern], own, false)) let_through(pattern);
+    if (!whole) continue;
+    if (!has_words && alternatives.size() == 1 && AnchoredAtStart(alternatives[0])) {
+      m.start_checks.push_back({static_cast<uint32_t>(pattern),
+                                std::make_unique<RE2>(alternatives[0], PatternOptions(kPatternMemory))});
+    } else if (!(has_words && add_prefilter(pattern, *m.patterns[pattern], own, false))) {
+      let_through(pattern);
+    }
   }
   m.sources.clear();
   m.sources.shrink_to_fit();
@@ -408,8 +436,8 @@ bool RuleSet::Compile(std::string* error) {
 
 // The patterns the words present (indices into the word list) let through,
 // ascending.
-std::vector<int> RuleSet::Impl::PatternsGiven(const std::vector<int>& present) const {
-  if (present.empty()) return without_words;
+std::vector<int> RuleSet::Impl::PatternsGiven(const std::vector<int>& present, std::string_view text) const {
+  if (present.empty() && start_checks.empty()) return without_words;
   // A bit per word present, a bit per pattern let through (on the stack
   // when they fit).
   constexpr size_t kStackWords = 64;
@@ -438,6 +466,14 @@ std::vector<int> RuleSet::Impl::PatternsGiven(const std::vector<int>& present) c
         holds = any;
       }
       if (holds) passed[pattern / 64] |= uint64_t{1} << (pattern % 64);
+    }
+  }
+  // Only the patterns the words did not let through need their start tested.
+  for (const StartCheck& check : start_checks) {
+    const uint32_t pattern = check.pattern;
+    if ((passed[pattern / 64] >> (pattern % 64)) & 1) continue;
+    if (check.alternative->Match(re2::StringPiece(text.data(), text.size()), 0, text.size(), RE2::UNANCHORED, nullptr, 0)) {
+      passed[pattern / 64] |= uint64_t{1} << (pattern % 64);
     }
   }
   std::vector<int> rows;
@@ -481,7 +517,7 @@ bool RuleSet::Ready(bool* failed) const {
 std::vector<int> RuleSet::Match(std::string_view text, bool* failed) const {
   std::vector<int> hits;
   if (!Ready(failed)) return hits;
-  for (int row : impl_->PatternsGiven(WordsIn(text))) {
+  for (int row : impl_->PatternsGiven(WordsIn(text), text)) {
     if (Matches(row, text)) hits.push_back(row);
   }
   return hits;
@@ -490,7 +526,7 @@ std::vector<int> RuleSet::Match(std::string_view text, bool* failed) const {
 std::vector<int> RuleSet::Potentials(std::string_view text, bool* failed) const {
   std::vector<int> rows;
   if (!Ready(failed)) return rows;
-  return impl_->PatternsGiven(WordsIn(text));
+  return impl_->PatternsGiven(WordsIn(text), text);
 }
 
 std::vector<int> RuleSet::Candidates(std::string_view text) const {

@@ -190,6 +190,42 @@ TEST(RuleSet, TextWithoutWordsLetsThroughOnlyPatternsWithoutWords) {
   EXPECT_EQ(set.Match("12 34"), (std::vector<int>{1}));
 }
 
+// An alternative without words that is anchored at the start of the text
+// ("mailer error|...|^[0-9]{1,3}$") is tested alone instead of letting its
+// pattern through on every text: the pattern passes on a text without its
+// words only when that start matches. Answers stay those of one RE2::Set,
+// words included; a wordless alternative elsewhere, or a leading flag group
+// ('^' may then be a line's start), still lets the pattern through.
+TEST(RuleSet, WordlessAlternativeAnchoredAtStartIsTestedAlone) {
+  std::vector<std::string> patterns = {
+      R"(mailer error|unknown mailer error|exit (status|code) [0-9]+|^[0-9]{1,3}$)",
+      R"(^ok$|^done\b|spam)",
+      R"(quota|\A[0-9]+ ?[a-z]?$)",
+      R"(^[0-9]{1,3}$)",
+      R"(mailer error|[0-9]{4})",
+      R"((?m)^[0-9]{1,3}$|mailer error)",
+      R"(fatal|^)",
+  };
+  std::vector<std::string> texts = {
+      "",         "75",           "1234",          "75 x",      "unknown mailer error 75", "exit status 1",
+      "exit 75",  "ok",           "OK",            "not ok",    "done. ok",                "Done",
+      "12 b",     "quota 12",     "line\n12",      "spam 1234", "FATAL",                   "x 75",
+  };
+  ExpectSameAsPlainSet(patterns, texts, "anchored without words");
+  internal::RuleSet set = Compiled(patterns);
+  // Words of no alternative and a start that does not match: only the
+  // patterns still let through whatever the words (and "fatal|^", whose
+  // start matches every text).
+  EXPECT_EQ(set.Potentials("exit 75"), (std::vector<int>{4, 5, 6}));
+  EXPECT_EQ(set.Potentials("75"), (std::vector<int>{0, 2, 3, 4, 5, 6}));
+  EXPECT_EQ(set.Potentials("ok"), (std::vector<int>{1, 4, 5, 6}));
+  EXPECT_EQ(set.Potentials(""), (std::vector<int>{4, 5, 6}));
+  EXPECT_EQ(set.Match("75"), (std::vector<int>{0, 2, 3, 5, 6}));
+  EXPECT_EQ(set.FirstMatch(0, "75"), "75");
+  EXPECT_EQ(set.FirstMatch(0, "Unknown mailer error 75"), "Unknown mailer error");
+  EXPECT_EQ(set.FirstMatch(0, "exit 75").data(), nullptr);
+}
+
 // Candidates: the rows the prefilter allows (the caller's own search says
 // which match), or every row when matching failed (a set used before Compile
 // stands for that failure), so a failure never hides a row.
