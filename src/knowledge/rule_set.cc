@@ -169,6 +169,21 @@ bool AnchoredAtStart(const std::string& alternative) {
   return alternative.compare(0, 1, "^") == 0 || alternative.compare(0, 2, "\\A") == 0;
 }
 
+// Whether a pattern sets a flag anywhere ("(?m)", "(?i:...)"; not "(?:" or
+// "(?P<"): a flag set in one alternative holds in the ones after it
+// ("x(?m)|^y" is multi-line at '^'), so none of its alternatives is read
+// alone.
+bool SetsFlags(const std::string& pattern) {
+  for (size_t i = 0; i + 2 < pattern.size(); ++i) {
+    if (pattern[i] == '\\') {
+      ++i;  // an escaped byte ("\(" is a literal parenthesis)
+      continue;
+    }
+    if (pattern[i] == '(' && pattern[i + 1] == '?' && pattern[i + 2] != ':' && pattern[i + 2] != 'P') return true;
+  }
+  return false;
+}
+
 // RE2's prefilter of one pattern (its FilteredRE2 alone; its own words
 // 0..k-1) is an and/or of words, which RE2 does not show: it only says
 // whether given words let the pattern through (Passes), an answer that only
@@ -381,6 +396,7 @@ bool RuleSet::Compile(std::string* error) {
     // them does; one without words and anchored at the start is tested
     // alone), else the whole pattern (its groups, or let through).
     std::vector<std::string> alternatives = TopLevelAlternatives(m.sources[pattern]);
+    const bool flags = SetsFlags(m.sources[pattern]);
     bool whole = alternatives.size() < 2;
     for (size_t i = 0; !whole && i < alternatives.size(); ++i) {
       re2::FilteredRE2 part(Impl::kMinAtomLength);
@@ -392,7 +408,7 @@ bool RuleSet::Compile(std::string* error) {
       std::vector<std::string> part_words;
       part.Compile(&part_words);
       if (add_prefilter(pattern, part, part_words, false)) continue;
-      if (AnchoredAtStart(alternatives[i])) {
+      if (!flags && AnchoredAtStart(alternatives[i])) {
         m.start_checks.push_back(
             {static_cast<uint32_t>(pattern), std::make_unique<RE2>(alternatives[i], PatternOptions(kPatternMemory))});
         continue;
@@ -400,7 +416,7 @@ bool RuleSet::Compile(std::string* error) {
       let_through(pattern);
     }
     if (!whole) continue;
-    if (!has_words && alternatives.size() == 1 && AnchoredAtStart(alternatives[0])) {
+    if (!has_words && alternatives.size() == 1 && !flags && AnchoredAtStart(alternatives[0])) {
       m.start_checks.push_back({static_cast<uint32_t>(pattern),
                                 std::make_unique<RE2>(alternatives[0], PatternOptions(kPatternMemory))});
     } else if (!(has_words && add_prefilter(pattern, *m.patterns[pattern], own, false))) {

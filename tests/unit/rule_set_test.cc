@@ -205,6 +205,9 @@ TEST(RuleSet, WordlessAlternativeAnchoredAtStartIsTestedAlone) {
       R"(mailer error|[0-9]{4})",
       R"((?m)^[0-9]{1,3}$|mailer error)",
       R"(fatal|^)",
+      // A flag set in one alternative holds in the next: this '^' is
+      // multi-line, so the alternative is not tested alone at the start.
+      R"(bounced(?m)|^[0-9]{2}$)",
   };
   std::vector<std::string> texts = {
       "",         "75",           "1234",          "75 x",      "unknown mailer error 75", "exit status 1",
@@ -216,11 +219,12 @@ TEST(RuleSet, WordlessAlternativeAnchoredAtStartIsTestedAlone) {
   // Words of no alternative and a start that does not match: only the
   // patterns still let through whatever the words (and "fatal|^", whose
   // start matches every text).
-  EXPECT_EQ(set.Potentials("exit 75"), (std::vector<int>{4, 5, 6}));
-  EXPECT_EQ(set.Potentials("75"), (std::vector<int>{0, 2, 3, 4, 5, 6}));
-  EXPECT_EQ(set.Potentials("ok"), (std::vector<int>{1, 4, 5, 6}));
-  EXPECT_EQ(set.Potentials(""), (std::vector<int>{4, 5, 6}));
-  EXPECT_EQ(set.Match("75"), (std::vector<int>{0, 2, 3, 5, 6}));
+  EXPECT_EQ(set.Potentials("exit 75"), (std::vector<int>{4, 5, 6, 7}));
+  EXPECT_EQ(set.Potentials("75"), (std::vector<int>{0, 2, 3, 4, 5, 6, 7}));
+  EXPECT_EQ(set.Potentials("ok"), (std::vector<int>{1, 4, 5, 6, 7}));
+  EXPECT_EQ(set.Potentials(""), (std::vector<int>{4, 5, 6, 7}));
+  EXPECT_EQ(set.Match("75"), (std::vector<int>{0, 2, 3, 5, 6, 7}));
+  EXPECT_EQ(set.Match("line\n12"), (std::vector<int>{5, 6, 7}));
   EXPECT_EQ(set.FirstMatch(0, "75"), "75");
   EXPECT_EQ(set.FirstMatch(0, "Unknown mailer error 75"), "Unknown mailer error");
   EXPECT_EQ(set.FirstMatch(0, "exit 75").data(), nullptr);
