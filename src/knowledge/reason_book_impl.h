@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "knowledge/rule_set.h"
+#include "knowledge/word_finder.h"
 #include "ndr/reasons.h"
 
 #include "core/strings.h"
@@ -375,6 +376,10 @@ struct ReasonBook::Impl {
   internal::rb::HostTable vendor_by_host;  // host suffix -> first vendor that lists it
   std::unique_ptr<RE2::Set> vendor_markers;                  // every marker, bytes as written
   std::vector<size_t> vendor_of_marker;                      // set index -> vendor index
+  // The same markers (same indices) for ASCII texts: a scan finds the set's
+  // automaton out of cache, and its pass waits on memory at nearly every
+  // byte; WordFinder's small tables cost far less (VendorOfWords).
+  internal::WordFinder vendor_marker_finder;
   std::vector<Default> status_defaults;
   std::vector<Default> reply_defaults;
   // The rows of both default tables by scope ("generic" or a vendor id), in

@@ -107,11 +107,15 @@ std::string_view ReasonBook::VendorOfHost(std::string_view raw) const {
 // The first vendor in table order with a marker in the (lower-cased) words.
 std::string_view ReasonBook::VendorOfWords(std::string_view words) const {
   if (words.empty() || impl_->vendor_of_marker.empty()) return {};
-  char small[512];
-  std::string large;
-  std::string_view lower = LowerInto(words, small, sizeof small, &large);
   std::vector<int> hits;
-  impl_->vendor_markers->Match(re2::StringPiece(lower.data(), lower.size()), &hits);
+  // The markers are lower case: WordFinder ignores ASCII case, as the set
+  // does on lower-cased words. It steps aside for a text that is not ASCII.
+  if (!impl_->vendor_marker_finder.Find(words, &hits)) {
+    char small[512];
+    std::string large;
+    std::string_view lower = LowerInto(words, small, sizeof small, &large);
+    impl_->vendor_markers->Match(re2::StringPiece(lower.data(), lower.size()), &hits);
+  }
   size_t best = impl_->vendors.size();
   for (int hit : hits) best = std::min(best, impl_->vendor_of_marker[static_cast<size_t>(hit)]);
   return best < impl_->vendors.size() ? std::string_view(impl_->vendors[best].id) : std::string_view();

@@ -180,6 +180,9 @@ bool ReasonBook::Impl::LoadVendors(std::string* error) {
       vendor_of_marker.push_back(i);
     }
   }
+  std::vector<std::string> markers;
+  for (const Vendor& v : vendors) markers.insert(markers.end(), v.markers.begin(), v.markers.end());
+  vendor_marker_finder = internal::WordFinder(markers);
   if (!vendor_of_marker.empty() && !vendor_markers->Compile()) {
     *error = "data/vendors.tsv: the markers do not compile together (out of memory?)";
     return false;

@@ -197,6 +197,27 @@ TEST(DetectVendor, EverySampleNamesItsVendor) {
   }
 }
 
+TEST(DetectVendor, MarkersAreFoundTheSameInTextsThatAreNotAscii) {
+  // ASCII texts are searched by WordFinder, the others by the RE2::Set:
+  // each vendor's sample gives the same vendor either way, in any case.
+  auto book = Book();
+  internal::TsvTable t;
+  std::string error;
+  ASSERT_TRUE(internal::LoadEmbeddedTsv("vendors.tsv", {"vendor", "sample"}, &t, &error)) << error;
+  for (const auto& row : t.rows) {
+    std::string sample(t.Cell(row, "sample"));
+    std::string_view ascii = book->VendorOfWords(sample);
+    EXPECT_FALSE(ascii.empty()) << sample;
+    EXPECT_EQ(book->VendorOfWords("Zustellung f\xC3\xBCr " + sample), ascii) << sample;
+    std::string upper = sample;
+    for (char& c : upper) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+    EXPECT_EQ(book->VendorOfWords(upper), ascii) << sample;
+  }
+  EXPECT_EQ(book->VendorOfWords("550-5.1.1 Das Konto gibt es nicht \xE2\x80\x93 a1si.0 - GSMTP"), "google");
+  EXPECT_EQ(book->VendorOfWords("550 5.1.1 \xE2\x80\x93 user unknown"), "");
+  EXPECT_EQ(book->VendorOfWords("550 5.1.1 user unknown"), "");
+}
+
 TEST(DetectVendor, OutgoingHostsNamedInAReplyAreNotTheReceivingSide) {
   auto book = Book();
   // A Postfix blocking the sender's provider names that provider's host.
