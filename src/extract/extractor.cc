@@ -960,7 +960,7 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
   // Pasted text that names no recipient (one server reply a person copied,
   // maybe naming only the sender: "Sender address rejected: not owned by
   // user jo@x") still speaks of one recipient, whose address the person knows.
-  if (mentions.empty() && parts.pasted) mentions.push_back({std::string(), 0});
+  if (mentions.empty() && parts.pasted) mentions.push_back({std::string(), 0, 0, std::string()});
   const internal::Transcript transcript = internal::ParseTranscript(p, text);
   std::optional<internal::Transcript> local_transcript;  // read when a recipient was named by local part alone
   std::vector<Finding> out;
