@@ -45,6 +45,23 @@ inline uint64_t AsciiLower8(uint64_t x) {
   return x | (upper >> 2);
 }
 
+// Index of the first byte >= 0x80 of `text`, or its size (eight bytes at a
+// time).
+inline size_t AsciiPrefix(std::string_view text) {
+  const char* p = text.data();
+  const size_t n = text.size();
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    if (w & 0x8080808080808080ull) break;
+  }
+  while (i < n && static_cast<unsigned char>(p[i]) < 0x80) ++i;
+  return i;
+}
+
+inline bool IsAscii(std::string_view text) { return AsciiPrefix(text) == text.size(); }
+
 // IEquals of two strings of n bytes each. Eight bytes at a time (field
 // names and keywords compared on hot paths are mostly 8 bytes and longer);
 // the last chunk overlaps the one before instead of a byte loop.

@@ -10,19 +10,6 @@ namespace ndr {
 namespace internal {
 namespace {
 
-bool IsAscii(std::string_view text) {
-  const char* p = text.data();
-  size_t n = text.size();
-  uint64_t high = 0;
-  for (; n >= 8; p += 8, n -= 8) {
-    uint64_t w;
-    std::memcpy(&w, p, 8);
-    high |= w;
-  }
-  for (; n > 0; ++p, --n) high |= static_cast<unsigned char>(*p);
-  return (high & 0x8080808080808080ULL) == 0;
-}
-
 // An ASCII text lower-cased into `out`, eight bytes at a time (AsciiLower8,
 // the one eight-byte fold IEquals uses too).
 void LowerAscii(std::string_view text, unsigned char* out) {

@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/strings.h"
+
 #include "mime/mime_util.h"
 #include "ndr/message.h"
 
@@ -59,20 +61,6 @@ size_t Utf8SequenceLength(const unsigned char* s, size_t i, size_t n) {
     return 4;
   }
   return 0;
-}
-
-// Index of the first non-ASCII byte, or n.
-size_t AsciiPrefix(std::string_view text) {
-  const char* p = text.data();
-  size_t n = text.size();
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    uint64_t w;
-    std::memcpy(&w, p + i, 8);
-    if (w & 0x8080808080808080ull) break;
-  }
-  while (i < n && static_cast<unsigned char>(p[i]) < 0x80) ++i;
-  return i;
 }
 
 // Copies valid UTF-8 and replaces every invalid byte with U+FFFD.
@@ -455,8 +443,6 @@ Resolved Resolve(std::string_view charset) {
 }
 
 }  // namespace
-
-bool IsAscii(std::string_view text) { return AsciiPrefix(text) == text.size(); }
 
 bool IsValidUtf8(std::string_view text) {
   size_t i = AsciiPrefix(text);

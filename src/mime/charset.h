@@ -30,7 +30,6 @@ Conversion AppendUtf8(std::string_view text, std::string_view charset, std::stri
 void AppendGuessedUtf8(std::string_view text, std::string* out);
 
 bool IsValidUtf8(std::string_view text);
-bool IsAscii(std::string_view text);
 // ESC $ B, ESC $ @ or ESC ( I: the text is (probably) ISO-2022-JP.
 bool HasIso2022JpEscapes(std::string_view text);
 

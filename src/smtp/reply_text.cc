@@ -12,7 +12,6 @@
 #include "knowledge/embedded.h"
 #include "knowledge/rule_set.h"
 #include "knowledge/tsv.h"
-#include "mime/charset.h"
 #include "smtp/code_shapes.h"
 #include "smtp/pattern_lead.h"
 
@@ -429,7 +428,7 @@ SmtpCommand SmtpText::FindCommand(std::string_view text, bool* failed) const {
 
 SmtpCommand SmtpText::FindCommandIn(std::string_view text, const std::vector<int>& potentials) const {
   const Impl& p = *impl_;
-  const bool ascii = mime::IsAscii(text);
+  const bool ascii = IsAscii(text);
   for (int row : potentials) {  // ascending: table order, the first command row that matches wins
     const Impl::SetRow& r = p.set_rows[static_cast<size_t>(row)];
     if (!r.command) continue;
@@ -508,7 +507,7 @@ bool SmtpText::StripOnce(const Impl& p, const std::vector<int>& potentials, std:
   bool changed = false;
   std::string start;  // the text as the pass began, kept once a row changed it
   // (What rows leave of an ASCII text is ASCII.)
-  const bool ascii = mime::IsAscii(text);
+  const bool ascii = IsAscii(text);
   for (int row : potentials) {
     const Impl::SetRow& r = p.set_rows[static_cast<size_t>(row)];
     if (r.command) continue;

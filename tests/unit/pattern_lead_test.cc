@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "core/strings.h"
 #include "knowledge/tsv.h"
-#include "mime/charset.h"
 #include "smtp/pattern_lead.h"
 
 namespace ndr {
@@ -58,7 +58,7 @@ void ExpectSameAnswer(const std::string& pattern, const std::string& text, size_
   std::vector<re2::StringPiece> got(static_cast<size_t>(n));
   const re2::StringPiece input(text.data(), text.size());
   const bool want_match = re.Match(input, from, text.size(), RE2::UNANCHORED, want.data(), n);
-  const bool ascii = internal::mime::IsAscii(text);
+  const bool ascii = internal::IsAscii(text);
   ASSERT_EQ(MatchFromLead(re, lead, text, from, ascii, got.data(), n), want_match);
   EXPECT_EQ(MatchFromLead(re, lead, text, from, ascii, nullptr, 0), want_match);
   if (!want_match) return;

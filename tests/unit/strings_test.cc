@@ -26,6 +26,22 @@ std::string ReferenceSqueeze(const std::string& s) {
   return out;
 }
 
+TEST(Strings, AsciiPrefixStopsAtTheFirstHighByteWhereverItIs) {
+  // Every length up to 20 and every place of one byte >= 0x80 (the eight-byte
+  // steps and the byte loop after them).
+  for (size_t n = 0; n <= 20; ++n) {
+    const std::string plain(n, 'a');
+    EXPECT_EQ(internal::AsciiPrefix(plain), n);
+    EXPECT_TRUE(internal::IsAscii(plain));
+    for (size_t at = 0; at < n; ++at) {
+      std::string text = plain;
+      text[at] = '\xC3';
+      EXPECT_EQ(internal::AsciiPrefix(text), at) << n << " " << at;
+      EXPECT_FALSE(internal::IsAscii(text));
+    }
+  }
+}
+
 TEST(Strings, SqueezeJoinsWordsWithOneBlank) {
   EXPECT_EQ(internal::Squeeze("  550 5.1.1\n\t user   unknown \r\n"), "550 5.1.1 user unknown");
   EXPECT_EQ(internal::Squeeze(" \v\f "), "");
