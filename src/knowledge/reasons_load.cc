@@ -169,6 +169,7 @@ bool ReasonBook::Impl::LoadVendors(std::string* error) {
   bytes.set_literal(true);
   bytes.set_log_errors(false);
   vendor_markers = std::make_unique<RE2::Set>(bytes, RE2::UNANCHORED);
+  std::vector<std::string> markers;  // in the set's order: WordFinder reports the same indices
   for (size_t i = 0; i < vendors.size(); ++i) {
     vendor_by_id.emplace(vendors[i].id, i);
     for (const std::string& host : vendors[i].hosts) vendor_by_host.Add(host, i);
@@ -178,10 +179,9 @@ bool ReasonBook::Impl::LoadVendors(std::string* error) {
         return false;
       }
       vendor_of_marker.push_back(i);
+      markers.push_back(marker);
     }
   }
-  std::vector<std::string> markers;
-  for (const Vendor& v : vendors) markers.insert(markers.end(), v.markers.begin(), v.markers.end());
   vendor_marker_finder = internal::WordFinder(markers);
   if (!vendor_of_marker.empty() && !vendor_markers->Compile()) {
     *error = "data/vendors.tsv: the markers do not compile together (out of memory?)";
