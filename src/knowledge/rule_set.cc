@@ -8,6 +8,8 @@
 #include <re2/re2.h>
 #include <re2/set.h>
 
+#include "core/strings.h"
+#include "knowledge/match_starts.h"
 #include "knowledge/word_finder.h"
 
 namespace ndr {
@@ -60,6 +62,11 @@ struct RuleSet::Impl {
   // Each pattern in a FilteredRE2 of its own, which holds the compiled
   // pattern and says which sets of its words let it through (Compile).
   std::vector<std::unique_ptr<re2::FilteredRE2>> patterns;
+  // The same patterns, compiled, as one array: a call that needs no RE2
+  // (MatchStarts) does not reach into the FilteredRE2 for it.
+  std::vector<const RE2*> compiled;
+  // Where each pattern's matches may begin (FirstMatch runs it anchored there).
+  std::vector<MatchStarts> starts;
   std::vector<std::string> sources;  // the patterns as given (until Compile)
   RE2::Set atoms;          // the prefilter's words, once each
   size_t atom_count = 0;
@@ -118,6 +125,7 @@ int RuleSet::Add(std::string_view pattern, std::string* error) {
     return -1;
   }
   impl_->patterns.push_back(std::move(filtered));
+  impl_->starts.emplace_back(pattern);
   impl_->sources.emplace_back(pattern);
   ++count_;
   return static_cast<int>(count_ - 1);
@@ -423,6 +431,7 @@ bool RuleSet::Compile(std::string* error) {
       let_through(pattern);
     }
   }
+  for (const auto& filtered : m.patterns) m.compiled.push_back(&filtered->GetRE2(0));
   m.sources.clear();
   m.sources.shrink_to_fit();
   for (const std::string& w : words) {
@@ -558,14 +567,13 @@ std::vector<int> RuleSet::Candidates(std::string_view text) const {
 // Pattern `index`, or null when there is none to run.
 const RE2* RuleSet::Pattern(int index) const {
   if (!compiled_ || index < 0 || static_cast<size_t>(index) >= count_) return nullptr;
-  return &impl_->patterns[static_cast<size_t>(index)]->GetRE2(0);
+  return impl_->compiled[static_cast<size_t>(index)];
 }
 
 std::string_view RuleSet::FirstMatch(int index, std::string_view text) const {
   const RE2* re = Pattern(index);
   re2::StringPiece whole;
-  if (re == nullptr || !re->Match(re2::StringPiece(text.data(), text.size()), 0, text.size(),
-                                           RE2::UNANCHORED, &whole, 1)) {
+  if (re == nullptr || !impl_->starts[static_cast<size_t>(index)].Match(*re, text, 0, IsAscii(text), &whole, 1)) {
     return {};
   }
   return std::string_view(whole.data(), whole.size());

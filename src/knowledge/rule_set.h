@@ -54,7 +54,9 @@ class RuleSet {
   std::vector<int> Candidates(std::string_view text) const;
 
   // The words pattern `index` matches first in `text` (RE2's leftmost match);
-  // a null view when it does not match. Only the DFA runs: no capture groups.
+  // a null view when it does not match. Searched from the words its matches
+  // begin with (MatchStarts): RE2 runs anchored there, or not at all for a
+  // pattern that is a finite set of words; else only RE2's DFA runs.
   std::string_view FirstMatch(int index, std::string_view text) const;
   // Whether pattern `index` matches somewhere in `text`: FirstMatch's answer
   // without its words, so the search stops at the first match found and

@@ -13,7 +13,7 @@
 #include "knowledge/rule_set.h"
 #include "knowledge/tsv.h"
 #include "smtp/code_shapes.h"
-#include "smtp/pattern_lead.h"
+#include "knowledge/match_starts.h"
 
 namespace ndr {
 namespace internal {
@@ -106,12 +106,12 @@ size_t FirstReplyLine(std::string_view text) {
 struct SmtpText::Impl {
   struct CommandRow {
     std::unique_ptr<RE2> re;
-    PatternLead lead;
+    MatchStarts starts;
     SmtpCommand command;
   };
   struct WrapperRow {
     std::unique_ptr<RE2> re;
-    PatternLead lead;
+    MatchStarts starts;
     int host = 0;   // capture group numbers, 0 when absent
     int reply = 0;
     int code = 0;
@@ -179,7 +179,7 @@ std::shared_ptr<const SmtpText> SmtpText::FromTable(std::string_view name, std::
         return nullptr;
       }
       if (impl->phrase_set.Add(pattern, &set_error) >= 0) impl->set_rows.push_back({true, impl->commands.size()});
-      impl->commands.push_back({std::move(re), LeadOf(pattern), command});
+      impl->commands.push_back({std::move(re), MatchStarts(pattern), command});
     } else if (kind == "keyword" || kind == "unit") {
       std::string& list = kind == "keyword" ? keywords : units;
       if (!list.empty()) list += '|';
@@ -202,7 +202,7 @@ std::shared_ptr<const SmtpText> SmtpText::FromTable(std::string_view name, std::
       }
       if (impl->phrase_set.Add(pattern, &set_error) >= 0) impl->set_rows.push_back({false, impl->wrappers.size()});
       w.re = std::move(re);
-      w.lead = LeadOf(pattern);
+      w.starts = MatchStarts(pattern);
       impl->wrappers.push_back(std::move(w));
     } else {
       *error = t.Where(row, "unknown kind '" + std::string(kind) + "' (command, keyword, unit, wrapper, prose)");
@@ -433,7 +433,7 @@ SmtpCommand SmtpText::FindCommandIn(std::string_view text, const std::vector<int
     const Impl::SetRow& r = p.set_rows[static_cast<size_t>(row)];
     if (!r.command) continue;
     const Impl::CommandRow& c = p.commands[r.index];
-    if (MatchFromLead(*c.re, c.lead, text, 0, ascii, nullptr, 0)) return c.command;
+    if (c.starts.Match(*c.re, text, 0, ascii, nullptr, 0)) return c.command;
   }
   // A Sendmail-style transcript: the last ">>> CMD" line.
   if (text.find(">>>") == std::string_view::npos) return SmtpCommand::kUnknown;
@@ -475,12 +475,12 @@ namespace {
 // RE2::GlobalReplace(&rest, re, " ") and appending would; false (nothing
 // appended) when `re` matched empty words, which GlobalReplace steps over
 // its own way.
-// (`lead` is `re`'s, `ascii` whether `rest` is: see MatchFromLead.)
-bool AppendWithoutMatches(const RE2& re, const PatternLead& lead, bool ascii, std::string_view rest,
+// (`starts` are `re`'s, `ascii` whether `rest` is: see MatchStarts::Match.)
+bool AppendWithoutMatches(const RE2& re, const MatchStarts& starts, bool ascii, std::string_view rest,
                           SqueezedText* out) {
   SpanList matches;
   re2::StringPiece m;
-  for (size_t at = 0; at <= rest.size() && MatchFromLead(re, lead, rest, at, ascii, &m, 1);) {
+  for (size_t at = 0; at <= rest.size() && starts.Match(re, rest, at, ascii, &m, 1);) {
     if (m.empty()) return false;
     const size_t begin = static_cast<size_t>(m.data() - rest.data());
     matches.push_back({begin, begin + m.size()});
@@ -514,7 +514,7 @@ bool SmtpText::StripOnce(const Impl& p, const std::vector<int>& potentials, std:
     const Impl::WrapperRow& w = p.wrappers[r.index];
     // Only rows that match the text the pass started with apply (a row that
     // matches only what an earlier row left waits for the next pass).
-    if (changed && !MatchFromLead(*w.re, w.lead, start, 0, ascii, nullptr, 0)) continue;
+    if (changed && !w.starts.Match(*w.re, start, 0, ascii, nullptr, 0)) continue;
     // Only the groups that are used are asked for (none: RE2 finds the
     // match without working out groups).
     const bool want_host = w.host != 0 && host != nullptr && host->empty();
@@ -522,7 +522,7 @@ bool SmtpText::StripOnce(const Impl& p, const std::vector<int>& potentials, std:
     re2::StringPiece stack_match[kStackGroups];
     std::vector<re2::StringPiece> heap_match(groups > kStackGroups ? static_cast<size_t>(groups) : 0);
     re2::StringPiece* match = groups > kStackGroups ? heap_match.data() : stack_match;
-    if (!MatchFromLead(*w.re, w.lead, text, 0, ascii, match, groups)) continue;
+    if (!w.starts.Match(*w.re, text, 0, ascii, match, groups)) continue;
     if (want_host && !match[w.host].empty()) *host = std::string(match[w.host].data(), match[w.host].size());
     const size_t begin = static_cast<size_t>(match[0].data() - text.data());
     const size_t end = begin + match[0].size();
@@ -550,7 +550,7 @@ bool SmtpText::StripOnce(const Impl& p, const std::vector<int>& potentials, std:
         squeezed.Append(code);
         squeezed.AppendBlank();
       }
-      if (!AppendWithoutMatches(*w.re, w.lead, ascii, std::string_view(text).substr(end), &squeezed)) {
+      if (!AppendWithoutMatches(*w.re, w.starts, ascii, std::string_view(text).substr(end), &squeezed)) {
         std::string rest = text.substr(end);
         RE2::GlobalReplace(&rest, *w.re, " ");
         squeezed.Append(rest);

@@ -1,0 +1,198 @@
+// Searching a pattern from the literal words its matches begin with
+// (src/knowledge/match_starts.h) gives RE2's unanchored answer: the same
+// match, the same groups, on texts written for this test and on every row of
+// data/smtp_phrases.tsv and data/reason_rules.tsv.
+#include <gtest/gtest.h>
+#include <re2/re2.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "core/strings.h"
+#include "knowledge/match_starts.h"
+#include "knowledge/tsv.h"
+
+namespace ndr {
+namespace {
+
+using internal::MatchStarts;
+using Words = std::vector<std::string>;
+
+RE2::Options Insensitive() {
+  RE2::Options o;
+  o.set_case_sensitive(false);
+  o.set_log_errors(false);
+  return o;
+}
+
+TEST(MatchStarts, TheLiteralWordsAMatchBeginsWith) {
+  EXPECT_EQ(MatchStarts("Remote host said:").words(), Words{"remote host said:"});
+  EXPECT_TRUE(MatchStarts("Remote host said:").complete());
+  EXPECT_EQ(MatchStarts("See the details below\\.").words(), Words{"see the details below."});
+  EXPECT_TRUE(MatchStarts("See the details below\\.").complete());
+  // Up to the first thing that is not a finite set of words.
+  EXPECT_EQ(MatchStarts("host (?P<host>[^ ]+) said:").words(), Words{"host "});
+  EXPECT_FALSE(MatchStarts("host (?P<host>[^ ]+) said:").complete());
+  EXPECT_EQ(MatchStarts("Your message To: .{1,20} ok").words(), Words{"your message to: "});
+  EXPECT_EQ(MatchStarts("\\(in reply to [^()]+\\)").words(), Words{"(in reply to "});
+  // Optional characters and groups, alternatives, small classes.
+  EXPECT_EQ(MatchStarts("Delivery failed for recipients?").words(),
+            (Words{"delivery failed for recipient", "delivery failed for recipients"}));
+  EXPECT_TRUE(MatchStarts("Delivery failed for recipients?").complete());
+  EXPECT_EQ(MatchStarts("(?:after|during) data").words(), (Words{"after data", "during data"}));
+  EXPECT_EQ(MatchStarts("during data|after data").words(), (Words{"after data", "during data"}));
+  EXPECT_EQ(MatchStarts("e-?mail (is )?gone").words(), (Words{"e-mail gone", "e-mail is gone", "email gone", "email is gone"}));
+  EXPECT_EQ(MatchStarts("gr[ae]y[- ]?list").words(), (Words{"gray list", "gray-list", "graylist", "grey list", "grey-list", "greylist"}));
+  // Zero-width assertions are stepped over: the anchored run checks them.
+  EXPECT_EQ(MatchStarts("\\bmail ?box\\b|^inbox full$").words(), (Words{"inbox full", "mail box", "mailbox"}));
+  EXPECT_TRUE(MatchStarts("\\bmailbox\\b").complete());
+  EXPECT_FALSE(MatchStarts("mailbox \\S+").complete());
+  EXPECT_EQ(MatchStarts("user|username|users?").words(), (Words{"user", "username", "users"}));
+  // No starts: a short or open start, a flag group, a repeat, a range, a non-ASCII letter.
+  EXPECT_EQ(MatchStarts("^Reason: ").words(), Words{"reason: "});
+  EXPECT_TRUE(MatchStarts("in|into the void").words().empty());
+  EXPECT_TRUE(MatchStarts("-{10,}").words().empty());
+  EXPECT_TRUE(MatchStarts("at \\S+").words().empty());
+  EXPECT_TRUE(MatchStarts("(?i)mailbox").words().empty());
+  EXPECT_TRUE(MatchStarts("[a-z]+ unknown").words().empty());
+  EXPECT_TRUE(MatchStarts("[^@]mailbox").words().empty());
+  EXPECT_TRUE(MatchStarts("Fj\xc3\xa4rrservern returnerade").words().empty());  // stops at the first non-ASCII byte: too short
+  EXPECT_TRUE(MatchStarts("(unbalanced|group").words().empty());
+  EXPECT_TRUE(MatchStarts("stray) paren").words().empty());
+}
+
+// MatchStarts::Match against RE2's own unanchored search of the same pattern.
+void ExpectSameAnswer(const RE2& re, const MatchStarts& starts, const std::string& text, size_t from = 0) {
+  SCOPED_TRACE(re.pattern() + "  <-  " + text);
+  const int n = 1 + re.NumberOfCapturingGroups();
+  std::vector<re2::StringPiece> want(static_cast<size_t>(n));
+  std::vector<re2::StringPiece> got(static_cast<size_t>(n));
+  const re2::StringPiece input(text.data(), text.size());
+  const bool want_match = re.Match(input, from, text.size(), RE2::UNANCHORED, want.data(), n);
+  const bool ascii = internal::IsAscii(text);
+  ASSERT_EQ(starts.Match(re, text, from, ascii, got.data(), n), want_match);
+  EXPECT_EQ(starts.Match(re, text, from, ascii, nullptr, 0), want_match);
+  if (starts.complete() && ascii && from == 0) EXPECT_EQ(starts.FoundIn(text), want_match);
+  if (!want_match) return;
+  for (int i = 0; i < n; ++i) {
+    EXPECT_EQ(got[i].data(), want[i].data()) << "group " << i;
+    EXPECT_EQ(got[i].size(), want[i].size()) << "group " << i;
+  }
+}
+
+TEST(MatchStarts, SearchingFromTheStartsGivesRe2sMatch) {
+  const std::vector<std::string> patterns = {
+      "Remote host said:",
+      "host (?P<host>[a-z.]+) said:",
+      "Delivery failed for recipients?:?",
+      "in reply to (?:the )?rcpt\\b",
+      "The response was: ?(?P<reply>.+)",
+      "Remote Server returned '(?P<reply>[^']*)'",
+      "Could not deliver because of (?P<reply>.{1,40}?) The following",
+      "Warning: still undelivered after [0-9]+ (?:hours?|days?)\\.?",
+      "\\b(user|recipient|mail ?box)( name)? (is )?(unknown|not found)\\b",
+      "^(bounced|undeliverable): (?P<reply>.*)$",
+      "\\bgr[ae]y[- ]?list(ed|ing)?\\b|\\btry again later\\b",
+      "(host|domain) (?:not found|unknown)|\\bno such (host|domain)",
+      "mail|mailbox",
+      "mailbox|mail",
+      "\\bmail(box)?? full",
+      "\\Bbox\\b|box( is)? full$",
+      "(abcd|abcdef)(gh|efgh)",
+      "\\A(?:bounce|undeliverable)d?\\b",
+  };
+  const std::vector<std::string> texts = {
+      "",
+      "remote host said: 550 no such user",
+      "x REMOTE HOST SAID: 550 no such user; Remote host said: again",
+      "Remote host sai",
+      "host a.example said: 550 no host b.example said: 451 later",
+      "host 10.0.0.1 said: 550 (no name) host mx.example said: 550 ok",
+      "hosthost mx.example said: 550",
+      "Delivery failed for recipients: jo; delivery failed for recipient",
+      "Delivery failed for recipient",
+      "550 in reply to the rcpt command; in reply to rcpt",
+      "in reply to rcpts, in reply to RCPT TO",
+      "The response was: The response was: 550 twice",
+      "the response was:",
+      "Remote Server returned '550 5.1.1 no such user' Remote Server returned ''",
+      "Remote Server returned '550 unterminated",
+      "Could not deliver because of Could not deliver because of quota The following",
+      "Could not deliver because of a reason far too long to fit in forty bytes at all The following",
+      "Warning: still undelivered after 4 hours. warning: still undelivered after 2 days",
+      "Warning: still undelivered after hours",
+      // RE2 folds 'k' and 's' with the Kelvin sign and the long s: such texts keep RE2's own search.
+      "Remote ho\xc5\xbf" "t said: 550 no",
+      "Remote host \xc5\xbf" "aid: 550",
+      "550 User unknown; mailbox unknown",
+      "user name is unknown, username unknown, xuser unknown, mail box not found",
+      "MAILBOX IS NOT FOUND",
+      "Bounced: 550 nope",
+      "x Bounced: 550 nope",
+      "greylisted, try again later; grey-listing",
+      "graylist",
+      "no such domain; host not found",
+      "a mailbox",
+      "\xc3\xa4 user unknown \xc3\xa4",
+      "mail full; mailbox full; MAILBOX FULL",
+      "mailbox is full",
+      "inbox is full, box full",
+      "abcdefgh abcdgh",
+      "bounced: undeliverable",
+      "undeliverabled, bounce",
+  };
+  for (const std::string& pattern : patterns) {
+    const RE2 re(pattern, Insensitive());
+    ASSERT_TRUE(re.ok()) << pattern;
+    const MatchStarts starts(pattern);
+    for (const std::string& text : texts) {
+      ExpectSameAnswer(re, starts, text);
+      if (text.size() > 5) ExpectSameAnswer(re, starts, text, 5);
+    }
+  }
+}
+
+// Every pattern of a table against its sample: the sample alone, twice in
+// other words, cut short, without its first byte, in capitals; and texts
+// spliced from pieces of all the table's samples (seeded: the same each run).
+void ExpectSameAnswerOnTable(const char* table) {
+  SCOPED_TRACE(table);
+  internal::TsvTable t;
+  std::string error;
+  ASSERT_TRUE(internal::LoadEmbeddedTsv(table, {"pattern", "sample"}, &t, &error)) << error;
+  std::vector<std::string> samples;
+  for (const internal::TsvRow& row : t.rows) samples.emplace_back(t.Cell(row, "sample"));
+  std::mt19937 random(20261201);
+  auto piece = [&]() {
+    const std::string& s = samples[random() % samples.size()];
+    const size_t from = s.empty() ? 0 : random() % s.size();
+    return s.substr(from, random() % 40);
+  };
+  size_t with_starts = 0;
+  for (const internal::TsvRow& row : t.rows) {
+    const std::string pattern(t.Cell(row, "pattern"));
+    const std::string sample(t.Cell(row, "sample"));
+    const RE2 re(pattern, Insensitive());
+    ASSERT_TRUE(re.ok()) << pattern;
+    const MatchStarts starts(pattern);
+    if (!starts.words().empty()) ++with_starts;
+    std::string upper = sample;
+    for (char& c : upper) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
+    std::vector<std::string> texts = {sample, "Report: " + sample + " -- " + sample,
+                                      sample.substr(0, sample.size() / 2), sample.substr(1), upper,
+                                      "nothing of the kind"};
+    for (int k = 0; k < 20; ++k) texts.push_back(piece() + " " + piece() + sample.substr(0, random() % (sample.size() + 1)) + piece());
+    for (const std::string& text : texts) {
+      ExpectSameAnswer(re, starts, text);
+    }
+  }
+  EXPECT_GT(with_starts, 0u);  // the table's rows do take the new path
+}
+
+TEST(MatchStarts, EveryPhraseRowGivesRe2sMatch) { ExpectSameAnswerOnTable("smtp_phrases.tsv"); }
+TEST(MatchStarts, EveryReasonRuleGivesRe2sMatch) { ExpectSameAnswerOnTable("reason_rules.tsv"); }
+TEST(MatchStarts, EveryBlocklistGivesRe2sMatch) { ExpectSameAnswerOnTable("blocklists.tsv"); }
+
+}  // namespace
+}  // namespace ndr
