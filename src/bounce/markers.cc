@@ -7,7 +7,9 @@
 #include <cctype>
 #include <vector>
 
+#include "core/strings.h"
 #include "knowledge/first_bytes.h"
+#include "knowledge/match_starts.h"
 #include "knowledge/rule_set.h"
 #include "knowledge/tsv.h"
 
@@ -147,8 +149,27 @@ struct CaptureRows {
 };
 
 struct BounceMarkers::Impl {
-  std::vector<std::unique_ptr<RE2::Set>> sets;  // one per MarkerKind
+  std::vector<std::unique_ptr<RE2::Set>> sets;  // one per MarkerKind: all its patterns
   std::vector<bool> compiled;
+  // Per kind, for ASCII texts (nearly all): the patterns that are finite sets
+  // of words as one MatchStarts, which answers without RE2, and an RE2::Set
+  // of the others. Each RE2 call of a scan finds its automaton out of cache
+  // (thousands of cycles, even on a header name); most marker patterns are
+  // words. by_words[kind]: the kind has such patterns, and not too many ways
+  // through them for one MatchStarts.
+  std::vector<MatchStarts> words;
+  std::vector<std::unique_ptr<RE2::Set>> others;
+  std::vector<bool> others_compiled;
+  std::vector<bool> by_words;
+  bool Matches(int kind, std::string_view text) const {
+    if (!compiled[kind] || text.empty()) return false;
+    const re2::StringPiece input(text.data(), text.size());
+    if (by_words[kind] && IsAscii(text)) {
+      return words[kind].FoundIn(text) || (others_compiled[kind] && others[kind]->Match(input, nullptr));
+    }
+    // No hit list: RE2 stops at the first match instead of scanning the whole text.
+    return sets[kind]->Match(input, nullptr);
+  }
   std::unique_ptr<RE2> original_line;  // the "original" patterns as one RE2, matched per line
   // Every "original" pattern starts with '^': a line is matched from its
   // start only (RE2 does not see that an alternation of anchored patterns is
@@ -192,8 +213,10 @@ bool BounceMarkers::Build(std::string* error) {
   RE2::Options options = MarkerOptions();
   for (int i = 0; i < kMarkerKinds; ++i) {
     impl_->sets.push_back(std::make_unique<RE2::Set>(options, RE2::UNANCHORED));
+    impl_->others.push_back(std::make_unique<RE2::Set>(options, RE2::UNANCHORED));
   }
   impl_->compiled.assign(kMarkerKinds, false);
+  std::vector<std::string> word_alternatives(kMarkerKinds);
   TsvTable table;
   if (!LoadEmbeddedTsv("bounce_markers.tsv", {"where", "scope", "pattern", "sample"}, &table, error)) return false;
   std::string original_alternatives;
@@ -228,6 +251,16 @@ bool BounceMarkers::Build(std::string* error) {
       *error = table.Where(row, "pattern does not compile: " + add_error);
       return false;
     }
+    if (in_set) {
+      const int i = static_cast<int>(kind);
+      if (MatchStarts(pattern).complete()) {
+        std::string& alternatives = word_alternatives[static_cast<size_t>(i)];
+        if (!alternatives.empty()) alternatives += '|';
+        alternatives += "(?:" + std::string(pattern) + ")";
+      } else {
+        impl_->others[i]->Add(re2::StringPiece(pattern.data(), pattern.size()), nullptr);  // compiles: the set above took it
+      }
+    }
     if (CaptureRows* rows = impl_->Captures(kind)) {
       std::string capture_error;
       if (!rows->Add(pattern, options, &capture_error)) {
@@ -253,9 +286,14 @@ bool BounceMarkers::Build(std::string* error) {
       impl_->original_anchored = impl_->original_anchored && !pattern.empty() && pattern.front() == '^';
     }
   }
+  impl_->others_compiled.assign(kMarkerKinds, false);
+  impl_->by_words.assign(kMarkerKinds, false);
   for (int i = 0; i < kMarkerKinds; ++i) {
     // An empty set does not compile; it simply matches nothing.
     impl_->compiled[i] = impl_->sets[i]->Compile();
+    impl_->others_compiled[i] = impl_->others[i]->Compile();
+    impl_->words.emplace_back(word_alternatives[static_cast<size_t>(i)]);
+    impl_->by_words[i] = !word_alternatives[static_cast<size_t>(i)].empty() && impl_->words.back().complete();
   }
   for (CaptureRows* rows : {&impl_->recipient, &impl_->bare_recipient, &impl_->reporting_host, &impl_->expanded_from}) {
     std::string rows_error;
@@ -299,10 +337,7 @@ bool BounceMarkers::Build(std::string* error) {
 BounceMarkers::~BounceMarkers() = default;
 
 bool BounceMarkers::Matches(MarkerKind kind, std::string_view text) const {
-  int i = static_cast<int>(kind);
-  if (!impl_->compiled[i] || text.empty()) return false;
-  // No hit list: RE2 stops at the first match instead of scanning the whole text.
-  return impl_->sets[i]->Match(re2::StringPiece(text.data(), text.size()), nullptr);
+  return impl_->Matches(static_cast<int>(kind), text);
 }
 
 bool BounceMarkers::MatchesHeader(const Headers& headers, MarkerKind kind) const {
@@ -311,7 +346,7 @@ bool BounceMarkers::MatchesHeader(const Headers& headers, MarkerKind kind) const
   std::string line;
   for (const HeaderField& f : headers.fields()) {
     line.assign(f.name).append(": ").append(f.value, 0, 200);
-    if (impl_->sets[i]->Match(re2::StringPiece(line.data(), line.size()), nullptr)) return true;
+    if (impl_->Matches(i, line)) return true;
   }
   return false;
 }

@@ -2,10 +2,14 @@
 // wrote) must be recognised as that kind of marker, in both rule scopes when
 // the row is generic.
 #include <algorithm>
+#include <random>
+#include <string>
 #include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <re2/re2.h>
+#include <re2/set.h>
 
 #include "bounce/markers.h"
 #include "knowledge/tsv.h"
@@ -83,6 +87,57 @@ TEST(BounceMarkers, EverySampleMatchesItsRow) {
     EXPECT_TRUE(SampleMatches(ndr_test::Markers(RuleScope::kAll), where, sample));
     if (generic) EXPECT_TRUE(SampleMatches(ndr_test::Markers(RuleScope::kGeneric), where, sample));
   }
+}
+
+// Matches answers as one RE2::Set of the kind's patterns would (it answers
+// most ASCII texts from the patterns' words, without RE2): on every sample,
+// in capitals, cut, with words around, and on texts spliced from samples.
+TEST(BounceMarkers, MatchesGivesTheAnswerOfASetOfTheKindsPatterns) {
+  internal::TsvTable table;
+  std::string error;
+  ASSERT_TRUE(internal::LoadEmbeddedTsv("bounce_markers.tsv", {"where", "pattern", "sample"}, &table, &error))
+      << error;
+  const BounceMarkers& markers = ndr_test::Markers(RuleScope::kAll);
+  RE2::Options options;
+  options.set_case_sensitive(false);
+  options.set_log_errors(false);
+  std::vector<std::string> samples;
+  for (const internal::TsvRow& row : table.rows) samples.emplace_back(table.Cell(row, "sample"));
+  std::vector<std::string> texts = {"", "x", "nothing of the kind", "Postmaster", "MAILER-DAEMON@example.net",
+                                    "\xc3\xa4 mailer-daemon"};
+  std::mt19937 random(20261201);
+  for (const std::string& sample : samples) {
+    std::string upper = sample;
+    for (char& c : upper) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
+    texts.insert(texts.end(), {sample, upper, sample.substr(1), sample.substr(0, sample.size() / 2),
+                               "see: " + sample + "; more", "x" + sample + "x"});
+    const std::string& other = samples[random() % samples.size()];
+    texts.push_back(other.substr(0, random() % (other.size() + 1)) + sample.substr(random() % (sample.size() + 1)));
+  }
+  size_t kinds = 0;
+  for (int i = 0; i < internal::kMarkerKinds; ++i) {
+    const MarkerKind kind = static_cast<MarkerKind>(i);
+    // Kinds read by their own searches (FindCaptures, FindRecipientLists, FindReplyHeadings).
+    if (kind == MarkerKind::kBareRecipient || kind == MarkerKind::kReportingHost ||
+        kind == MarkerKind::kRecipientList || kind == MarkerKind::kExpandedFrom || kind == MarkerKind::kReplyHeading) {
+      continue;
+    }
+    RE2::Set set(options, RE2::UNANCHORED);
+    size_t rows = 0;
+    for (const internal::TsvRow& row : table.rows) {
+      if (table.Cell(row, "where") != internal::MarkerKindName(kind)) continue;
+      const std::string pattern(table.Cell(row, "pattern"));
+      ASSERT_GE(set.Add(pattern, nullptr), 0) << pattern;
+      ++rows;
+    }
+    if (rows == 0 || !set.Compile()) continue;
+    ++kinds;
+    for (const std::string& text : texts) {
+      EXPECT_EQ(markers.Matches(kind, text), !text.empty() && set.Match(text, nullptr))
+          << internal::MarkerKindName(kind) << " <- " << text;
+    }
+  }
+  EXPECT_GT(kinds, 10u);
 }
 
 // One text holding every recipient sample: each sample's addresses are found
