@@ -154,9 +154,17 @@ class StartReader {
       return true;
     }
     if (c == '[') return Class(item);
-    if (static_cast<unsigned char>(c) >= 0x80 || std::string_view(".*+?{}]").find(c) != std::string_view::npos) {
-      return false;
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      // A non-ASCII letter: no way through it in an ASCII text (the only
+      // texts searched by words), unless RE2's case folding pairs it with
+      // an ASCII one.
+      const size_t length = NonAsciiLength(i_);
+      if (length == 0) return false;
+      i_ += length;
+      item->paths.clear();
+      return true;
     }
+    if (std::string_view(".*+?{}]").find(c) != std::string_view::npos) return false;
     ++i_;
     item->paths.assign(1, Path{std::string(1, AsciiLower(c)), {}});
     return true;
@@ -174,8 +182,15 @@ class StartReader {
         if (j + 1 >= p_.size() || !IsPunct(p_[j + 1])) return false;
         m = p_[j + 1];
         j += 2;
+      } else if (static_cast<unsigned char>(m) >= 0x80) {
+        // A non-ASCII member: none in an ASCII text (see Item).
+        const size_t length = NonAsciiLength(j);
+        if (length == 0) return false;
+        j += length;
+        if (j + 1 < p_.size() && p_[j] == '-' && p_[j + 1] != ']') return false;  // a range
+        continue;
       } else {
-        if (static_cast<unsigned char>(m) >= 0x80 || m == '[') return false;
+        if (m == '[') return false;
         ++j;
       }
       if (j + 1 < p_.size() && p_[j] == '-' && p_[j + 1] != ']') return false;  // a range
@@ -188,6 +203,21 @@ class StartReader {
     item->paths.clear();
     for (char m : members) item->paths.push_back(Path{std::string(1, m), {}});
     return true;
+  }
+
+  // The length of the UTF-8 character at `at` when it is one that no ASCII
+  // text holds; 0 when it is not one (a bad sequence, or U+212A KELVIN SIGN
+  // and U+017F LONG S, which RE2 matches with 'k' and 's').
+  size_t NonAsciiLength(size_t at) const {
+    const auto lead = static_cast<unsigned char>(p_[at]);
+    const size_t length = lead >= 0xF0 && lead < 0xF8 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 0;
+    if (length == 0 || at + length > p_.size()) return 0;
+    for (size_t k = 1; k < length; ++k) {
+      if ((static_cast<unsigned char>(p_[at + k]) & 0xC0) != 0x80) return 0;
+    }
+    const std::string_view character = p_.substr(at, length);
+    if (character == "\xE2\x84\xAA" || character == "\xC5\xBF") return 0;
+    return length;
   }
 
   // To the '|' or ')' that ends the alternative being read.
@@ -239,10 +269,11 @@ uint32_t KeyAt(const char* p) {
 MatchStarts::MatchStarts(std::string_view pattern) {
   StartReader reader(pattern);
   Starts s = reader.Alternation();
-  if (!reader.at_end() || s.paths.empty()) return;  // an unbalanced ')': RE2's own search
+  if (!reader.at_end()) return;  // an unbalanced ')': RE2's own search
   for (const Path& path : s.paths) {
     if (path.word.size() < kMinStart || path.word.size() > 0xFFFF) return;
   }
+  searchable_ = true;  // (without paths: it never matches an ASCII text)
   complete_ = s.complete;
   // The paths grouped by key, each group in RE2's order (a match at a place
   // is the first path of its key there that fits).
@@ -392,7 +423,7 @@ size_t MatchStarts::PathAt(std::string_view text, size_t at, size_t group, bool 
 bool MatchStarts::Match(const RE2& re, std::string_view text, size_t from, bool ascii, re2::StringPiece* match,
                         int n) const {
   const re2::StringPiece input(text.data(), text.size());
-  if (path_count_ == 0 || !ascii) return re.Match(input, from, text.size(), RE2::UNANCHORED, match, n);
+  if (!searchable_ || !ascii) return re.Match(input, from, text.size(), RE2::UNANCHORED, match, n);
   // Every match begins with a path's word: the first place where the
   // pattern matches, anchored, is where RE2's leftmost match begins, and
   // anchored it gives the same words and groups there. A pattern that is a

@@ -15,6 +15,9 @@
 // groups ("e-?mail" begins "e-mail" or "email"), small classes ("gr[ae]y"),
 // up to the first thing that is not a finite set of words. Zero-width
 // assertions ('\b', '^') are stepped over: the anchored run checks them.
+// Only ASCII texts are searched by words, so a non-ASCII letter of the
+// pattern is a way no text takes ("r(ü|ue)ck" begins "rueck"), except the
+// two RE2's case folding pairs with ASCII letters (U+212A, U+017F).
 // A search may try more places than a match begins at; never fewer.
 //
 // Build once; Match is const and thread-safe.
@@ -45,7 +48,7 @@ class MatchStarts {
   MatchStarts() = default;
   // The starts of `pattern`, matched case-insensitively. None (Match runs
   // RE2's own search) when a match may begin with fewer than four literal
-  // bytes, or with a non-ASCII one.
+  // bytes; no words at all when no ASCII text can match.
   explicit MatchStarts(std::string_view pattern);
 
   // re.Match(text, from, text.size(), RE2::UNANCHORED, match, n)'s answer.
@@ -113,6 +116,7 @@ class MatchStarts {
   std::vector<unsigned char> blob_;
   uint32_t keys_ = 0, groups_ = 0, paths_ = 0, checks_ = 0, words_ = 0, firsts_ = 0, first_keys_ = 0;
   uint32_t key_count_ = 0, first_count_ = 0, path_count_ = 0;
+  bool searchable_ = false;  // read: ASCII texts are searched by words
   bool complete_ = false;
   // A bit per (lowered) first byte of a key.
   uint64_t first_bits_[4] = {};

@@ -57,7 +57,12 @@ TEST(MatchStarts, TheLiteralWordsAMatchBeginsWith) {
   EXPECT_TRUE(MatchStarts("(?i)mailbox").words().empty());
   EXPECT_TRUE(MatchStarts("[a-z]+ unknown").words().empty());
   EXPECT_TRUE(MatchStarts("[^@]mailbox").words().empty());
-  EXPECT_TRUE(MatchStarts("Fj\xc3\xa4rrservern returnerade").words().empty());  // stops at the first non-ASCII byte: too short
+  // A non-ASCII letter is a way no ASCII text takes (only those are searched by words).
+  EXPECT_EQ(MatchStarts("r(\xc3\xbc|ue)ckl(\xc3\xa4|ae)ufer").words(), Words{"ruecklaeufer"});
+  EXPECT_TRUE(MatchStarts("Fj\xc3\xa4rrservern returnerade").words().empty());
+  EXPECT_TRUE(MatchStarts("Fj\xc3\xa4rrservern returnerade").complete());
+  // ... but RE2 matches the Kelvin sign and the long s with 'k' and 's'.
+  EXPECT_FALSE(MatchStarts("\xe2\x84\xaa" "elvin bounce").complete());
   EXPECT_TRUE(MatchStarts("(unbalanced|group").words().empty());
   EXPECT_TRUE(MatchStarts("stray) paren").words().empty());
 }
@@ -101,6 +106,11 @@ TEST(MatchStarts, SearchingFromTheStartsGivesRe2sMatch) {
       "\\Bbox\\b|box( is)? full$",
       "(abcd|abcdef)(gh|efgh)",
       "\\A(?:bounce|undeliverable)d?\\b",
+      "r(\xc3\xbc|ue)ckl(\xc3\xa4|ae)ufer",
+      "(\xc3\xa9|e)chec de (la )?remise",
+      "nelze doru[c\xc4\x8d]it",
+      "\xe3\x83\xa1\xe3\x83\xbc\xe3\x83\xab|\xe9\x85\x8d\xe4\xbf\xa1",
+      "\xe2\x84\xaa" "elvin bounce|mail\xc5\xbf" "ystem",
   };
   const std::vector<std::string> texts = {
       "",
@@ -141,6 +151,11 @@ TEST(MatchStarts, SearchingFromTheStartsGivesRe2sMatch) {
       "abcdefgh abcdgh",
       "bounced: undeliverable",
       "undeliverabled, bounce",
+      "RUECKLAEUFER: Rueckl\xc3\xa4ufer",
+      "echec de la remise; \xc3\xa9" "chec de remise",
+      "nelze dorucit",
+      "kelvin bounce; mailsystem",
+      "KELVIN BOUNCE",
   };
   for (const std::string& pattern : patterns) {
     const RE2 re(pattern, Insensitive());
