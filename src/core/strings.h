@@ -130,6 +130,17 @@ inline bool Contains(std::string_view hay, std::string_view needle) {
   return needle.empty() || memmem(hay.data(), hay.size(), needle.data(), needle.size()) != nullptr;
 }
 
+// Whether `text` holds one of the two characters RE2's case folding pairs
+// with an ASCII letter: U+212A KELVIN SIGN ~ 'k' and U+017F LONG S ~ 's' (the
+// only ones: RE2's fold table maps every other ASCII letter to its other
+// case alone). Elsewhere an ASCII literal matched case-insensitively by RE2
+// matches exactly the bytes an ASCII-lowered compare does, also among
+// invalid UTF-8 (an unanchored search steps over any byte). Looked for as
+// bytes, wherever they stand.
+inline bool HoldsAsciiFold(std::string_view text) {
+  return Contains(text, "\xE2\x84\xAA") || Contains(text, "\xC5\xBF");
+}
+
 // Index of `needle` in `hay` ignoring ASCII case, npos when absent. Linear
 // time: callers search report text once per recipient, and a naive scan is
 // O(text x needle) on hostile input ("uuuu..." against "uuuu...@x").

@@ -109,7 +109,8 @@ std::string_view ReasonBook::VendorOfWords(std::string_view words) const {
   if (words.empty() || impl_->vendor_of_marker.empty()) return {};
   std::vector<int> hits;
   // The markers are lower case: WordFinder ignores ASCII case, as the set
-  // does on lower-cased words. It steps aside for a text that is not ASCII.
+  // does on lower-cased words. It steps aside for a text holding a letter
+  // that folds to ASCII (and one with a byte >= 0x80 should a marker hold one).
   if (!impl_->vendor_marker_finder.Find(words, &hits)) {
     char small[512];
     std::string large;

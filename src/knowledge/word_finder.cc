@@ -36,12 +36,6 @@ bool Usable(const std::string& word) {
   return true;
 }
 
-// A word holding a letter that RE2's case folding pairs with an ASCII one
-// (U+212A KELVIN SIGN ~ 'k', U+017F LONG S ~ 's') could match an ASCII text.
-bool FoldsToAscii(const std::string& word) {
-  return word.find("\xE2\x84\xAA") != std::string::npos || word.find("\xC5\xBF") != std::string::npos;
-}
-
 // Up to four lower-cased bytes, little-endian.
 uint32_t Pack(const unsigned char* p, size_t n) {
   uint32_t key = 0;
@@ -85,7 +79,8 @@ void WordFinder::KeyFilter::Build(const std::vector<uint32_t>& keys) {
 
 WordFinder::WordFinder(const std::vector<std::string>& words) {
   for (const std::string& w : words) {
-    if (FoldsToAscii(w) || HasZeroByte(w)) return;  // never answers (ready_ stays false)
+    // A word holding a letter that folds to ASCII could match an ASCII text.
+    if (HoldsAsciiFold(w) || HasZeroByte(w)) return;  // never answers (ready_ stays false)
   }
   std::fill(std::begin(single_), std::end(single_), -1);
   seen_words_ = (words.size() + 63) / 64;
@@ -94,7 +89,10 @@ WordFinder::WordFinder(const std::vector<std::string>& words) {
   std::map<std::pair<uint32_t, size_t>, std::vector<std::pair<int, std::string>>> filed;
   std::vector<uint32_t> keys[3];  // the keys of the words of length 2, 3, 4+
   for (size_t i = 0; i < words.size(); ++i) {
-    if (!Usable(words[i])) continue;
+    if (!Usable(words[i])) {
+      has_other_words_ = has_other_words_ || !words[i].empty();
+      continue;
+    }
     std::string lower(words[i]);
     for (char& c : lower) c = AsciiLower(c);
     const auto* p = reinterpret_cast<const unsigned char*>(lower.data());
@@ -143,7 +141,16 @@ const WordFinder::Filed* WordFinder::Lookup(uint32_t bytes, size_t length) const
 }
 
 bool WordFinder::Find(std::string_view text, std::vector<int>* found) const {
-  if (!ready_ || !IsAscii(text)) return false;
+  if (has_other_words_ && !IsAscii(text)) return false;
+  bool high_bytes = false;
+  return FindAsciiWords(text, found, &high_bytes);
+}
+
+bool WordFinder::FindAsciiWords(std::string_view text, std::vector<int>* found, bool* high_bytes) const {
+  const size_t ascii = AsciiPrefix(text);
+  *high_bytes = ascii < text.size();
+  // (A letter that folds to ASCII begins with a byte >= 0x80.)
+  if (!ready_ || (*high_bytes && HoldsAsciiFold(text.substr(ascii)))) return false;
   const size_t n = text.size();
   // The text lower-cased, in a stack buffer when it fits.
   // Four zero bytes after it: the four bytes at any position are one load.
@@ -155,6 +162,11 @@ bool WordFinder::Find(std::string_view text, std::vector<int>* found) const {
     t = reinterpret_cast<unsigned char*>(&large[0]);
   }
   LowerAscii(text, t);
+  // Bytes >= 0x80 become zeros, which no word holds: an ASCII word cannot
+  // match where they stand, and the tables below are indexed by 7-bit bytes.
+  for (size_t i = ascii; i < n; ++i) {
+    if (t[i] >= 0x80) t[i] = 0;
+  }
   std::memset(t + n, 0, 4);
   // The words found, a bit each: a word that occurs many times ("in", "no")
   // is marked again at no cost, and the bits give the indices ascending

@@ -10,10 +10,14 @@
 // by the words it holds (a set of 30 words has 64-byte bitmaps): a text that
 // arrives when the tables are out of cache costs little.
 //
-// It answers only for ASCII texts and ASCII words: RE2's case folding pairs a
-// few non-ASCII letters with ASCII ones (U+212A KELVIN SIGN with 'k', U+017F
-// LONG S with 's'), so a text with a non-ASCII byte is the caller's to search
-// some other way (Find says so), and a word with one is never found.
+// It finds the ASCII words (those without a byte >= 0x80), in any text but
+// one holding a letter RE2's case folding pairs with an ASCII one (U+212A
+// KELVIN SIGN with 'k', U+017F LONG S with 's': HoldsAsciiFold), which Find
+// leaves to the caller. Elsewhere an ASCII word matches only ASCII bytes (every
+// byte of a multi-byte UTF-8 character is >= 0x80; invalid UTF-8 changes
+// nothing: RE2 steps over any byte). Words with a byte >= 0x80 need Unicode
+// case folding: FindAsciiWords leaves them to the caller, Find steps aside
+// for a text that could hold them.
 //
 // Build once; Find is const and thread-safe.
 #ifndef NDR_SRC_KNOWLEDGE_WORD_FINDER_H_
@@ -36,9 +40,16 @@ class WordFinder {
 
   // Appends to *found the index of every word that occurs in `text`, each
   // once, ascending, and returns true; returns false (and appends nothing)
-  // when `text` holds a byte >= 0x80, or when a word holds a letter RE2's
-  // case folding pairs with an ASCII one (then it never answers).
+  // when it cannot answer for every word: `text` holds a letter that folds
+  // to ASCII (HoldsAsciiFold), or a byte >= 0x80 while a word holds one too;
+  // and always when a word holds a letter that folds to ASCII.
   bool Find(std::string_view text, std::vector<int>* found) const;
+
+  // Find for the words without a byte >= 0x80 alone, which it answers for in
+  // a text with such bytes too: the caller finds the other words, which can
+  // only occur in such a text (*high_bytes says whether `text` is one).
+  // False as for Find, but for the words with a byte >= 0x80.
+  bool FindAsciiWords(std::string_view text, std::vector<int>* found, bool* high_bytes) const;
 
  private:
   // Words filed under the same leading bytes ("key"): their indices and
@@ -69,13 +80,15 @@ class WordFinder {
     }
   };
   const Filed* Lookup(uint32_t bytes, size_t length) const;
-  // Whether some word of two bytes or more starts with ASCII bytes a, b.
+  // Whether some word of two bytes or more starts with bytes a, b (7-bit:
+  // Find zeroes the text's other bytes).
   bool Leads(unsigned char a, unsigned char b) const {
     const uint32_t i = a | static_cast<uint32_t>(b) << 7;
     return (leads_[i >> 6] >> (i & 63)) & 1;
   }
 
   bool ready_ = false;
+  bool has_other_words_ = false;  // a word with a byte >= 0x80
   bool one_letter_ = false;  // a one-byte word exists (then every position is looked at)
   KeyFilter ends_, then_one_, then_more_;  // keys of words of length 2, 3 and 4+
   // A bit per pair of ASCII bytes that starts a word (Leads): exact, and

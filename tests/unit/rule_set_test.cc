@@ -6,6 +6,7 @@
 #include <re2/set.h>
 
 #include <algorithm>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -135,6 +136,68 @@ TEST(RuleSet, PrefilteredMatchIsThatOfOneSet) {
   EXPECT_EQ(set.FirstMatch(99, "user unknown").data(), nullptr);
   EXPECT_FALSE(set.Matches(99, "user unknown"));
   EXPECT_FALSE(set.Matches(-1, "user unknown"));
+}
+
+// The prefilter's words with a byte >= 0x80 are found by an RE2::Set of
+// their own (Unicode case folding), the others by WordFinder, in texts with
+// such bytes too; a text with a letter that folds to ASCII goes to the
+// RE2::Set of every word. Each literal pattern is one word of the prefilter,
+// so Potentials is exactly the words found.
+TEST(RuleSet, WordsOutsideAsciiAreFoundWithUnicodeCase) {
+  std::vector<std::string> patterns = {"Empf\xC3\xA4nger", "mailbox", "user unknown", "\xC3\xA9" "chec", "key",
+                                       "\xE9\x85\x8D\xE4\xBF\xA1", "stra\xC3\x9F" "e", "voll"};
+  internal::RuleSet set = Compiled(patterns);
+  EXPECT_EQ(set.Potentials("EMPF\xC3\x84NGER unbekannt, Mailbox VOLL"), (std::vector<int>{0, 1, 7}));
+  EXPECT_EQ(set.Potentials("empf\xC3\xA4nger"), (std::vector<int>{0}));
+  EXPECT_EQ(set.Potentials("EMPFANGER, \xC3\x89" "CHEC"), (std::vector<int>{3}));
+  EXPECT_EQ(set.Potentials("\xE9\x85\x8D\xE4\xBF\xA1 user unknown"), (std::vector<int>{2, 5}));
+  EXPECT_EQ(set.Potentials("STRA\xE1\xBA\x9E" "E"), (std::vector<int>{6}));  // U+1E9E, the capital of U+00DF
+  EXPECT_EQ(set.Potentials("\xE2\x84\xAA" "EY \xC3\xA9" "chec"), (std::vector<int>{3, 4}));  // U+212A ~ 'k'
+  EXPECT_EQ(set.Potentials("\xFFmailbox\x80\xC3"), (std::vector<int>{1}));
+  // Only the text near the bytes >= 0x80 is searched for those words: far
+  // from them, in long texts, and matched by case variants of other lengths
+  // (U+1E9E is three bytes, U+00DF two).
+  const std::string far(3000, '.');
+  EXPECT_EQ(set.Potentials(far + "STRA\xE1\xBA\x9E" "E" + far + "\xC3\xA4"), (std::vector<int>{6}));
+  EXPECT_EQ(set.Potentials("\xC3\xA4" + far + "STRA\xE1\xBA\x9E" "E" + far), (std::vector<int>{6}));
+  EXPECT_EQ(set.Potentials("x\xE1\xBA\x9E" "e" + far + "voll " + far + "Empf\xC3\x84nger"), (std::vector<int>{0, 7}));
+  // As many ASCII letters before or after the one letter outside ASCII as
+  // there can be: all the word's letters but it.
+  internal::RuleSet edges = Compiled({"\xC3\xA9tranger", "d\xC3\xA9", "inconnu \xC3\xA0"});
+  EXPECT_EQ(edges.Potentials(far + "\xC3\x89TRANGER" + far), (std::vector<int>{0}));
+  EXPECT_EQ(edges.Potentials(far + "\xC3\xA9tranger." + far + "D\xC3\x89"), (std::vector<int>{0, 1}));
+  EXPECT_EQ(edges.Potentials("\xC3\xA0" + far + "INCONNU \xC3\x80" + far), (std::vector<int>{2}));
+  EXPECT_EQ(edges.Potentials(far + "INCONNU \xC3\x80" + far), (std::vector<int>{2}));
+  EXPECT_EQ(edges.Potentials("\xC3\xA9trange inconnu d"), std::vector<int>{});
+  ExpectSameAsPlainSet(patterns,
+                       {"EMPF\xC3\x84NGER unbekannt, Mailbox VOLL", "\xE2\x84\xAA" "ey", "MI\xC5\xBF KEY",
+                        "\xC3\x89" "CHEC \xE9\x85\x8D\xE4\xBF\xA1", "empfanger", "\xC3\xA4 user\xFF unknown"},
+                       "words outside ASCII");
+}
+
+// Generated texts of ASCII pieces, letters of other scripts in either case,
+// the letters that fold to ASCII and bytes that are no UTF-8: Potentials of
+// literal patterns (the words found) and Match are what one RE2::Set says.
+TEST(RuleSet, WordsFoundAreThoseOfOneSetInGeneratedTexts) {
+  std::vector<std::string> patterns = {"Empf\xC3\xA4nger", "mailbox", "box full", "key", "sk", "ss", "\xC3\xA9t\xC3\xA9",
+                                       "stra\xC3\x9F" "e", "\xCF\x83\xCE\xB1\xCF\x82", "\xE6\x9C\xAC\xE6\x96\x87",
+                                       "unknown", "st"};
+  internal::RuleSet set = Compiled(patterns);
+  PlainSet plain(patterns);
+  std::vector<std::string> pieces = {"Empf", "\xC3\xA4", "\xC3\x84", "nger", "mail", "BOX", " full", "K", "e", "y",
+                                     "s", "S", "\xC3\xA9", "\xC3\x89", "t", "stra", "\xC3\x9F", "\xE1\xBA\x9E",
+                                     "\xCF\x83", "\xCE\xA3", "\xCE\xB1", "\xCF\x82", "\xE6\x9C\xAC", "\xE6\x96\x87",
+                                     "un", "known", "\xE2\x84\xAA", "\xC5\xBF", "\x80", "\xFF", "\xC3", " ",
+                                     std::string(20, '-'), std::string(45, ' ')};
+  std::mt19937 random(1212);
+  for (int n = 0; n < 3000; ++n) {
+    std::string text;
+    size_t count = random() % 16;
+    for (size_t k = 0; k < count; ++k) text += pieces[random() % pieces.size()];
+    const std::vector<int> expected = plain.Match(text);
+    ASSERT_EQ(set.Potentials(text), expected) << "text '" << text << "'";
+    ASSERT_EQ(set.Match(text), expected) << "text '" << text << "'";
+  }
 }
 
 // RuleSet reads each pattern's prefilter from RE2's answers (rule_set.cc):

@@ -1,6 +1,7 @@
 // The ASCII string helpers of src/core/strings.h. Every sample is written for
 // this test.
 #include <gtest/gtest.h>
+#include <re2/re2.h>
 
 #include <random>
 #include <string>
@@ -40,6 +41,47 @@ TEST(Strings, AsciiPrefixStopsAtTheFirstHighByteWhereverItIs) {
       EXPECT_FALSE(internal::IsAscii(text));
     }
   }
+}
+
+// A code point as UTF-8.
+std::string Utf8(char32_t cp) {
+  std::string out;
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+  }
+  for (int shift = cp < 0x80 ? -6 : cp < 0x800 ? 0 : cp < 0x10000 ? 6 : 12; shift >= 0; shift -= 6) {
+    out += static_cast<char>(0x80 | ((cp >> shift) & 0x3F));
+  }
+  return out;
+}
+
+// HoldsAsciiFold names every character RE2's case folding pairs with an
+// ASCII one: every code point, as UTF-8, against a case-insensitive class
+// of the ASCII bytes.
+TEST(Strings, HoldsAsciiFoldNamesEveryLetterRe2FoldsToAscii) {
+  RE2::Options o;
+  o.set_case_sensitive(false);
+  const RE2 ascii("[\\x00-\\x7f]", o);
+  ASSERT_TRUE(ascii.ok());
+  int folding = 0;
+  for (char32_t cp = 0x80; cp <= 0x10FFFF; ++cp) {
+    if (cp >= 0xD800 && cp < 0xE000) continue;
+    const std::string utf8 = Utf8(cp);
+    const bool folds = RE2::FullMatch(utf8, ascii);
+    folding += folds;
+    ASSERT_EQ(internal::HoldsAsciiFold(utf8), folds) << std::hex << static_cast<uint32_t>(cp);
+    ASSERT_EQ(internal::HoldsAsciiFold("x" + utf8 + "y"), folds) << std::hex << static_cast<uint32_t>(cp);
+  }
+  EXPECT_EQ(folding, 2);
+  EXPECT_FALSE(internal::HoldsAsciiFold("Kelvin, long s"));
+  EXPECT_FALSE(internal::HoldsAsciiFold("\xE2\x84 \xAA \xC5 \xBF"));
+  EXPECT_TRUE(internal::HoldsAsciiFold("\xFF\xE2\x84\xAA\xFF"));  // among bytes that are no UTF-8 too
 }
 
 TEST(Strings, SqueezeJoinsWordsWithOneBlank) {

@@ -1,6 +1,7 @@
 // WordFinder must say exactly what an RE2::Set of the same words (quoted,
-// case-insensitive, as RuleSet builds it) says, for every ASCII text; and
-// step aside for the rest.
+// case-insensitive, as RuleSet builds it) says: for every word in ASCII
+// texts, for the ASCII words in any text without a letter that folds to
+// ASCII (U+212A KELVIN SIGN, U+017F LONG S); and step aside for the rest.
 #include <re2/re2.h>
 #include <re2/set.h>
 
@@ -11,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/strings.h"
 #include "knowledge/word_finder.h"
 
 namespace ndr {
@@ -63,6 +65,120 @@ TEST(WordFinder, LeavesNonAsciiTextsToTheCaller) {
   EXPECT_TRUE(found.empty());
   // A word with a byte >= 0x80 is never found in ASCII text (nor could RE2 find it there).
   EXPECT_EQ(WordsByFinder(finder, "mailbox strasse"), (std::vector<int>{0}));
+}
+
+// FindAsciiWords' answer (which must be given) for the words without a byte
+// >= 0x80, and whether the text had one.
+std::vector<int> AsciiWordsByFinder(const internal::WordFinder& finder, std::string_view text, bool* high_bytes) {
+  std::vector<int> found = {-7};
+  EXPECT_TRUE(finder.FindAsciiWords(text, &found, high_bytes)) << text;
+  EXPECT_EQ(found.front(), -7);
+  found.erase(found.begin());
+  return found;
+}
+
+// The RE2::Set's answer for the words without a byte >= 0x80 alone.
+std::vector<int> AsciiWordsBySet(const std::vector<std::string>& words, std::string_view text) {
+  std::vector<int> hits = WordsBySet(words, text);
+  hits.erase(std::remove_if(hits.begin(), hits.end(),
+                            [&](int i) { return !internal::IsAscii(words[static_cast<size_t>(i)]); }),
+             hits.end());
+  return hits;
+}
+
+TEST(WordFinder, FindsAsciiWordsInTextsThatAreNotAscii) {
+  std::vector<std::string> words = {"mailbox", "voll", "stra", "e", "straße", "konto", "\xC3\xA9"};
+  internal::WordFinder finder(words);
+  bool high_bytes = false;
+  EXPECT_EQ(AsciiWordsByFinder(finder, "Mailbox VOLL, Straße", &high_bytes), (std::vector<int>{0, 1, 2, 3}));
+  EXPECT_TRUE(high_bytes);
+  EXPECT_EQ(AsciiWordsByFinder(finder, "Mailbox voll", &high_bytes), (std::vector<int>{0, 1}));
+  EXPECT_FALSE(high_bytes);
+  // Long enough to be lowered eight bytes at a time, and longer than the
+  // finder's stack buffer: bytes 0xC1..0xDA are no capitals ("\xC5" is no 'E').
+  std::string text = "Das Konto \xE6\x9C\xAC\xC3\x89\xC5\xC4 ist voll";
+  EXPECT_EQ(AsciiWordsByFinder(finder, text, &high_bytes), (std::vector<int>{1, 5}));
+  EXPECT_EQ(AsciiWordsByFinder(finder, text, &high_bytes), AsciiWordsBySet(words, text));
+  text = std::string(1500, '\xC5') + "MAILBOX" + std::string(300, '\xE9');
+  EXPECT_EQ(AsciiWordsByFinder(finder, text, &high_bytes), (std::vector<int>{0}));
+  // Find answers for every word or not at all: "straße" is the caller's.
+  std::vector<int> found;
+  EXPECT_FALSE(finder.Find("Mailbox voll, Straße", &found));
+  EXPECT_TRUE(found.empty());
+  internal::WordFinder ascii_only({"mailbox", "voll"});
+  EXPECT_TRUE(ascii_only.Find("Mailbox für Max, voll", &found));
+  EXPECT_EQ(found, (std::vector<int>{0, 1}));
+}
+
+TEST(WordFinder, LeavesTextsWithLettersThatFoldToAsciiToTheCaller) {
+  // RE2 finds "key" in "\u212Aey" and "mistake" in "mi\u017Ftake": a
+  // lowered compare would not.
+  std::vector<std::string> words = {"key", "mistake", "ey"};
+  EXPECT_EQ(WordsBySet(words, "\xE2\x84\xAA" "EY"), (std::vector<int>{0, 2}));
+  EXPECT_EQ(WordsBySet(words, "MI\xC5\xBF" "take"), (std::vector<int>{1}));
+  internal::WordFinder finder(words);
+  for (const char* text : {"\xE2\x84\xAA" "EY", "MI\xC5\xBF" "take", "key \xC5\xBF", "\xff\xE2\x84\xAA"}) {
+    std::vector<int> found;
+    bool high_bytes = false;
+    EXPECT_FALSE(finder.FindAsciiWords(text, &found, &high_bytes)) << text;
+    EXPECT_FALSE(finder.Find(text, &found)) << text;
+    EXPECT_TRUE(found.empty());
+  }
+  // Their parts alone fold to nothing.
+  bool high_bytes = false;
+  for (const char* text : {"\xE2\x84 key", "\x84\xAA key", "\xC5 key", "\xBF key", "\xE2\x84\xAB key"}) {
+    EXPECT_EQ(AsciiWordsByFinder(finder, text, &high_bytes), (std::vector<int>{0, 2})) << text;
+    EXPECT_EQ(WordsBySet(words, text), (std::vector<int>{0, 2})) << text;
+  }
+}
+
+TEST(WordFinder, FindsAsciiWordsBesideInvalidUtf8) {
+  // RE2 steps over bytes that are no UTF-8 and matches the ASCII words
+  // beside them byte for byte.
+  std::vector<std::string> words = {"mailbox", "full", "x", "ll"};
+  internal::WordFinder finder(words);
+  bool high_bytes = false;
+  for (const char* text : {"\xFFmailbox\x80" "full\xC3", "\xC3MAILBOX\xE2\x80" "full", "mail\xC3" "box ful\x80l",
+                           "\xF0\x9F\x98x\xBF\xBF", "\xE2\x84\xABll\xEF"}) {
+    EXPECT_EQ(AsciiWordsByFinder(finder, text, &high_bytes), WordsBySet(words, text)) << text;
+    EXPECT_TRUE(high_bytes);
+  }
+  EXPECT_EQ(AsciiWordsByFinder(finder, "\xFFmailbox\x80" "full\xC3", &high_bytes), (std::vector<int>{0, 1, 2, 3}));
+  EXPECT_EQ(AsciiWordsByFinder(finder, "mail\xC3" "box ful\x80l", &high_bytes), std::vector<int>{2});
+}
+
+// Texts of ASCII pieces, letters from other scripts, the two letters that
+// fold to ASCII, their parts and bytes that are no UTF-8: FindAsciiWords
+// says what the RE2::Set says for the ASCII words, or steps aside exactly
+// when the text holds a letter that folds to ASCII.
+TEST(WordFinder, SaysWhatAnRe2SetSaysOnGeneratedTextsThatAreNotAscii) {
+  std::vector<std::string> words = {"key", "ke", "sk", "mailbox", "box full", "ss", "s", "k", "\xC3\xA4nder",
+                                    "stra\xC3\x9F" "e", "x", "ox", "full", "\xE6\x9C\xAC", "unknown"};
+  internal::WordFinder finder(words);
+  std::vector<std::string> pieces = {"K", "e", "y", "s", "S", "mail", "BOX", " ", "full", "un", "KNOWN", "o",
+                                     "\xC3\xA4", "\xC3\x84", "nder", "stra", "\xC3\x9F", "\xE1\xBA\x9E",
+                                     "\xE6\x9C\xAC", "\xE2\x84\xAA", "\xC5\xBF", "\xE2\x84", "\xC5",
+                                     "\x80", "\xFF", "\xBF", "\xAA", "\xF0\x9F", "x", std::string(1, '\0')};
+  std::mt19937 random(20261202);
+  int answered = 0, refused = 0;
+  for (int n = 0; n < 4000; ++n) {
+    std::string text;
+    size_t count = random() % (n % 10 == 0 ? 200 : 14);
+    for (size_t k = 0; k < count; ++k) text += pieces[random() % pieces.size()];
+    std::vector<int> found;
+    bool high_bytes = false;
+    if (finder.FindAsciiWords(text, &found, &high_bytes)) {
+      ++answered;
+      ASSERT_EQ(found, AsciiWordsBySet(words, text)) << "text '" << text << "'";
+      ASSERT_EQ(high_bytes, !internal::IsAscii(text));
+    } else {
+      ++refused;
+      ASSERT_TRUE(internal::HoldsAsciiFold(text)) << "text '" << text << "'";
+      ASSERT_TRUE(found.empty());
+    }
+  }
+  EXPECT_GT(answered, 1000);
+  EXPECT_GT(refused, 100);
 }
 
 TEST(WordFinder, RefusesWordsThatFoldToAscii) {
