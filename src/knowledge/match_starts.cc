@@ -215,9 +215,7 @@ class StartReader {
     for (size_t k = 1; k < length; ++k) {
       if ((static_cast<unsigned char>(p_[at + k]) & 0xC0) != 0x80) return 0;
     }
-    const std::string_view character = p_.substr(at, length);
-    if (character == "\xE2\x84\xAA" || character == "\xC5\xBF") return 0;
-    return length;
+    return HoldsAsciiFold(p_.substr(at, length)) ? 0 : length;
   }
 
   // To the '|' or ')' that ends the alternative being read.
