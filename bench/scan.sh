@@ -5,7 +5,7 @@
 # 100 MB and a 1 GB mailbox. See bench/README.md.
 #
 # usage: bench/scan.sh [--ndr PATH] [--messages N] [--sisimai-messages N]
-#                      [--no-sisimai] [--no-gigabyte] [--keep]
+#                      [--rounds N] [--no-sisimai] [--no-gigabyte] [--keep]
 set -u -o pipefail
 
 die() { echo "bench: error: $*" >&2; exit 2; }
@@ -16,6 +16,7 @@ repo=$(cd "$script_dir/.." && pwd)
 ndr="$repo/build/ndr"
 target_messages=100000
 sisimai_messages=3000
+rounds=3
 with_sisimai=1
 with_gigabyte=1
 keep=0
@@ -35,6 +36,9 @@ options:
   --messages N           messages in the benchmark mbox (default $target_messages)
   --sisimai-messages N   Sisimai reads the first N of them (default $sisimai_messages);
                          its figures are per message, so they scale to the whole file
+  --rounds N             ndr --jobs 1 and Sisimai run N times, taking turns (default $rounds);
+                         the table shows each tool's median round (the machine's
+                         speed drifts: taking turns gives both the same drift)
   --no-sisimai           leave Sisimai out
   --no-gigabyte          leave out the 100 MB / 1 GB memory comparison
   --keep                 keep the temporary folder (not the 1 GB file) and print its path
@@ -47,6 +51,7 @@ while [ $# -gt 0 ]; do
     --ndr) [ $# -ge 2 ] || die "--ndr needs a path"; ndr=$2; shift 2 ;;
     --messages) [ $# -ge 2 ] || die "--messages needs a number"; target_messages=$2; shift 2 ;;
     --sisimai-messages) [ $# -ge 2 ] || die "--sisimai-messages needs a number"; sisimai_messages=$2; shift 2 ;;
+    --rounds) [ $# -ge 2 ] || die "--rounds needs a number"; rounds=$2; shift 2 ;;
     --no-sisimai) with_sisimai=0; shift ;;
     --no-gigabyte) with_gigabyte=0; shift ;;
     --keep) keep=1; shift ;;
@@ -54,7 +59,8 @@ while [ $# -gt 0 ]; do
     *) usage >&2; die "unknown option '$1'" ;;
   esac
 done
-case "$target_messages$sisimai_messages" in *[!0-9]*|"") die "--messages and --sisimai-messages want whole numbers" ;; esac
+case "$target_messages$sisimai_messages$rounds" in *[!0-9]*|"") die "--messages, --sisimai-messages and --rounds want whole numbers" ;; esac
+[ "$rounds" -ge 1 ] || die "--rounds must be at least 1"
 
 [ -x "$ndr" ] || die "no ndr binary at $ndr; build it: cmake -S . -B build -DCMAKE_BUILD_TYPE=Release && cmake --build build -j\"\$(nproc)\" --target ndr"
 [ -x /usr/bin/time ] && /usr/bin/time --version 2>&1 | grep -q GNU || die "GNU time is needed: apt-get install -y time"
@@ -155,12 +161,14 @@ run() {
 cores=$(nproc)
 cat "$mbox" >/dev/null  # the page cache holds the file for every tool
 run "cat" "$messages" "$bytes" /dev/null cat "$mbox"
-run "ndr --jobs 1" "$messages" "$bytes" "$work/ndr1.jsonl" "$ndr" scan --format json --jobs 1 "$mbox"
-run "ndr --jobs $cores" "$messages" "$bytes" "$work/ndrN.jsonl" "$ndr" scan --format json --jobs "$cores" "$mbox"
-if [ "$with_sisimai" = 1 ]; then
-  run "sisimai dump" "$part_messages" "$part_bytes" "$work/sisimai.json" \
-    perl -MSisimai -e 'binmode STDOUT; print Sisimai->dump(shift) // "[]"' "$part"
-fi
+for round in $(seq 1 "$rounds"); do
+  run "ndr --jobs 1" "$messages" "$bytes" "$work/ndr1.jsonl" "$ndr" scan --format json --jobs 1 "$mbox"
+  if [ "$with_sisimai" = 1 ]; then
+    run "sisimai dump" "$part_messages" "$part_bytes" "$work/sisimai.json" \
+      perl -MSisimai -e 'binmode STDOUT; print Sisimai->dump(shift) // "[]"' "$part"
+  fi
+  run "ndr --jobs $cores" "$messages" "$bytes" "$work/ndrN.jsonl" "$ndr" scan --format json --jobs "$cores" "$mbox"
+done
 seen1=$(sed -n 's/^ndr scan: \([0-9]*\) messages.*/\1/p' "$work/err.ndr --jobs 1")
 [ "$seen1" = "$messages" ] || note "WARNING: ndr read $seen1 messages of $messages"
 cmp -s "$work/ndr1.jsonl" "$work/ndrN.jsonl" && same="yes" || same="NO"
@@ -171,7 +179,21 @@ echo "ndr scan benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $cores cores, $(sed 
 echo "ndr: $ndr (repository at $(cd "$repo" && git rev-parse --short HEAD 2>/dev/null || echo '?')); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 [ "$with_sisimai" = 1 ] && echo "Sisimai $(perl -MSisimai -e 'print $Sisimai::VERSION') (perl $(perl -e 'print $^V')), Sisimai->dump on the first $part_messages messages ($(awk -v b="$part_bytes" 'BEGIN {printf "%.1f", b / 1e6}') MB), figures per message"
 echo "input: $sources, each once per round: $unit_messages messages x $k = $messages messages, $(awk -v b="$bytes" 'BEGIN {printf "%.1f", b / 1e6}') MB (MB = 10^6 bytes)"
+echo "rounds: $rounds (ndr --jobs 1, Sisimai, ndr --jobs $cores in turn); each tool's median wall and CPU seconds, its highest peak RSS"
 echo
+# The median of each tool's rounds (wall and CPU separately), its highest RSS.
+awk -F '\t' '
+  { n[$1]++; key = $1 SUBSEP n[$1]; wall[key] = $4; cpu[key] = $5
+    if (!($1 in first)) { first[$1] = NR; order[++tools] = $1 }
+    msgs[$1] = $2; bytes[$1] = $3; if ($6 > rss[$1]) rss[$1] = $6 }
+  function median(tool, arr,    i, j, k, t, v) {
+    k = n[tool]
+    for (i = 1; i <= k; i++) v[i] = arr[tool SUBSEP i]
+    for (i = 2; i <= k; i++) { t = v[i]; for (j = i - 1; j >= 1 && v[j] > t; j--) v[j + 1] = v[j]; v[j + 1] = t }
+    return (k % 2) ? v[(k + 1) / 2] : (v[k / 2] + v[k / 2 + 1]) / 2
+  }
+  END { for (i = 1; i <= tools; i++) { t = order[i]
+          printf "%s\t%s\t%s\t%s\t%s\t%s\n", t, msgs[t], bytes[t], median(t, wall), median(t, cpu), rss[t] } }' "$rows" >"$rows.median"
 awk -F '\t' '
   BEGIN {
     fmt = "%-16s %9s %9s %9s %12s %12s %9s %12s\n"
@@ -192,7 +214,11 @@ awk -F '\t' '
     }
     printf "ndr, %d threads / 1 thread:    %6.2fx messages/s\n", cores, rate[all] / rate[one]
     printf "cat / ndr, 1 thread:          %6.1fx MB/s (reading is not what limits ndr)\n", mbs["cat"] / mbs[one]
-  }' cores="$cores" "$rows"
+  }' cores="$cores" "$rows.median"
+if [ "$rounds" -gt 1 ]; then
+  echo "each round (wall s, messages/s):"
+  awk -F '\t' '$1 != "cat" { w = ($4 > 0) ? $4 : 0.01; printf "  %-16s %8.2f s %10.0f/s\n", $1, $4, $2 / w }' "$rows"
+fi
 echo "records: $(wc -l <"$work/ndr1.jsonl") (--jobs 1); output of --jobs 1 and --jobs $cores byte-identical: $same"
 
 if [ "$with_gigabyte" = 1 ]; then
