@@ -640,7 +640,7 @@ std::string_view RuleSet::FirstMatch(int index, std::string_view text) const {
 
 bool RuleSet::Matches(int index, std::string_view text) const {
   const RE2* re = Pattern(index);
-  return re != nullptr && re->Match(re2::StringPiece(text.data(), text.size()), 0, text.size(), RE2::UNANCHORED, nullptr, 0);
+  return re != nullptr && impl_->starts[static_cast<size_t>(index)].Match(*re, text, 0, IsAscii(text), nullptr, 0);
 }
 
 }  // namespace internal

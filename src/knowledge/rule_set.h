@@ -59,8 +59,8 @@ class RuleSet {
   // pattern that is a finite set of words; else only RE2's DFA runs.
   std::string_view FirstMatch(int index, std::string_view text) const;
   // Whether pattern `index` matches somewhere in `text`: FirstMatch's answer
-  // without its words, so the search stops at the first match found and
-  // never runs backwards for where the words begin.
+  // without its words (searched the same way; RE2, when it runs, stops at the
+  // first match found and never runs backwards for where the words begin).
   bool Matches(int index, std::string_view text) const;
 
   size_t size() const { return count_; }

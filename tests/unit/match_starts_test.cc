@@ -171,11 +171,11 @@ TEST(MatchStarts, SearchingFromTheStartsGivesRe2sMatch) {
 // Every pattern of a table against its sample: the sample alone, twice in
 // other words, cut short, without its first byte, in capitals; and texts
 // spliced from pieces of all the table's samples (seeded: the same each run).
-void ExpectSameAnswerOnTable(const char* table) {
+void ExpectSameAnswerOnTable(const char* table, const char* column = "pattern") {
   SCOPED_TRACE(table);
   internal::TsvTable t;
   std::string error;
-  ASSERT_TRUE(internal::LoadEmbeddedTsv(table, {"pattern", "sample"}, &t, &error)) << error;
+  ASSERT_TRUE(internal::LoadEmbeddedTsv(table, {column, "sample"}, &t, &error)) << error;
   std::vector<std::string> samples;
   for (const internal::TsvRow& row : t.rows) samples.emplace_back(t.Cell(row, "sample"));
   std::mt19937 random(20261201);
@@ -186,7 +186,8 @@ void ExpectSameAnswerOnTable(const char* table) {
   };
   size_t with_starts = 0;
   for (const internal::TsvRow& row : t.rows) {
-    const std::string pattern(t.Cell(row, "pattern"));
+    const std::string pattern(t.Cell(row, column));
+    if (pattern.empty()) continue;
     const std::string sample(t.Cell(row, "sample"));
     const RE2 re(pattern, Insensitive());
     ASSERT_TRUE(re.ok()) << pattern;
@@ -208,6 +209,7 @@ void ExpectSameAnswerOnTable(const char* table) {
 TEST(MatchStarts, EveryPhraseRowGivesRe2sMatch) { ExpectSameAnswerOnTable("smtp_phrases.tsv"); }
 TEST(MatchStarts, EveryReasonRuleGivesRe2sMatch) { ExpectSameAnswerOnTable("reason_rules.tsv"); }
 TEST(MatchStarts, EveryBlocklistGivesRe2sMatch) { ExpectSameAnswerOnTable("blocklists.tsv"); }
+TEST(MatchStarts, EveryLogPrefilterGivesRe2sMatch) { ExpectSameAnswerOnTable("log_formats.tsv", "prefilter"); }
 
 }  // namespace
 }  // namespace ndr
