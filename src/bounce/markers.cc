@@ -258,7 +258,8 @@ bool BounceMarkers::Build(std::string* error) {
         if (!alternatives.empty()) alternatives += '|';
         alternatives += "(?:" + std::string(pattern) + ")";
       } else {
-        impl_->others[i]->Add(re2::StringPiece(pattern.data(), pattern.size()), nullptr);  // compiles: the set above took it
+        // (It compiles: the set of all the kind's patterns took it above.)
+        impl_->others[i]->Add(re2::StringPiece(pattern.data(), pattern.size()), nullptr);
       }
     }
     if (CaptureRows* rows = impl_->Captures(kind)) {

@@ -249,10 +249,6 @@ class StartReader {
   size_t i_ = 0;
 };
 
-}  // namespace
-
-namespace {
-
 // A word's (or a text's) first four bytes, lowered, the first the highest:
 // keys in numeric order are in the words' order.
 uint32_t KeyAt(const char* p) {

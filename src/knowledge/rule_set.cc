@@ -74,10 +74,11 @@ re2::StringPiece NearHighBytes(std::string_view text, size_t reach) {
 // corpus, at 3 % more instructions. WordFinder finds the ASCII words in
 // other texts too; the words with a byte >= 0x80 (phrases in other
 // languages: 32 to 250 words in the three sets that have them), which need
-// Unicode case folding, are then found by an RE2::Set of their own, run only on the part of the text near its bytes >=
-// 0x80 (a match holds one). Before, such texts went to the RE2::Set of every
-// word: 4.6 % of analysis time in `ndr scan`. The texts WordFinder leaves
-// (HoldsAsciiFold) keep the RE2::Set of every word.
+// Unicode case folding, are then found by an RE2::Set of their own, run only
+// on the part of the text near its bytes >= 0x80 (a match holds one).
+// Before, such texts went to the RE2::Set of every word: 4.6 % of analysis
+// time in `ndr scan`. The texts WordFinder leaves (HoldsAsciiFold) keep the
+// RE2::Set of every word.
 struct RuleSet::Impl {
   Impl()
       : atoms(PatternOptions(kWordPassMemory), RE2::UNANCHORED),
