@@ -150,7 +150,7 @@ struct CaptureRows {
 
 struct BounceMarkers::Impl {
   std::vector<std::unique_ptr<RE2::Set>> sets;  // one per MarkerKind: all its patterns
-  std::vector<bool> compiled;
+  std::vector<bool> compiled;  // the kind has patterns, and its set compiled
   // Per kind, for ASCII texts (nearly all): the patterns that are finite sets
   // of words as one MatchStarts, which answers without RE2, and an RE2::Set
   // of the others. Each RE2 call of a scan finds its automaton out of cache
@@ -159,7 +159,7 @@ struct BounceMarkers::Impl {
   // through them for one MatchStarts.
   std::vector<MatchStarts> words;
   std::vector<std::unique_ptr<RE2::Set>> others;
-  std::vector<bool> others_compiled;
+  std::vector<bool> others_compiled;  // as `compiled`, for `others`
   std::vector<bool> by_words;
   bool Matches(int kind, std::string_view text) const {
     if (!compiled[kind] || text.empty()) return false;
@@ -217,6 +217,9 @@ bool BounceMarkers::Build(std::string* error) {
   }
   impl_->compiled.assign(kMarkerKinds, false);
   std::vector<std::string> word_alternatives(kMarkerKinds);
+  // Patterns added to each kind's set and to its `others` set.
+  std::vector<int> set_rows(kMarkerKinds, 0);
+  std::vector<int> others_rows(kMarkerKinds, 0);
   TsvTable table;
   if (!LoadEmbeddedTsv("bounce_markers.tsv", {"where", "scope", "pattern", "sample"}, &table, error)) return false;
   std::string original_alternatives;
@@ -253,6 +256,7 @@ bool BounceMarkers::Build(std::string* error) {
     }
     if (in_set) {
       const int i = static_cast<int>(kind);
+      ++set_rows[static_cast<size_t>(i)];
       if (MatchStarts(pattern).complete()) {
         std::string& alternatives = word_alternatives[static_cast<size_t>(i)];
         if (!alternatives.empty()) alternatives += '|';
@@ -260,6 +264,7 @@ bool BounceMarkers::Build(std::string* error) {
       } else {
         // (It compiles: the set of all the kind's patterns took it above.)
         impl_->others[i]->Add(re2::StringPiece(pattern.data(), pattern.size()), nullptr);
+        ++others_rows[static_cast<size_t>(i)];
       }
     }
     if (CaptureRows* rows = impl_->Captures(kind)) {
@@ -290,11 +295,14 @@ bool BounceMarkers::Build(std::string* error) {
   impl_->others_compiled.assign(kMarkerKinds, false);
   impl_->by_words.assign(kMarkerKinds, false);
   for (int i = 0; i < kMarkerKinds; ++i) {
-    // An empty set does not compile; it simply matches nothing.
-    impl_->compiled[i] = impl_->sets[i]->Compile();
-    impl_->others_compiled[i] = impl_->others[i]->Compile();
+    // An empty set matches nothing: it is never asked (RE2 compiles one, and
+    // asking it would still cost a call that finds RE2's objects out of cache).
+    impl_->compiled[i] = set_rows[static_cast<size_t>(i)] > 0 && impl_->sets[i]->Compile();
+    impl_->others_compiled[i] = others_rows[static_cast<size_t>(i)] > 0 && impl_->others[i]->Compile();
     impl_->words.emplace_back(word_alternatives[static_cast<size_t>(i)]);
-    impl_->by_words[i] = !word_alternatives[static_cast<size_t>(i)].empty() && impl_->words.back().complete();
+    // (Should the others' set fail to compile, every text takes the kind's set.)
+    impl_->by_words[i] = !word_alternatives[static_cast<size_t>(i)].empty() && impl_->words.back().complete() &&
+                         (others_rows[static_cast<size_t>(i)] == 0 || impl_->others_compiled[i]);
   }
   for (CaptureRows* rows : {&impl_->recipient, &impl_->bare_recipient, &impl_->reporting_host, &impl_->expanded_from}) {
     std::string rows_error;
