@@ -428,10 +428,11 @@ std::string StatusComment(std::string_view status) {
 }
 
 // The alias or list a recipient was expanded from, as Sendmail ("    (expanded
-// from: <team@x>)" under the address) and Postfix ("<a@b> (expanded from
-// <team@x>):") note it right after the address: the address the sender wrote
-// ("" when the paragraph notes none, or no address). Only the paragraph's
-// start is read.
+// from: <team@x>)" under the address), Postfix ("<a@b> (expanded from
+// <team@x>):") and Exim ("    (generated from team@x)", "(ultimately
+// generated from ...)" through several aliases) note it right after the
+// address: the address the sender wrote ("" when the paragraph notes none,
+// or no address). Only the paragraph's start is read.
 std::string ExpandedFrom(const BounceMarkers& markers, std::string_view paragraph) {
   constexpr size_t kNoteReach = 512;
   std::string_view start = paragraph.substr(0, internal::Utf8CutPoint(paragraph, kNoteReach));

@@ -355,6 +355,23 @@ TEST(ExtractFormats, AliasNoteIsNoDiagnosticButTheOriginalRecipient) {
   // A local alias name is no address the sender wrote: no original_recipient.
   r = postfix("<ann@example.org> (expanded from <staff>): Host or domain name not found.\n");
   expect(r, "ann@example.org", "");
+
+  // Exim writes the note under the address: "generated from" for one alias,
+  // "ultimately generated from" through several (the address the sender wrote).
+  auto exim = [](const std::string& note) {
+    return Analyze(
+        "From: Mail Delivery System <Mailer-Daemon@mx.example.com>\n"
+        "Subject: Mail delivery failed: returning message to sender\n\n"
+        "This message was created automatically by mail delivery software.\n\n"
+        "A message that you sent could not be delivered to one or more of its\n"
+        "recipients. This is a permanent error. The following address(es) failed:\n\n"
+        "  lee@example.net\n"
+        "    " + note + "\n"
+        "    SMTP error from remote mail server after RCPT TO:<lee@example.net>:\n"
+        "    550 5.1.1 <lee@example.net>: Recipient address rejected: User unknown\n");
+  };
+  expect(exim("(generated from team@example.com)"), "lee@example.net", "team@example.com");
+  expect(exim("(ultimately generated from board@example.com)"), "lee@example.net", "board@example.com");
 }
 
 TEST(ExtractFormats, RecipientNamedByDisplayNameTakesTheReturnedAddress) {
