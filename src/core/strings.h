@@ -22,6 +22,39 @@ inline size_t Utf8CutPoint(std::string_view s, size_t length) {
   return length;
 }
 
+// Characters of a UTF-8 text: its bytes but the continuation bytes.
+inline size_t Utf8CharacterCount(std::string_view text) {
+  size_t n = 0;
+  for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+// Length of the valid UTF-8 sequence starting at s[i] (of n bytes), or 0 when
+// invalid (overlong forms, surrogates and code points above U+10FFFF are).
+inline size_t Utf8SequenceLength(const unsigned char* s, size_t i, size_t n) {
+  const unsigned char c = s[i];
+  if (c < 0x80) return 1;
+  if (c < 0xC2) return 0;
+  if (c < 0xE0) return (i + 1 < n && (s[i + 1] & 0xC0) == 0x80) ? 2 : 0;
+  if (c < 0xF0) {
+    if (i + 2 >= n) return 0;
+    const unsigned char c1 = s[i + 1];
+    if ((c1 & 0xC0) != 0x80 || (s[i + 2] & 0xC0) != 0x80) return 0;
+    if (c == 0xE0 && c1 < 0xA0) return 0;   // overlong
+    if (c == 0xED && c1 >= 0xA0) return 0;  // surrogate
+    return 3;
+  }
+  if (c < 0xF5) {
+    if (i + 3 >= n) return 0;
+    const unsigned char c1 = s[i + 1];
+    if ((c1 & 0xC0) != 0x80 || (s[i + 2] & 0xC0) != 0x80 || (s[i + 3] & 0xC0) != 0x80) return 0;
+    if (c == 0xF0 && c1 < 0x90) return 0;   // overlong
+    if (c == 0xF4 && c1 >= 0x90) return 0;  // > U+10FFFF
+    return 4;
+  }
+  return 0;
+}
+
 inline bool IsBlank(char c) { return c == ' ' || c == '\t'; }
 
 inline bool IsSpace(char c) {

@@ -209,13 +209,8 @@ class StartReader {
   // text holds; 0 when it is not one (a bad sequence, or U+212A KELVIN SIGN
   // and U+017F LONG S, which RE2 matches with 'k' and 's').
   size_t NonAsciiLength(size_t at) const {
-    const auto lead = static_cast<unsigned char>(p_[at]);
-    const size_t length = lead >= 0xF0 && lead < 0xF8 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 0;
-    if (length == 0 || at + length > p_.size()) return 0;
-    for (size_t k = 1; k < length; ++k) {
-      if ((static_cast<unsigned char>(p_[at + k]) & 0xC0) != 0x80) return 0;
-    }
-    return HoldsAsciiFold(p_.substr(at, length)) ? 0 : length;
+    const size_t length = Utf8SequenceLength(reinterpret_cast<const unsigned char*>(p_.data()), at, p_.size());
+    return length < 2 || HoldsAsciiFold(p_.substr(at, length)) ? 0 : length;
   }
 
   // To the '|' or ')' that ends the alternative being read.

@@ -33,13 +33,6 @@ constexpr int64_t kPatternMemory = 8 << 20;
 // Words found in one text that fit without growing the list.
 constexpr size_t kPresentRoom = 32;
 
-// Characters of a UTF-8 text: its bytes but the continuation bytes.
-size_t CharacterCount(std::string_view text) {
-  size_t n = 0;
-  for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
-
 // The part of `text` (which holds a byte >= 0x80) that a match holding such
 // bytes, with fewer than `reach` bytes before its first and after its last,
 // can lie in: from `reach` bytes before the text's first such byte to `reach`
@@ -482,7 +475,7 @@ bool RuleSet::Compile(std::string* error) {
         return false;
       }
       m.other_words.push_back(static_cast<int>(i));
-      m.other_reach = std::max(m.other_reach, CharacterCount(words[i]));
+      m.other_reach = std::max(m.other_reach, Utf8CharacterCount(words[i]));
     }
   }
   m.atom_count = words.size();

@@ -1,5 +1,7 @@
 #include "report/render_common.h"
 
+#include "core/strings.h"
+
 namespace ndr {
 namespace internal {
 
@@ -44,11 +46,7 @@ std::string HtmlText(std::string_view text) {
 }
 
 // Width in characters (UTF-8 continuation bytes do not count).
-size_t DisplayWidth(std::string_view text) {
-  size_t n = 0;
-  for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
+size_t DisplayWidth(std::string_view text) { return Utf8CharacterCount(text); }
 
 std::string PadRight(std::string_view text, size_t width) {
   std::string out(text);

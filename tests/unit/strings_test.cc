@@ -178,5 +178,22 @@ TEST(Strings, IEqualsFoldsOnlyAsciiLettersAtEveryPlace) {
   EXPECT_FALSE(internal::IEquals("content-", "content"));
 }
 
+TEST(Strings, Utf8CharactersAndSequences) {
+  EXPECT_EQ(internal::Utf8CharacterCount(""), 0u);
+  EXPECT_EQ(internal::Utf8CharacterCount("a\xc3\xb1\xe6\x97\xa5\xf0\x9f\x98\x80"), 4u);  // a, n tilde, a CJK letter, an emoji
+  auto length = [](std::string_view s) {
+    return internal::Utf8SequenceLength(reinterpret_cast<const unsigned char*>(s.data()), 0, s.size());
+  };
+  EXPECT_EQ(length("a"), 1u);
+  EXPECT_EQ(length("\xc3\xb1"), 2u);
+  EXPECT_EQ(length("\xe2\x84\xaa"), 3u);
+  EXPECT_EQ(length("\xf0\x9f\x98\x80"), 4u);
+  EXPECT_EQ(length("\xc0\x80"), 0u);          // overlong
+  EXPECT_EQ(length("\xed\xa0\x80"), 0u);     // a surrogate
+  EXPECT_EQ(length("\xf4\x90\x80\x80"), 0u);  // above U+10FFFF
+  EXPECT_EQ(length("\xe2\x84"), 0u);          // cut short
+  EXPECT_EQ(length("\x80"), 0u);               // a continuation byte
+}
+
 }  // namespace
 }  // namespace ndr
