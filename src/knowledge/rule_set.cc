@@ -632,6 +632,8 @@ std::string_view RuleSet::FirstMatch(int index, std::string_view text) const {
   return std::string_view(whole.data(), whole.size());
 }
 
+const MatchStarts& RuleSet::Starts(int index) const { return impl_->starts[static_cast<size_t>(index)]; }
+
 bool RuleSet::Matches(int index, std::string_view text) const {
   const RE2* re = Pattern(index);
   return re != nullptr && impl_->starts[static_cast<size_t>(index)].Match(*re, text, 0, IsAscii(text), nullptr, 0);

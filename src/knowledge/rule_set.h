@@ -20,6 +20,8 @@ class RE2;
 namespace ndr {
 namespace internal {
 
+class MatchStarts;
+
 class RuleSet {
  public:
   RuleSet();
@@ -62,6 +64,9 @@ class RuleSet {
   // without its words (searched the same way; RE2, when it runs, stops at the
   // first match found and never runs backwards for where the words begin).
   bool Matches(int index, std::string_view text) const;
+  // Where pattern `index`'s matches can begin: for a caller that runs the
+  // same pattern compiled its own way (with capture groups).
+  const MatchStarts& Starts(int index) const;
 
   size_t size() const { return count_; }
   bool compiled() const { return compiled_; }

@@ -10,10 +10,10 @@
 
 #include "core/strings.h"
 #include "knowledge/embedded.h"
+#include "knowledge/match_starts.h"
 #include "knowledge/rule_set.h"
 #include "knowledge/tsv.h"
 #include "smtp/code_shapes.h"
-#include "knowledge/match_starts.h"
 
 namespace ndr {
 namespace internal {
@@ -105,13 +105,10 @@ size_t FirstReplyLine(std::string_view text) {
 
 struct SmtpText::Impl {
   struct CommandRow {
-    std::unique_ptr<RE2> re;
-    MatchStarts starts;
-    SmtpCommand command;
+    SmtpCommand command;  // (its pattern is matched by phrase_set)
   };
   struct WrapperRow {
-    std::unique_ptr<RE2> re;
-    MatchStarts starts;
+    std::unique_ptr<RE2> re;  // with its capture groups (phrase_set's copy has none)
     int host = 0;   // capture group numbers, 0 when absent
     int reply = 0;
     int code = 0;
@@ -179,7 +176,7 @@ std::shared_ptr<const SmtpText> SmtpText::FromTable(std::string_view name, std::
         return nullptr;
       }
       if (impl->phrase_set.Add(pattern, &set_error) >= 0) impl->set_rows.push_back({true, impl->commands.size()});
-      impl->commands.push_back({std::move(re), MatchStarts(pattern), command});
+      impl->commands.push_back({command});
     } else if (kind == "keyword" || kind == "unit") {
       std::string& list = kind == "keyword" ? keywords : units;
       if (!list.empty()) list += '|';
@@ -202,7 +199,6 @@ std::shared_ptr<const SmtpText> SmtpText::FromTable(std::string_view name, std::
       }
       if (impl->phrase_set.Add(pattern, &set_error) >= 0) impl->set_rows.push_back({false, impl->wrappers.size()});
       w.re = std::move(re);
-      w.starts = MatchStarts(pattern);
       impl->wrappers.push_back(std::move(w));
     } else {
       *error = t.Where(row, "unknown kind '" + std::string(kind) + "' (command, keyword, unit, wrapper, prose)");
@@ -428,12 +424,9 @@ SmtpCommand SmtpText::FindCommand(std::string_view text, bool* failed) const {
 
 SmtpCommand SmtpText::FindCommandIn(std::string_view text, const std::vector<int>& potentials) const {
   const Impl& p = *impl_;
-  const bool ascii = IsAscii(text);
   for (int row : potentials) {  // ascending: table order, the first command row that matches wins
     const Impl::SetRow& r = p.set_rows[static_cast<size_t>(row)];
-    if (!r.command) continue;
-    const Impl::CommandRow& c = p.commands[r.index];
-    if (c.starts.Match(*c.re, text, 0, ascii, nullptr, 0)) return c.command;
+    if (r.command && p.phrase_set.Matches(row, text)) return p.commands[r.index].command;
   }
   // A Sendmail-style transcript: the last ">>> CMD" line.
   if (text.find(">>>") == std::string_view::npos) return SmtpCommand::kUnknown;
@@ -514,7 +507,7 @@ bool SmtpText::StripOnce(const Impl& p, const std::vector<int>& potentials, std:
     const Impl::WrapperRow& w = p.wrappers[r.index];
     // Only rows that match the text the pass started with apply (a row that
     // matches only what an earlier row left waits for the next pass).
-    if (changed && !w.starts.Match(*w.re, start, 0, ascii, nullptr, 0)) continue;
+    if (changed && !p.phrase_set.Matches(row, start)) continue;
     // Only the groups that are used are asked for (none: RE2 finds the
     // match without working out groups).
     const bool want_host = w.host != 0 && host != nullptr && host->empty();
@@ -522,7 +515,8 @@ bool SmtpText::StripOnce(const Impl& p, const std::vector<int>& potentials, std:
     re2::StringPiece stack_match[kStackGroups];
     std::vector<re2::StringPiece> heap_match(groups > kStackGroups ? static_cast<size_t>(groups) : 0);
     re2::StringPiece* match = groups > kStackGroups ? heap_match.data() : stack_match;
-    if (!w.starts.Match(*w.re, text, 0, ascii, match, groups)) continue;
+    const MatchStarts& starts = p.phrase_set.Starts(row);
+    if (!starts.Match(*w.re, text, 0, ascii, match, groups)) continue;
     if (want_host && !match[w.host].empty()) *host = std::string(match[w.host].data(), match[w.host].size());
     const size_t begin = static_cast<size_t>(match[0].data() - text.data());
     const size_t end = begin + match[0].size();
@@ -550,7 +544,7 @@ bool SmtpText::StripOnce(const Impl& p, const std::vector<int>& potentials, std:
         squeezed.Append(code);
         squeezed.AppendBlank();
       }
-      if (!AppendWithoutMatches(*w.re, w.starts, ascii, std::string_view(text).substr(end), &squeezed)) {
+      if (!AppendWithoutMatches(*w.re, starts, ascii, std::string_view(text).substr(end), &squeezed)) {
         std::string rest = text.substr(end);
         RE2::GlobalReplace(&rest, *w.re, " ");
         squeezed.Append(rest);
