@@ -10,6 +10,7 @@
 
 #include "core/strings.h"
 #include "knowledge/embedded.h"
+#include "knowledge/first_bytes.h"
 #include "knowledge/match_starts.h"
 #include "knowledge/rule_set.h"
 #include "knowledge/tsv.h"
@@ -116,6 +117,10 @@ struct SmtpText::Impl {
   std::vector<CommandRow> commands;      // table order: the first that matches wins
   std::unique_ptr<RE2> keyword_before;  // any keyword, anchored at the end of the text before a code
   std::unique_ptr<RE2> unit_after;      // any unit, anchored at the start of the text after a number
+  // The bytes a unit can start with. Most codes are followed by a digit
+  // ("550 5.1.1") or a word no unit starts with: the byte test spares a
+  // cold RE2 call for four codes in five.
+  ByteSet unit_first;
   std::vector<WrapperRow> wrappers;      // wrapper and prose rows, table order
   // Command, wrapper and prose rows in one set, in table order: ReadReply
   // needs both on the same text, so one prefilter pass serves both.
@@ -218,6 +223,7 @@ std::shared_ptr<const SmtpText> SmtpText::FromTable(std::string_view name, std::
   // start of the words after a number.
   impl->keyword_before = std::make_unique<RE2>("(?:" + (keywords.empty() ? "$^" : keywords) + ")$", o);
   impl->unit_after = std::make_unique<RE2>("^ *(?:" + (units.empty() ? "$^" : units) + ")", o);
+  if (!units.empty()) impl->unit_first = FirstBytes("(?:" + units + ")");
   // Sendmail-style transcripts: ">>> CMD" lines.
   impl->transcript_command =
       std::make_unique<RE2>(">>> ?(rcpt|mail|data|ehlo|helo|starttls|auth|bdat|quit|\\.)", o);
@@ -294,8 +300,10 @@ bool SmtpText::Impl::ReplyBoundaryOk(std::string_view text, size_t begin, size_t
     }
     // Sizes, counts and durations: "552 bytes", "550 KB", "421 seconds".
     std::string_view after = text.substr(end + 1, 24);
-    if (n == ' ' && unit_after->Match(re2::StringPiece(after.data(), after.size()), 0, after.size(), RE2::UNANCHORED,
-                                      nullptr, 0)) {
+    const size_t word = after.find_first_not_of(' ');
+    if (n == ' ' && word != std::string_view::npos && unit_first[static_cast<unsigned char>(after[word])] &&
+        unit_after->Match(re2::StringPiece(after.data(), after.size()), 0, after.size(), RE2::UNANCHORED, nullptr,
+                          0)) {
       return false;
     }
   }

@@ -138,6 +138,9 @@ TEST(SmtpCodes, NeverFromNumbersThatAreNotCodes) {
   EXPECT_EQ(ReplyOf("at 2026-11-30 10:550:12 the queue ran"), 0);
   EXPECT_EQ(ReplyOf("message size 552 bytes exceeds 100"), 0);
   EXPECT_EQ(ReplyOf("retried for 450 minutes"), 0);
+  // The unit test reads the first byte after the spaces, in either case.
+  EXPECT_EQ(ReplyOf("message size 552   MB exceeds 100"), 0);
+  EXPECT_EQ(ReplyOf("limit of 452 Recipients"), 0);
   EXPECT_EQ(ReplyOf("call 555-0100 today"), 0);
   EXPECT_EQ(ReplyOf("queue id 4A550B2C1 deferred"), 0);
   EXPECT_EQ(ReplyOf("5501 messages"), 0);
