@@ -253,12 +253,119 @@ uint32_t KeyAt(const char* p) {
          static_cast<uint32_t>(static_cast<unsigned char>(AsciiLower(p[3])));
 }
 
+
+// The byte a top-level alternative ends with before its '$' or '\z' (the
+// end of the text, in a pattern that sets no flag), as a one-byte class in
+// *bytes; false when it does not end so ("x$", "\.$" do; "x?$", "\d$",
+// "(x)$", "[xy]$" do not).
+bool AddLastByte(const std::string& alternative, uint64_t bytes[4]) {
+  // Whether alternative[i] is escaped (an odd run of backslashes before it).
+  auto escaped = [&alternative](size_t i) {
+    size_t run = 0;
+    while (i > run && alternative[i - 1 - run] == '\\') ++run;
+    return run % 2 == 1;
+  };
+  // Escapes whose last byte is not a literal ("\pL", "\x41", "\101").
+  for (size_t i = 0; i + 1 < alternative.size(); ++i) {
+    if (alternative[i] != '\\' || escaped(i)) continue;
+    const char e = alternative[i + 1];
+    if (e == 'p' || e == 'P' || e == 'x' || e == 'Q' || e == 'C' || (e >= '0' && e <= '9')) return false;
+  }
+  size_t end = alternative.size();
+  if (end >= 2 && alternative.compare(end - 2, 2, "\\z") == 0 && !escaped(end - 2)) {
+    end -= 2;
+  } else if (end >= 1 && alternative[end - 1] == '$' && !escaped(end - 1)) {
+    end -= 1;
+  } else {
+    return false;
+  }
+  if (end == 0) return false;
+  const char c = alternative[end - 1];
+  if (escaped(end - 1)) {
+    if (!IsPunct(c)) return false;  // "\d", "\S": a class
+  } else if (static_cast<unsigned char>(c) >= 0x80 || std::string_view(".?*+{}()[]|^$\\").find(c) != std::string_view::npos) {
+    return false;
+  }
+  auto add = [bytes](unsigned char b) { bytes[b >> 6] |= uint64_t{1} << (b & 63); };
+  add(static_cast<unsigned char>(AsciiLower(c)));
+  add(static_cast<unsigned char>(std::toupper(static_cast<unsigned char>(c))));
+  // RE2 matches 'k' with U+212A KELVIN SIGN and 's' with U+017F LONG S:
+  // their last bytes.
+  if (AsciiLower(c) == 'k') add(0xAA);
+  if (AsciiLower(c) == 's') add(0xBF);
+  return true;
+}
+
 }  // namespace
 
+std::vector<std::string> TopLevelAlternatives(const std::string& pattern) {
+  if (pattern.compare(0, 2, "(?") == 0 && pattern.find(')') != std::string::npos &&
+      pattern.find(':') > pattern.find(')')) {
+    return {pattern};
+  }
+  std::vector<std::string> out;
+  int depth = 0;
+  size_t start = 0;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    const char c = pattern[i];
+    if (c == '\\') {
+      ++i;
+    } else if (c == '[') {
+      // A class: up to its closing ']' (one right after '[' or '[^' is a member).
+      size_t j = i + 1;
+      if (j < pattern.size() && pattern[j] == '^') ++j;
+      if (j < pattern.size() && pattern[j] == ']') ++j;
+      for (; j < pattern.size() && pattern[j] != ']'; ++j) {
+        if (pattern[j] == '\\') ++j;
+      }
+      i = j;
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')') {
+      --depth;
+    } else if (c == '|' && depth == 0) {
+      out.push_back(pattern.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  out.push_back(pattern.substr(start));
+  return out;
+}
+
+bool SetsFlags(const std::string& pattern) {
+  for (size_t i = 0; i + 2 < pattern.size(); ++i) {
+    if (pattern[i] == '\\') {
+      ++i;  // an escaped byte ("\(" is a literal parenthesis)
+      continue;
+    }
+    if (pattern[i] == '(' && pattern[i + 1] == '?' && pattern[i + 2] != ':' && pattern[i + 2] != 'P') return true;
+  }
+  return false;
+}
+
 MatchStarts::MatchStarts(std::string_view pattern) {
+  const std::string source(pattern);
+  if (!SetsFlags(source)) {
+    end_known_ = true;
+    for (const std::string& alternative : TopLevelAlternatives(source)) {
+      end_known_ = end_known_ && AddLastByte(alternative, last_bits_);
+    }
+  }
   StartReader reader(pattern);
   Starts s = reader.Alternation();
   if (!reader.at_end()) return;  // an unbalanced ')': RE2's own search
+  // Every way begins at the start of the text with a word: only there.
+  anchored_ = !s.paths.empty();
+  for (const Path& path : s.paths) {
+    const bool at_start = !path.checks.empty() && path.checks.front().first == 0 && path.checks.front().second == '^';
+    if (!at_start || path.word.empty() || path.word.size() > 0xFF) anchored_ = false;
+  }
+  if (anchored_) {
+    for (const Path& path : s.paths) {
+      leads_ += static_cast<char>(path.word.size());
+      leads_ += path.word;
+    }
+  }
   for (const Path& path : s.paths) {
     if (path.word.size() < kMinStart || path.word.size() > 0xFFFF) return;
   }
@@ -409,8 +516,27 @@ size_t MatchStarts::PathAt(std::string_view text, size_t at, size_t group, bool 
   return std::string_view::npos;
 }
 
+bool MatchStarts::MayMatch(std::string_view text, size_t from, bool ascii) const {
+  if (end_known_) {
+    if (text.empty()) return false;
+    const auto last = static_cast<unsigned char>(text.back());
+    if (((last_bits_[last >> 6] >> (last & 63)) & 1) == 0) return false;
+  }
+  if (anchored_ && ascii) {
+    if (from > 0) return false;  // '^' is the start of the text, not of the search
+    for (size_t i = 0; i < leads_.size();) {
+      const size_t length = static_cast<unsigned char>(leads_[i]);
+      if (length <= text.size() && IEqualsSized(text.data(), leads_.data() + i + 1, length)) return true;
+      i += 1 + length;
+    }
+    return false;
+  }
+  return true;
+}
+
 bool MatchStarts::Match(const RE2& re, std::string_view text, size_t from, bool ascii, re2::StringPiece* match,
                         int n) const {
+  if (!MayMatch(text, from, ascii)) return false;
   const re2::StringPiece input(text.data(), text.size());
   if (!searchable_ || !ascii) return re.Match(input, from, text.size(), RE2::UNANCHORED, match, n);
   // Every match begins with a path's word: the first place where the

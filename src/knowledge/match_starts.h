@@ -35,6 +35,17 @@
 namespace ndr {
 namespace internal {
 
+// The top-level alternatives of an RE2 pattern ("a(b|c)|d" -> "a(b|c)",
+// "d"); the pattern alone when it has one, or a leading flag group such as
+// "(?i)" (which applies to all of them).
+std::vector<std::string> TopLevelAlternatives(const std::string& pattern);
+
+// Whether a pattern sets a flag anywhere ("(?m)", "(?i:...)"; not "(?:" or
+// "(?P<"): a flag set in one alternative holds in the ones after it
+// ("x(?m)|^y" is multi-line at '^'), so none of its alternatives is read
+// alone.
+bool SetsFlags(const std::string& pattern);
+
 class MatchStarts {
  public:
   // One way through a pattern (or through its start): its word (lowered)
@@ -63,6 +74,14 @@ class MatchStarts {
   // Whether a complete() pattern matches an ASCII `text`: Match's answer
   // for them, without RE2.
   bool FoundIn(std::string_view text) const;
+
+  // False when `text` cannot hold a match, by two byte tests that spare a
+  // cold RE2 call: a pattern whose every way ends with one literal
+  // character and '$' ("...>$") needs a text that ends with it; one whose
+  // every way begins with '^' and a word ("^on [0-9]...", a word of any
+  // length) needs an ASCII text that begins with one of those words. True
+  // when the tests do not apply or pass (Match runs them too).
+  bool MayMatch(std::string_view text, size_t from, bool ascii) const;
 
   // The words of the paths, lower-cased, ascending, once each (tests).
   std::vector<std::string> words() const;
@@ -116,6 +135,13 @@ class MatchStarts {
   std::vector<unsigned char> blob_;
   uint32_t keys_ = 0, groups_ = 0, paths_ = 0, checks_ = 0, words_ = 0, firsts_ = 0, first_keys_ = 0;
   uint32_t key_count_ = 0, first_count_ = 0, path_count_ = 0;
+  // MayMatch: the bytes a text must end with (when end_known_), and the
+  // words an ASCII text must begin with (when anchored_; the paths leave
+  // out ways through non-ASCII letters), each after a byte of its length.
+  bool end_known_ = false;
+  uint64_t last_bits_[4] = {};
+  bool anchored_ = false;
+  std::string leads_;
   bool searchable_ = false;  // read: ASCII texts are searched by words
   bool complete_ = false;
   // A bit per (lowered) first byte of a key.

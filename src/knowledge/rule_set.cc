@@ -161,63 +161,11 @@ int RuleSet::Add(std::string_view pattern, std::string* error) {
 
 namespace {
 
-// The top-level alternatives of an RE2 pattern ("a(b|c)|d" -> "a(b|c)",
-// "d"); the pattern alone when it has one, or a leading flag group such as
-// "(?i)" (which applies to all of them).
-std::vector<std::string> TopLevelAlternatives(const std::string& pattern) {
-  if (pattern.compare(0, 2, "(?") == 0 && pattern.find(')') != std::string::npos &&
-      pattern.find(':') > pattern.find(')')) {
-    return {pattern};
-  }
-  std::vector<std::string> out;
-  int depth = 0;
-  size_t start = 0;
-  for (size_t i = 0; i < pattern.size(); ++i) {
-    const char c = pattern[i];
-    if (c == '\\') {
-      ++i;
-    } else if (c == '[') {
-      // A class: up to its closing ']' (one right after '[' or '[^' is a member).
-      size_t j = i + 1;
-      if (j < pattern.size() && pattern[j] == '^') ++j;
-      if (j < pattern.size() && pattern[j] == ']') ++j;
-      for (; j < pattern.size() && pattern[j] != ']'; ++j) {
-        if (pattern[j] == '\\') ++j;
-      }
-      i = j;
-    } else if (c == '(') {
-      ++depth;
-    } else if (c == ')') {
-      --depth;
-    } else if (c == '|' && depth == 0) {
-      out.push_back(pattern.substr(start, i - start));
-      start = i + 1;
-    }
-  }
-  out.push_back(pattern.substr(start));
-  return out;
-}
-
 // Whether an alternative (of a pattern without a leading flag group, so '^'
 // is the start of the text) is anchored there: tested alone, it reads only
 // the bytes it can match at the start.
 bool AnchoredAtStart(const std::string& alternative) {
   return alternative.compare(0, 1, "^") == 0 || alternative.compare(0, 2, "\\A") == 0;
-}
-
-// Whether a pattern sets a flag anywhere ("(?m)", "(?i:...)"; not "(?:" or
-// "(?P<"): a flag set in one alternative holds in the ones after it
-// ("x(?m)|^y" is multi-line at '^'), so none of its alternatives is read
-// alone.
-bool SetsFlags(const std::string& pattern) {
-  for (size_t i = 0; i + 2 < pattern.size(); ++i) {
-    if (pattern[i] == '\\') {
-      ++i;  // an escaped byte ("\(" is a literal parenthesis)
-      continue;
-    }
-    if (pattern[i] == '(' && pattern[i + 1] == '?' && pattern[i + 2] != ':' && pattern[i + 2] != 'P') return true;
-  }
-  return false;
 }
 
 // RE2's prefilter of one pattern (its FilteredRE2 alone; its own words

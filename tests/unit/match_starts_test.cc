@@ -111,6 +111,18 @@ TEST(MatchStarts, SearchingFromTheStartsGivesRe2sMatch) {
       "nelze doru[c\xc4\x8d]it",
       "\xe3\x83\xa1\xe3\x83\xbc\xe3\x83\xab|\xe9\x85\x8d\xe4\xbf\xa1",
       "\xe2\x84\xaa" "elvin bounce|mail\xc5\xbf" "ystem",
+      // Ends and starts the byte tests read.
+      "<(?P<reply>[245][0-9][0-9][ -][^<>]{1,40})>$",
+      "^on [0-9]{1,2}/[0-9]+ wrote:",
+      "^(?:on|at) (?:[a-z]{3}, )?[0-9]",
+      "x\\.$|y\\z",
+      "ok\\\\$",
+      "said k$",
+      "\\pL$",
+      "a\\x41$",
+      "ab?$",
+      "[>)]$",
+      "(?m)no>$",
   };
   const std::vector<std::string> texts = {
       "",
@@ -156,6 +168,24 @@ TEST(MatchStarts, SearchingFromTheStartsGivesRe2sMatch) {
       "nelze dorucit",
       "kelvin bounce; mailsystem",
       "KELVIN BOUNCE",
+      "<550 5.1.1 no such user>",
+      "<550 no>\n",
+      "x <550 no> y",
+      "on 1/2 wrote: ON 3/4 WROTE:",
+      "xon 1/2 wrote:",
+      "At Mon, 5 May; at 6",
+      "ends in x.",
+      "ends in y",
+      "ends in Y\n",
+      "ok\\",
+      "said K",
+      "said \xe2\x84\xaa",
+      "grade \xc3\x89",
+      "aA",
+      "ab",
+      "a",
+      "(no>)",
+      "no>\nyes",
   };
   for (const std::string& pattern : patterns) {
     const RE2 re(pattern, Insensitive());
@@ -166,6 +196,34 @@ TEST(MatchStarts, SearchingFromTheStartsGivesRe2sMatch) {
       if (text.size() > 5) ExpectSameAnswer(re, starts, text, 5);
     }
   }
+}
+
+// The byte tests turn away texts that cannot hold a match, and only those
+// (SearchingFromTheStartsGivesRe2sMatch compares Match's answers with RE2's).
+TEST(MatchStarts, ByteTestsTurnAwayTextsThatCannotMatch) {
+  const MatchStarts ends("<(?P<reply>[0-9]+[^<>]*)>$");
+  EXPECT_FALSE(ends.MayMatch("<550 no> and more", 0, true));
+  EXPECT_FALSE(ends.MayMatch("", 0, true));
+  EXPECT_TRUE(ends.MayMatch("x <550 no>", 0, true));
+  EXPECT_TRUE(ends.MayMatch("x <550 n\xc3\xb6>", 0, false));  // any text: the last byte decides
+  // Either case; the Kelvin sign ends in a byte RE2 folds with 'k'.
+  const MatchStarts letter("said k$|said x\\z");
+  EXPECT_TRUE(letter.MayMatch("SAID K", 0, true));
+  EXPECT_TRUE(letter.MayMatch("said \xe2\x84\xaa", 0, false));
+  EXPECT_FALSE(letter.MayMatch("said y", 0, true));
+  // No test where the end is not one literal, or '$' may end a line.
+  EXPECT_TRUE(MatchStarts("<[^>]*>?$").MayMatch("<x", 0, true));
+  EXPECT_TRUE(MatchStarts("(?m)x>$").MayMatch("x>\ny", 0, true));
+  EXPECT_TRUE(MatchStarts("x>$|y").MayMatch("y z", 0, true));
+
+  const MatchStarts starts("^on (?:[a-z]{3}, )?[0-9]{1,2} [a-z]{3}");
+  EXPECT_TRUE(starts.MayMatch("On Mon, 5 May", 0, true));
+  EXPECT_FALSE(starts.MayMatch("x On 5 May", 0, true));
+  EXPECT_FALSE(starts.MayMatch("On 5 May", 1, true));  // '^' is the text's start, not the search's
+  EXPECT_FALSE(starts.MayMatch("o", 0, true));
+  EXPECT_TRUE(starts.MayMatch("\xc3\xb6 x", 0, false));  // non-ASCII texts: RE2 decides
+  EXPECT_TRUE(MatchStarts("^\\s*on").MayMatch("  x", 0, true));  // no word after '^'
+  EXPECT_TRUE(MatchStarts("^on|at").MayMatch("cat", 0, true));     // not every way at the start
 }
 
 // Every pattern of a table against its sample: the sample alone, twice in
