@@ -62,6 +62,20 @@ class Analyzer {
   // whatever its first line looks like.
   Analysis AnalyzeText(std::string_view text, std::string_view source) const;
 
+  // Several messages, each read as Analyze (AnalyzeText when `as_text`)
+  // reads it, with the same results, stage by stage: each stage (MIME,
+  // locating the report, extraction, interpretation) runs over all of them
+  // before the next. A stage's tables then stay in the processor's cache
+  // from one message to the next, where one message at a time finds them
+  // evicted by the other stages'. A message's time limit counts its own
+  // stages only. Never throws for a message (as Analyze); throws
+  // std::bad_alloc only when the batch's own list cannot be allocated.
+  struct BatchMessage {
+    std::string_view bytes;
+    std::string_view source;
+  };
+  std::vector<Analysis> AnalyzeBatch(const std::vector<BatchMessage>& messages, bool as_text = false) const;
+
   // One finding -> Verdict -> Explanation -> Record: the path every record
   // takes, whether its finding came from a bounce message or a log line.
   // A failure while deciding (pattern matching out of memory) is added to
@@ -80,8 +94,14 @@ class Analyzer {
  private:
   struct Impl;
   explicit Analyzer(std::unique_ptr<Impl> impl);
-  Analysis Guarded(std::string_view bytes, std::string_view source, bool as_text) const;
-  Analysis AnalyzeAs(std::string_view bytes, std::string_view source, bool pasted) const;
+  // One message on its way through the stages.
+  struct Pending;
+  static constexpr int kStages = 4;
+  // Runs stage 0..kStages-1 of a message not yet done; what a stage throws
+  // (std::bad_alloc on a hostile input, a library's error) ends the message
+  // with a problem, and the caller goes on with the next.
+  void RunStage(int stage, Pending* p) const;
+  void Stage(int stage, Pending* p) const;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -53,46 +53,21 @@ const CodeBook& Analyzer::codes() const { return *impl_->codes; }
 const ReasonBook& Analyzer::reasons() const { return *impl_->reasons; }
 const Extractor& Analyzer::extractor() const { return *impl_->extractor; }
 
-Analysis Analyzer::Analyze(std::string_view bytes, std::string_view source) const {
-  return Guarded(bytes, source, false);
-}
-
-Analysis Analyzer::AnalyzeText(std::string_view text, std::string_view source) const {
-  return Guarded(text, source, true);
-}
-
-// The exception boundary the header promises: whatever a stage throws
-// (std::bad_alloc on a hostile input, a library's error) becomes a problem on
-// the result, and the caller goes on with the next message.
-Analysis Analyzer::Guarded(std::string_view bytes, std::string_view source, bool as_text) const {
-  std::string why;
-  try {
-    return AnalyzeAs(bytes, source, as_text || internal::PastedTextReader::LooksPasted(bytes));
-  } catch (const std::bad_alloc&) {
-    why = "out of memory";
-  } catch (const std::exception& e) {
-    why = e.what();
-  } catch (...) {
-    why = "unknown error";
-  }
-  Analysis failed;
-  failed.failed = true;
-  failed.problems.push_back({ProblemKind::kInternal, "analysis stopped: " + why});
-  return failed;
-}
-
 namespace {
 
 // Limits::max_seconds for one message, checked between stages and between
 // records (each stage is linear in its bounded input, so the overshoot is
-// bounded too).
+// bounded too). Only the time of the message's own stages counts: a batch
+// runs them apart.
 class Deadline {
  public:
-  explicit Deadline(double seconds)
-      : seconds_(seconds), start_(std::chrono::steady_clock::now()) {}
+  explicit Deadline(double seconds) : seconds_(seconds) {}
+  void Start() { start_ = std::chrono::steady_clock::now(); }
+  void Stop() { spent_ += std::chrono::steady_clock::now() - start_; }
+  // (Between Start and Stop.)
   bool Passed() const {
     return seconds_ > 0 &&
-           std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count() > seconds_;
+           std::chrono::duration<double>(spent_ + (std::chrono::steady_clock::now() - start_)).count() > seconds_;
   }
   // The problem: what was not done, and the flag.
   Problem LimitProblem(std::string_view what) const {
@@ -104,59 +79,146 @@ class Deadline {
 
  private:
   double seconds_;
+  std::chrono::steady_clock::duration spent_{0};
   std::chrono::steady_clock::time_point start_;
 };
 
 }  // namespace
 
-Analysis Analyzer::AnalyzeAs(std::string_view bytes, std::string_view source, bool pasted) const {
+struct Analyzer::Pending {
+  Pending(std::string_view b, std::string_view s, bool text, double seconds)
+      : bytes(b), source(s), as_text(text), deadline(seconds) {}
+  std::string_view bytes;
+  std::string_view source;
+  bool as_text;
+  bool pasted = false;
+  bool done = false;
+  Deadline deadline;
   Analysis analysis;
-  const Limits& limits = impl_->options.limits;
-  const Deadline deadline(limits.max_seconds);
-  Message message = pasted ? impl_->pasted->Read(bytes, limits) : ParseMessage(bytes, limits, BodyScope::kText);
-  analysis.problems = std::move(message.problems);
-  if (deadline.Passed()) {
-    analysis.problems.push_back(deadline.LimitProblem("the message was not analyzed beyond its MIME structure"));
-    return analysis;
-  }
-  // A bounce a person forwarded as an attachment: the attached report is
-  // the one to read (the forward's own words are the person's question).
-  Message attached;
-  if (!pasted && FindAttachedReport(message, *impl_->markers, limits, &attached)) message = std::move(attached);
-  BounceParts parts = LocateBounce(message, *impl_->markers, limits);
-  for (Problem& p : parts.problems) analysis.problems.push_back(std::move(p));
-  analysis.kind = parts.kind;
-  if (parts.kind == BounceKind::kNotBounce) return analysis;
-  if (deadline.Passed()) {
-    analysis.problems.push_back(deadline.LimitProblem("no recipient was read"));
-    return analysis;
-  }
+  Message message;
+  BounceParts parts;
+  std::vector<Finding> findings;
+};
 
-  std::vector<Finding> findings = impl_->extractor->Extract(parts, &analysis.problems);
-  const Headers& original = parts.original_headers;
-  ReportContext report;
-  report.sender = internal::CleanAddress(original.Get("From"));
-  if (report.sender.empty()) report.sender = internal::CleanAddress(parts.per_message.Get("X-Postfix-Sender"));
-  if (parts.kind == BounceKind::kFeedbackReport && report.sender.empty()) {
-    report.sender = internal::CleanAddress(parts.feedback.Get("Original-Mail-From"));
-  }
-  report.subject = std::string(original.Get("Subject"));
-  report.message_id = std::string(original.Get("Message-ID"));
-  report.date = std::string(original.Get("Date"));
-  report.bounce_message_id = std::string(message.headers().Get("Message-ID"));
-  report.bounce_date = std::string(message.headers().Get("Date"));
+Analysis Analyzer::Analyze(std::string_view bytes, std::string_view source) const {
+  Pending p(bytes, source, false, impl_->options.limits.max_seconds);
+  for (int stage = 0; stage < kStages && !p.done; ++stage) RunStage(stage, &p);
+  return std::move(p.analysis);
+}
 
-  analysis.records.reserve(findings.size());
-  for (Finding& f : findings) {
-    if (deadline.Passed()) {
-      analysis.problems.push_back(deadline.LimitProblem(std::to_string(findings.size() - analysis.records.size()) +
-                                                   " of " + std::to_string(findings.size()) +
-                                                   " recipients not analyzed"));
-      break;
+Analysis Analyzer::AnalyzeText(std::string_view text, std::string_view source) const {
+  Pending p(text, source, true, impl_->options.limits.max_seconds);
+  for (int stage = 0; stage < kStages && !p.done; ++stage) RunStage(stage, &p);
+  return std::move(p.analysis);
+}
+
+std::vector<Analysis> Analyzer::AnalyzeBatch(const std::vector<BatchMessage>& messages, bool as_text) const {
+  std::vector<Pending> pending;
+  pending.reserve(messages.size());
+  for (const BatchMessage& m : messages) pending.emplace_back(m.bytes, m.source, as_text, impl_->options.limits.max_seconds);
+  for (int stage = 0; stage < kStages; ++stage) {
+    for (Pending& p : pending) {
+      if (!p.done) RunStage(stage, &p);
     }
-    analysis.records.push_back(RecordFor(std::move(f), source, report, &analysis.problems));
   }
-  return analysis;
+  std::vector<Analysis> out;
+  out.reserve(pending.size());
+  for (Pending& p : pending) out.push_back(std::move(p.analysis));
+  return out;
+}
+
+// The exception boundary the header promises: whatever a stage throws
+// becomes a problem on the result, and the caller goes on with the next
+// message.
+void Analyzer::RunStage(int stage, Pending* p) const {
+  std::string why;
+  p->deadline.Start();
+  try {
+    Stage(stage, p);
+    p->deadline.Stop();
+    if (stage == kStages - 1) p->done = true;
+    return;
+  } catch (const std::bad_alloc&) {
+    why = "out of memory";
+  } catch (const std::exception& e) {
+    why = e.what();
+  } catch (...) {
+    why = "unknown error";
+  }
+  p->done = true;
+  p->analysis = Analysis();
+  p->analysis.failed = true;
+  p->analysis.problems.push_back({ProblemKind::kInternal, "analysis stopped: " + why});
+}
+
+void Analyzer::Stage(int stage, Pending* p) const {
+  const Limits& limits = impl_->options.limits;
+  Analysis& analysis = p->analysis;
+  switch (stage) {
+    case 0: {
+      // Input without a header block of its own is read as pasted bounce text.
+      p->pasted = p->as_text || internal::PastedTextReader::LooksPasted(p->bytes);
+      p->message = p->pasted ? impl_->pasted->Read(p->bytes, limits) : ParseMessage(p->bytes, limits, BodyScope::kText);
+      analysis.problems = std::move(p->message.problems);
+      if (p->deadline.Passed()) {
+        analysis.problems.push_back(p->deadline.LimitProblem("the message was not analyzed beyond its MIME structure"));
+        p->done = true;
+        return;
+      }
+      // A bounce a person forwarded as an attachment: the attached report is
+      // the one to read (the forward's own words are the person's question).
+      Message attached;
+      if (!p->pasted && FindAttachedReport(p->message, *impl_->markers, limits, &attached)) {
+        p->message = std::move(attached);
+      }
+      return;
+    }
+    case 1: {
+      p->parts = LocateBounce(p->message, *impl_->markers, limits);
+      for (Problem& problem : p->parts.problems) analysis.problems.push_back(std::move(problem));
+      analysis.kind = p->parts.kind;
+      if (p->parts.kind == BounceKind::kNotBounce) {
+        p->done = true;
+        return;
+      }
+      if (p->deadline.Passed()) {
+        analysis.problems.push_back(p->deadline.LimitProblem("no recipient was read"));
+        p->done = true;
+      }
+      return;
+    }
+    case 2:
+      p->findings = impl_->extractor->Extract(p->parts, &analysis.problems);
+      return;
+    default: {
+      const BounceParts& parts = p->parts;
+      const Headers& original = parts.original_headers;
+      ReportContext report;
+      report.sender = internal::CleanAddress(original.Get("From"));
+      if (report.sender.empty()) report.sender = internal::CleanAddress(parts.per_message.Get("X-Postfix-Sender"));
+      if (parts.kind == BounceKind::kFeedbackReport && report.sender.empty()) {
+        report.sender = internal::CleanAddress(parts.feedback.Get("Original-Mail-From"));
+      }
+      report.subject = std::string(original.Get("Subject"));
+      report.message_id = std::string(original.Get("Message-ID"));
+      report.date = std::string(original.Get("Date"));
+      report.bounce_message_id = std::string(p->message.headers().Get("Message-ID"));
+      report.bounce_date = std::string(p->message.headers().Get("Date"));
+
+      std::vector<Finding>& findings = p->findings;
+      analysis.records.reserve(findings.size());
+      for (Finding& f : findings) {
+        if (p->deadline.Passed()) {
+          analysis.problems.push_back(p->deadline.LimitProblem(std::to_string(findings.size() - analysis.records.size()) +
+                                                              " of " + std::to_string(findings.size()) +
+                                                              " recipients not analyzed"));
+          break;
+        }
+        analysis.records.push_back(RecordFor(std::move(f), p->source, report, &analysis.problems));
+      }
+      return;
+    }
+  }
 }
 
 Record Analyzer::RecordFor(Finding f, std::string_view source, const ReportContext& report,

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -24,8 +25,9 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // At most this many messages (and bytes) are read ahead of the one being
-// written, per worker: what bounds memory, whatever the input's size.
-constexpr size_t kInFlightPerJob = 16;
+// written, per worker: what bounds memory, whatever the input's size. (Two
+// batches' worth: one analyzed while the next is read.)
+constexpr size_t kInFlightPerJob = 32;
 constexpr size_t kInFlightBytes = 32u << 20;
 
 // One unit of work, in input order: a message, or an input that could not be read.
@@ -63,50 +65,96 @@ void Render(const RecordSink& sink, Outcome* o) {
   o->records.shrink_to_fit();
 }
 
-Outcome Analyze(const Analyzer& analyzer, const Item& item, const ProcessOptions& options) {
-  Outcome out;
-  out.bytes = item.bytes;
+// The outcome of an item decided before analysis: one that could not be
+// read, or a mail server log; false for a message to analyze.
+bool OutcomeWithoutAnalysis(const Item& item, const ProcessOptions& options, Outcome* out) {
+  out->bytes = item.bytes;
   const std::string& source = item.message.source();
   if (!item.error.empty()) {
-    out.kind = Outcome::Kind::kReadError;
-    out.notes.push_back(source + ": " + item.error);
-    return out;
+    out->kind = Outcome::Kind::kReadError;
+    out->notes.push_back(source + ": " + item.error);
+    return true;
   }
-  // One bad message never stops a scan.
+  // A log read as a message gives nonsense records (queue ids for
+  // recipients): say how to read it instead, always, and read no further.
+  if (!options.as_text && LooksLikeMailLog(item.message.bytes())) {
+    out->kind = Outcome::Kind::kNotBounce;
+    out->notes.push_back(source + ": a mail server log, not a message: read logs with 'ndr scan --log'");
+    return true;
+  }
+  return false;
+}
+
+// What an analysis gives the writer.
+void TakeAnalysis(Analysis a, const std::string& source, const ProcessOptions& options, Outcome* out) {
+  // An error inside ndr (out of memory) is always said, and counts as a failure.
+  if (options.report_problems || a.failed) {
+    for (const Problem& problem : a.problems) out->notes.push_back(source + ": " + problem.ToString());
+  }
+  if (a.failed) {
+    out->kind = Outcome::Kind::kFailed;
+    return;
+  }
+  if (!a.is_bounce()) {
+    out->kind = Outcome::Kind::kNotBounce;
+    if (options.report_not_bounce) out->notes.push_back(source + ": not a bounce");
+    return;
+  }
+  out->kind = Outcome::Kind::kBounce;
+  if (a.records.empty() && options.report_not_bounce) {
+    out->notes.push_back(source + ": looks like a bounce, but names no recipient");
+  }
+  out->records = std::move(a.records);
+}
+
+// The outcome of an item that failed beyond the analyzer's own boundary.
+Outcome FailedOutcome(const Item& item, const std::exception& e) {
+  Outcome out;
+  out.bytes = item.bytes;
+  out.kind = Outcome::Kind::kFailed;
+  out.notes.push_back(item.message.source() + ": analysis failed (" + e.what() + "); skipped");
+  return out;
+}
+
+// Items are analyzed in batches of up to this many (Analyzer::AnalyzeBatch:
+// each stage's tables stay in cache across the batch).
+constexpr size_t kBatch = 16;
+
+// The outcomes of `items`, in their order, each rendered by `sink`. One bad
+// message never stops a scan.
+std::vector<Outcome> AnalyzeItems(const Analyzer& analyzer, const Item* items, size_t count,
+                                  const ProcessOptions& options, const RecordSink& sink) {
+  std::vector<Outcome> out(count);
+  std::vector<Analyzer::BatchMessage> batch;
+  std::vector<size_t> batched;  // the item of each batch message
+  for (size_t i = 0; i < count; ++i) {
+    try {
+      if (OutcomeWithoutAnalysis(items[i], options, &out[i])) continue;
+      batch.push_back({items[i].message.bytes(), items[i].message.source()});
+      batched.push_back(i);
+    } catch (const std::exception& e) {
+      out[i] = FailedOutcome(items[i], e);
+    }
+  }
+  std::vector<Analysis> analyses;
   try {
-    std::string_view bytes = item.message.bytes();
-    // A log read as a message gives nonsense records (queue ids for
-    // recipients): say how to read it instead, always, and read no further.
-    if (!options.as_text && LooksLikeMailLog(bytes)) {
-      out.kind = Outcome::Kind::kNotBounce;
-      out.notes.push_back(source + ": a mail server log, not a message: read logs with 'ndr scan --log'");
-      return out;
-    }
-    Analysis a = options.as_text ? analyzer.AnalyzeText(bytes, source) : analyzer.Analyze(bytes, source);
-    // An error inside ndr (out of memory) is always said, and counts as a failure.
-    if (options.report_problems || a.failed) {
-      for (const Problem& problem : a.problems) out.notes.push_back(source + ": " + problem.ToString());
-    }
-    if (a.failed) {
-      out.kind = Outcome::Kind::kFailed;
-      return out;
-    }
-    if (!a.is_bounce()) {
-      out.kind = Outcome::Kind::kNotBounce;
-      if (options.report_not_bounce) out.notes.push_back(source + ": not a bounce");
-      return out;
-    }
-    out.kind = Outcome::Kind::kBounce;
-    if (a.records.empty() && options.report_not_bounce) {
-      out.notes.push_back(source + ": looks like a bounce, but names no recipient");
-    }
-    out.records = std::move(a.records);
-  } catch (const std::exception& e) {
-    out = Outcome();
-    out.bytes = item.bytes;
-    out.kind = Outcome::Kind::kFailed;
-    out.notes.push_back(source + ": analysis failed (" + e.what() + "); skipped");
+    analyses = analyzer.AnalyzeBatch(batch, options.as_text);
+  } catch (const std::exception&) {
+    analyses.clear();  // (out of memory for the batch's results) one at a time below
   }
+  for (size_t k = 0; k < batched.size(); ++k) {
+    const Item& item = items[batched[k]];
+    Outcome& o = out[batched[k]];
+    try {
+      Analysis a = k < analyses.size() ? std::move(analyses[k])
+                   : options.as_text  ? analyzer.AnalyzeText(item.message.bytes(), item.message.source())
+                                      : analyzer.Analyze(item.message.bytes(), item.message.source());
+      TakeAnalysis(std::move(a), item.message.source(), options, &o);
+    } catch (const std::exception& e) {
+      o = FailedOutcome(item, e);
+    }
+  }
+  for (Outcome& o : out) Render(sink, &o);
   return out;
 }
 
@@ -219,22 +267,34 @@ class InlineRun : public InputVisitor {
 
   void Message(InputMessage message) override {
     Item item;
+    item.bytes = message.bytes().size();
     item.message = std::move(message);
-    Handle(item);
+    Add(std::move(item));
   }
   void Error(const std::string& source, const std::string& what) override {
     Item item;
     item.message = InputMessage(source, std::string());
     item.error = what;
-    Handle(item);
+    Add(std::move(item));
+  }
+  // Analyzes and writes the items held back (after the last input).
+  void Flush() {
+    if (batch_.empty()) return;
+    std::vector<Outcome> outcomes = AnalyzeItems(analyzer_, batch_.data(), batch_.size(), options_, writer_->sink());
+    batch_.clear();
+    bytes_ = 0;
+    for (Outcome& o : outcomes) {
+      writer_->Deliver(o);
+      progress_->Update(*stats_, bytes_read_->load(std::memory_order_relaxed));
+    }
   }
 
  private:
-  void Handle(const Item& item) {
-    Outcome o = Analyze(analyzer_, item, options_);
-    Render(writer_->sink(), &o);
-    writer_->Deliver(o);
-    progress_->Update(*stats_, bytes_read_->load(std::memory_order_relaxed));
+  // Items wait for a batch (kBatch items, or the in-flight bytes' bound).
+  void Add(Item item) {
+    bytes_ += item.bytes;
+    batch_.push_back(std::move(item));
+    if (batch_.size() >= kBatch || bytes_ >= kInFlightBytes) Flush();
   }
   const Analyzer& analyzer_;
   const ProcessOptions& options_;
@@ -242,6 +302,8 @@ class InlineRun : public InputVisitor {
   Progress* progress_;
   const ProcessStats* stats_;
   const std::atomic<uint64_t>* bytes_read_;
+  std::vector<Item> batch_;
+  size_t bytes_ = 0;
 };
 
 // --jobs N: one thread reads and cuts messages, N workers analyze them, the
@@ -316,24 +378,31 @@ class PooledRun : public InputVisitor {
   }
 
   void Work() {
+    std::vector<Item> items;
     for (;;) {
-      std::pair<uint64_t, Item> job;
+      uint64_t first = 0;  // the input number of items[0]; the others follow it
+      items.clear();
       {
         std::unique_lock<std::mutex> lock(mutex_);
         todo_ready_.wait(lock, [&] { return !todo_.empty() || reading_done_ || stopping_; });
         if (todo_.empty() || stopping_) return;
-        job = std::move(todo_.front());
-        todo_.pop_front();
+        // A batch of what is there (not waiting for more: the others work
+        // meanwhile, and a slow input's messages are not held back).
+        first = todo_.front().first;
+        const size_t share = std::max<size_t>(1, std::min(kBatch, todo_.size() / jobs_));
+        while (!todo_.empty() && items.size() < share) {
+          items.push_back(std::move(todo_.front().second));
+          todo_.pop_front();
+        }
       }
-      Outcome o = Analyze(analyzer_, job.second, options_);
-      job.second = Item();  // let go of the read block before the outcome waits for its turn
-      Render(writer_->sink(), &o);
+      std::vector<Outcome> outcomes = AnalyzeItems(analyzer_, items.data(), items.size(), options_, writer_->sink());
+      items.clear();  // let go of the read blocks before the outcomes wait for their turn
       std::unique_lock<std::mutex> lock(mutex_);
       if (stopping_) return;
-      done_.emplace(job.first, std::move(o));
-      // Another worker is writing (it will come to this one), or an earlier
-      // outcome is still being analyzed (its worker will write this one too).
-      if (writing_ || job.first != next_) continue;
+      for (size_t k = 0; k < outcomes.size(); ++k) done_.emplace(first + k, std::move(outcomes[k]));
+      // Another worker is writing (it will come to these), or an earlier
+      // outcome is still being analyzed (its worker will write these too).
+      if (writing_ || first != next_) continue;
       WriteReady(lock);
       if (stopping_) return;
     }
@@ -446,6 +515,7 @@ ProcessStats ProcessInputs(const Analyzer& analyzer, const std::vector<std::stri
   if (jobs <= 1) {
     InlineRun run(analyzer, options, &writer, &progress, &stats, &bytes_read);
     ReadInputs(inputs, input_options, &run);
+    run.Flush();
   } else {
     PooledRun run(analyzer, options, jobs);
     run.Run(inputs, input_options, &writer, &progress, &stats, &bytes_read);

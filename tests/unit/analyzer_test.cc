@@ -295,6 +295,48 @@ TEST(Analyzer, ManyThreadsGiveTheSameRecords) {
   for (int m : mismatches) EXPECT_EQ(m, 0);
 }
 
+// A batch is read stage by stage, each message as Analyze (or AnalyzeText)
+// reads it alone: the same kind, records and problems, in order.
+std::string Summary(const Analysis& a) {
+  std::string out = std::to_string(static_cast<int>(a.kind)) + (a.failed ? " failed\n" : "\n");
+  for (const Problem& p : a.problems) out += p.ToString() + "\n";
+  for (const Record& r : a.records) out += RecordToJson(r) + "\n";
+  return out;
+}
+
+TEST(Analyzer, BatchGivesWhatOneAtATimeGives) {
+  std::vector<std::string> names, inputs;
+  for (const std::string& n : {"postfix-user-unknown.eml", "exim-failed.eml", "iso-2022-jp.eml", "auto-reply.eml",
+                               "gmail-dmarc.eml", "multi-recipient-mixed.eml", "arf-abuse.eml", "cr-only.eml",
+                               "delayed.eml", "exchange-online-ndr.eml"}) {
+    std::string data, error;
+    if (!ReadWholeFile(std::string(NDR_SOURCE_DIR) + "/samples/" + n, &data, &error)) continue;
+    names.push_back(n);
+    inputs.push_back(data);
+  }
+  ASSERT_GE(inputs.size(), 8u);
+  names.push_back("pasted");
+  inputs.push_back("> 550 5.1.1 <bob@example.com>: Recipient address rejected: User unknown\n");
+  names.push_back("not a message");
+  inputs.push_back("");
+  std::vector<Analyzer::BatchMessage> batch;
+  for (size_t i = 0; i < inputs.size(); ++i) batch.push_back({inputs[i], names[i]});
+  for (bool as_text : {false, true}) {
+    SCOPED_TRACE(as_text ? "as text" : "as messages");
+    std::vector<Analysis> together = TheAnalyzer().AnalyzeBatch(batch, as_text);
+    ASSERT_EQ(together.size(), inputs.size());
+    size_t bounces = 0;
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      const Analysis alone = as_text ? TheAnalyzer().AnalyzeText(inputs[i], names[i])
+                                     : TheAnalyzer().Analyze(inputs[i], names[i]);
+      EXPECT_EQ(Summary(together[i]), Summary(alone)) << names[i];
+      if (alone.is_bounce()) ++bounces;
+    }
+    EXPECT_GE(bounces, 6u);  // the batch held bounces and messages that are not
+  }
+  EXPECT_TRUE(TheAnalyzer().AnalyzeBatch({}).empty());
+}
+
 // The bounce's own Message-ID and Date (a history stores a report once) and
 // the blocklist the server named travel on the record.
 TEST(AnalyzerRecord, CarriesBounceIdDateAndBlocklist) {

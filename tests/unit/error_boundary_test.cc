@@ -82,5 +82,54 @@ TEST(ErrorBoundary, AnalyzeTurnsEveryFailedAllocationIntoAProblem) {
   }
 }
 
+// In a batch, a failure ends its own message only: the others give their
+// records. Only the batch's own list may fail to be allocated (then
+// AnalyzeBatch throws std::bad_alloc, as its header says).
+TEST(ErrorBoundary, BatchKeepsTheOtherMessagesWhenOneFails) {
+  std::string error;
+  auto analyzer = Analyzer::Create(AnalyzeOptions(), &error);
+  ASSERT_NE(analyzer, nullptr) << error;
+  std::vector<std::string> data(2);
+  const char* names[] = {"postfix-user-unknown.eml", "exim-failed.eml"};
+  for (size_t i = 0; i < 2; ++i) {
+    ASSERT_TRUE(ReadWholeFile(std::string(NDR_SOURCE_DIR) + "/samples/" + names[i], &data[i], &error)) << error;
+  }
+  const std::vector<Analyzer::BatchMessage> batch = {{data[0], names[0]}, {data[1], names[1]}};
+  const size_t expected[] = {analyzer->Analyze(data[0], names[0]).records.size(),
+                             analyzer->Analyze(data[1], names[1]).records.size()};
+  g_allocations = 0;
+  analyzer->AnalyzeBatch(batch);
+  const long total = g_allocations;
+  size_t whole = 0;  // runs where one message failed and the other did not
+  const long step = total / 400 + 1;
+  for (long k = 0; k < total; k += step) {
+    SCOPED_TRACE("allocation " + std::to_string(k) + " of " + std::to_string(total));
+    std::vector<Analysis> out;
+    g_fail_after = k;
+    try {
+      out = analyzer->AnalyzeBatch(batch);
+    } catch (const std::bad_alloc&) {
+      g_fail_after = -1;
+      continue;
+    }
+    g_fail_after = -1;
+    ASSERT_EQ(out.size(), 2u);
+    // One allocation failed: one message at most is touched (it failed, or
+    // a stage that could go on without it gave less).
+    size_t failed_here = 0, touched = 0;
+    for (size_t i = 0; i < 2; ++i) {
+      if (out[i].failed) {
+        ++failed_here;
+        ASSERT_EQ(out[i].problems.size(), 1u);
+        EXPECT_EQ(out[i].problems[0].detail, "analysis stopped: out of memory");
+      }
+      if (out[i].failed || out[i].records.size() != expected[i]) ++touched;
+    }
+    EXPECT_LE(touched, 1u);
+    if (failed_here == 1) ++whole;
+  }
+  EXPECT_GT(whole, 10u) << "injected failures must reach one message and spare the other";
+}
+
 }  // namespace
 }  // namespace ndr
