@@ -3,10 +3,13 @@
 #include <chrono>
 #include <cstdio>
 #include <exception>
+#include <future>
 #include <new>
+#include <system_error>
 
 #include "bounce/markers.h"
 #include "extract/text_util.h"
+#include "knowledge/reason_book_impl.h"
 #include "smtp/reply_text.h"
 #include "mime/pasted_text.h"
 #include "ndr/explanation.h"
@@ -29,22 +32,92 @@ struct Analyzer::Impl {
 Analyzer::Analyzer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Analyzer::~Analyzer() = default;
 
+namespace {
+
+// Everything Create compiles but the ReasonBook's tables, in the order a
+// one-thread Create meets them; `failed_at` names the first that failed.
+struct OtherTables {
+  enum Step { kNone, kCodes, kSmtpText, kMarkers, kPasted };
+  std::shared_ptr<const CodeBook> codes;
+  std::shared_ptr<const internal::SmtpText> smtp;
+  std::shared_ptr<const internal::BounceMarkers> markers;
+  std::unique_ptr<Extractor> extractor;
+  std::unique_ptr<internal::PastedTextReader> pasted;
+  Step failed_at = kNone;
+  std::string error;
+};
+
+OtherTables LoadOtherTables(const AnalyzeOptions& options) {
+  OtherTables t;
+  t.codes = CodeBook::Load(&t.error);
+  if (!t.codes) {
+    t.failed_at = OtherTables::kCodes;
+    return t;
+  }
+  // One reading of SMTP text for both stages: codes and words agree.
+  t.smtp = internal::SmtpText::Load(&t.error);
+  if (!t.smtp) {
+    t.failed_at = OtherTables::kSmtpText;
+    return t;
+  }
+  t.markers = internal::BounceMarkers::Load(options.rules, &t.error);
+  if (!t.markers) {
+    t.failed_at = OtherTables::kMarkers;
+    return t;
+  }
+  t.extractor = std::make_unique<Extractor>(t.smtp, t.markers, options.limits);
+  t.pasted = internal::PastedTextReader::Create(&t.error);
+  if (!t.pasted) t.failed_at = OtherTables::kPasted;
+  return t;
+}
+
+// `task` on a thread of its own when `threads` > 1; else, or should no thread
+// start, on the calling thread when get() asks. get() rethrows what it threw.
+template <typename Task>
+auto RunAside(unsigned threads, Task task) -> std::future<decltype(task())> {
+  if (threads > 1) {
+    try {
+      return std::async(std::launch::async, task);
+    } catch (const std::system_error&) {
+      // No thread to be had: the calling thread does it.
+    }
+  }
+  return std::async(std::launch::deferred, task);
+}
+
+}  // namespace
+
 std::unique_ptr<Analyzer> Analyzer::Create(const AnalyzeOptions& options, std::string* error) {
+  std::string ignored;
+  if (error == nullptr) error = &ignored;
+  // The ReasonBook's tables, about half the start-up, read no SMTP text while
+  // they compile: they compile beside the rest when a second thread is allowed.
+  std::string reasons_error;
+  std::future<std::unique_ptr<ReasonBook::Impl>> reason_tables = RunAside(
+      options.load_threads, [&reasons_error] { return internal::LoadReasonTables(&reasons_error); });
+  OtherTables other = LoadOtherTables(options);
+  std::unique_ptr<ReasonBook::Impl> tables = reason_tables.get();
+  // The error a one-thread Create would meet first: codes, SMTP text, reasons, the rest.
+  if (other.failed_at == OtherTables::kCodes || other.failed_at == OtherTables::kSmtpText) {
+    *error = other.error;
+    return nullptr;
+  }
+  if (!tables) {
+    *error = reasons_error;
+    return nullptr;
+  }
+  if (other.failed_at != OtherTables::kNone) {
+    *error = other.error;
+    return nullptr;
+  }
   auto impl = std::make_unique<Impl>();
   impl->options = options;
-  impl->codes = CodeBook::Load(error);
-  if (!impl->codes) return nullptr;
-  // One reading of SMTP text for both stages: codes and words agree.
-  std::shared_ptr<const internal::SmtpText> smtp = internal::SmtpText::Load(error);
-  if (!smtp) return nullptr;
-  impl->reasons = ReasonBook::Load(smtp, error);
-  if (!impl->reasons) return nullptr;
-  impl->markers = internal::BounceMarkers::Load(options.rules, error);
-  if (!impl->markers) return nullptr;
-  impl->extractor = std::make_unique<Extractor>(smtp, impl->markers, options.limits);
+  impl->codes = std::move(other.codes);
+  impl->reasons = internal::MakeReasonBook(std::move(tables), other.smtp);
+  impl->markers = std::move(other.markers);
+  impl->extractor = std::move(other.extractor);
   impl->interpreter = std::make_unique<Interpreter>(impl->codes, impl->reasons, options.rules);
-  impl->pasted = internal::PastedTextReader::Create(error);
-  if (!impl->pasted) return nullptr;
+  impl->pasted = std::move(other.pasted);
   return std::unique_ptr<Analyzer>(new Analyzer(std::move(impl)));
 }
 

@@ -59,6 +59,8 @@ int RunExplain(int argc, char** argv) {
     std::cerr << "ndr explain: " << limit_error << "\n";
     return 2;
   }
+  // One bounce waits for the tables: compile them on every core.
+  analyze_options.load_threads = EffectiveJobs(0);
   std::string error;
   auto analyzer = Analyzer::Create(analyze_options, &error);
   if (!analyzer) {

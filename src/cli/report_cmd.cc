@@ -143,8 +143,10 @@ int RunReport(int argc, char** argv) {
     std::cerr << "ndr report: name at least one file or folder (or - for standard input), or --history FILE\n";
     return 2;
   }
+  AnalyzeOptions analyze_options;
+  analyze_options.load_threads = EffectiveJobs(0);  // the tables compile on every core
   std::string error;
-  auto analyzer = Analyzer::Create(AnalyzeOptions(), &error);
+  auto analyzer = Analyzer::Create(analyze_options, &error);
   auto builder = analyzer ? ReportBuilder::Create(analyzer->reasons(), report_options, &error) : nullptr;
   if (!builder) {
     std::cerr << "ndr: built-in tables are broken: " << error << "\n";

@@ -117,6 +117,8 @@ int RunScan(int argc, char** argv) {
     std::cerr << "ndr scan: " << limit_error << "\n";
     return 2;
   }
+  // The tables compile on as many threads as the scan may use (--jobs 1: one).
+  analyze_options.load_threads = EffectiveJobs(jobs);
   std::string error;
   auto analyzer = Analyzer::Create(analyze_options, &error);
   if (!analyzer) {

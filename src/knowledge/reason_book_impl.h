@@ -419,6 +419,18 @@ struct ReasonBook::Impl {
   const Default* ReplyDefault(int reply, std::string_view vendor) const;
 };
 
+namespace internal {
+
+// ReasonBook::Load in two steps. The tables do not read SMTP text while they
+// load, so the Analyzer compiles them on one thread while the SmtpText (and
+// its other tables) compile on another, and joins the two here.
+// Null with *error set as ReasonBook::Load sets it.
+std::unique_ptr<ReasonBook::Impl> LoadReasonTables(std::string* error);
+std::shared_ptr<const ReasonBook> MakeReasonBook(std::unique_ptr<ReasonBook::Impl> tables,
+                                                 std::shared_ptr<const SmtpText> smtp_text);
+
+}  // namespace internal
+
 }  // namespace ndr
 
 #endif  // NDR_SRC_KNOWLEDGE_REASON_BOOK_IMPL_H_

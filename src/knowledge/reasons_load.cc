@@ -497,15 +497,29 @@ std::shared_ptr<const ReasonBook> ReasonBook::Load(std::string* error) {
 std::shared_ptr<const ReasonBook> ReasonBook::Load(std::shared_ptr<const internal::SmtpText> smtp_text,
                                                    std::string* error) {
   std::string ignored;
-  if (error == nullptr) error = &ignored;
-  auto impl = std::make_unique<Impl>();
-  impl->smtp = std::move(smtp_text);
+  std::unique_ptr<Impl> tables = internal::LoadReasonTables(error == nullptr ? &ignored : error);
+  if (!tables) return nullptr;
+  return internal::MakeReasonBook(std::move(tables), std::move(smtp_text));
+}
+
+namespace internal {
+
+std::unique_ptr<ReasonBook::Impl> LoadReasonTables(std::string* error) {
+  auto impl = std::make_unique<ReasonBook::Impl>();
   if (!impl->LoadReasons(error) || !impl->LoadVendors(error) || !impl->LoadRules(error) ||
       !impl->LoadDefaults(error) || !impl->LoadBlocklists(error) || !impl->LoadPrecedence(error) ||
       !impl->LoadPhrases(error)) {
     return nullptr;
   }
-  return std::make_shared<const ReasonBook>(std::move(impl));
+  return impl;
 }
+
+std::shared_ptr<const ReasonBook> MakeReasonBook(std::unique_ptr<ReasonBook::Impl> tables,
+                                                 std::shared_ptr<const SmtpText> smtp_text) {
+  tables->smtp = std::move(smtp_text);
+  return std::make_shared<const ReasonBook>(std::move(tables));
+}
+
+}  // namespace internal
 
 }  // namespace ndr

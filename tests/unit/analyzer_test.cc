@@ -2,6 +2,7 @@
 // one must give), and the facade's thread-safety promise.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <thread>
 
 #include "ndr/analyzer.h"
@@ -335,6 +336,32 @@ TEST(Analyzer, BatchGivesWhatOneAtATimeGives) {
     EXPECT_GE(bounces, 6u);  // the batch held bounces and messages that are not
   }
   EXPECT_TRUE(TheAnalyzer().AnalyzeBatch({}).empty());
+}
+
+// Create compiles the ReasonBook's tables on a second thread when allowed:
+// the analyzer it builds gives the records of one built on one thread.
+TEST(Analyzer, TablesLoadedOnTwoThreadsGiveTheSameRecords) {
+  AnalyzeOptions options;
+  options.load_threads = 2;
+  std::string error;
+  std::unique_ptr<Analyzer> two = Analyzer::Create(options, &error);
+  ASSERT_NE(two, nullptr) << error;
+  ASSERT_EQ(TheAnalyzer().options().load_threads, 1u);
+  size_t samples = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(NDR_SOURCE_DIR) + "/samples")) {
+    if (entry.path().extension() != ".eml") continue;
+    std::string data;
+    ASSERT_TRUE(ReadWholeFile(entry.path().string(), &data, &error)) << error;
+    const std::string name = entry.path().filename().string();
+    Analysis one_thread = TheAnalyzer().Analyze(data, name);
+    Analysis two_threads = two->Analyze(data, name);
+    ASSERT_EQ(two_threads.records.size(), one_thread.records.size()) << name;
+    for (size_t i = 0; i < one_thread.records.size(); ++i) {
+      EXPECT_EQ(RecordToJson(two_threads.records[i]), RecordToJson(one_thread.records[i])) << name;
+    }
+    ++samples;
+  }
+  EXPECT_GE(samples, 20u);
 }
 
 // The bounce's own Message-ID and Date (a history stores a report once) and
