@@ -100,18 +100,27 @@ std::string_view MarkerKindName(MarkerKind kind) {
 struct CaptureRows {
   explicit CaptureRows(bool prefilter) : prefiltered(prefilter) {}
   const bool prefiltered;
-  std::vector<std::unique_ptr<RE2>> patterns;
+  std::vector<const RE2*> patterns;  // the set's (compiled once, groups kept), else `own`
+  std::vector<std::unique_ptr<RE2>> own;
   RuleSet rows;
 
   // false with *error set when the pattern does not have exactly one capture.
   bool Add(std::string_view pattern, const RE2::Options& options, std::string* error) {
-    auto re = std::make_unique<RE2>(re2::StringPiece(pattern.data(), pattern.size()), options);
-    if (!re->ok() || re->NumberOfCapturingGroups() != 1) {
+    const RE2* re = nullptr;
+    if (prefiltered) {
+      std::string ignored;
+      const int index = rows.Add(pattern, &ignored, RuleSet::Groups::kKeep);
+      if (index >= 0) re = &rows.Compiled(index);
+    } else {
+      own.push_back(std::make_unique<RE2>(re2::StringPiece(pattern.data(), pattern.size()), options));
+      re = own.back().get();
+    }
+    if (re == nullptr || !re->ok() || re->NumberOfCapturingGroups() != 1) {
       *error = "pattern needs exactly one capture group";
       return false;
     }
-    patterns.push_back(std::move(re));
-    return !prefiltered || rows.Add(pattern, error) >= 0;
+    patterns.push_back(re);
+    return true;
   }
   bool Compile(std::string* error) { return !prefiltered || rows.Compile(error); }
 

@@ -17,9 +17,10 @@ namespace internal {
 namespace {
 
 // Every ndr pattern: case-insensitive, UTF-8, never logs, no capture groups
-// (FirstMatch needs only the whole match). `max_mem` bounds one automaton:
-// the word pass gets room to spare, each pattern RE2's default 8 MB (a DFA
-// that runs out of it falls back to RE2's NFA: slower, never a wrong answer).
+// (FirstMatch needs only the whole match; Add keeps them when asked).
+// `max_mem` bounds one automaton: the word pass gets room to spare, each
+// pattern RE2's default 8 MB (a DFA that runs out of it falls back to RE2's
+// NFA: slower, never a wrong answer).
 RE2::Options PatternOptions(int64_t max_mem) {
   RE2::Options options;
   options.set_case_sensitive(false);
@@ -138,7 +139,7 @@ RuleSet::~RuleSet() = default;
 RuleSet::RuleSet(RuleSet&&) noexcept = default;
 RuleSet& RuleSet::operator=(RuleSet&&) noexcept = default;
 
-int RuleSet::Add(std::string_view pattern, std::string* error) {
+int RuleSet::Add(std::string_view pattern, std::string* error, Groups groups) {
   if (compiled_) {
     *error = "pattern added after Compile()";
     return -1;
@@ -146,9 +147,12 @@ int RuleSet::Add(std::string_view pattern, std::string* error) {
   auto filtered = std::make_unique<re2::FilteredRE2>(Impl::kMinAtomLength);
   int index = -1;
   re2::StringPiece piece(pattern.data(), pattern.size());
-  if (filtered->Add(piece, PatternOptions(kPatternMemory), &index) != RE2::NoError) {
+  // (Groups change neither RE2's prefilter nor a match that asks for none.)
+  RE2::Options options = PatternOptions(kPatternMemory);
+  options.set_never_capture(groups == Groups::kDrop);
+  if (filtered->Add(piece, options, &index) != RE2::NoError) {
     // Only a bad pattern gets here: compile it once more for RE2's words.
-    RE2 bad(piece, PatternOptions(kPatternMemory));
+    RE2 bad(piece, options);
     *error = bad.error().empty() ? "pattern does not compile" : bad.error();
     return -1;
   }
@@ -581,6 +585,8 @@ std::string_view RuleSet::FirstMatch(int index, std::string_view text) const {
 }
 
 const MatchStarts& RuleSet::Starts(int index) const { return impl_->starts[static_cast<size_t>(index)]; }
+
+const RE2& RuleSet::Compiled(int index) const { return impl_->patterns[static_cast<size_t>(index)]->GetRE2(0); }
 
 bool RuleSet::Matches(int index, std::string_view text) const {
   const RE2* re = Pattern(index);

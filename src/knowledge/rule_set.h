@@ -31,9 +31,12 @@ class RuleSet {
   RuleSet(const RuleSet&) = delete;
   RuleSet& operator=(const RuleSet&) = delete;
 
+  // Whether a pattern is compiled with its capture groups: only for a caller
+  // that reads them (through Compiled), as the set's matching never asks.
+  enum class Groups { kDrop, kKeep };
   // Adds a pattern (RE2 syntax, matched case-insensitively, unanchored) and
   // returns its index, or -1 with *error set when it does not parse.
-  int Add(std::string_view pattern, std::string* error);
+  int Add(std::string_view pattern, std::string* error, Groups groups = Groups::kDrop);
   // Compiles the set; false (and *error) when RE2 runs out of memory.
   bool Compile(std::string* error);
 
@@ -65,8 +68,12 @@ class RuleSet {
   // first match found and never runs backwards for where the words begin).
   bool Matches(int index, std::string_view text) const;
   // Where pattern `index`'s matches can begin: for a caller that runs the
-  // same pattern compiled its own way (with capture groups).
+  // pattern itself (to read its capture groups).
   const MatchStarts& Starts(int index) const;
+  // Pattern `index` as Add compiled it, for such a caller (compiling a
+  // pattern costs more start-up than anything else; once is enough). Valid
+  // from Add on, while the set lives.
+  const re2::RE2& Compiled(int index) const;
 
   size_t size() const { return count_; }
   bool compiled() const { return compiled_; }

@@ -109,7 +109,7 @@ struct SmtpText::Impl {
     SmtpCommand command;  // (its pattern is matched by phrase_set)
   };
   struct WrapperRow {
-    std::unique_ptr<RE2> re;  // with its capture groups (phrase_set's copy has none)
+    const RE2* re = nullptr;  // phrase_set's, with its capture groups
     int host = 0;   // capture group numbers, 0 when absent
     int reply = 0;
     int code = 0;
@@ -168,19 +168,29 @@ std::shared_ptr<const SmtpText> SmtpText::FromTable(std::string_view name, std::
       *error = t.Where(row, "pattern and sample must not be empty");
       return nullptr;
     }
-    auto re = std::make_unique<RE2>(pattern, o);
-    if (!re->ok()) {
-      *error = t.Where(row, "pattern does not compile: " + re->error());
+    // Command, wrapper and prose rows are compiled once, by phrase_set (the
+    // wrapper and prose rows with the groups StripOnce reads); the others
+    // alone, so that an error names the row.
+    const bool in_set = kind == "command" || kind == "wrapper" || kind == "prose";
+    std::string row_error;
+    int set_index = -1;
+    if (in_set) {
+      set_index = impl->phrase_set.Add(pattern, &row_error,
+                                       kind == "command" ? RuleSet::Groups::kDrop : RuleSet::Groups::kKeep);
+    } else if (RE2 alone(pattern, o); !alone.ok()) {
+      row_error = alone.error();
+    }
+    if (!row_error.empty()) {
+      *error = t.Where(row, "pattern does not compile: " + row_error);
       return nullptr;
     }
-    std::string set_error;
     if (kind == "command") {
       SmtpCommand command;
       if (!ParseSmtpCommand(t.Cell(row, "command"), &command) || command == SmtpCommand::kUnknown) {
         *error = t.Where(row, "unknown command '" + std::string(t.Cell(row, "command")) + "'");
         return nullptr;
       }
-      if (impl->phrase_set.Add(pattern, &set_error) >= 0) impl->set_rows.push_back({true, impl->commands.size()});
+      impl->set_rows.push_back({true, impl->commands.size()});
       impl->commands.push_back({command});
     } else if (kind == "keyword" || kind == "unit") {
       std::string& list = kind == "keyword" ? keywords : units;
@@ -188,7 +198,8 @@ std::shared_ptr<const SmtpText> SmtpText::FromTable(std::string_view name, std::
       list += "(?:" + pattern + ")";
     } else if (kind == "wrapper" || kind == "prose") {
       Impl::WrapperRow w;
-      const auto& groups = re->NamedCapturingGroups();
+      w.re = &impl->phrase_set.Compiled(set_index);
+      const auto& groups = w.re->NamedCapturingGroups();
       for (const auto& [group, index] : groups) {
         if (group == "host") w.host = index;
         else if (group == "reply") w.reply = index;
@@ -202,15 +213,10 @@ std::shared_ptr<const SmtpText> SmtpText::FromTable(std::string_view name, std::
         *error = t.Where(row, "prose rows have no groups");
         return nullptr;
       }
-      if (impl->phrase_set.Add(pattern, &set_error) >= 0) impl->set_rows.push_back({false, impl->wrappers.size()});
-      w.re = std::move(re);
-      impl->wrappers.push_back(std::move(w));
+      impl->set_rows.push_back({false, impl->wrappers.size()});
+      impl->wrappers.push_back(w);
     } else {
       *error = t.Where(row, "unknown kind '" + std::string(kind) + "' (command, keyword, unit, wrapper, prose)");
-      return nullptr;
-    }
-    if (!set_error.empty()) {
-      *error = t.Where(row, "pattern does not compile: " + set_error);
       return nullptr;
     }
   }

@@ -332,6 +332,30 @@ TEST(RuleSet, BadPatternIsRefusedWithRe2sWords) {
   EXPECT_EQ(set.size(), 1u);
 }
 
+// A caller that reads a pattern's groups runs the set's own compiled
+// pattern (Compiled) instead of compiling it again: a row added with
+// Groups::kKeep has its groups there, one added as usual has none; both
+// match (and prefilter) as before.
+TEST(RuleSet, KeptGroupsAreInTheCompiledPattern) {
+  internal::RuleSet set;
+  std::string error;
+  const int kept = set.Add("host (?P<host>[a-z.]+) said: (.+)", &error, internal::RuleSet::Groups::kKeep);
+  const int dropped = set.Add("host ([a-z.]+) refused", &error);
+  ASSERT_EQ(kept, 0) << error;
+  ASSERT_EQ(dropped, 1) << error;
+  EXPECT_EQ(set.Compiled(kept).NumberOfCapturingGroups(), 2);
+  EXPECT_EQ(set.Compiled(kept).NamedCapturingGroups().at("host"), 1);
+  EXPECT_EQ(set.Compiled(dropped).NumberOfCapturingGroups(), 0);
+  ASSERT_TRUE(set.Compile(&error)) << error;
+  const std::string text = "Host mx.example.org said: 550 no such user; host relay.example.net refused";
+  EXPECT_EQ(set.Match(text), (std::vector<int>{0, 1}));
+  EXPECT_EQ(set.FirstMatch(kept, text), "Host mx.example.org said: 550 no such user; host relay.example.net refused");
+  EXPECT_EQ(set.FirstMatch(dropped, text), "host relay.example.net refused");
+  std::string host;
+  EXPECT_TRUE(RE2::PartialMatch(text, set.Compiled(kept), &host));
+  EXPECT_EQ(host, "mx.example.org");
+}
+
 // Every table RuleSet serves, its own rows' samples as texts: each sample
 // against the whole table, prefiltered and as one set.
 TEST(RuleSet, PrefilteredMatchIsThatOfOneSetOnEveryTable) {
