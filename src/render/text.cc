@@ -1,6 +1,7 @@
 #include <ostream>
 #include <string>
 
+#include "core/strings.h"
 #include "ndr/render.h"
 
 namespace ndr {
@@ -88,6 +89,12 @@ void AppendRecordBlock(const Record& r, bool verbose, std::string* out) {
   if (!r.original_recipient.empty() && r.original_recipient.find('@') == std::string::npos &&
       r.recipient.find('@') != std::string::npos) {
     AppendLine("Report names", r.original_recipient + " (without a domain: the domain above is the one the report implies)",
+               out);
+  } else if (r.original_recipient.find('@') != std::string::npos &&
+             !internal::IEquals(r.original_recipient, r.recipient)) {
+    // An alias or a forward: the address a list holds is the one written
+    // in the message, not the one it led to.
+    AppendLine("Sent to", r.original_recipient + " (the address the message was written to; it leads to the address above)",
                out);
   }
   AppendLine("What happened", r.details.summary.empty() ? r.explanation : r.details.summary, out);

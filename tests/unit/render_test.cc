@@ -135,12 +135,22 @@ TEST(RenderText, SaysWhenTheReportNamedALocalPartAlone) {
   EXPECT_NE(out.str().find("kim@relay.example.org  [failed]\n  Report names:    kim (without a domain"),
             std::string::npos)
       << out.str();
-  // An Original-Recipient with its domain is no such case.
+  // An Original-Recipient with its domain is no such case: it is the
+  // address the message was written to (an alias, a forward).
   r.original_recipient = "kim@old.example.org";
   std::ostringstream whole;
   sink = MakeTextSink(whole);
   sink->Write(r);
   EXPECT_EQ(whole.str().find("Report names"), std::string::npos) << whole.str();
+  EXPECT_NE(whole.str().find("kim@relay.example.org  [failed]\n  Sent to:         kim@old.example.org (the address"),
+            std::string::npos)
+      << whole.str();
+  // The same address in other letters says nothing new.
+  r.original_recipient = "Kim@Relay.Example.org";
+  std::ostringstream same;
+  sink = MakeTextSink(same);
+  sink->Write(r);
+  EXPECT_EQ(same.str().find("Sent to"), std::string::npos) << same.str();
 }
 
 TEST(RenderJson, VendorsAndOriginalRecipientAreKeys) {
