@@ -94,14 +94,16 @@ class Analyzer {
  private:
   struct Impl;
   explicit Analyzer(std::unique_ptr<Impl> impl);
-  // One message on its way through the stages.
+  // One message on its way through the stages, which run in this order.
   struct Pending;
-  static constexpr int kStages = 4;
-  // Runs stage 0..kStages-1 of a message not yet done; what a stage throws
-  // (std::bad_alloc on a hostile input, a library's error) ends the message
-  // with a problem, and the caller goes on with the next.
-  void RunStage(int stage, Pending* p) const;
-  void Stage(int stage, Pending* p) const;
+  enum class Stage { kReadMessage, kLocateReport, kExtract, kMakeRecords };
+  static constexpr Stage kStages[] = {Stage::kReadMessage, Stage::kLocateReport, Stage::kExtract,
+                                      Stage::kMakeRecords};
+  // Runs `stage` of a message not yet done; what it throws (std::bad_alloc
+  // on a hostile input, a library's error) ends the message with a
+  // problem, and the caller goes on with the next.
+  void RunStage(Stage stage, Pending* p) const;
+  void DoStage(Stage stage, Pending* p) const;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -175,13 +175,17 @@ struct Analyzer::Pending {
 
 Analysis Analyzer::Analyze(std::string_view bytes, std::string_view source) const {
   Pending p(bytes, source, false, impl_->options.limits.max_seconds);
-  for (int stage = 0; stage < kStages && !p.done; ++stage) RunStage(stage, &p);
+  for (Stage stage : kStages) {
+    if (!p.done) RunStage(stage, &p);
+  }
   return std::move(p.analysis);
 }
 
 Analysis Analyzer::AnalyzeText(std::string_view text, std::string_view source) const {
   Pending p(text, source, true, impl_->options.limits.max_seconds);
-  for (int stage = 0; stage < kStages && !p.done; ++stage) RunStage(stage, &p);
+  for (Stage stage : kStages) {
+    if (!p.done) RunStage(stage, &p);
+  }
   return std::move(p.analysis);
 }
 
@@ -189,7 +193,7 @@ std::vector<Analysis> Analyzer::AnalyzeBatch(const std::vector<BatchMessage>& me
   std::vector<Pending> pending;
   pending.reserve(messages.size());
   for (const BatchMessage& m : messages) pending.emplace_back(m.bytes, m.source, as_text, impl_->options.limits.max_seconds);
-  for (int stage = 0; stage < kStages; ++stage) {
+  for (Stage stage : kStages) {
     for (Pending& p : pending) {
       if (!p.done) RunStage(stage, &p);
     }
@@ -203,13 +207,13 @@ std::vector<Analysis> Analyzer::AnalyzeBatch(const std::vector<BatchMessage>& me
 // The exception boundary the header promises: whatever a stage throws
 // becomes a problem on the result, and the caller goes on with the next
 // message.
-void Analyzer::RunStage(int stage, Pending* p) const {
+void Analyzer::RunStage(Stage stage, Pending* p) const {
   std::string why;
   p->deadline.Start();
   try {
-    Stage(stage, p);
+    DoStage(stage, p);
     p->deadline.Stop();
-    if (stage == kStages - 1) p->done = true;
+    if (stage == Stage::kMakeRecords) p->done = true;
     return;
   } catch (const std::bad_alloc&) {
     why = "out of memory";
@@ -224,11 +228,11 @@ void Analyzer::RunStage(int stage, Pending* p) const {
   p->analysis.problems.push_back({ProblemKind::kInternal, "analysis stopped: " + why});
 }
 
-void Analyzer::Stage(int stage, Pending* p) const {
+void Analyzer::DoStage(Stage stage, Pending* p) const {
   const Limits& limits = impl_->options.limits;
   Analysis& analysis = p->analysis;
   switch (stage) {
-    case 0: {
+    case Stage::kReadMessage: {
       // Input without a header block of its own is read as pasted bounce text.
       p->pasted = p->as_text || internal::PastedTextReader::LooksPasted(p->bytes);
       p->message = p->pasted ? impl_->pasted->Read(p->bytes, limits) : ParseMessage(p->bytes, limits, BodyScope::kText);
@@ -246,7 +250,7 @@ void Analyzer::Stage(int stage, Pending* p) const {
       }
       return;
     }
-    case 1: {
+    case Stage::kLocateReport: {
       p->parts = LocateBounce(p->message, *impl_->markers, limits);
       for (Problem& problem : p->parts.problems) analysis.problems.push_back(std::move(problem));
       analysis.kind = p->parts.kind;
@@ -260,10 +264,10 @@ void Analyzer::Stage(int stage, Pending* p) const {
       }
       return;
     }
-    case 2:
+    case Stage::kExtract:
       p->findings = impl_->extractor->Extract(p->parts, &analysis.problems);
       return;
-    default: {
+    case Stage::kMakeRecords: {
       const BounceParts& parts = p->parts;
       const Headers& original = parts.original_headers;
       ReportContext report;
