@@ -253,7 +253,6 @@ uint32_t KeyAt(const char* p) {
          static_cast<uint32_t>(static_cast<unsigned char>(AsciiLower(p[3])));
 }
 
-
 // The byte a top-level alternative ends with before its '$' or '\z' (the
 // end of the text, in a pattern that sets no flag), as a one-byte class in
 // *bytes; false when it does not end so ("x$", "\.$" do; "x?$", "\d$",

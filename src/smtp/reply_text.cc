@@ -305,12 +305,14 @@ bool SmtpText::Impl::ReplyBoundaryOk(std::string_view text, size_t begin, size_t
       return false;  // 550-1234 (a phone number, a range), but 550-5.1.1 is fine
     }
     // Sizes, counts and durations: "552 bytes", "550 KB", "421 seconds".
-    std::string_view after = text.substr(end + 1, 24);
-    const size_t word = after.find_first_not_of(' ');
-    if (n == ' ' && word != std::string_view::npos && unit_first[static_cast<unsigned char>(after[word])] &&
-        unit_after->Match(re2::StringPiece(after.data(), after.size()), 0, after.size(), RE2::UNANCHORED, nullptr,
-                          0)) {
-      return false;
+    if (n == ' ') {
+      std::string_view after = text.substr(end + 1, 24);
+      const size_t word = after.find_first_not_of(' ');
+      if (word != std::string_view::npos && unit_first[static_cast<unsigned char>(after[word])] &&
+          unit_after->Match(re2::StringPiece(after.data(), after.size()), 0, after.size(), RE2::UNANCHORED, nullptr,
+                            0)) {
+        return false;
+      }
     }
   }
   return true;

@@ -126,31 +126,29 @@ TEST(RenderText, NamesTheReceivingSideNeverTheReportingSide) {
 }
 
 TEST(RenderText, SaysWhenTheReportNamedALocalPartAlone) {
+  auto text_of = [](const Record& r) {
+    std::ostringstream out;
+    MakeTextSink(out)->Write(r);
+    return out.str();
+  };
   Record r = SampleRecord();
   r.recipient = "kim@relay.example.org";
   r.original_recipient = "kim";
-  std::ostringstream out;
-  auto sink = MakeTextSink(out);
-  sink->Write(r);
-  EXPECT_NE(out.str().find("kim@relay.example.org  [failed]\n  Report names:    kim (without a domain"),
-            std::string::npos)
-      << out.str();
+  const std::string bare = text_of(r);
+  EXPECT_NE(bare.find("kim@relay.example.org  [failed]\n  Report names:    kim (without a domain"), std::string::npos)
+      << bare;
   // An Original-Recipient with its domain is no such case: it is the
   // address the message was written to (an alias, a forward).
   r.original_recipient = "kim@old.example.org";
-  std::ostringstream whole;
-  sink = MakeTextSink(whole);
-  sink->Write(r);
-  EXPECT_EQ(whole.str().find("Report names"), std::string::npos) << whole.str();
-  EXPECT_NE(whole.str().find("kim@relay.example.org  [failed]\n  Sent to:         kim@old.example.org (the address"),
+  const std::string whole = text_of(r);
+  EXPECT_EQ(whole.find("Report names"), std::string::npos) << whole;
+  EXPECT_NE(whole.find("kim@relay.example.org  [failed]\n  Sent to:         kim@old.example.org (the address"),
             std::string::npos)
-      << whole.str();
+      << whole;
   // The same address in other letters says nothing new.
   r.original_recipient = "Kim@Relay.Example.org";
-  std::ostringstream same;
-  sink = MakeTextSink(same);
-  sink->Write(r);
-  EXPECT_EQ(same.str().find("Sent to"), std::string::npos) << same.str();
+  const std::string same = text_of(r);
+  EXPECT_EQ(same.find("Sent to"), std::string::npos) << same;
 }
 
 TEST(RenderJson, VendorsAndOriginalRecipientAreKeys) {
