@@ -99,6 +99,8 @@ class Analyzer {
   enum class Stage { kReadMessage, kLocateReport, kExtract, kMakeRecords };
   static constexpr Stage kStages[] = {Stage::kReadMessage, Stage::kLocateReport, Stage::kExtract,
                                       Stage::kMakeRecords};
+  // One message through every stage (Analyze, AnalyzeText).
+  Analysis AnalyzeOne(std::string_view bytes, std::string_view source, bool as_text) const;
   // Runs `stage` of a message not yet done; what it throws (std::bad_alloc
   // on a hostile input, a library's error) ends the message with a
   // problem, and the caller goes on with the next.

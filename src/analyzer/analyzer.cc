@@ -174,15 +174,15 @@ struct Analyzer::Pending {
 };
 
 Analysis Analyzer::Analyze(std::string_view bytes, std::string_view source) const {
-  Pending p(bytes, source, false, impl_->options.limits.max_seconds);
-  for (Stage stage : kStages) {
-    if (!p.done) RunStage(stage, &p);
-  }
-  return std::move(p.analysis);
+  return AnalyzeOne(bytes, source, false);
 }
 
 Analysis Analyzer::AnalyzeText(std::string_view text, std::string_view source) const {
-  Pending p(text, source, true, impl_->options.limits.max_seconds);
+  return AnalyzeOne(text, source, true);
+}
+
+Analysis Analyzer::AnalyzeOne(std::string_view bytes, std::string_view source, bool as_text) const {
+  Pending p(bytes, source, as_text, impl_->options.limits.max_seconds);
   for (Stage stage : kStages) {
     if (!p.done) RunStage(stage, &p);
   }

@@ -105,6 +105,8 @@ struct CaptureRows {
   RuleSet rows;
 
   // false with *error set when the pattern does not have exactly one capture.
+  // A prefiltered row is compiled once, by `rows` (RuleSet's options: the
+  // same flags as `options`, its own memory budget); `options` serve the rest.
   bool Add(std::string_view pattern, const RE2::Options& options, std::string* error) {
     const RE2* re = nullptr;
     if (prefiltered) {
