@@ -171,7 +171,21 @@ inline bool Contains(std::string_view hay, std::string_view needle) {
 // invalid UTF-8 (an unanchored search steps over any byte). Looked for as
 // bytes, wherever they stand.
 inline bool HoldsAsciiFold(std::string_view text) {
-  return Contains(text, "\xE2\x84\xAA") || Contains(text, "\xC5\xBF");
+  // Their lead bytes are rare outside them (memchr finds them; memmem, which
+  // looks at every byte's pair, cost ten instructions a byte here).
+  auto holds = [text](std::string_view letter) {
+    const char* p = text.data();
+    const char* const end = p + text.size();
+    while (static_cast<size_t>(end - p) >= letter.size()) {
+      const void* lead = std::memchr(p, letter[0], static_cast<size_t>(end - p) - letter.size() + 1);
+      if (lead == nullptr) return false;
+      p = static_cast<const char*>(lead);
+      if (std::memcmp(p + 1, letter.data() + 1, letter.size() - 1) == 0) return true;
+      ++p;
+    }
+    return false;
+  };
+  return holds("\xE2\x84\xAA") || holds("\xC5\xBF");
 }
 
 // Index of `needle` in `hay` ignoring ASCII case, npos when absent. Linear

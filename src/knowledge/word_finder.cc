@@ -10,18 +10,40 @@ namespace ndr {
 namespace internal {
 namespace {
 
-// An ASCII text lower-cased into `out`, eight bytes at a time (AsciiLower8,
-// the one eight-byte fold IEquals uses too).
-void LowerAscii(std::string_view text, unsigned char* out) {
+// `text` lower-cased into `out`, its bytes >= 0x80 made zeros, eight bytes
+// at a time (AsciiLower8, the one eight-byte fold IEquals uses too). No word
+// holds a zero byte, so an ASCII word cannot match where a byte >= 0x80
+// stood, and the tables are indexed by 7-bit bytes.
+void LowerSevenBit(std::string_view text, unsigned char* out) {
+  constexpr uint64_t kHigh = 0x8080808080808080ull;
   const size_t n = text.size();
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
     uint64_t w;
     std::memcpy(&w, text.data() + i, 8);
-    w = AsciiLower8(w);
+    w = AsciiLower8(w) & ~(((w & kHigh) >> 7) * 0xFF);
     std::memcpy(out + i, &w, 8);
   }
-  for (; i < n; ++i) out[i] = static_cast<unsigned char>(AsciiLower(text[i]));
+  for (; i < n; ++i) {
+    const char c = text[i];
+    out[i] = static_cast<unsigned char>(c) >= 0x80 ? 0 : static_cast<unsigned char>(AsciiLower(c));
+  }
+}
+
+// Whether the n bytes at a and b are the same, eight at a time (the words
+// compared here are short: a call to memcmp cost more than the compare).
+bool SameBytes(const unsigned char* a, const char* b, size_t n) {
+  for (; n >= 8; n -= 8, a += 8, b += 8) {
+    uint64_t x;
+    uint64_t y;
+    std::memcpy(&x, a, 8);
+    std::memcpy(&y, b, 8);
+    if (x != y) return false;
+  }
+  for (; n > 0; --n, ++a, ++b) {
+    if (*a != static_cast<unsigned char>(*b)) return false;
+  }
+  return true;
 }
 
 // A word with a zero byte makes the finder step aside: Find reads the four
@@ -131,7 +153,7 @@ WordFinder::WordFinder(const std::vector<std::string>& words) {
   ready_ = true;
 }
 
-const WordFinder::Filed* WordFinder::Lookup(uint32_t bytes, size_t length) const {
+inline const WordFinder::Filed* WordFinder::Lookup(uint32_t bytes, size_t length) const {
   const size_t mask = table_.size() - 1;
   for (size_t s = Slot(bytes, length, mask);; s = (s + 1) & mask) {
     const Filed& f = table_[s];
@@ -161,12 +183,7 @@ bool WordFinder::FindAsciiWords(std::string_view text, std::vector<int>* found, 
     large.resize(n + 4);
     t = reinterpret_cast<unsigned char*>(&large[0]);
   }
-  LowerAscii(text, t);
-  // Bytes >= 0x80 become zeros, which no word holds: an ASCII word cannot
-  // match where they stand, and the tables below are indexed by 7-bit bytes.
-  for (size_t i = ascii; i < n; ++i) {
-    if (t[i] >= 0x80) t[i] = 0;
-  }
+  LowerSevenBit(text, t);
   std::memset(t + n, 0, 4);
   // The words found, a bit each: a word that occurs many times ("in", "no")
   // is marked again at no cost, and the bits give the indices ascending
@@ -208,7 +225,7 @@ bool WordFinder::FindAsciiWords(std::string_view text, std::vector<int>* found, 
       for (uint32_t k = f->first; k < f->last; ++k) {
         const Word& w = words_[k];
         if ((after & w.next_mask) != w.next) continue;
-        if (w.length <= 8 || (w.length <= n - i && std::memcmp(t + i + 8, text_.data() + w.at + 8, w.length - 8) == 0)) {
+        if (w.length <= 8 || (w.length <= n - i && SameBytes(t + i + 8, text_.data() + w.at + 8, w.length - 8))) {
           mark(w.index);
         }
       }

@@ -82,6 +82,13 @@ TEST(Strings, HoldsAsciiFoldNamesEveryLetterRe2FoldsToAscii) {
   EXPECT_FALSE(internal::HoldsAsciiFold("Kelvin, long s"));
   EXPECT_FALSE(internal::HoldsAsciiFold("\xE2\x84 \xAA \xC5 \xBF"));
   EXPECT_TRUE(internal::HoldsAsciiFold("\xFF\xE2\x84\xAA\xFF"));  // among bytes that are no UTF-8 too
+  // After characters that share the lead byte (U+2019, U+2122, U+0141), and
+  // cut short at the end.
+  EXPECT_TRUE(internal::HoldsAsciiFold("It\xE2\x80\x99s \xE2\x84\xA2 \xC5\x81\xC5\xBF"));
+  EXPECT_TRUE(internal::HoldsAsciiFold("\xE2\xE2\x84\xE2\x84\xAA"));
+  EXPECT_FALSE(internal::HoldsAsciiFold("It\xE2\x80\x99s \xE2\x84\xA2 \xC5\x81 \xE2\x84"));
+  EXPECT_FALSE(internal::HoldsAsciiFold("\xC5"));
+  EXPECT_FALSE(internal::HoldsAsciiFold(""));
 }
 
 TEST(Strings, SqueezeJoinsWordsWithOneBlank) {

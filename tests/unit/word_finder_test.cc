@@ -231,6 +231,38 @@ TEST(WordFinder, SaysWhatAnRe2SetSaysOnGeneratedTexts) {
   }
 }
 
+// A byte >= 0x80 is no ASCII letter, whatever its low seven bits: "\xC1"
+// (0x80 + 'A') neither folds to 'a' nor stands for 'A', at every position of
+// an eight-byte block and in the bytes after the last one.
+TEST(WordFinder, TakesNoByteAbove0x7fForTheAsciiLetterOfItsLowBits) {
+  std::vector<std::string> words = {"abc", "bc", "user unknown", "c d"};
+  internal::WordFinder finder(words);
+  for (size_t before = 0; before < 20; ++before) {
+    for (const char* middle : {"\xC1" "BC", "A\xC2" "C", "\xC1\xC2\xC3", "ABC", "\xC3 D"}) {
+      const std::string text = std::string(before, 'x') + middle + " user unknown";
+      std::vector<int> found;
+      bool high_bytes = false;
+      ASSERT_TRUE(finder.FindAsciiWords(text, &found, &high_bytes)) << text;
+      EXPECT_EQ(found, WordsBySet(words, text)) << text;
+    }
+  }
+}
+
+// Words longer than eight bytes are compared to the end: a text that differs
+// from one only in its last byte does not hold it, at every length.
+TEST(WordFinder, ComparesLongWordsToTheirLastByte) {
+  const std::string word = "recipient address rejected: access denied";
+  std::vector<std::string> words;
+  for (size_t n = 9; n <= word.size(); ++n) words.push_back(word.substr(0, n));
+  internal::WordFinder finder(words);
+  for (size_t n = 9; n <= word.size(); ++n) {
+    std::string text = "550 5.7.1 " + word.substr(0, n);
+    text.back() = text.back() == 'q' ? 'z' : 'q';
+    EXPECT_EQ(WordsByFinder(finder, text), WordsBySet(words, text)) << text;
+    EXPECT_EQ(WordsByFinder(finder, text).size(), n - 9) << text;
+  }
+}
+
 // Every ASCII byte next to every other, in texts long enough to be
 // lower-cased eight bytes at a time: only 'A'..'Z' fold, so the bytes just
 // outside the capitals ('@', '[', '`', '{') stay what they are.
