@@ -291,7 +291,7 @@ void Analyzer::DoStage(Stage stage, Pending* p) const {
                                                               " recipients not analyzed"));
           break;
         }
-        analysis.records.push_back(RecordFor(std::move(f), p->source, report, &analysis.problems));
+        FillRecord(std::move(f), p->source, report, &analysis.problems, &analysis.records.emplace_back());
       }
       return;
     }
@@ -300,11 +300,18 @@ void Analyzer::DoStage(Stage stage, Pending* p) const {
 
 Record Analyzer::RecordFor(Finding f, std::string_view source, const ReportContext& report,
                            std::vector<Problem>* problems) const {
+  Record r;
+  FillRecord(std::move(f), source, report, problems, &r);
+  return r;
+}
+
+void Analyzer::FillRecord(Finding f, std::string_view source, const ReportContext& report,
+                          std::vector<Problem>* problems, Record* out) const {
   Verdict verdict = impl_->interpreter->Interpret(f);
   if (!f.problem.empty() && problems != nullptr) problems->push_back({ProblemKind::kInternal, f.recipient + ": " + f.problem});
   if (!verdict.problem.empty() && problems != nullptr) problems->push_back({ProblemKind::kInternal, f.recipient + ": " + verdict.problem});
   Explanation explanation = Explain(f, verdict, *impl_->codes, *impl_->reasons);
-  Record r;
+  Record& r = *out;
   r.source = std::string(source);
   r.recipient = std::move(f.recipient);
   r.original_recipient = std::move(f.original_recipient);
@@ -333,7 +340,6 @@ Record Analyzer::RecordFor(Finding f, std::string_view source, const ReportConte
   r.reporting_vendor = std::move(verdict.reporting_vendor);
   r.blocklist = explanation.blocklist;
   r.details = std::move(explanation);
-  return r;
 }
 
 }  // namespace ndr

@@ -225,6 +225,9 @@ constexpr std::string_view kReadingFailed =
     "reading the server's reply ran out of pattern memory; its words may include the report's own text";
 constexpr size_t kMaxContext = 8192;  // bytes of a report's text given to interpretation
 constexpr size_t kMentionSearchBudget = 32u << 20;  // bytes of text searched for recipients, per report
+// Findings a report's list has room for from the start (one for each of its
+// recipients up to this): a list that grows moves every finding it holds.
+constexpr size_t kReservedFindings = 16;
 
 bool SameAddress(std::string_view a, std::string_view b) {
   return !a.empty() && IEquals(a, b);
@@ -513,6 +516,7 @@ void ReadUnderReplyHeading(const internal::SmtpText& smtp, const BounceMarkers& 
 
 std::vector<Finding> FromDsn(const ExtractorPatterns& p, const BounceMarkers& markers, const BounceParts& parts) {
   std::vector<Finding> out;
+  out.reserve(std::min<size_t>(parts.per_recipient.size(), kReservedFindings));
   std::string reporting = StripTypePrefix(parts.per_message.Get("Reporting-MTA"));
   // A transcript is read when a recipient's command is not found elsewhere,
   // and only when it may name one.
@@ -965,6 +969,7 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
   const internal::Transcript transcript = internal::ParseTranscript(p, text);
   std::optional<internal::Transcript> local_transcript;  // read when a recipient was named by local part alone
   std::vector<Finding> out;
+  out.reserve(std::min<size_t>(mentions.size(), kReservedFindings));
   // A delay warning's recipients are delayed, not failed. Pasted text has no
   // Subject; its own sentences say whether the sending side still retries.
   // A report whose Subject says nothing of a delay may still say it in its
