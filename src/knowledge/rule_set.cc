@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <mutex>
 
 #include <re2/filtered_re2.h>
 #include <re2/re2.h>
@@ -74,9 +76,7 @@ re2::StringPiece NearHighBytes(std::string_view text, size_t reach) {
 // time in `ndr scan`. The texts WordFinder leaves (HoldsAsciiFold) keep the
 // RE2::Set of every word.
 struct RuleSet::Impl {
-  Impl()
-      : atoms(PatternOptions(kWordPassMemory), RE2::UNANCHORED),
-        other_atoms(PatternOptions(kWordPassMemory), RE2::UNANCHORED) {}
+  Impl() : other_atoms(PatternOptions(kWordPassMemory), RE2::UNANCHORED) {}
   // Words shorter than this are not worth a filter: a pattern made only of
   // them is simply always run. Two, not three: "##" (Exchange's reply
   // wrapper) and "--" headings then filter their rows, which otherwise ran
@@ -91,8 +91,25 @@ struct RuleSet::Impl {
   // Where each pattern's matches may begin (FirstMatch runs it anchored there).
   std::vector<MatchStarts> starts;
   std::vector<std::string> sources;  // the patterns as given (until Compile)
-  RE2::Set atoms;          // the prefilter's words, once each
+  // The prefilter's words, once each, quoted: an RE2::Set of them all finds
+  // them in the texts WordFinder leaves (a letter that folds to ASCII: rare).
+  // It is compiled the first time such a text comes (about an eighth of
+  // start-up went into compiling the sets of every RuleSet).
+  std::vector<std::string> atom_patterns;
   size_t atom_count = 0;
+  // Null when it could not be compiled (then every pattern passes the filter).
+  const RE2::Set* AtomSet() const {
+    std::call_once(atoms_once, [this] {
+      auto set = std::make_unique<RE2::Set>(PatternOptions(kWordPassMemory), RE2::UNANCHORED);
+      for (const std::string& word : atom_patterns) {
+        if (set->Add(word, nullptr) < 0) return;
+      }
+      if (set->Compile()) atoms = std::move(set);
+    });
+    return atoms.get();
+  }
+  mutable std::once_flag atoms_once;
+  mutable std::unique_ptr<RE2::Set> atoms;
   WordFinder finder;       // the same words without a byte >= 0x80
   RE2::Set other_atoms;    // the words with a byte >= 0x80 ...
   std::vector<int> other_words;  // ... and their indices among all words
@@ -416,11 +433,7 @@ bool RuleSet::Compile(std::string* error) {
   m.sources.shrink_to_fit();
   for (size_t i = 0; i < words.size(); ++i) {
     std::string why;
-    const std::string quoted = RE2::QuoteMeta(words[i]);
-    if (m.atoms.Add(quoted, &why) < 0) {
-      *error = "prefilter word does not compile: " + why;
-      return false;
-    }
+    std::string quoted = RE2::QuoteMeta(words[i]);
     if (!IsAscii(words[i])) {
       if (m.other_atoms.Add(quoted, &why) < 0) {
         *error = "prefilter word does not compile: " + why;
@@ -429,10 +442,11 @@ bool RuleSet::Compile(std::string* error) {
       m.other_words.push_back(static_cast<int>(i));
       m.other_reach = std::max(m.other_reach, Utf8CharacterCount(words[i]));
     }
+    m.atom_patterns.push_back(std::move(quoted));
   }
   m.atom_count = words.size();
   m.finder = WordFinder(words);
-  if ((!words.empty() && !m.atoms.Compile()) || (!m.other_words.empty() && !m.other_atoms.Compile())) {
+  if (!m.other_words.empty() && !m.other_atoms.Compile()) {
     *error = "RE2::Set::Compile failed (out of memory?)";
     return false;
   }
@@ -511,9 +525,10 @@ std::vector<int> RuleSet::WordsIn(std::string_view text) const {
   RE2::Set::ErrorInfo info{RE2::Set::kNoError};
   bool high_bytes = false;
   if (!impl_->finder.FindAsciiWords(text, &present, &high_bytes)) {
-    if (!impl_->atoms.Match(piece, &present, &info) && info.kind != RE2::Set::kNoError) {
-      // The word pass failed (its DFA out of memory): run every pattern, so
-      // a failure is never "no match".
+    const RE2::Set* atoms = impl_->AtomSet();
+    if (atoms == nullptr || (!atoms->Match(piece, &present, &info) && info.kind != RE2::Set::kNoError)) {
+      // The word pass failed (its DFA out of memory, or the set did not
+      // compile): run every pattern, so a failure is never "no match".
       present = impl_->all_atoms;
     }
     return present;

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -296,6 +297,24 @@ TEST(RuleSet, WordlessAlternativeAnchoredAtStartIsTestedAlone) {
 // Candidates: the rows the prefilter allows (the caller's own search says
 // which match), or every row when matching failed (a set used before Compile
 // stands for that failure), so a failure never hides a row.
+// The RE2::Set of every word (for the texts WordFinder leaves: a letter that
+// folds to ASCII) is compiled when such a text first comes, once, however
+// many threads bring one at the same time; every thread gets its answer.
+TEST(RuleSet, SetOfEveryWordIsBuiltOnceWhenFirstNeeded) {
+  const internal::RuleSet set = Compiled({"user unknown", "mailbox full", "ke[yi]"});
+  const std::string folded = "\xE2\x84\xAA" "EY: User unknown";  // U+212A ~ 'k'
+  std::vector<std::thread> threads;
+  std::vector<std::vector<int>> answers(4);
+  for (size_t t = 0; t < answers.size(); ++t) {
+    threads.emplace_back([&set, &folded, &answers, t] {
+      for (int n = 0; n < 50; ++n) answers[t] = set.Match(n % 2 ? folded : "mailbox FULL");
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  for (const std::vector<int>& answer : answers) EXPECT_EQ(answer, (std::vector<int>{0, 2}));
+  EXPECT_EQ(set.Match("mailbox full"), (std::vector<int>{1}));
+}
+
 TEST(RuleSet, CandidatesAreEveryRowWhenMatchingFails) {
   internal::RuleSet set;
   std::string error;
