@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -23,14 +24,17 @@ const std::string kSamples = std::string(NDR_SOURCE_DIR) + "/samples/";
 
 // A DSN whose server reply, subject and charset carry terminal escapes:
 // OSC 0 (retitle the window) ended by BEL, and CSI 31m (red).
-const std::string kHostileDsn =
+// A report's header and its first boundary, as a Postfix server writes them.
+const std::string kReportHead =
     "From: MAILER-DAEMON@mx.example.com\n"
     "To: jo@example.com\n"
     "Subject: Undelivered Mail Returned to Sender\n"
     "MIME-Version: 1.0\n"
     "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b1\"\n"
     "\n"
-    "--b1\n"
+    "--b1\n";
+const std::string kHostileDsn =
+    kReportHead +
     "Content-Type: text/plain; charset=\"x-\x1b[31mevil\"\n"
     "\n"
     "Your message could not be delivered.\n"
@@ -135,6 +139,58 @@ TEST_F(OutputSafetyTest, AClosedPipeEndsTheRunQuietlyWithStatus141) {
     std::ifstream e(err);
     std::string stderr_text((std::istreambuf_iterator<char>(e)), std::istreambuf_iterator<char>());
     EXPECT_EQ(stderr_text, "") << "a reader that went away is no error to report";
+  }
+}
+
+// Standard output that is no terminal is written in blocks of 64 KB
+// (cli/stdout_blocks.h): a file and a pipe get every byte, in order, whether
+// a message's records are a few lines or more than a block (a report with
+// 120 recipients), for one thread and two.
+TEST_F(OutputSafetyTest, OutputInBlocksKeepsEveryByteInOrder) {
+  std::string many =
+      kReportHead +
+      "Content-Type: text/plain\n"
+      "\n"
+      "Your message could not be delivered.\n"
+      "--b1\n"
+      "Content-Type: message/delivery-status\n"
+      "\n"
+      "Reporting-MTA: dns; mx.example.com\n";
+  for (int i = 0; i < 120; ++i) {
+    many += "\nFinal-Recipient: rfc822; user" + std::to_string(i) +
+            "@example.net\nAction: failed\nStatus: 5.1.1\n"
+            "Diagnostic-Code: smtp; 550 5.1.1 <user" + std::to_string(i) + "@example.net>: Recipient address rejected: "
+            "User unknown in virtual mailbox table; this account was closed by its owner and will not come back\n";
+  }
+  many += "--b1--\n";
+  std::ifstream in(kSamples + "postfix-user-unknown.eml", std::ios::binary);
+  const std::string one((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string mbox;
+  for (int i = 0; i < 300; ++i) {
+    mbox += "From MAILER-DAEMON Tue Mar 10 09:15:42 2026\n" + (i % 100 == 50 ? many : one) + "\n";
+  }
+  const std::string path = Write("mixed.mbox", mbox);
+  const std::string file = (dir_ / "out.jsonl").string();
+  for (const char* jobs : {"1", "2"}) {
+    SCOPED_TRACE(jobs);
+    auto piped = RunCommand(Ndr(std::string("scan --no-progress --quiet --jobs ") + jobs + " " + Quote(path)));
+    EXPECT_EQ(piped.exit_code, 0);
+    EXPECT_GT(piped.out.size(), 3u * 64 * 1024);
+    EXPECT_EQ(std::count(piped.out.begin(), piped.out.end(), '\n'), 297 + 3 * 120);
+    RunCommand(Ndr(std::string("scan --no-progress --quiet --jobs ") + jobs + " " + Quote(path)) + " >" + Quote(file));
+    std::ifstream f(file, std::ios::binary);
+    const std::string written((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(written, piped.out);
+    size_t at = 0;
+    for (int message = 1; message <= 300; ++message) {
+      const int records = message % 100 == 51 ? 120 : 1;
+      for (int r = 0; r < records; ++r) {
+        const std::string source = "\"source\":\"" + path + "#" + std::to_string(message) + "\",";
+        ASSERT_EQ(piped.out.compare(at, 1 + source.size(), "{" + source), 0) << "message " << message << " record " << r;
+        at = piped.out.find('\n', at) + 1;
+      }
+    }
+    EXPECT_EQ(at, piped.out.size());
   }
 }
 

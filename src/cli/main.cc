@@ -6,6 +6,7 @@
 #include <new>
 
 #include "cli/commands.h"
+#include "cli/stdout_blocks.h"
 #include "ndr/render.h"
 
 namespace {
@@ -70,6 +71,9 @@ extern "C" const char* __lsan_default_options() { return "exitcode=86"; }
 // the shell's status for SIGPIPE); anything else is one line on stderr.
 int main(int argc, char** argv) {
   std::ios::sync_with_stdio(false);
+  // (What is still pending when main returns, after an error too, is
+  // written then.)
+  ndr::cli::StdoutBlocks stdout_blocks;
   try {
     int status = Dispatch(argc, argv);
     std::cout.flush();
