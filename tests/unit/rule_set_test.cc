@@ -294,13 +294,11 @@ TEST(RuleSet, WordlessAlternativeAnchoredAtStartIsTestedAlone) {
   EXPECT_EQ(set.FirstMatch(0, "exit 75").data(), nullptr);
 }
 
-// Candidates: the rows the prefilter allows (the caller's own search says
-// which match), or every row when matching failed (a set used before Compile
-// stands for that failure), so a failure never hides a row.
 // The RE2::Set of every word (for the texts WordFinder leaves: a letter that
 // folds to ASCII) is compiled when such a text first comes, once, however
 // many threads bring one at the same time; every thread gets its answer.
-TEST(RuleSet, SetOfEveryWordIsBuiltOnceWhenFirstNeeded) {
+// (Its name says Thread: CI runs such tests under ThreadSanitizer.)
+TEST(RuleSet, ThreadsThatFirstNeedTheSetOfEveryWordBuildItOnce) {
   const internal::RuleSet set = Compiled({"user unknown", "mailbox full", "ke[yi]"});
   const std::string folded = "\xE2\x84\xAA" "EY: User unknown";  // U+212A ~ 'k'
   std::vector<std::thread> threads;
@@ -315,6 +313,9 @@ TEST(RuleSet, SetOfEveryWordIsBuiltOnceWhenFirstNeeded) {
   EXPECT_EQ(set.Match("mailbox full"), (std::vector<int>{1}));
 }
 
+// Candidates: the rows the prefilter allows (the caller's own search says
+// which match), or every row when matching failed (a set used before Compile
+// stands for that failure), so a failure never hides a row.
 TEST(RuleSet, CandidatesAreEveryRowWhenMatchingFails) {
   internal::RuleSet set;
   std::string error;
