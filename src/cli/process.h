@@ -1,5 +1,5 @@
 // The loop shared by `explain`, `scan` and `report`: read inputs as a stream,
-// analyze messages on a pool of worker threads, hand records to a sink in
+// analyze messages on a pool of threads, hand records to a sink in
 // input order from one thread, report problems on stderr.
 #ifndef NDR_SRC_CLI_PROCESS_H_
 #define NDR_SRC_CLI_PROCESS_H_
@@ -33,7 +33,7 @@ struct ProcessOptions {
   bool report_problems = false;   // a line on stderr for each problem noticed while reading
   bool progress = false;          // a progress line on stderr (callers set it only for a terminal)
   bool as_text = false;           // --text: every input is pasted bounce text (never split as an mbox)
-  unsigned jobs = 0;              // worker threads; 0 = one per core
+  unsigned jobs = 0;              // analyzing threads (the reader among them); 0 = one per core
 };
 
 // Reads every path ("-" or an empty list: standard input) in order; see
@@ -42,7 +42,7 @@ struct ProcessOptions {
 ProcessStats ProcessInputs(const Analyzer& analyzer, const std::vector<std::string>& paths,
                            const ProcessOptions& options, RecordSink* sink);
 
-// The worker threads `jobs` means: itself, or one per core for 0.
+// The analyzing threads `jobs` means: itself, or one per core for 0.
 unsigned EffectiveJobs(unsigned jobs);
 
 // "ndr scan: 3 messages, 2 bounces, 2 records, 1 not a bounce, 0 errors; 0.1 s, 30 messages/s, 0.1 MB/s"

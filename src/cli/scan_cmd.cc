@@ -90,7 +90,8 @@ int RunScan(int argc, char** argv) {
       ("verbose,v", "name each message that is not a bounce, and damage noticed while reading; in text "
                      "output, technical remarks (a reply code the RFCs do not allow at that stage)")
       ("jobs,j", po::value<unsigned>(&jobs)->default_value(0),
-       "worker threads (default 0: one per core); the output is the same for every number")
+       "threads that analyze, the one reading the input among them (default 0: one per core); "
+       "the output is the same for every number")
       ("quiet,q", "no progress line and no summary on stderr (errors are still reported)")
       ("no-progress", "no progress line on stderr (it is shown only when stderr is a terminal)")
       ("text", "read every file as pasted bounce text (files without a header block are anyway)");
