@@ -35,12 +35,6 @@ void AddSentence(std::string* text, std::string_view sentence) {
 
 bool IsDelay(const Finding& finding) { return finding.action == "delayed"; }
 
-bool IsPermanent(const Finding& finding) {
-  if (!finding.status.empty()) return finding.status.klass == 5;
-  if (finding.reply_code != 0) return finding.reply_code >= 500 && finding.reply_code <= 599;
-  return true;
-}
-
 bool IsFailure(Reason r) { return r != Reason::kDelivered && r != Reason::kVacation && r != Reason::kFeedback; }
 
 bool DecidedByWords(const Verdict& v) { return v.decided_by.table == RuleTable::kReasonRules && !v.words.empty(); }
@@ -209,8 +203,9 @@ Explanation Explain(const Finding& finding, const Verdict& verdict, const CodeBo
   e.retry = guidance.has_retry ? guidance.retry : info.retry;
   e.suppress = guidance.has_suppress ? guidance.suppress : info.suppress;
   // A reason that is hard only when permanent (notaccept), under a temporary
-  // code: the address is kept, so its advice to remove it would contradict.
-  const bool kept_for_now = info.hard_needs_permanent && !IsPermanent(finding);
+  // code and without words that say the address is gone: the address is
+  // kept, so its advice to remove it would contradict.
+  const bool kept_for_now = info.hard_needs_permanent && !verdict.hard_bounce;
   if (kept_for_now) e.suppress = false;
   if (delayed) {
     e.retry = Retry::kLater;

@@ -66,7 +66,10 @@ TEST(Interpret, FullMailboxWith552IsSoft) {
   EXPECT_FALSE(v.hard_bounce);
 }
 
-TEST(Interpret, NotAcceptIsHardOnlyWhenPermanent) {
+// notaccept is hard when the failure is permanent, or when the words say the
+// domain never takes mail (a null MX, whatever the class of the status a
+// report gives it: Gmail writes 4.0.0).
+TEST(Interpret, NotAcceptIsHardWhenPermanentOrANullMx) {
   const Books& b = Get();
   Interpreter interpreter(b.codes, b.reasons);
   Verdict v = interpreter.Interpret(Make("jo@example.org", 556, "5.1.10", "556 5.1.10 null MX"));
@@ -76,7 +79,10 @@ TEST(Interpret, NotAcceptIsHardOnlyWhenPermanent) {
                                  "The domain example.org doesn't receive email according to the administrator: "
                                  "returned Null MX"));
   EXPECT_EQ(v.reason, Reason::kNotAccept);
-  EXPECT_FALSE(v.hard_bounce);
+  EXPECT_TRUE(v.hard_bounce) << v.decided_by.ToString();
+  v = interpreter.Interpret(Make("jo@example.org", 0, "4.0.0", "this domain does not accept mail"));
+  EXPECT_EQ(v.reason, Reason::kNotAccept);
+  EXPECT_FALSE(v.hard_bounce) << v.decided_by.ToString();
 }
 
 TEST(Interpret, LocalProgramWordsWithoutAClearerReasonAreAMailerError) {
