@@ -605,6 +605,10 @@ TEST(ReasonRules, MoreWordingFamiliesDecide) {
   ExpectEveryLanguage({"550 We do not accept messages containing images or other attachments"},
                       Reason::kPolicyViolation);
   ExpectEveryLanguage({"550 Mail domain mentioned in email address is unknown"}, Reason::kHostUnknown);
+  // In the past tense, as older and smaller MTAs write it.
+  ExpectEveryLanguage({"Unable to deliver to the user: the mailbox was not found",
+                       "The recipient was not found in the directory"},
+                      Reason::kUserUnknown);
 }
 
 TEST(ReasonRules, LocalizedFamiliesDecide) {
