@@ -395,8 +395,12 @@ class PooledRun : public InputVisitor {
 
   // Takes a batch from the queue, analyzes it without the lock, and writes
   // the outcomes ready in input order when no other thread is writing.
-  // Called and returns with `lock` held.
-  void AnalyzeTurn(std::unique_lock<std::mutex>& lock) {
+  // Called and returns with `lock` held. A message's own failure is its
+  // outcome (AnalyzeItems); should the batch's bookkeeping itself run out of
+  // memory, the program ends (noexcept), as it does in a worker thread,
+  // instead of the reader going on without the batch's messages and the
+  // scan waiting for them forever.
+  void AnalyzeTurn(std::unique_lock<std::mutex>& lock) noexcept {
     // A batch of what is there (not waiting for more: the others work
     // meanwhile, and a slow input's messages are not held back).
     const uint64_t first = todo_.front().first;  // the input number of items[0]; the others follow it
