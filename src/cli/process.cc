@@ -334,7 +334,11 @@ class PooledRun : public InputVisitor {
     } catch (const Stopped&) {
       // the output failed: read no further
     } catch (const std::exception& e) {
-      Error("-", std::string("reading stopped: ") + e.what());
+      try {
+        Error("-", std::string("reading stopped: ") + e.what());
+      } catch (const Stopped&) {
+        // the output failed too: the failure of the output is the one reported
+      }
     }
     {
       std::lock_guard<std::mutex> lock(mutex_);
