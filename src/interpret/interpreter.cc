@@ -115,12 +115,15 @@ Verdict Interpreter::Interpret(const Finding& finding) const {
     v.evidence += internal::FillTemplate(reasons_->Phrase("party-recipient-mx"), values);
     v.party_advice = internal::FillTemplate(reasons_->Phrase("party-recipient-mx-advice"), values);
   }
-  // Hard by the reason and the codes; or by the words, when the deciding row
-  // says the address is to be removed whatever the code's class (a null MX
-  // that a report gives as 4.0.0: the domain never takes mail).
-  const ReasonBook::RuleGuidance row = reasons_->Guidance(v.decided_by);
-  v.hard_bounce = reasons_->IsHardBounce(v.reason, finding.reply_code, finding.status) ||
-                  (row.has_suppress && row.suppress);
+  // Hard by the reason and the codes; or by the words, when the deciding
+  // wording row says the address is to be removed whatever the code's class
+  // (a null MX that a report gives as 4.0.0: the domain never takes mail).
+  // Only wording rows have that column: the row is looked up for them alone.
+  v.hard_bounce = reasons_->IsHardBounce(v.reason, finding.reply_code, finding.status);
+  if (!v.hard_bounce && v.decided_by.table == RuleTable::kReasonRules) {
+    const ReasonBook::RuleGuidance row = reasons_->Guidance(v.decided_by);
+    v.hard_bounce = row.has_suppress && row.suppress;
+  }
   return v;
 }
 
