@@ -432,9 +432,9 @@ bool RuleSet::Compile(std::string* error) {
   m.sources.clear();
   m.sources.shrink_to_fit();
   for (size_t i = 0; i < words.size(); ++i) {
-    std::string why;
     std::string quoted = RE2::QuoteMeta(words[i]);
     if (!IsAscii(words[i])) {
+      std::string why;
       if (m.other_atoms.Add(quoted, &why) < 0) {
         *error = "prefilter word does not compile: " + why;
         return false;
