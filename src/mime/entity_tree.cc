@@ -461,8 +461,16 @@ class TreeParser {
         return;
       }
       if (matched_level_ > 0) {  // an enclosing multipart's delimiter
-        log_->Add(ProblemKind::kStructure,
-                  "multipart part " + std::to_string(idx) + " is not closed (missing closing boundary)");
+        if (children == 0) {
+          // Its own boundary never came before the enclosing part ended (a
+          // declared boundary the body does not use): the text is all there is.
+          log_->Add(ProblemKind::kStructure, "boundary of multipart part " + std::to_string(idx) +
+                                                 " never appears before its enclosing part ends; read as text/plain");
+          ReadAsText(idx, preamble);
+        } else {
+          log_->Add(ProblemKind::kStructure,
+                    "multipart part " + std::to_string(idx) + " is not closed (missing closing boundary)");
+        }
         PopBoundary();
         return;
       }

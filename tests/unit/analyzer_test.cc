@@ -141,6 +141,30 @@ TEST(Analyzer, ForwardedAttachedBounceIsReadAsTheBounce) {
   EXPECT_EQ(r.diagnostic.find("Is the address wrong"), std::string::npos);
 }
 
+// The forwarded report's own multipart declares a boundary its body never
+// uses (the sending MTA wrote another): read as its text, as it is when it
+// arrives unforwarded, not lost as an empty multipart.
+TEST(Analyzer, ForwardedBounceWithAnUnusedBoundaryIsRead) {
+  const std::string bounce =
+      "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.com>\n"
+      "Subject: Returned mail: see transcript for details\nMIME-Version: 1.0\n"
+      "Content-Type: multipart/report; report-type=delivery-status; boundary=\"declared.1\"\n\n"
+      "--written.2\nContent-Type: text/plain\n\n"
+      "   ----- The following addresses had permanent fatal errors -----\n<lee@example.net>\n"
+      "    (reason: 550 5.1.1 <lee@example.net>... User unknown)\n\n--written.2--\n";
+  const std::string forward =
+      "From: Kim <kim@example.org>\nTo: helpdesk@example.org\nSubject: Fwd: Returned mail\n"
+      "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"F\"\n\n--F\nContent-Type: text/plain\n\n"
+      "Why did this come back?\n\n--F\nContent-Type: message/rfc822\n\n" +
+      bounce + "\n--F--\n";
+  for (const std::string& input : {bounce, forward}) {
+    Analysis a = TheAnalyzer().Analyze(input, "bounce.eml");
+    ASSERT_EQ(a.records.size(), 1u) << input;
+    EXPECT_EQ(a.records[0].recipient, "lee@example.net");
+    EXPECT_EQ(a.records[0].reason, Reason::kUserUnknown);
+  }
+}
+
 // Pasted report text that only its own sentences or its printed DSN fields
 // mark as a report (no Subject, no sender, no reply code).
 TEST(Analyzer, PastedReportSentencesAndPrintedDsnFields) {

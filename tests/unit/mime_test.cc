@@ -806,6 +806,26 @@ TEST(MimeMalformed, MissingInnerClosingBoundary) {
   EXPECT_FALSE(m.problems.empty());
 }
 
+TEST(MimeMalformed, InnerBoundaryNeverUsedBeforeTheOuterEnds) {
+  // A report forwarded as an attachment whose own multipart declares a
+  // boundary its body never uses: its text is all there is, and is kept.
+  Message m = ParseMessage(
+      "Content-Type: multipart/mixed; boundary=outer\n\n"
+      "--outer\n"
+      "Content-Type: text/plain\n\n"
+      "What does this mean?\n"
+      "--outer\n"
+      "Content-Type: message/rfc822\n\n"
+      "From: MAILER-DAEMON@mx.example.net\n"
+      "Content-Type: multipart/report; boundary=declared\n\n"
+      "--used\n"
+      "<jo@example.net>: User unknown\n"
+      "--outer--\n");
+  EXPECT_EQ(Types(m), "0:multipart/mixed,1:text/plain,1:message/rfc822,2:text/plain*");
+  EXPECT_EQ(m.parts[3].body, "--used\n<jo@example.net>: User unknown");
+  EXPECT_FALSE(m.problems.empty());
+}
+
 TEST(MimeMalformed, MissingOrAbsentBoundary) {
   // No boundary parameter: read as text.
   Message m = ParseMessage("Content-Type: multipart/mixed\n\nthe text\n");
