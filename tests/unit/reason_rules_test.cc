@@ -611,6 +611,23 @@ TEST(ReasonRules, MoreWordingFamiliesDecide) {
                       Reason::kUserUnknown);
 }
 
+// Words that MTAs of a kind write without a code beside them (a transcript
+// line, a human-readable report), each beyond its row's one sample.
+TEST(ReasonRules, MtaWordingsWithoutCodesDecide) {
+  ExpectEveryLanguage({"<ana@example.net>... Bad destination mailbox address", "ana... unknown or illegal alias",
+                       "Recipient address is not valid"},
+                      Reason::kUserUnknown);
+  // RFC 3463's X.1.3 text is a syntax error, not a missing mailbox.
+  ExpectEveryLanguage({"Bad destination mailbox address syntax"}, Reason::kOnHold);
+  ExpectEveryLanguage({"Cannot send message for 5 days", "Message could not be delivered for too long",
+                       "Message will be deleted from queue"},
+                      Reason::kExpired);
+  ExpectEveryLanguage({"Illegal host/domain name found"}, Reason::kHostUnknown);
+  ExpectEveryLanguage({"mail loops back to me (MX problem?)"}, Reason::kSystemError);
+  ExpectEveryLanguage({"message has lines too long for transport"}, Reason::kContentError);
+  ExpectEveryLanguage({"Recipient rejected: inactive user"}, Reason::kSuspend);
+}
+
 TEST(ReasonRules, LocalizedFamiliesDecide) {
   ExpectEveryLanguage({"550 Почтовый ящик получателя переполнен"}, Reason::kMailboxFull);
   ExpectEveryLanguage({"550 Der Empfänger existiert nicht", "550 Le destinataire n'existe pas",
