@@ -13,6 +13,7 @@
 namespace ndr {
 namespace internal {
 class BounceMarkers;  // data/bounce_markers.tsv compiled (src/bounce/markers.h)
+class PastedTextReader;  // data/pasted_text.tsv compiled (src/mime/pasted_text.h)
 }
 
 enum class BounceKind {
@@ -56,6 +57,17 @@ BounceParts LocateBounce(const Message& message, const internal::BounceMarkers& 
 // *report untouched, otherwise.
 bool FindAttachedReport(const Message& message, const internal::BounceMarkers& markers, const Limits& limits,
                         Message* report);
+
+// A person's forward of a report written inline, as mail programs forward
+// by default (a "Forwarded message" separator, the report's From, Date,
+// Subject and To as lines of text, then its text): true, with that text read
+// as pasted text (PastedTextReader::Read) in *report, when `message` has no
+// report or attached message of its own, is not from a mail system, and the
+// forwarded copy's From is a mail system's, its Subject a report's or its
+// text has a report's sentences (bounce_markers.tsv). False, *report
+// untouched, otherwise.
+bool FindForwardedReportText(const Message& message, const internal::BounceMarkers& markers,
+                             const internal::PastedTextReader& pasted, const Limits& limits, Message* report);
 
 // Reduces HTML to readable text (tags dropped, entities decoded, block
 // elements turned into line breaks).

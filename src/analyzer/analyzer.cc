@@ -242,10 +242,11 @@ void Analyzer::DoStage(Stage stage, Pending* p) const {
         p->done = true;
         return;
       }
-      // A bounce a person forwarded as an attachment: the attached report is
+      // A bounce a person forwarded, as an attachment or inline: the report is
       // the one to read (the forward's own words are the person's question).
       Message attached;
-      if (!p->pasted && FindAttachedReport(p->message, *impl_->markers, limits, &attached)) {
+      if (!p->pasted && (FindAttachedReport(p->message, *impl_->markers, limits, &attached) ||
+                         FindForwardedReportText(p->message, *impl_->markers, *impl_->pasted, limits, &attached))) {
         p->message = std::move(attached);
       }
       return;

@@ -10,6 +10,7 @@
 #include "core/strings.h"
 #include "bounce/esp_events.h"
 #include "bounce/ses.h"
+#include "mime/pasted_text.h"
 
 namespace ndr {
 namespace {
@@ -376,6 +377,33 @@ bool FindAttachedReport(const Message& message, const BounceMarkers& markers, co
   return true;
 }
 
+bool FindForwardedReportText(const Message& message, const BounceMarkers& markers,
+                             const internal::PastedTextReader& pasted, const Limits& limits, Message* report) {
+  if (message.pasted || markers.Matches(MarkerKind::kFrom, message.headers().Get("From"))) return false;
+  const Part* text = nullptr;  // the forward's own words and the copy below them
+  for (const Part& part : message.parts) {
+    if (part.in_attached_message) continue;
+    if (IsReportType(part.content_type) || IsMessageType(part.content_type)) return false;
+    if (text == nullptr && part.content_type == "text/plain") text = &part;
+  }
+  if (text == nullptr) return false;
+  Message copy = pasted.Read(text->body, limits);
+  // Read takes a forwarded copy's header lines as the message's headers: none
+  // means no forwarded copy (a person's own words about a bounce, say).
+  const Headers& forwarded = copy.headers();
+  if (forwarded.empty()) return false;
+  // Strong evidence that the copy is a report, of the kinds LocateBounce
+  // counts (a mail system's From, a report's Subject or sentences); it reads
+  // the copy as pasted text, for which a person's word is weak evidence too.
+  if (!markers.Matches(MarkerKind::kFrom, forwarded.Get("From")) &&
+      !markers.Matches(MarkerKind::kSubject, forwarded.Get("Subject")) &&
+      (copy.parts.empty() || !markers.MatchesWrapped(MarkerKind::kBody, copy.parts[0].body))) {
+    return false;
+  }
+  *report = std::move(copy);
+  return true;
+}
+
 BounceParts LocateBounce(const Message& message, const BounceMarkers& markers, const Limits& limits) {
   BounceParts out;
   out.bounce_subject = std::string(message.headers().Get("Subject"));
@@ -500,7 +528,7 @@ BounceParts LocateBounce(const Message& message, const BounceMarkers& markers, c
     if (!evidence_text) evidence_text = QuotedLinesHandled(out.human_text, false, &unquoted);
     return *evidence_text;
   };
-  LazyFlag body([&] { return markers.Matches(MarkerKind::kBody, evidence()); });
+  LazyFlag body([&] { return markers.MatchesWrapped(MarkerKind::kBody, evidence()); });
   LazyFlag header([&] { return markers.MatchesHeader(h); });
   // Weaker evidence, which alone never makes a report: an SMTP reply beside
   // an address, a session transcript, a returned copy of the message.

@@ -360,6 +360,11 @@ bool BounceMarkers::Matches(MarkerKind kind, std::string_view text) const {
   return impl_->Matches(static_cast<int>(kind), text);
 }
 
+bool BounceMarkers::MatchesWrapped(MarkerKind kind, std::string_view text) const {
+  if (Matches(kind, text)) return true;
+  return text.find('\n') != std::string_view::npos && Matches(kind, Squeeze(text));
+}
+
 bool BounceMarkers::MatchesHeader(const Headers& headers, MarkerKind kind) const {
   int i = static_cast<int>(kind);
   if (!impl_->compiled[i]) return false;

@@ -71,6 +71,11 @@ class BounceMarkers {
 
   // True when any pattern of that kind matches somewhere in text.
   bool Matches(MarkerKind kind, std::string_view text) const;
+  // Matches, or else matches once the text's lines are joined (blanks
+  // squeezed): a report's sentence breaks wherever its mail system's line
+  // width fell ("could not\nbe delivered"), and a pasted or forwarded copy
+  // is wrapped again by the mail program it passed through.
+  bool MatchesWrapped(MarkerKind kind, std::string_view text) const;
   // Offset of the first line of `text` that starts the returned original, or npos.
   size_t FindOriginalStart(std::string_view text) const;
   // True when any pattern of `kind` matches one "Name: value" line of headers.

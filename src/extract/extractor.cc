@@ -977,7 +977,7 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
   // (Asked only when there is a recipient to give the action.)
   bool delay = !mentions.empty() &&
                ((!parts.bounce_subject.empty() && markers.Matches(MarkerKind::kDelaySubject, parts.bounce_subject)) ||
-                markers.Matches(MarkerKind::kDelayBody, text));
+                markers.MatchesWrapped(MarkerKind::kDelayBody, text));
   // A success notice (a DSN asked for with NOTIFY=SUCCESS, written as text)
   // names recipients the message reached or was relayed to.
   bool success = !mentions.empty() && !parts.bounce_subject.empty() &&

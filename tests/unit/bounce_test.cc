@@ -4,6 +4,8 @@
 #include "ndr/bounce.h"
 #include "ndr/message.h"
 #include "markers_fixture.h"
+#include "core/strings.h"
+#include "mime/pasted_text.h"
 
 namespace ndr {
 namespace {
@@ -158,6 +160,50 @@ TEST(Bounce, AttachedReportNeedsAReportAndAPersonsForward) {
   Message with_attached = ParseMessage(outer);
   ASSERT_TRUE(with_attached.parts.back().in_attached_message);  // the nested report is there
   EXPECT_FALSE(FindAttachedReport(ParseMessage(outer), ndr_test::Markers(), Limits(), &report));
+}
+
+// A person forwards a bounce inline, as mail programs do by default.
+std::string InlineForward(const std::string& copy_from, const std::string& copy_text,
+                          const std::string& from = "Kim <kim@example.org>", const std::string& copy_subject = "Hello") {
+  return "From: " + from + "\nSubject: what is this?\n\nIt came back, why?\n\n"
+         "---------- Forwarded message ---------\nFrom: " + copy_from +
+         "\nDate: Tue, 1 Dec 2026 at 09:02\nSubject: " + copy_subject + "\nTo: <kim@example.org>\n\n" + copy_text;
+}
+
+TEST(Bounce, InlineForwardedReportIsReadAsPastedText) {
+  std::string error;
+  auto pasted = internal::PastedTextReader::Create(&error);
+  ASSERT_NE(pasted, nullptr) << error;
+  const std::string text = "<lee@example.net>: host mx.example.net said: 550 5.1.1 User unknown\n";
+  Message report;
+  ASSERT_TRUE(FindForwardedReportText(ParseMessage(InlineForward("MAILER-DAEMON@mx.example.org", text)),
+                                      ndr_test::Markers(), *pasted, Limits(), &report));
+  EXPECT_TRUE(report.pasted);
+  EXPECT_EQ(report.headers().Get("From"), "MAILER-DAEMON@mx.example.org");
+  ASSERT_EQ(report.parts.size(), 1u);
+  EXPECT_EQ(internal::Trim(report.parts[0].body), internal::Trim(text));  // without the forwarder's words
+  // Or by a report's Subject.
+  EXPECT_TRUE(FindForwardedReportText(
+      ParseMessage(InlineForward("Mail System <ms@example.net>", text, "Kim <kim@example.org>", "Undeliverable: Hello")),
+      ndr_test::Markers(), *pasted, Limits(), &report));
+
+  // A copy from no mail system counts by a report's sentences in its text.
+  EXPECT_TRUE(FindForwardedReportText(
+      ParseMessage(InlineForward("service@example.net", "Your message could not be delivered to the following "
+                                                        "recipients:\n\nlee@example.net\n")),
+      ndr_test::Markers(), *pasted, Limits(), &report));
+  // Not: ordinary mail forwarded; a mail system's own message; a forward
+  // without the copy's header lines; a report with a report part of its own.
+  Message untouched;
+  EXPECT_FALSE(FindForwardedReportText(ParseMessage(InlineForward("Lee <lee@example.net>", "Lunch at noon?\n")),
+                                       ndr_test::Markers(), *pasted, Limits(), &untouched));
+  EXPECT_FALSE(FindForwardedReportText(
+      ParseMessage(InlineForward("MAILER-DAEMON@mx.example.org", text, "MAILER-DAEMON@relay.example.org")),
+      ndr_test::Markers(), *pasted, Limits(), &untouched));
+  EXPECT_FALSE(FindForwardedReportText(ParseMessage("From: Kim <kim@example.org>\nSubject: x\n\n" + text),
+                                       ndr_test::Markers(), *pasted, Limits(), &untouched));
+  EXPECT_FALSE(FindForwardedReportText(ParseMessage(kDsn), ndr_test::Markers(), *pasted, Limits(), &untouched));
+  EXPECT_TRUE(untouched.parts.empty());
 }
 
 TEST(Bounce, AutoReply) {

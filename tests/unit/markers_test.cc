@@ -167,6 +167,38 @@ TEST(BounceMarkers, RecipientPhrasesOfManyRowsInOneText) {
   }
 }
 
+// Every body and delay-body sample still counts when its words are broken
+// over lines, at any word, as a mail system's line width or a mail
+// program's rewrapping breaks them.
+TEST(BounceMarkers, WrappedSentencesStillMatch) {
+  internal::TsvTable table;
+  std::string error;
+  ASSERT_TRUE(internal::LoadEmbeddedTsv("bounce_markers.tsv", {"where", "sample"}, &table, &error)) << error;
+  const BounceMarkers& markers = ndr_test::Markers(RuleScope::kAll);
+  size_t wrapped = 0;
+  for (const internal::TsvRow& row : table.rows) {
+    const std::string_view where = table.Cell(row, "where");
+    MarkerKind kind;
+    if (where == "body") {
+      kind = MarkerKind::kBody;
+    } else if (where == "delay-body") {
+      kind = MarkerKind::kDelayBody;
+    } else {
+      continue;
+    }
+    const std::string sample(table.Cell(row, "sample"));
+    for (size_t space = sample.find(' '); space != std::string::npos; space = sample.find(' ', space + 1)) {
+      std::string broken = sample;
+      broken.replace(space, 1, "\n    ");
+      EXPECT_TRUE(markers.MatchesWrapped(kind, broken)) << broken;
+      ++wrapped;
+    }
+  }
+  EXPECT_GT(wrapped, 100u);
+  // Joining lines finds what the lines hold, not more.
+  EXPECT_FALSE(markers.MatchesWrapped(MarkerKind::kBody, "Lunch on Friday?\nThe usual place at noon."));
+}
+
 TEST(BounceMarkers, OriginalLineStartsTheLineAfterItsBlanks) {
   const BounceMarkers& markers = ndr_test::Markers();
   const std::string report = "Your message could not be delivered.\n\n";
