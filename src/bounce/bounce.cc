@@ -602,9 +602,58 @@ BounceParts LocateBounce(const Message& message, const BounceMarkers& markers, c
   return out;
 }
 
+namespace {
+
+// The tags that break a line where they stand (opening or closing).
+bool BreaksLine(std::string_view name) {
+  for (std::string_view block : {"br", "p", "div", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "pre"}) {
+    if (IEquals(name, block)) return true;
+  }
+  return false;
+}
+
+// The name of the tag at html[lt] ('<'), without a leading '/': "" for none.
+std::string_view TagNameAt(std::string_view html, size_t lt) {
+  size_t from = lt + 1;
+  if (from < html.size() && html[from] == '/') ++from;
+  size_t to = from;
+  while (to < html.size() && std::isalnum(static_cast<unsigned char>(html[to]))) ++to;
+  return html.substr(from, to - from);
+}
+
+// Whether the document breaks its lines with markup anywhere. One that does
+// not is plain text in an HTML part: its own line ends are its lines.
+bool BreaksLinesWithMarkup(std::string_view html) {
+  for (size_t lt = html.find('<'); lt != std::string_view::npos; lt = html.find('<', lt + 1)) {
+    if (BreaksLine(TagNameAt(html, lt))) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 std::string HtmlToText(std::string_view html) {
   std::string out;
   out.reserve(html.size() / 2);
+  // As a browser shows it: where markup breaks the lines, the source's own
+  // line ends and runs of blanks are one space (outside <pre>), so a line a
+  // program wrapped in its source stays one line, and "line<br>\n" makes no
+  // blank line (blank lines end paragraphs and DSN groups for the extractor).
+  const bool collapse = BreaksLinesWithMarkup(html);
+  bool in_pre = false;
+  auto append_text = [&](std::string_view text) {
+    if (!collapse || in_pre) {
+      out.append(text.data(), text.size());
+      return;
+    }
+    for (char t : text) {
+      if (t == ' ' || t == '\t' || t == '\n' || t == '\r' || t == '\f') {
+        if (!out.empty() && out.back() != ' ' && out.back() != '\n') out.push_back(' ');
+      } else {
+        out.push_back(t);
+      }
+    }
+  };
   size_t i = 0;
   auto starts_with_ci = [&](size_t at, std::string_view word) {
     if (at + word.size() > html.size()) return false;
@@ -629,16 +678,11 @@ std::string HtmlToText(std::string_view html) {
       }
       size_t end = html.find('>', i);
       if (end == std::string_view::npos) break;
-      std::string_view tag = html.substr(i + 1, end - i - 1);
-      if (!tag.empty() && tag[0] == '/') tag.remove_prefix(1);
-      size_t name_end = 0;
-      while (name_end < tag.size() && std::isalnum(static_cast<unsigned char>(tag[name_end]))) ++name_end;
-      std::string_view name = tag.substr(0, name_end);
-      for (std::string_view block : {"br", "p", "div", "tr", "li", "h1", "h2", "h3", "table", "pre"}) {
-        if (IEquals(name, block)) {
-          out.push_back('\n');
-          break;
-        }
+      std::string_view name = TagNameAt(html, i);
+      if (BreaksLine(name)) {
+        while (!out.empty() && out.back() == ' ') out.pop_back();
+        out.push_back('\n');
+        if (IEquals(name, "pre")) in_pre = html[i + 1] != '/';
       }
       if (IEquals(name, "td") || IEquals(name, "th")) out.push_back(' ');
       i = end + 1;
@@ -665,14 +709,14 @@ std::string HtmlToText(std::string_view html) {
       }
     }
     if (c == '\r' || c == '&') {
-      out.push_back(c == '\r' ? '\n' : c);
+      append_text(c == '\r' ? "\n" : "&");
       ++i;
       continue;
     }
     // Plain text up to the next markup, entity or CR: copied in one go.
     size_t run = i + 1;
     while (run < html.size() && html[run] != '<' && html[run] != '&' && html[run] != '\r') ++run;
-    out.append(html.data() + i, run - i);
+    append_text(html.substr(i, run - i));
     i = run;
   }
   return out;

@@ -392,6 +392,16 @@ TEST(Bounce, HtmlToText) {
   EXPECT_EQ(HtmlToText("<STYLE>p<q{}</b></Style>after"), "after");
   EXPECT_EQ(HtmlToText("x<script>if(a<b)</scrip></script >y"), "xy");
   EXPECT_EQ(HtmlToText("a<style>b<c"), "a");
+  // Where markup breaks the lines, the source's line ends and blank runs are
+  // one space, as a browser shows them: "<br>\n" makes no blank line (which
+  // would split a paragraph or a DSN group), a wrapped source line stays one.
+  EXPECT_EQ(HtmlToText("<p>Action: failed<br>\nFinal-Recipient: rfc822; jo@example.net<br>\n  Status: 5.1.1</p>"),
+            "\nAction: failed\nFinal-Recipient: rfc822; jo@example.net\nStatus: 5.1.1\n");
+  EXPECT_EQ(HtmlToText("<div>Your message to\n    jo@example.net   couldn't be\tdelivered.</div>"),
+            "\nYour message to jo@example.net couldn't be delivered.\n");
+  // Except inside <pre>; and a part without such markup is text whose lines are its own.
+  EXPECT_EQ(HtmlToText("<p>said:</p><pre>550 5.1.1\n  no such user</pre>x\ny"), "\nsaid:\n\n550 5.1.1\n  no such user\nx y");
+  EXPECT_EQ(HtmlToText("line one\nline <b>two</b>"), "line one\nline two");
 }
 
 }  // namespace
