@@ -253,8 +253,12 @@ size_t FindInlineDsn(std::string_view text) {
     if (block_start) {
       block_start = false;
       bool dsn_field = false;
+      // Any field of RFC 3464 may open a block: a per-recipient block's
+      // fields come in any order ("Diagnostic-Code:" first, as some write).
       for (std::string_view f : {"reporting-mta", "original-envelope-id", "arrival-date", "received-from-mta",
-                                 "dsn-gateway", "final-recipient", "original-recipient", "action", "status"}) {
+                                 "dsn-gateway", "final-recipient", "original-recipient", "action", "status",
+                                 "remote-mta", "diagnostic-code", "last-attempt-date", "final-log-id",
+                                 "will-retry-until"}) {
         if (IEquals(name, f)) dsn_field = true;
       }
       if (!dsn_field) {
