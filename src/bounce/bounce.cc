@@ -331,6 +331,13 @@ namespace {
 
 bool IsReportType(std::string_view type) { return IsDsnType(type) || type == "message/feedback-report"; }
 
+// Whether a body part's own header block is a mail message's (a From, and
+// the Received or Message-ID a message carries) rather than the MIME fields
+// a body part has: a returned original that lost its message/rfc822 wrapper.
+bool IsReturnedMessageHeaders(const Headers& h) {
+  return h.Has("From") && (h.Has("Received") || h.Has("Message-ID"));
+}
+
 // The message attached at parts[at] (a message/rfc822 part) as a Message of
 // its own: the parts below it, one level up, with "inside a returned
 // original" recomputed for the attached message's own attachments.
@@ -369,10 +376,20 @@ bool FindAttachedReport(const Message& message, const BounceMarkers& markers, co
   if (markers.Matches(MarkerKind::kFrom, message.headers().Get("From"))) return false;
   Message inner = AttachedMessage(message, attached);
   if (inner.parts.empty()) return false;
-  bool is_report = markers.Matches(MarkerKind::kFrom, inner.headers().Get("From")) ||
-                   markers.Matches(MarkerKind::kSubject, inner.headers().Get("Subject"));
+  bool has_report_part = false;
   for (const Part& part : inner.parts) {
-    if (!part.in_attached_message && IsReportType(part.content_type)) is_report = true;
+    if (!part.in_attached_message && IsReportType(part.content_type)) has_report_part = true;
+  }
+  bool is_report = has_report_part || markers.Matches(MarkerKind::kFrom, inner.headers().Get("From")) ||
+                   markers.Matches(MarkerKind::kSubject, inner.headers().Get("Subject"));
+  // A message from postmaster returned by a report that a mail system sent
+  // under an unknown From: the outer text speaks as a report ("This is the
+  // qmail-send program ..."), which a person's note above a forward does not.
+  if (!has_report_part) {
+    for (size_t i = 0; i < attached; ++i) {
+      const Part& part = message.parts[i];
+      if (part.content_type == "text/plain" && markers.MatchesWrapped(MarkerKind::kBody, part.body)) return false;
+    }
   }
   // Else what the attached message's own evidence says (reports without a
   // report part or a known sender, auto-replies).
@@ -439,6 +456,11 @@ BounceParts LocateBounce(const Message& message, const BounceMarkers& markers, c
                                    ? message.parts[i + 1].headers
                                    : ParseHeaderBlock(part.body, limits);
       }
+      returned_copy = true;
+    } else if (i > 0 && IsReturnedMessageHeaders(part.headers)) {
+      // The returned original written as a body part without its
+      // message/rfc822 wrapper: its header block is the part's own.
+      if (out.original_headers.empty()) out.original_headers = part.headers;
       returned_copy = true;
     } else if (type == "text/plain" || (type.rfind("text/", 0) == 0 && type != "text/html" &&
                                         part.filename.empty() && &part == &message.parts[0])) {

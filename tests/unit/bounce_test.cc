@@ -160,6 +160,30 @@ TEST(Bounce, AttachedReportNeedsAReportAndAPersonsForward) {
   Message with_attached = ParseMessage(outer);
   ASSERT_TRUE(with_attached.parts.back().in_attached_message);  // the nested report is there
   EXPECT_FALSE(FindAttachedReport(ParseMessage(outer), ndr_test::Markers(), Limits(), &report));
+  // A report under a From no marker knows, returning a message postmaster
+  // sent: its own sentences make it the report, not a person's forward.
+  const std::string returned_postmaster_mail =
+      "From: Notices <notices@relay.example.com>\nSubject: Message status\nMIME-Version: 1.0\n"
+      "Content-Type: multipart/mixed; boundary=\"R\"\n\n--R\nContent-Type: text/plain\n\n"
+      "I'm afraid I wasn't able to deliver your message to the following addresses.\n\n"
+      "<lee@example.net>:\nSorry, no mailbox here by that name.\n\n--R\nContent-Type: message/rfc822\n\n"
+      "From: postmaster@example.org\nTo: lee@example.net\nSubject: Your quota\n\nHello.\n--R--\n";
+  EXPECT_FALSE(FindAttachedReport(ParseMessage(returned_postmaster_mail), ndr_test::Markers(), Limits(), &report));
+}
+
+// The returned original as a body part without its message/rfc822 wrapper
+// (its own header block is the part's): its headers are the original's, and
+// its body is not the report's text.
+TEST(Bounce, ReturnedOriginalWithoutItsWrapper) {
+  BounceParts p = Locate(
+      "From: MAILER-DAEMON@mx.example.com\nSubject: Returned mail\nMIME-Version: 1.0\n"
+      "Content-Type: multipart/mixed; boundary=\"X\"\n\n--X\nContent-Type: text/plain\n\n"
+      "---The following addresses had delivery errors---\n\nlee@example.net [User unknown]\n\n"
+      "--X\nReceived: from a.example.org by mx.example.com; Tue, 1 Dec 2026 08:00:00 +0000\n"
+      "From: Kim <kim@example.org>\nTo: lee@example.net\nSubject: Minutes\n\nSee you at ten.\n--X--\n");
+  EXPECT_NE(p.kind, BounceKind::kNotBounce);
+  EXPECT_EQ(p.original_headers.Get("Subject"), "Minutes");
+  EXPECT_EQ(p.human_text.find("See you at ten"), std::string::npos);
 }
 
 // A person forwards a bounce inline, as mail programs do by default.
