@@ -625,7 +625,16 @@ TEST(ReasonRules, MtaWordingsWithoutCodesDecide) {
   ExpectEveryLanguage({"Illegal host/domain name found"}, Reason::kHostUnknown);
   ExpectEveryLanguage({"mail loops back to me (MX problem?)"}, Reason::kSystemError);
   ExpectEveryLanguage({"message has lines too long for transport"}, Reason::kContentError);
-  ExpectEveryLanguage({"Recipient rejected: inactive user"}, Reason::kSuspend);
+  ExpectEveryLanguage({"Recipient rejected: inactive user", "<ana@example.net> : Account disabled"},
+                      Reason::kSuspend);
+  ExpectEveryLanguage({"The recipient's mailbox is over its storage limit"}, Reason::kMailboxFull);
+  ExpectEveryLanguage({"Attachment too large"}, Reason::kMesgTooBig);
+  ExpectEveryLanguage({"The domain name in the email address is incorrect"}, Reason::kHostUnknown);
+  ExpectEveryLanguage({"The recipient ana@example.net does not have a valid mailbox on this system"},
+                      Reason::kUserUnknown);
+  ExpectEveryLanguage({"Your mail to the following recipients could not be delivered because they are not accepting "
+                       "mail from ann@example.org"},
+                      Reason::kFiltered);
 }
 
 TEST(ReasonRules, LocalizedFamiliesDecide) {
