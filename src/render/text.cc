@@ -124,8 +124,15 @@ void AppendRecordBlock(const Record& r, bool verbose, std::string* out) {
   if (!r.diagnostic.empty()) AppendLine(not_a_failure ? "Report says" : "Server said", r.diagnostic, out);
   if (!r.feedback_type.empty()) AppendLine("Feedback type", r.feedback_type, out);
   AppendLine("Who must act", ActorPhrase(r.details.actor), out);
-  // A success or an auto-reply has nothing to send again.
-  if (!not_a_failure) AppendLine("Send again?", RetryPhrase(r.details.retry), out);
+  // A success or an auto-reply has nothing to send again; a delayed message
+  // is still being retried by the sending server (sending it again now would
+  // deliver it twice once the retries succeed).
+  if (r.action == "delayed") {
+    AppendLine("Send again?", "not now: the sending server is still retrying it; only if a failure notice follows",
+               out);
+  } else if (!not_a_failure) {
+    AppendLine("Send again?", RetryPhrase(r.details.retry), out);
+  }
   AppendLine("Remove address?", r.details.suppress ? "yes, stop mailing this address" : "no", out);
   AppendLine("What to do", r.advice, out);
   if (!r.details.evidence.empty()) AppendLine("Decided by", r.details.evidence, out);

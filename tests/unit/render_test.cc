@@ -105,6 +105,21 @@ TEST(RenderText, ComplaintsAndAutoRepliesAreNotBounces) {
   EXPECT_EQ(out.str().find("Send again?"), std::string::npos) << out.str();
 }
 
+TEST(RenderText, ADelayIsNotToBeSentAgainYet) {
+  Record r = SampleRecord();
+  r.action = "delayed";
+  r.reason = Reason::kExpired;
+  r.hard_bounce = false;
+  r.details.retry = Retry::kLater;
+  std::ostringstream out;
+  auto sink = MakeTextSink(out);
+  sink->Write(r);
+  // The sending server still retries: sending it again now would deliver it twice.
+  EXPECT_NE(out.str().find("Send again?:     not now: the sending server is still retrying it"), std::string::npos)
+      << out.str();
+  EXPECT_EQ(out.str().find("once the cause is fixed"), std::string::npos) << out.str();
+}
+
 TEST(RenderText, NamesTheReceivingSideNeverTheReportingSide) {
   Record r = SampleRecord();
   r.remote_mta = "mx.example.net";
