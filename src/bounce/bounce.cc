@@ -407,7 +407,7 @@ bool FindForwardedReportText(const Message& message, const BounceMarkers& marker
     if (IsReportType(part.content_type) || IsMessageType(part.content_type)) return false;
     if (text == nullptr && part.content_type == "text/plain") text = &part;
   }
-  if (text == nullptr) return false;
+  if (text == nullptr || !pasted.MayHoldForwardedCopy(text->body)) return false;
   Message copy = pasted.Read(text->body, limits);
   // Read takes a forwarded copy's header lines as the message's headers: none
   // means no forwarded copy (a person's own words about a bounce, say).
@@ -554,7 +554,14 @@ BounceParts LocateBounce(const Message& message, const BounceMarkers& markers, c
     if (!evidence_text) evidence_text = QuotedLinesHandled(out.human_text, false, &unquoted);
     return *evidence_text;
   };
-  LazyFlag body([&] { return markers.MatchesWrapped(MarkerKind::kBody, evidence()); });
+  // Sentences broken over lines are looked for only where other evidence
+  // points at a report already: for ordinary mail, the common case of a
+  // mailbox scan, the joined pass would double the cost of this search.
+  LazyFlag body([&] {
+    const bool other_evidence = message.pasted || subject || from || returned_copy || h.Has("X-Failed-Recipients");
+    return other_evidence ? markers.MatchesWrapped(MarkerKind::kBody, evidence())
+                          : markers.Matches(MarkerKind::kBody, evidence());
+  });
   LazyFlag header([&] { return markers.MatchesHeader(h); });
   // Weaker evidence, which alone never makes a report: an SMTP reply beside
   // an address, a session transcript, a returned copy of the message.

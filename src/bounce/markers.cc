@@ -362,6 +362,11 @@ bool BounceMarkers::Matches(MarkerKind kind, std::string_view text) const {
 
 bool BounceMarkers::MatchesWrapped(MarkerKind kind, std::string_view text) const {
   if (Matches(kind, text)) return true;
+  // A report's sentences stand near its start: the joined copy is bounded,
+  // so ordinary mail (which comes here after the first pass failed) pays
+  // little for it, whatever its size.
+  constexpr size_t kJoinedBytes = 64 * 1024;
+  text = text.substr(0, Utf8CutPoint(text, kJoinedBytes));
   return text.find('\n') != std::string_view::npos && Matches(kind, Squeeze(text));
 }
 

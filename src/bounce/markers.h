@@ -74,7 +74,8 @@ class BounceMarkers {
   // Matches, or else matches once the text's lines are joined (blanks
   // squeezed): a report's sentence breaks wherever its mail system's line
   // width fell ("could not\nbe delivered"), and a pasted or forwarded copy
-  // is wrapped again by the mail program it passed through.
+  // is wrapped again by the mail program it passed through. (Joined, only
+  // the text's first 64 KB are read.)
   bool MatchesWrapped(MarkerKind kind, std::string_view text) const;
   // Offset of the first line of `text` that starts the returned original, or npos.
   size_t FindOriginalStart(std::string_view text) const;

@@ -3,8 +3,10 @@
 #include <re2/re2.h>
 
 #include <cctype>
+#include <cstring>
 
 #include "core/strings.h"
+#include "knowledge/first_bytes.h"
 #include "knowledge/tsv.h"
 
 namespace ndr {
@@ -76,6 +78,7 @@ std::unique_ptr<PastedTextReader> PastedTextReader::Create(std::string* error) {
     if (where == "forwarded") {
       if (!separators.empty()) separators += '|';
       separators += "(?:" + std::string(table.Cell(row, "pattern")) + ")";
+      reader->separator_starts_ |= FirstBytes(table.Cell(row, "pattern"));
     } else if (where == "field") {
       std::string_view field = table.Cell(row, "field");
       if (field.empty() || re->NumberOfCapturingGroups() != 1) {
@@ -117,6 +120,23 @@ bool PastedTextReader::LooksPasted(std::string_view bytes) {
     ++i;
   }
   return !(i > 0 && i < first.size() && first[i] == ':');
+}
+
+bool PastedTextReader::MayHoldForwardedCopy(std::string_view text) const {
+  if (!forwarded_) return false;
+  // The lines Read searches, as it reads them (trimmed, a quote's marks
+  // removed); RE2 runs only on a line whose first byte a separator can
+  // start with.
+  size_t begin = 0;
+  for (size_t lines = 0; lines < kMaxLinesSearched && begin < text.size(); ++lines) {
+    const void* nl = std::memchr(text.data() + begin, '\n', text.size() - begin);
+    const size_t end = nl == nullptr ? text.size() : static_cast<size_t>(static_cast<const char*>(nl) - text.data());
+    std::string_view line = Trim(Unquote(Trim(text.substr(begin, end - begin))));
+    begin = end + 1;
+    if (line.empty() || !separator_starts_[static_cast<unsigned char>(line[0])]) continue;
+    if (RE2::FullMatch(re2::StringPiece(line.data(), line.size()), *forwarded_)) return true;
+  }
+  return false;
 }
 
 Message PastedTextReader::Read(std::string_view text, const Limits& limits) const {

@@ -6,6 +6,7 @@
 #ifndef NDR_SRC_MIME_PASTED_TEXT_H_
 #define NDR_SRC_MIME_PASTED_TEXT_H_
 
+#include <bitset>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -35,6 +36,11 @@ class PastedTextReader {
   // invalid UTF-8 replaced. Const and thread-safe.
   Message Read(std::string_view text, const Limits& limits) const;
 
+  // Whether Read would find a forwarded copy's separator line in `text`
+  // (true may still find no header lines under it): without Read's copy of
+  // the whole text, for a caller that only wants the forwarded copy.
+  bool MayHoldForwardedCopy(std::string_view text) const;
+
  private:
   struct Field {
     std::string name;  // From, Subject, Date, To
@@ -42,6 +48,7 @@ class PastedTextReader {
   };
   PastedTextReader() = default;
   std::unique_ptr<re2::RE2> forwarded_;  // the "forwarded" rows as one alternation (null when none)
+  std::bitset<256> separator_starts_;     // the bytes a "forwarded" row's match can start with
   std::vector<Field> fields_;
 };
 

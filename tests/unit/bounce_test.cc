@@ -230,6 +230,31 @@ TEST(Bounce, InlineForwardedReportIsReadAsPastedText) {
   EXPECT_TRUE(untouched.parts.empty());
 }
 
+// The test FindForwardedReportText asks before it reads a text: never false
+// where Read finds a forwarded copy (each separator row's sample, quoted,
+// indented), false for text without a separator line.
+TEST(Bounce, ForwardSeparatorTestAgreesWithRead) {
+  std::string error;
+  auto pasted = internal::PastedTextReader::Create(&error);
+  ASSERT_NE(pasted, nullptr) << error;
+  const std::string fields = "From: Mail Delivery Subsystem <mailer-daemon@mx.example.org>\nSubject: Undeliverable\n\n"
+                             "<lee@example.net>: 550 User unknown\n";
+  for (const std::string separator :
+       {"---------- Forwarded message ---------", "-----Original Message-----", "Begin forwarded message:",
+        "  -------- Message transféré --------  ", "-------- 転送されたメッセージ --------"}) {
+    const std::string text = "Why did this bounce?\n\n" + separator + "\n" + fields;
+    EXPECT_FALSE(pasted->Read(text, Limits()).headers().empty()) << separator;  // Read finds the copy
+    EXPECT_TRUE(pasted->MayHoldForwardedCopy(text)) << separator;
+  }
+  // A reply quoting the whole forward.
+  const std::string quoted = "> ---------- Weitergeleitete Nachricht ----------\n> From: MAILER-DAEMON@mx.example.org\n"
+                             "> Subject: Undeliverable\n>\n> <lee@example.net>: 550 User unknown\n";
+  EXPECT_FALSE(pasted->Read(quoted, Limits()).headers().empty());
+  EXPECT_TRUE(pasted->MayHoldForwardedCopy(quoted));
+  EXPECT_FALSE(pasted->MayHoldForwardedCopy("Lunch at noon?\nbegin at one -- or later\n" + fields));
+  EXPECT_FALSE(pasted->MayHoldForwardedCopy(""));
+}
+
 TEST(Bounce, AutoReply) {
   BounceParts p = Locate(
       "From: kim@example.org\nSubject: Automatic reply: Meeting\nAuto-Submitted: auto-replied\n\n"
