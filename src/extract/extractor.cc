@@ -974,10 +974,13 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
   // Subject; its own sentences say whether the sending side still retries.
   // A report whose Subject says nothing of a delay may still say it in its
   // sentences ("This is just a warning", "delivery attempts will continue").
-  // (Asked only when there is a recipient to give the action.)
+  // (Asked only when there is a recipient to give the action.) Pasted text,
+  // which a mail program may have rewrapped, is also read with its lines
+  // joined; a report's own sentences are not worth that second pass.
   bool delay = !mentions.empty() &&
                ((!parts.bounce_subject.empty() && markers.Matches(MarkerKind::kDelaySubject, parts.bounce_subject)) ||
-                markers.MatchesWrapped(MarkerKind::kDelayBody, text));
+                (parts.pasted ? markers.MatchesWrapped(MarkerKind::kDelayBody, text)
+                              : markers.Matches(MarkerKind::kDelayBody, text)));
   // A success notice (a DSN asked for with NOTIFY=SUCCESS, written as text)
   // names recipients the message reached or was relayed to.
   bool success = !mentions.empty() && !parts.bounce_subject.empty() &&
