@@ -407,7 +407,12 @@ bool FindForwardedReportText(const Message& message, const BounceMarkers& marker
     if (IsReportType(part.content_type) || IsMessageType(part.content_type)) return false;
     if (text == nullptr && part.content_type == "text/plain") text = &part;
   }
-  if (text == nullptr || !pasted.MayHoldForwardedCopy(text->body)) return false;
+  if (text == nullptr) return false;
+  const size_t separator = pasted.ForwardSeparatorAt(text->body);
+  if (separator == std::string::npos) return false;
+  // The words above the copy are a person's, not a report's: a report that
+  // quotes its returned original under such a separator is the report.
+  if (markers.MatchesWrapped(MarkerKind::kBody, std::string_view(text->body).substr(0, separator))) return false;
   Message copy = pasted.Read(text->body, limits);
   // Read takes a forwarded copy's header lines as the message's headers: none
   // means no forwarded copy (a person's own words about a bounce, say).

@@ -122,8 +122,8 @@ bool PastedTextReader::LooksPasted(std::string_view bytes) {
   return !(i > 0 && i < first.size() && first[i] == ':');
 }
 
-bool PastedTextReader::MayHoldForwardedCopy(std::string_view text) const {
-  if (!forwarded_) return false;
+size_t PastedTextReader::ForwardSeparatorAt(std::string_view text) const {
+  if (!forwarded_) return std::string_view::npos;
   // The lines Read searches, as it reads them (trimmed, a quote's marks
   // removed); RE2 runs only on a line whose first byte a separator can
   // start with.
@@ -131,12 +131,13 @@ bool PastedTextReader::MayHoldForwardedCopy(std::string_view text) const {
   for (size_t lines = 0; lines < kMaxLinesSearched && begin < text.size(); ++lines) {
     const void* nl = std::memchr(text.data() + begin, '\n', text.size() - begin);
     const size_t end = nl == nullptr ? text.size() : static_cast<size_t>(static_cast<const char*>(nl) - text.data());
+    const size_t line_start = begin;
     std::string_view line = Trim(Unquote(Trim(text.substr(begin, end - begin))));
     begin = end + 1;
     if (line.empty() || !separator_starts_[static_cast<unsigned char>(line[0])]) continue;
-    if (RE2::FullMatch(re2::StringPiece(line.data(), line.size()), *forwarded_)) return true;
+    if (RE2::FullMatch(re2::StringPiece(line.data(), line.size()), *forwarded_)) return line_start;
   }
-  return false;
+  return std::string_view::npos;
 }
 
 Message PastedTextReader::Read(std::string_view text, const Limits& limits) const {

@@ -36,10 +36,11 @@ class PastedTextReader {
   // invalid UTF-8 replaced. Const and thread-safe.
   Message Read(std::string_view text, const Limits& limits) const;
 
-  // Whether Read would find a forwarded copy's separator line in `text`
-  // (true may still find no header lines under it): without Read's copy of
-  // the whole text, for a caller that only wants the forwarded copy.
-  bool MayHoldForwardedCopy(std::string_view text) const;
+  // Where the first line stands that Read could take for a forwarded copy's
+  // separator (Read may still find no header lines under it), npos when
+  // there is none: without Read's copy of the whole text, for a caller that
+  // only wants the forwarded copy.
+  size_t ForwardSeparatorAt(std::string_view text) const;
 
  private:
   struct Field {

@@ -227,6 +227,13 @@ TEST(Bounce, InlineForwardedReportIsReadAsPastedText) {
   EXPECT_FALSE(FindForwardedReportText(ParseMessage("From: Kim <kim@example.org>\nSubject: x\n\n" + text),
                                        ndr_test::Markers(), *pasted, Limits(), &untouched));
   EXPECT_FALSE(FindForwardedReportText(ParseMessage(kDsn), ndr_test::Markers(), *pasted, Limits(), &untouched));
+  // A report under a From no marker knows that quotes its returned original
+  // (sent by postmaster) under a separator is the report, not a forward.
+  EXPECT_FALSE(FindForwardedReportText(
+      ParseMessage("From: Notices <notices@relay.example.com>\nSubject: Message status\n\n"
+                   "Your message could not be delivered to the following recipients:\n\nlee@example.net\n\n"
+                   "-----Original Message-----\nFrom: postmaster@example.org\nSubject: Your quota\n\nHello.\n"),
+      ndr_test::Markers(), *pasted, Limits(), &untouched));
   EXPECT_TRUE(untouched.parts.empty());
 }
 
@@ -244,15 +251,15 @@ TEST(Bounce, ForwardSeparatorTestAgreesWithRead) {
         "  -------- Message transféré --------  ", "-------- 転送されたメッセージ --------"}) {
     const std::string text = "Why did this bounce?\n\n" + separator + "\n" + fields;
     EXPECT_FALSE(pasted->Read(text, Limits()).headers().empty()) << separator;  // Read finds the copy
-    EXPECT_TRUE(pasted->MayHoldForwardedCopy(text)) << separator;
+    EXPECT_NE(pasted->ForwardSeparatorAt(text), std::string::npos) << separator;
   }
   // A reply quoting the whole forward.
   const std::string quoted = "> ---------- Weitergeleitete Nachricht ----------\n> From: MAILER-DAEMON@mx.example.org\n"
                              "> Subject: Undeliverable\n>\n> <lee@example.net>: 550 User unknown\n";
   EXPECT_FALSE(pasted->Read(quoted, Limits()).headers().empty());
-  EXPECT_TRUE(pasted->MayHoldForwardedCopy(quoted));
-  EXPECT_FALSE(pasted->MayHoldForwardedCopy("Lunch at noon?\nbegin at one -- or later\n" + fields));
-  EXPECT_FALSE(pasted->MayHoldForwardedCopy(""));
+  EXPECT_EQ(pasted->ForwardSeparatorAt(quoted), 0u);
+  EXPECT_EQ(pasted->ForwardSeparatorAt("Lunch at noon?\nbegin at one -- or later\n" + fields), std::string::npos);
+  EXPECT_EQ(pasted->ForwardSeparatorAt(""), std::string::npos);
 }
 
 TEST(Bounce, AutoReply) {
