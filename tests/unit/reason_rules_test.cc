@@ -629,6 +629,8 @@ TEST(ReasonRules, MtaWordingsWithoutCodesDecide) {
                       Reason::kSuspend);
   ExpectEveryLanguage({"The recipient's mailbox is over its storage limit"}, Reason::kMailboxFull);
   ExpectEveryLanguage({"Attachment too large"}, Reason::kMesgTooBig);
+  ExpectEveryLanguage({"554 Transaction failed: Sender is on the suppression list"}, Reason::kSuppressed);
+  ExpectEveryLanguage({"550 5.7.1 Unauthenticated email is not accepted from this domain"}, Reason::kAuthFailure);
   ExpectEveryLanguage({"The domain name in the email address is incorrect"}, Reason::kHostUnknown);
   ExpectEveryLanguage({"The recipient ana@example.net does not have a valid mailbox on this system"},
                       Reason::kUserUnknown);
