@@ -611,6 +611,27 @@ TEST(ReasonRules, MoreWordingFamiliesDecide) {
                       Reason::kUserUnknown);
 }
 
+// The sentences of Microsoft 365's NDRs, which people paste without the
+// codes under them.
+TEST(ReasonRules, PastedNdrSentencesDecide) {
+  ExpectEveryLanguage({"ana wasn't found at example.net."}, Reason::kUserUnknown);
+  ExpectEveryLanguage({"Despite repeated attempts to deliver your message, the recipient's email system refused to "
+                       "accept a connection from your email system."},
+                      Reason::kExpired);
+  ExpectEveryLanguage({"Your message can't be delivered because delivery to this address is restricted.",
+                       "The group team@example.net only accepts messages from people in its organization.",
+                       "Your message couldn't be delivered because you weren't recognized as a valid sender."},
+                      Reason::kRejected);
+  ExpectEveryLanguage({"Your message wasn't delivered because the recipient's email system wasn't able to confirm that "
+                       "your message came from example.org."},
+                      Reason::kAuthFailure);
+  ExpectEveryLanguage({"Your message was rejected by the recipient's email server because it's too large."},
+                      Reason::kMesgTooBig);
+  ExpectEveryLanguage({"Your message couldn't be delivered because you've reached your daily limit for message "
+                       "recipients."},
+                      Reason::kSpeeding);
+}
+
 // Words that MTAs of a kind write without a code beside them (a transcript
 // line, a human-readable report), each beyond its row's one sample.
 TEST(ReasonRules, MtaWordingsWithoutCodesDecide) {
