@@ -662,6 +662,15 @@ TEST(ReasonRules, MtaWordingsWithoutCodesDecide) {
 
 TEST(ReasonRules, LocalizedFamiliesDecide) {
   ExpectEveryLanguage({"550 Почтовый ящик получателя переполнен"}, Reason::kMailboxFull);
+  // Turkish, Hungarian, Finnish, Danish, Norwegian, Greek, Romanian, Indonesian, Vietnamese.
+  ExpectEveryLanguage({"Alıcı bulunamadı", "ALICI BULUNAMADI", "A címzett nem található", "Vastaanottajaa ei löydy",
+                       "Modtageren findes ikke", "Ukjent bruker", "Ο παραλήπτης δεν βρέθηκε",
+                       "Destinatarul nu a fost găsit", "Alamat email tidak ditemukan", "Không tìm thấy người nhận"},
+                      Reason::kUserUnknown);
+  ExpectEveryLanguage({"Alıcının posta kutusu dolu", "A címzett postafiókja megtelt", "Postilaatikko on täynnä",
+                       "Postkassen er fuld", "Postkassen er full", "Το γραμματοκιβώτιο του παραλήπτη είναι πλήρες",
+                       "Căsuța poștală este plină", "Kotak surat penerima sudah penuh", "Hộp thư của người nhận đã đầy"},
+                      Reason::kMailboxFull);
   ExpectEveryLanguage({"550 Der Empfänger existiert nicht", "550 Le destinataire n'existe pas",
                        "550 El destinatario no existe", "550 Il destinatario non esiste", "550 Gebruiker onbekend",
                        "550 Usuário desconhecido", "550 Такого пользователя нет", "550 收件人不存在",
