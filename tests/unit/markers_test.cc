@@ -199,6 +199,19 @@ TEST(BounceMarkers, WrappedSentencesStillMatch) {
   EXPECT_FALSE(markers.MatchesWrapped(MarkerKind::kBody, "Lunch on Friday?\nThe usual place at noon."));
 }
 
+// A report's opening sentence in languages whose rows came last (Turkish,
+// Hungarian, Greek, Romanian, Indonesian, Vietnamese).
+TEST(BounceMarkers, ReportSentencesInMoreLanguages) {
+  const BounceMarkers& markers = ndr_test::Markers(RuleScope::kAll);
+  for (const char* sentence :
+       {"Mesajınız aşağıdaki alıcılara teslim edilemedi:", "Az üzenet kézbesíthetetlen a következő címzettnek:",
+        "Δεν ήταν δυνατή η παράδοση του μηνύματός σας στους παρακάτω παραλήπτες:",
+        "Mesajul dumneavoastră nu a putut fi livrat următorilor destinatari:",
+        "Pesan Anda tidak dapat dikirim ke penerima berikut:", "Không thể gửi thư của bạn đến những người nhận sau:"}) {
+    EXPECT_TRUE(markers.Matches(MarkerKind::kBody, sentence)) << sentence;
+  }
+}
+
 TEST(BounceMarkers, OriginalLineStartsTheLineAfterItsBlanks) {
   const BounceMarkers& markers = ndr_test::Markers();
   const std::string report = "Your message could not be delivered.\n\n";
