@@ -652,6 +652,9 @@ TEST(ReasonRules, MtaWordingsWithoutCodesDecide) {
   ExpectEveryLanguage({"Attachment too large"}, Reason::kMesgTooBig);
   ExpectEveryLanguage({"554 Transaction failed: Sender is on the suppression list"}, Reason::kSuppressed);
   ExpectEveryLanguage({"550 5.7.1 Unauthenticated email is not accepted from this domain"}, Reason::kAuthFailure);
+  ExpectEveryLanguage({"550 Your IP address was reported as a source of spam",
+                       "550 5.2.1 Mailbox unavailable. Your IP has been found to be sending spam"},
+                      Reason::kBlocked);
   ExpectEveryLanguage({"The domain name in the email address is incorrect"}, Reason::kHostUnknown);
   ExpectEveryLanguage({"The recipient ana@example.net does not have a valid mailbox on this system"},
                       Reason::kUserUnknown);
