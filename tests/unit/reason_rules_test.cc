@@ -646,6 +646,9 @@ TEST(ReasonRules, MtaWordingsWithoutCodesDecide) {
   ExpectEveryLanguage({"Illegal host/domain name found"}, Reason::kHostUnknown);
   ExpectEveryLanguage({"mail loops back to me (MX problem?)"}, Reason::kSystemError);
   ExpectEveryLanguage({"message has lines too long for transport"}, Reason::kContentError);
+  // Postfix's TLS policy (security level verify or secure) that the server cannot meet.
+  ExpectEveryLanguage({"Server certificate not trusted", "unable to verify the server certificate"},
+                      Reason::kFailedStartTls);
   ExpectEveryLanguage({"Recipient rejected: inactive user", "<ana@example.net> : Account disabled"},
                       Reason::kSuspend);
   ExpectEveryLanguage({"The recipient's mailbox is over its storage limit"}, Reason::kMailboxFull);
