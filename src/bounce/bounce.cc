@@ -562,8 +562,9 @@ BounceParts LocateBounce(const Message& message, const BounceMarkers& markers, c
   // Sentences broken over lines are looked for only where other evidence
   // points at a report already: for ordinary mail, the common case of a
   // mailbox scan, the joined pass would double the cost of this search.
+  const bool failed_header = h.Has("X-Failed-Recipients");
   LazyFlag body([&] {
-    const bool other_evidence = message.pasted || subject || from || returned_copy || h.Has("X-Failed-Recipients");
+    const bool other_evidence = message.pasted || subject || from || returned_copy || failed_header;
     return other_evidence ? markers.MatchesWrapped(MarkerKind::kBody, evidence())
                           : markers.Matches(MarkerKind::kBody, evidence());
   });
@@ -611,7 +612,6 @@ BounceParts LocateBounce(const Message& message, const BounceMarkers& markers, c
   } else if (have_dsn && !out.per_recipient.empty()) {
     out.kind = BounceKind::kDeliveryReport;
   } else {
-    bool failed_header = h.Has("X-Failed-Recipients");
     // Only "at least one" strong and "at least two" in all count, so the
     // search stops once two are found.
     int strong = subject + from + 2 * failed_header + 2 * have_dsn;

@@ -122,20 +122,25 @@ bool PastedTextReader::LooksPasted(std::string_view bytes) {
   return !(i > 0 && i < first.size() && first[i] == ':');
 }
 
+// RE2 runs only on a line whose first byte a separator can start with: most
+// lines of a text fail that test.
+bool PastedTextReader::IsSeparator(std::string_view trimmed_line) const {
+  return forwarded_ && !trimmed_line.empty() && separator_starts_[static_cast<unsigned char>(trimmed_line[0])] &&
+         RE2::FullMatch(re2::StringPiece(trimmed_line.data(), trimmed_line.size()), *forwarded_);
+}
+
 size_t PastedTextReader::ForwardSeparatorAt(std::string_view text) const {
   if (!forwarded_) return std::string_view::npos;
   // The lines Read searches, as it reads them (trimmed, a quote's marks
-  // removed); RE2 runs only on a line whose first byte a separator can
-  // start with.
+  // removed).
   size_t begin = 0;
   for (size_t lines = 0; lines < kMaxLinesSearched && begin < text.size(); ++lines) {
     const void* nl = std::memchr(text.data() + begin, '\n', text.size() - begin);
     const size_t end = nl == nullptr ? text.size() : static_cast<size_t>(static_cast<const char*>(nl) - text.data());
     const size_t line_start = begin;
-    std::string_view line = Trim(Unquote(Trim(text.substr(begin, end - begin))));
+    const std::string_view line = Trim(Unquote(Trim(text.substr(begin, end - begin))));
     begin = end + 1;
-    if (line.empty() || !separator_starts_[static_cast<unsigned char>(line[0])]) continue;
-    if (RE2::FullMatch(re2::StringPiece(line.data(), line.size()), *forwarded_)) return line_start;
+    if (IsSeparator(line)) return line_start;
   }
   return std::string_view::npos;
 }
@@ -162,8 +167,7 @@ Message PastedTextReader::Read(std::string_view text, const Limits& limits) cons
   size_t body_from = 0;
   Headers forwarded;  // the forwarded copy's header lines, the message's header
   for (size_t i = 0; i < lines.size() && i < kMaxLinesSearched; ++i) {
-    std::string_view line = Trim(lines[i]);
-    if (!forwarded_ || !RE2::FullMatch(re2::StringPiece(line.data(), line.size()), *forwarded_)) continue;
+    if (!IsSeparator(Trim(lines[i]))) continue;
     Headers headers;
     size_t j = i + 1;
     while (j < lines.size() && IsBlank(lines[j]) && j < i + 3) ++j;

@@ -48,6 +48,8 @@ class PastedTextReader {
     std::unique_ptr<re2::RE2> re;
   };
   PastedTextReader() = default;
+  // Whether a line (blanks trimmed) is a forwarded copy's separator.
+  bool IsSeparator(std::string_view trimmed_line) const;
   std::unique_ptr<re2::RE2> forwarded_;  // the "forwarded" rows as one alternation (null when none)
   std::bitset<256> separator_starts_;     // the bytes a "forwarded" row's match can start with
   std::vector<Field> fields_;

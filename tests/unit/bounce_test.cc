@@ -1,6 +1,8 @@
 // The bounce stage: which kind of report, where its parts are.
 #include <gtest/gtest.h>
 
+#include <memory>
+
 #include "ndr/bounce.h"
 #include "ndr/message.h"
 #include "markers_fixture.h"
@@ -186,6 +188,17 @@ TEST(Bounce, ReturnedOriginalWithoutItsWrapper) {
   EXPECT_EQ(p.human_text.find("See you at ten"), std::string::npos);
 }
 
+// data/pasted_text.tsv compiled once for the tests below (null when a row is bad).
+const internal::PastedTextReader* Pasted() {
+  static const std::unique_ptr<internal::PastedTextReader> reader = [] {
+    std::string error;
+    auto r = internal::PastedTextReader::Create(&error);
+    EXPECT_NE(r, nullptr) << error;
+    return r;
+  }();
+  return reader.get();
+}
+
 // A person forwards a bounce inline, as mail programs do by default.
 std::string InlineForward(const std::string& copy_from, const std::string& copy_text,
                           const std::string& from = "Kim <kim@example.org>", const std::string& copy_subject = "Hello") {
@@ -195,9 +208,8 @@ std::string InlineForward(const std::string& copy_from, const std::string& copy_
 }
 
 TEST(Bounce, InlineForwardedReportIsReadAsPastedText) {
-  std::string error;
-  auto pasted = internal::PastedTextReader::Create(&error);
-  ASSERT_NE(pasted, nullptr) << error;
+  const internal::PastedTextReader* pasted = Pasted();
+  ASSERT_NE(pasted, nullptr);
   const std::string text = "<lee@example.net>: host mx.example.net said: 550 5.1.1 User unknown\n";
   Message report;
   ASSERT_TRUE(FindForwardedReportText(ParseMessage(InlineForward("MAILER-DAEMON@mx.example.org", text)),
@@ -241,9 +253,8 @@ TEST(Bounce, InlineForwardedReportIsReadAsPastedText) {
 // where Read finds a forwarded copy (each separator row's sample, quoted,
 // indented), false for text without a separator line.
 TEST(Bounce, ForwardSeparatorTestAgreesWithRead) {
-  std::string error;
-  auto pasted = internal::PastedTextReader::Create(&error);
-  ASSERT_NE(pasted, nullptr) << error;
+  const internal::PastedTextReader* pasted = Pasted();
+  ASSERT_NE(pasted, nullptr);
   const std::string fields = "From: Mail Delivery Subsystem <mailer-daemon@mx.example.org>\nSubject: Undeliverable\n\n"
                              "<lee@example.net>: 550 User unknown\n";
   for (const std::string separator :
