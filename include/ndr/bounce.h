@@ -37,6 +37,7 @@ struct BounceParts {
   std::string bounce_subject;  // Subject of the report itself
   std::string bounce_from;     // From of the report itself
   std::string bounce_to;       // To of the report itself (the original's sender)
+  std::string bounce_delivered_to;  // Delivered-To, else X-Original-To, of the report (where it arrived)
   std::string failed_recipients;  // X-Failed-Recipients of the report (Exim and others)
   bool pasted = false;            // read from pasted text (Message::pasted)
   std::vector<Problem> problems;  // limits reached while locating (recipients, header fields)

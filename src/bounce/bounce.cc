@@ -435,6 +435,8 @@ BounceParts LocateBounce(const Message& message, const BounceMarkers& markers, c
   out.bounce_subject = std::string(message.headers().Get("Subject"));
   out.bounce_from = std::string(message.headers().Get("From"));
   out.bounce_to = std::string(message.headers().Get("To"));
+  std::string_view delivered_to = message.headers().Get("Delivered-To");
+  out.bounce_delivered_to = std::string(delivered_to.empty() ? message.headers().Get("X-Original-To") : delivered_to);
   out.failed_recipients = std::string(message.headers().Get("X-Failed-Recipients"));
   out.pasted = message.pasted;
   std::vector<const Part*> html_parts;  // read only when there is no plain text

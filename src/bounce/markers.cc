@@ -51,6 +51,7 @@ constexpr std::pair<std::string_view, MarkerKind> kKindNames[] = {
     {"relayed", MarkerKind::kRelayed},
     {"list-admin", MarkerKind::kListAdmin},
     {"other-addresses", MarkerKind::kOtherAddresses},
+    {"verp", MarkerKind::kVerp},
 };
 static_assert(sizeof(kKindNames) / sizeof(kKindNames[0]) == kMarkerKinds, "every kind has a name");
 
@@ -193,6 +194,7 @@ struct BounceMarkers::Impl {
   CaptureRows bare_recipient{false};  // the "bare-recipient" patterns (read only when no address is named)
   CaptureRows reporting_host{false};  // the "reporting-host" patterns (likewise)
   CaptureRows expanded_from{false};   // the "expanded-from" patterns (one short paragraph each)
+  CaptureRows verp{false};            // the "verp" patterns (one address each)
   // The rows of a kind whose patterns capture, null for the other kinds.
   CaptureRows* Captures(MarkerKind kind) {
     switch (kind) {
@@ -200,6 +202,7 @@ struct BounceMarkers::Impl {
       case MarkerKind::kBareRecipient: return &bare_recipient;
       case MarkerKind::kReportingHost: return &reporting_host;
       case MarkerKind::kExpandedFrom: return &expanded_from;
+      case MarkerKind::kVerp: return &verp;
       default: return nullptr;
     }
   }
@@ -259,7 +262,7 @@ bool BounceMarkers::Build(std::string* error) {
     // The kinds read only by their own RE2s (rare paths) need no set.
     bool in_set = kind != MarkerKind::kBareRecipient && kind != MarkerKind::kReportingHost &&
                   kind != MarkerKind::kRecipientList && kind != MarkerKind::kExpandedFrom &&
-                  kind != MarkerKind::kReplyHeading;
+                  kind != MarkerKind::kReplyHeading && kind != MarkerKind::kVerp;
     if (in_set &&
         impl_->sets[static_cast<int>(kind)]->Add(re2::StringPiece(pattern.data(), pattern.size()), &add_error) < 0) {
       *error = table.Where(row, "pattern does not compile: " + add_error);

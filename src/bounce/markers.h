@@ -56,8 +56,9 @@ enum class MarkerKind {
   kRelayed,          // words of a success notice saying it was relayed on, not delivered ("Relayed:")
   kListAdmin,        // the owner, bounce or request address of a mailing list ("team-owner@x")
   kOtherAddresses,   // a heading of addresses that did not fail ("Possible alternatives:")
+  kVerp,             // a VERP return address; one capture: the recipient it encodes, '=' for its '@'
 };
-constexpr int kMarkerKinds = 33;
+constexpr int kMarkerKinds = 34;
 
 class BounceMarkers {
  public:

@@ -459,6 +459,19 @@ std::string ListOfAdminAddress(std::string_view admin) {
   return std::string(local.substr(0, dash)) + std::string(admin.substr(at));
 }
 
+// The recipient a VERP return address encodes ("news-bounces+jo=example.org@
+// lists.example.net" -> "jo@example.org"), "" when `address` is none.
+std::string VerpRecipient(const ExtractorPatterns& p, const BounceMarkers& markers, std::string_view address) {
+  auto hits = internal::FindAddresses(p, address, 1);
+  if (hits.empty()) return {};
+  const std::string& verp = hits[0].address;
+  auto found = markers.FindCaptures(MarkerKind::kVerp, verp);
+  if (found.empty()) return {};
+  std::string encoded = verp.substr(found[0].first, found[0].second - found[0].first);
+  encoded[encoded.rfind('=')] = '@';  // (the pattern captured one '=' before the domain)
+  return internal::IsInternetAddress(encoded) ? encoded : std::string();
+}
+
 // Whether a recipient's own paragraph says too little to be the reason: one
 // word; or two words that are a field ("Action: delayed") or that the text
 // says more about further on, where it names the recipient again (Sendmail's
@@ -946,6 +959,20 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
       add(n.address, n.begin, true);
       if (mentions.size() > before) mentions.back().length = n.end - n.begin;
       if (*cut) break;
+    }
+  }
+  // A report sent back to a VERP return address names the recipient in that
+  // address, as mailing lists and bulk senders write it to learn who bounced:
+  // the report's own To or where it arrived, or the returned copy's
+  // Return-Path. Before the returned copy's To, which for a list's post is
+  // the list.
+  if (mentions.empty()) {
+    for (std::string_view verp : {std::string_view(parts.bounce_to), std::string_view(parts.bounce_delivered_to),
+                                  o.Get("Return-Path")}) {
+      std::string recipient = VerpRecipient(p, markers, verp);
+      if (recipient.empty()) continue;
+      add(recipient, IFind(text, recipient), true);
+      break;
     }
   }
   if (mentions.empty()) {

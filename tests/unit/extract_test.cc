@@ -221,6 +221,61 @@ TEST_F(ExtractTest, PlainTextEximTwoRecipients) {
   EXPECT_EQ(f[1].command, SmtpCommand::kDataEnd);
 }
 
+// A report that names no recipient, sent back to a VERP return address: the
+// address says who the copy was for (Mailman's "+user=domain", ezmlm's
+// "-return-N-user=domain", a bulk sender's "bounce-N-user=domain"). The
+// returned copy's To, the list itself for a list's post, comes after it.
+TEST_F(ExtractTest, VerpReturnAddressNamesTheRecipientWhenTheReportDoesNot) {
+  BounceParts parts;
+  parts.kind = BounceKind::kPlainText;
+  parts.bounce_from = "MAILER-DAEMON@mx.example.org";
+  parts.bounce_to = "news-bounces+jo.smith=example.org@lists.example.net";
+  parts.original_headers = ParseHeaderBlock("From: editor@example.net\nTo: news@lists.example.net\n");
+  parts.human_text = "Your message could not be delivered.\n\n550 5.2.1 Mailbox disabled\n";
+  std::vector<Finding> f = extractor().Extract(parts);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].recipient, "jo.smith@example.org");
+  EXPECT_EQ(f[0].reply_code, 550);
+
+  parts.bounce_to = "Newsletter <news-return-1234-jo.smith=example.org@lists.example.net>";
+  f = extractor().Extract(parts);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].recipient, "jo.smith@example.org");
+
+  parts.bounce_to = "editor@example.net";  // rewritten to the header From: where it arrived still says
+  parts.bounce_delivered_to = "bounce-58-1206-kim=example.com@mail.example.net";
+  f = extractor().Extract(parts);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].recipient, "kim@example.com");
+
+  parts.bounce_delivered_to.clear();
+  parts.original_headers =
+      ParseHeaderBlock("Return-Path: <news-bounces+ann=example.com@lists.example.net>\nTo: news@lists.example.net\n");
+  f = extractor().Extract(parts);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].recipient, "ann@example.com");
+}
+
+// Only an address in VERP's form decodes: an SRS or BATV address encodes the
+// sender, a tagged address encodes nothing; and a report that names its
+// recipient is read as it names it.
+TEST_F(ExtractTest, VerpIsReadOnlyInItsFormAndOnlyWhenNoRecipientIsNamed) {
+  BounceParts parts;
+  parts.kind = BounceKind::kPlainText;
+  parts.bounce_from = "MAILER-DAEMON@mx.example.org";
+  parts.human_text = "Your message could not be delivered.\n\n550 5.2.1 Mailbox disabled\n";
+  for (const char* not_verp : {"SRS0=HHH=TT=example.org=jo@fwd.example.net", "SRS0+HHH=TT=example.org=jo@fwd.example.net",
+                               "prvs=1234abcd=jo@example.org", "jo+news@example.org", "jo+a=b@example.org"}) {
+    parts.bounce_to = not_verp;
+    EXPECT_TRUE(extractor().Extract(parts).empty()) << not_verp;
+  }
+  parts.bounce_to = "news-bounces+jo=example.org@lists.example.net";
+  parts.human_text = "Your message could not be delivered to <kim@example.com>.\n\n550 5.2.1 Mailbox disabled\n";
+  std::vector<Finding> f = extractor().Extract(parts);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].recipient, "kim@example.com");
+}
+
 TEST_F(ExtractTest, NotABounceGivesNothing) {
   BounceParts parts;
   parts.kind = BounceKind::kNotBounce;

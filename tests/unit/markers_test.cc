@@ -50,6 +50,7 @@ bool SampleMatches(const BounceMarkers& markers, const std::string& where, const
       case MarkerKind::kBareRecipient:
       case MarkerKind::kReportingHost:
       case MarkerKind::kExpandedFrom:
+      case MarkerKind::kVerp:
         return !markers.FindCaptures(kind, sample).empty();
       case MarkerKind::kRecipientList:
         return markers.FindRecipientLists("Hi.\n" + sample + "\nkim\n") ==
@@ -119,7 +120,8 @@ TEST(BounceMarkers, MatchesGivesTheAnswerOfASetOfTheKindsPatterns) {
     const MarkerKind kind = static_cast<MarkerKind>(i);
     // Kinds read by their own searches (FindCaptures, FindRecipientLists, FindReplyHeadings).
     if (kind == MarkerKind::kBareRecipient || kind == MarkerKind::kReportingHost ||
-        kind == MarkerKind::kRecipientList || kind == MarkerKind::kExpandedFrom || kind == MarkerKind::kReplyHeading) {
+        kind == MarkerKind::kRecipientList || kind == MarkerKind::kExpandedFrom || kind == MarkerKind::kReplyHeading ||
+        kind == MarkerKind::kVerp) {
       continue;
     }
     RE2::Set set(options, RE2::UNANCHORED);
