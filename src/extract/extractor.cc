@@ -383,6 +383,19 @@ std::string_view ParagraphAfter(std::string_view text, size_t from, size_t stop)
   return text.substr(from, end - from);
 }
 
+// The words of pos's line before pos, without the blanks, brackets, quotes
+// and list marks around an address ("  - Unknown user: <" -> "Unknown user:").
+std::string_view LineBefore(std::string_view text, size_t pos) {
+  if (pos == std::string_view::npos || pos > text.size()) return {};
+  size_t start = text.rfind('\n', pos == 0 ? 0 : pos - 1);
+  start = (start == std::string_view::npos || pos == 0) ? 0 : start + 1;
+  std::string_view line = text.substr(start, pos - start);
+  size_t end = line.find_last_not_of(" \t<(\"'");
+  line = end == std::string_view::npos ? std::string_view() : line.substr(0, end + 1);
+  size_t begin = line.find_first_not_of(" \t-*>");
+  return begin == std::string_view::npos ? std::string_view() : line.substr(begin);
+}
+
 // Whether pos is on a "To:"/"Cc:"/"From:" line: a summary of the returned
 // message's header fields (RFC 5322 names), not a sentence about a failure.
 bool OnAddressHeaderLine(std::string_view text, size_t pos) {
@@ -1045,6 +1058,20 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
       if (f.original_recipient.empty()) f.original_recipient = ExpandedFrom(markers, paragraph);
       if (reply.codes.reply_code == 0 && reply.codes.status.empty()) {
         ReadUnderReplyHeading(smtp, markers, text, from, stop, &reply);
+      }
+      // Nothing after the address, words before it on its line: those are
+      // its reason ("Unknown user: jo@x", "Mailbox full - jo@x", one line
+      // per recipient), unless they only label it: one word ("Recipient:") or
+      // a summary's field ("Cc:"). (One recipient's words are looked for in
+      // the whole text, below.)
+      if (reply.words.empty() && reply.codes.reply_code == 0 && reply.codes.status.empty() && last == i &&
+          mentions.size() > 1) {
+        std::string_view before = LineBefore(text, mentions[i].pos);
+        if (before.find(' ') != std::string_view::npos && HasWordsBesides(before, std::string_view()) &&
+            !markers.Matches(MarkerKind::kSummaryLabel, before)) {
+          reply.words = smtp.StripWrappers(before, nullptr, &reply.matching_failed);
+          reply.words.erase(reply.words.find_last_not_of(" :-") + 1);  // (npos + 1: nothing left)
+        }
       }
       // A report that explains each recipient in words first and quotes the
       // servers' replies in a later section names the recipient again there

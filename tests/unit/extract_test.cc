@@ -276,6 +276,26 @@ TEST_F(ExtractTest, VerpIsReadOnlyInItsFormAndOnlyWhenNoRecipientIsNamed) {
   EXPECT_EQ(f[0].recipient, "kim@example.com");
 }
 
+// Recipients listed one a line, the reason before each address and nothing
+// after it: the words before the address are its reason; a label before it
+// ("Recipient:") is none.
+TEST_F(ExtractTest, WordsBeforeTheAddressAreTheReasonWhenNoneFollow) {
+  BounceParts parts;
+  parts.kind = BounceKind::kPlainText;
+  parts.bounce_from = "postmaster@mail.example.com";
+  parts.human_text = "Unknown user: bob@example.com\nMailbox full: <ben@example.com>\n";
+  std::vector<Finding> f = extractor().Extract(parts);
+  ASSERT_EQ(f.size(), 2u);
+  EXPECT_EQ(f[0].diagnostic, "Unknown user");
+  EXPECT_EQ(f[1].diagnostic, "Mailbox full");
+
+  parts.human_text = "Delivery failed:\nRecipient: bob@example.com\nRecipient: <ben@example.com>\n";
+  f = extractor().Extract(parts);
+  ASSERT_EQ(f.size(), 2u);
+  EXPECT_EQ(f[0].diagnostic, "");
+  EXPECT_EQ(f[1].diagnostic, "");
+}
+
 TEST_F(ExtractTest, NotABounceGivesNothing) {
   BounceParts parts;
   parts.kind = BounceKind::kNotBounce;
