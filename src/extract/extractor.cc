@@ -1112,7 +1112,7 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
         // The recipient's own line left at the front ("jo@x The recipient
         // server did not accept ...") is no part of the words.
         if (!f.recipient.empty() && internal::IStartsWith(reply.words, f.recipient)) {
-          size_t lead = reply.words.find_first_not_of(">:.;\"', )", f.recipient.size());
+          size_t lead = reply.words.find_first_not_of(">:.;\"', )]", f.recipient.size());
           reply.words.erase(0, lead == std::string::npos ? reply.words.size() : lead);
         }
         // So is the recipient listed last on a line of its own, under the

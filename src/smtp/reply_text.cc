@@ -622,8 +622,8 @@ ServerReply SmtpText::ReadReply(std::string_view raw) const {
     start = codes.code_start;
   } else {
     // What is left of the recipient's own line ("<a@b>: ...", "a@b\" ...",
-    // "Kim Lee (a@b) ...").
-    start = text.find_first_not_of(">:.;\"', )");
+    // "Kim Lee (a@b) ...", "[SMTP:a@b] ...").
+    start = text.find_first_not_of(">:.;\"', )]");
   }
   // Unstripped, the text is the one the command was looked for in: the words
   // are that text when they are all of it and joining changed nothing.

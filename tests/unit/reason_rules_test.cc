@@ -658,7 +658,10 @@ TEST(ReasonRules, MtaWordingsWithoutCodesDecide) {
   ExpectEveryLanguage({"550 Your IP address was reported as a source of spam",
                        "550 5.2.1 Mailbox unavailable. Your IP has been found to be sending spam"},
                       Reason::kBlocked);
-  ExpectEveryLanguage({"The domain name in the email address is incorrect"}, Reason::kHostUnknown);
+  ExpectEveryLanguage({"The domain name in the email address is incorrect",
+                       "The message could not be delivered because the domain name (example.invalid) does not "
+                       "appear to be registered."},
+                      Reason::kHostUnknown);
   ExpectEveryLanguage({"The recipient ana@example.net does not have a valid mailbox on this system"},
                       Reason::kUserUnknown);
   ExpectEveryLanguage({"Your mail to the following recipients could not be delivered because they are not accepting "

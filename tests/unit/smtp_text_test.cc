@@ -524,6 +524,8 @@ TEST(SmtpReply, ReportProseIsNotTheServersWords) {
   EXPECT_EQ(Smtp().StripWrappers("----- Non-delivered information -----\nMailbox full", nullptr), "Mailbox full");
   EXPECT_EQ(Smtp().StripWrappers("   ----- Transcript of session follows -----\n550 5.1.1 No such user", nullptr),
             "550 5.1.1 No such user");
+  // A heading left after the recipient's bracketed address ("[SMTP:jo@x]") goes too.
+  EXPECT_EQ(Smtp().StripWrappers("] Reason: Mailbox full", nullptr), "Mailbox full");
   // A row that occurs more than once goes every time, wherever it stands.
   EXPECT_EQ(Smtp().StripWrappers("a ----- one -----\nb ----- two -----   c\t----- three ----- d", nullptr), "a b c d");
 }
