@@ -294,6 +294,22 @@ TEST(Classify, PrecedenceCases) {
        Reason::kRejected},
       {"docomo-5.2.0", 550, "5.2.0", "550 Unknown user jo@docomo.ne.jp", "docomo", SmtpCommand::kData, "",
        Reason::kFiltered},
+      // A group or mailbox that takes mail only from allowed or internal
+      // senders: the recipient's side restricts, whatever 5.7.x says.
+      {"microsoft-rst-not-authorized", 550, "5.7.1", "550 5.7.1 RESOLVER.RST.NotAuthorized; not authorized",
+       "microsoft", kNone, "", Reason::kRejected},
+      {"microsoft-group-internal-senders", 550, "5.7.133",
+       "550 5.7.133 RESOLVER.RST.SenderNotAuthenticatedForGroup; authentication required", "microsoft", kNone, "",
+       Reason::kRejected},
+      {"exchange-policy-prohibits", 550, "5.7.1",
+       "550 5.7.1 The user or domain that you are sending to (or from) has a policy that prohibits the mail that "
+       "you sent.",
+       "", kNone, "", Reason::kRejected},
+      // Outlook.com's legacy consumer IP blocks.
+      {"hotmail-sc-001", 550, "",
+       "550 SC-001 (BAY004-MC1F1) Unfortunately, messages from 192.0.2.9 weren't sent. Please contact your "
+       "Internet service provider.",
+       "microsoft", kNone, "", Reason::kBlocked},
       // D.17: the sender, not the recipient.
       {"sender-rejected", 501, "5.1.8", "501 5.1.8 Sender address rejected", "", SmtpCommand::kMail, "",
        Reason::kRejected},
