@@ -107,6 +107,31 @@ TEST(Interpret, LocalProgramWordsWithoutAClearerReasonAreAMailerError) {
   EXPECT_EQ(v.reason, Reason::kOnHold) << v.decided_by.ToString();
 }
 
+// A server still verifying the address (Postfix's "Address verification in
+// progress", 450 4.1.1) has not said the mailbox is unknown: the 4.1.1
+// default does not decide, and the address stays on the lists.
+TEST(Interpret, AddressVerificationInProgressIsNoUnknownMailbox) {
+  const Books& b = Get();
+  Interpreter interpreter(b.codes, b.reasons);
+  Finding f = Make("jo@example.net", 450, "4.1.1",
+                   "450 4.1.1 <jo@example.net>: Recipient address rejected: unverified address: Address "
+                   "verification in progress",
+                   "", SmtpCommand::kRcpt);
+  Verdict v = interpreter.Interpret(f);
+  EXPECT_EQ(v.reason, Reason::kOnHold) << v.decided_by.ToString();
+  EXPECT_FALSE(v.hard_bounce);
+  Explanation e = Explain(f, v, *b.codes, *b.reasons);
+  EXPECT_FALSE(e.suppress);
+  EXPECT_EQ(e.retry, Retry::kLater);
+  EXPECT_EQ(e.actor, Actor::kNobody);
+  // Once verified as unknown, it is one.
+  f = Make("jo@example.net", 550, "5.1.1",
+           "550 5.1.1 <jo@example.net>: Recipient address rejected: unverified address: host mx.example.net "
+           "said: 550 5.1.1 No such user",
+           "", SmtpCommand::kRcpt);
+  EXPECT_EQ(interpreter.Interpret(f).reason, Reason::kUserUnknown);
+}
+
 TEST(Interpret, StatusCommentSpeaksForARecipientWithoutWords) {
   const Books& b = Get();
   Interpreter interpreter(b.codes, b.reasons);

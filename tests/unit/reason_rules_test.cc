@@ -305,6 +305,11 @@ TEST(Classify, PrecedenceCases) {
        "550 5.7.1 The user or domain that you are sending to (or from) has a policy that prohibits the mail that "
        "you sent.",
        "", kNone, "", Reason::kRejected},
+      // The sending server's HELO name, not its IP address, is refused.
+      {"helo-not-fqdn", 504, "5.5.2", "504 5.5.2 <localhost>: Helo command rejected: need fully-qualified hostname",
+       "", SmtpCommand::kRcpt, "", Reason::kBlocked},
+      {"connection-dropped-timeout", 421, "4.4.2", "421 4.4.2 Connection dropped due to timeout", "", kNone, "",
+       Reason::kNetworkError},
       // Outlook.com's legacy consumer IP blocks.
       {"hotmail-sc-001", 550, "",
        "550 SC-001 (BAY004-MC1F1) Unfortunately, messages from 192.0.2.9 weren't sent. Please contact your "
