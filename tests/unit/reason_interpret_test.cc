@@ -132,6 +132,18 @@ TEST(Interpret, AddressVerificationInProgressIsNoUnknownMailbox) {
   EXPECT_EQ(interpreter.Interpret(f).reason, Reason::kUserUnknown);
 }
 
+// Amazon SES refusing an unverified sender identity: the sending side's
+// own service refused, so its administrator acts, not the recipient's.
+TEST(Interpret, UnverifiedSenderIdentityIsTheSendersToFix) {
+  const Books& b = Get();
+  Interpreter interpreter(b.codes, b.reasons);
+  Finding f = Make("jo@example.net", 554, "",
+                   "554 Message rejected: Email address is not verified. The following identities failed the check "
+                   "in region US-EAST-1: ann@example.org");
+  Verdict v = interpreter.Interpret(f);
+  EXPECT_EQ(Explain(f, v, *b.codes, *b.reasons).actor, Actor::kSenderAdmin) << v.decided_by.ToString();
+}
+
 TEST(Interpret, StatusCommentSpeaksForARecipientWithoutWords) {
   const Books& b = Get();
   Interpreter interpreter(b.codes, b.reasons);

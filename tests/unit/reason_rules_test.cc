@@ -667,6 +667,10 @@ TEST(ReasonRules, MtaWordingsWithoutCodesDecide) {
   ExpectEveryLanguage({"Illegal host/domain name found"}, Reason::kHostUnknown);
   ExpectEveryLanguage({"mail loops back to me (MX problem?)"}, Reason::kSystemError);
   ExpectEveryLanguage({"message has lines too long for transport"}, Reason::kContentError);
+  ExpectEveryLanguage({"550 5.7.1 This message does not comply with required standards (RFC 5322)",
+                       "550-5.7.1 Messages missing a valid address in From: header, or having no From: header, are "
+                       "not accepted."},
+                      Reason::kNotCompliantRfc);
   // Postfix's TLS policy (security level verify or secure) that the server cannot meet.
   ExpectEveryLanguage({"Server certificate not trusted", "unable to verify the server certificate"},
                       Reason::kFailedStartTls);
