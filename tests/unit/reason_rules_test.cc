@@ -683,6 +683,11 @@ TEST(ReasonRules, MtaWordingsWithoutCodesDecide) {
   ExpectEveryLanguage({"550 Your IP address was reported as a source of spam",
                        "550 5.2.1 Mailbox unavailable. Your IP has been found to be sending spam"},
                       Reason::kBlocked);
+  ExpectEveryLanguage({"550 5.7.1 Recipient address rejected: Sorry, we do not accept mail from you (SBRS)"},
+                      Reason::kBlocked);
+  ExpectEveryLanguage({"550 5.7.1 Unable to deliver to ana@example.net: the recipient has blocked your address"},
+                      Reason::kFiltered);
+  ExpectEveryLanguage({"450 4.7.1 Error: too much mail from 192.0.2.9"}, Reason::kSpeeding);
   ExpectEveryLanguage({"The domain name in the email address is incorrect",
                        "The message could not be delivered because the domain name (example.invalid) does not "
                        "appear to be registered."},
