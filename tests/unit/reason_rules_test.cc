@@ -635,7 +635,11 @@ TEST(ReasonRules, MoreWordingFamiliesDecide) {
 // The sentences of Microsoft 365's NDRs, which people paste without the
 // codes under them.
 TEST(ReasonRules, PastedNdrSentencesDecide) {
-  ExpectEveryLanguage({"ana wasn't found at example.net."}, Reason::kUserUnknown);
+  ExpectEveryLanguage({"ana wasn't found at example.net.", "ana wurde bei example.net nicht gefunden.",
+                       "ana est introuvable sur example.net.", "No se encontró ana en example.net.",
+                       "Impossibile trovare ana in example.net.", "ana is niet gevonden bij example.net.",
+                       "ana não foi encontrado em example.net."},
+                      Reason::kUserUnknown);
   ExpectEveryLanguage({"Despite repeated attempts to deliver your message, the recipient's email system refused to "
                        "accept a connection from your email system."},
                       Reason::kExpired);
