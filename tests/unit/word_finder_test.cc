@@ -213,6 +213,45 @@ TEST(WordFinder, FindsWordsThatRunToTheTextsEnd) {
   }
 }
 
+// A word of two bytes is filed under its first three with every third byte:
+// the zero after the text and the zero a byte >= 0x80 becomes too.
+TEST(WordFinder, FindsTwoByteWordsAtTheEndAndBeforeHighBytes) {
+  std::vector<std::string> words = {"##", "--", "->", "].", "ab", "abc", "q"};
+  internal::WordFinder finder(words);
+  for (const std::string& two : {"##", "--", "->", "].", "AB"}) {
+    for (const std::string& text : {two, "x" + two, "xyz" + two, two + "\xC3\xA9", "x" + two + "\xE2\x82\xAC x"}) {
+      std::vector<int> found;
+      bool high_bytes = false;
+      ASSERT_TRUE(finder.FindAsciiWords(text, &found, &high_bytes)) << text;
+      EXPECT_EQ(found, WordsBySet(words, text)) << text;
+      EXPECT_EQ(found.size(), 1u) << text;
+    }
+    EXPECT_EQ(WordsByFinder(finder, two.substr(0, 1)), std::vector<int>{}) << two;
+  }
+  EXPECT_EQ(WordsByFinder(finder, "Q"), std::vector<int>{6});
+  EXPECT_EQ(WordsByFinder(finder, "aBc"), (std::vector<int>{4, 5}));
+}
+
+// The positions are filtered 256 at a time: words that start on either side
+// of the boundaries and run across them, in texts on the stack and longer.
+TEST(WordFinder, FindsWordsAcrossTheChunksOfPositions) {
+  std::vector<std::string> words = {"--", "no ", "mail", "mailbox full", "unknown"};
+  internal::WordFinder finder(words);
+  for (size_t length : {600, 1500}) {
+    for (size_t boundary = 256; boundary < length; boundary += 256) {
+      for (size_t at = boundary - 14; at < boundary + 2; ++at) {
+        for (const std::string& word : words) {
+          std::string text(length, '.');
+          text.replace(at, word.size(), word);
+          const std::vector<int> found = WordsByFinder(finder, text);
+          EXPECT_EQ(found, WordsBySet(words, text)) << word << " at " << at << " of " << length;
+          EXPECT_FALSE(found.empty()) << word << " at " << at << " of " << length;
+        }
+      }
+    }
+  }
+}
+
 TEST(WordFinder, SaysWhatAnRe2SetSaysOnGeneratedTexts) {
   std::vector<std::string> words = {"in",   "inv",  "inva", "invalid", "valid", "lid",      "id",  "d o", "do",
                                     "dom",  "main", "ma",   "ai",      "a",     "domain x", "--",  "---", "5.1",
