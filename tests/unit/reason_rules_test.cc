@@ -670,6 +670,15 @@ TEST(ReasonRules, MtaWordingsWithoutCodesDecide) {
                       Reason::kExpired);
   ExpectEveryLanguage({"Illegal host/domain name found"}, Reason::kHostUnknown);
   ExpectEveryLanguage({"mail loops back to me (MX problem?)"}, Reason::kSystemError);
+  // A DNS lookup that failed for now is no unknown domain; an MX host without an address is.
+  ExpectEveryLanguage({"Host or domain name not found. Name service error for name=example.net type=MX: Host not "
+                       "found, try again",
+                       "SMTP timeout while connected to mx.example.net [192.0.2.1] after sending data block",
+                       "Remote host closed connection in response to end of data."},
+                      Reason::kNetworkError);
+  ExpectEveryLanguage({"Host or domain name not found. Name service error for name=example.net type=A: Host not found",
+                       "unable to look up host mx.example.net: No address associated with hostname"},
+                      Reason::kHostUnknown);
   ExpectEveryLanguage({"message has lines too long for transport"}, Reason::kContentError);
   ExpectEveryLanguage({"550 5.7.1 This message does not comply with required standards (RFC 5322)",
                        "550-5.7.1 Messages missing a valid address in From: header, or having no From: header, are "
