@@ -310,6 +310,14 @@ TEST(Classify, PrecedenceCases) {
        "", SmtpCommand::kRcpt, "", Reason::kBlocked},
       {"connection-dropped-timeout", 421, "4.4.2", "421 4.4.2 Connection dropped due to timeout", "", kNone, "",
        Reason::kNetworkError},
+      // The sending side's own mail system refuses: no Send As right, no
+      // external forwarding (the 5.2.0 default would say a filter).
+      {"send-as-denied", 554, "5.2.0",
+       "554 5.2.0 STOREDRV.Submission.Exception:SendAsDeniedException.MapiExceptionSendAsDenied", "microsoft", kNone,
+       "", Reason::kSecurityError},
+      {"external-forwarding-off", 550, "5.7.520",
+       "550 5.7.520 Access denied, Your organization does not allow external forwarding.", "", kNone, "",
+       Reason::kPolicyViolation},
       // Outlook.com's legacy consumer IP blocks.
       {"hotmail-sc-001", 550, "",
        "550 SC-001 (BAY004-MC1F1) Unfortunately, messages from 192.0.2.9 weren't sent. Please contact your "
