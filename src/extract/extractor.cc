@@ -481,7 +481,9 @@ std::string VerpRecipient(const ExtractorPatterns& p, const BounceMarkers& marke
   auto found = markers.FindCaptures(MarkerKind::kVerp, verp);
   if (found.empty()) return {};
   std::string encoded = verp.substr(found[0].first, found[0].second - found[0].first);
-  encoded[encoded.rfind('=')] = '@';  // (the pattern captured one '=' before the domain)
+  const size_t equals = encoded.rfind('=');  // the '@' (a row that captures none is no VERP row)
+  if (equals == std::string::npos) return {};
+  encoded[equals] = '@';
   return internal::IsInternetAddress(encoded) ? encoded : std::string();
 }
 
