@@ -690,7 +690,8 @@ TEST(ReasonRules, MtaWordingsWithoutCodesDecide) {
   ExpectEveryLanguage({"message has lines too long for transport"}, Reason::kContentError);
   ExpectEveryLanguage({"550 5.7.1 This message does not comply with required standards (RFC 5322)",
                        "550-5.7.1 Messages missing a valid address in From: header, or having no From: header, are "
-                       "not accepted."},
+                       "not accepted.",
+                       "554 Message not allowed - Headers are not RFC compliant[291]"},
                       Reason::kNotCompliantRfc);
   // Postfix's TLS policy (security level verify or secure) that the server cannot meet.
   ExpectEveryLanguage({"Server certificate not trusted", "unable to verify the server certificate"},
