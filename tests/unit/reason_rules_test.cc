@@ -705,6 +705,7 @@ TEST(ReasonRules, MtaWordingsWithoutCodesDecide) {
   ExpectEveryLanguage({"550 Your IP address was reported as a source of spam",
                        "550 5.2.1 Mailbox unavailable. Your IP has been found to be sending spam"},
                       Reason::kBlocked);
+  ExpectEveryLanguage({"550 5.1.1 Address rejected: this domain does not accept email"}, Reason::kNotAccept);
   ExpectEveryLanguage({"550 5.7.1 Recipient address rejected: Sorry, we do not accept mail from you (SBRS)"},
                       Reason::kBlocked);
   ExpectEveryLanguage({"550 5.7.1 Unable to deliver to ana@example.net: the recipient has blocked your address"},
