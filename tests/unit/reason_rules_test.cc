@@ -706,6 +706,10 @@ TEST(ReasonRules, MtaWordingsWithoutCodesDecide) {
                        "550 5.2.1 Mailbox unavailable. Your IP has been found to be sending spam"},
                       Reason::kBlocked);
   ExpectEveryLanguage({"550 5.1.1 Address rejected: this domain does not accept email"}, Reason::kNotAccept);
+  // A null MX on the sender's own domain is the sender's to fix, not a recipient to remove.
+  ExpectEveryLanguage({"553 5.1.8 <ann@example.org>: Sender address rejected: Domain example.org does not accept mail "
+                       "(nullMX)"},
+                      Reason::kRejected);
   ExpectEveryLanguage({"550 5.7.1 Recipient address rejected: Sorry, we do not accept mail from you (SBRS)"},
                       Reason::kBlocked);
   ExpectEveryLanguage({"550 5.7.1 Unable to deliver to ana@example.net: the recipient has blocked your address"},
