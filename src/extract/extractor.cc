@@ -383,13 +383,11 @@ std::string_view ParagraphAfter(std::string_view text, size_t from, size_t stop)
   return text.substr(from, end - from);
 }
 
-// The words of pos's line before pos, without the blanks, brackets, quotes
-// and list marks around an address ("  - Unknown user: <" -> "Unknown user:").
-std::string_view LineBefore(std::string_view text, size_t pos) {
-  if (pos == std::string_view::npos || pos > text.size()) return {};
-  size_t start = text.rfind('\n', pos == 0 ? 0 : pos - 1);
-  start = (start == std::string_view::npos || pos == 0) ? 0 : start + 1;
-  std::string_view line = text.substr(start, pos - start);
+// The words of a line before an address at its `column`, without the
+// blanks, brackets, quotes and list marks around it ("  - Unknown user: <"
+// -> "Unknown user:").
+std::string_view WordsBefore(std::string_view line, size_t column) {
+  line = line.substr(0, column);
   size_t end = line.find_last_not_of(" \t<(\"'");
   line = end == std::string_view::npos ? std::string_view() : line.substr(0, end + 1);
   size_t begin = line.find_first_not_of(" \t-*>");
@@ -1068,7 +1066,8 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
       // the whole text, below.)
       if (reply.words.empty() && reply.codes.reply_code == 0 && reply.codes.status.empty() && last == i &&
           mentions.size() > 1) {
-        std::string_view before = LineBefore(text, mentions[i].pos);
+        const size_t n = lines.LineOf(mentions[i].pos);
+        std::string_view before = WordsBefore(lines.Line(n), mentions[i].pos - lines.Start(n));
         if (before.find(' ') != std::string_view::npos && HasWordsBesides(before, std::string_view()) &&
             !markers.Matches(MarkerKind::kSummaryLabel, before)) {
           reply.words = smtp.StripWrappers(before, nullptr, &reply.matching_failed);
@@ -1114,7 +1113,7 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
         // The recipient's own line left at the front ("jo@x The recipient
         // server did not accept ...") is no part of the words.
         if (!f.recipient.empty() && internal::IStartsWith(reply.words, f.recipient)) {
-          size_t lead = reply.words.find_first_not_of(">:.;\"', )]", f.recipient.size());
+          size_t lead = reply.words.find_first_not_of(internal::kAddressLeftovers, f.recipient.size());
           reply.words.erase(0, lead == std::string::npos ? reply.words.size() : lead);
         }
         // So is the recipient listed last on a line of its own, under the

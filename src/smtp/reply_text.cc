@@ -621,9 +621,8 @@ ServerReply SmtpText::ReadReply(std::string_view raw) const {
   if ((codes.reply_code != 0 || !codes.status.empty()) && !closing_status && reply_line) {
     start = codes.code_start;
   } else {
-    // What is left of the recipient's own line ("<a@b>: ...", "a@b\" ...",
-    // "Kim Lee (a@b) ...", "[SMTP:a@b] ...").
-    start = text.find_first_not_of(">:.;\"', )]");
+    // What is left of the recipient's own line, past what its address left.
+    start = text.find_first_not_of(kAddressLeftovers);
   }
   // Unstripped, the text is the one the command was looked for in: the words
   // are that text when they are all of it and joining changed nothing.

@@ -30,6 +30,11 @@
 namespace ndr {
 namespace internal {
 
+// What a recipient's line leaves around its address before the words about
+// it ("<a@b>: ...", "a@b\" ...", "Kim Lee (a@b) ...", "[SMTP:a@b] ..."):
+// skipped by ReadReply and by the extractor alike.
+inline constexpr std::string_view kAddressLeftovers = ">:.;\"', )]";
+
 // The server's reply read out of the text a report writes about a recipient.
 struct ServerReply {
   std::string words;         // the reply, one line, multi-line prefixes joined; "" when the text has none

@@ -14,6 +14,14 @@ class ExtractTest : public ::testing::Test {
     return *instance;
   }
   CodesInText Codes(std::string_view text) { return extractor().FindCodes(text); }
+  // A plain-text report from `from` with `text` as its words.
+  static BounceParts PlainReport(const char* from, const char* text) {
+    BounceParts parts;
+    parts.kind = BounceKind::kPlainText;
+    parts.bounce_from = from;
+    parts.human_text = text;
+    return parts;
+  }
 };
 
 TEST_F(ExtractTest, ReplyAndStatusTogether) {
@@ -226,12 +234,10 @@ TEST_F(ExtractTest, PlainTextEximTwoRecipients) {
 // "-return-N-user=domain", a bulk sender's "bounce-N-user=domain"). The
 // returned copy's To, the list itself for a list's post, comes after it.
 TEST_F(ExtractTest, VerpReturnAddressNamesTheRecipientWhenTheReportDoesNot) {
-  BounceParts parts;
-  parts.kind = BounceKind::kPlainText;
-  parts.bounce_from = "MAILER-DAEMON@mx.example.org";
+  BounceParts parts =
+      PlainReport("MAILER-DAEMON@mx.example.org", "Your message could not be delivered.\n\n550 5.2.1 Mailbox disabled\n");
   parts.bounce_to = "news-bounces+jo.smith=example.org@lists.example.net";
   parts.original_headers = ParseHeaderBlock("From: editor@example.net\nTo: news@lists.example.net\n");
-  parts.human_text = "Your message could not be delivered.\n\n550 5.2.1 Mailbox disabled\n";
   std::vector<Finding> f = extractor().Extract(parts);
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].recipient, "jo.smith@example.org");
@@ -260,10 +266,8 @@ TEST_F(ExtractTest, VerpReturnAddressNamesTheRecipientWhenTheReportDoesNot) {
 // sender, a tagged address encodes nothing; and a report that names its
 // recipient is read as it names it.
 TEST_F(ExtractTest, VerpIsReadOnlyInItsFormAndOnlyWhenNoRecipientIsNamed) {
-  BounceParts parts;
-  parts.kind = BounceKind::kPlainText;
-  parts.bounce_from = "MAILER-DAEMON@mx.example.org";
-  parts.human_text = "Your message could not be delivered.\n\n550 5.2.1 Mailbox disabled\n";
+  BounceParts parts =
+      PlainReport("MAILER-DAEMON@mx.example.org", "Your message could not be delivered.\n\n550 5.2.1 Mailbox disabled\n");
   for (const char* not_verp : {"SRS0=HHH=TT=example.org=jo@fwd.example.net", "SRS0+HHH=TT=example.org=jo@fwd.example.net",
                                "prvs=1234abcd=jo@example.org", "jo+news@example.org", "jo+a=b@example.org"}) {
     parts.bounce_to = not_verp;
@@ -280,10 +284,8 @@ TEST_F(ExtractTest, VerpIsReadOnlyInItsFormAndOnlyWhenNoRecipientIsNamed) {
 // after it: the words before the address are its reason; a label before it
 // ("Recipient:") is none.
 TEST_F(ExtractTest, WordsBeforeTheAddressAreTheReasonWhenNoneFollow) {
-  BounceParts parts;
-  parts.kind = BounceKind::kPlainText;
-  parts.bounce_from = "postmaster@mail.example.com";
-  parts.human_text = "Unknown user: bob@example.com\nMailbox full: <ben@example.com>\n";
+  BounceParts parts =
+      PlainReport("postmaster@mail.example.com", "Unknown user: bob@example.com\nMailbox full: <ben@example.com>\n");
   std::vector<Finding> f = extractor().Extract(parts);
   ASSERT_EQ(f.size(), 2u);
   EXPECT_EQ(f[0].diagnostic, "Unknown user");
