@@ -101,8 +101,7 @@ std::string_view MarkerKindName(MarkerKind kind) {
 struct CaptureRows {
   explicit CaptureRows(bool prefilter) : prefiltered(prefilter) {}
   const bool prefiltered;
-  std::vector<const RE2*> patterns;  // the set's (compiled once, groups kept), else `own`
-  std::vector<std::unique_ptr<RE2>> own;
+  std::vector<std::unique_ptr<RE2>> own;  // when not prefiltered (else the set's: compiled once, groups kept)
   RuleSet rows;
 
   // false with *error set when the pattern does not have exactly one capture.
@@ -113,7 +112,7 @@ struct CaptureRows {
     if (prefiltered) {
       std::string ignored;
       const int index = rows.Add(pattern, &ignored, RuleSet::Groups::kKeep);
-      if (index >= 0) re = &rows.Compiled(index);
+      if (index >= 0) re = &rows.Compiled(index, true);
     } else {
       own.push_back(std::make_unique<RE2>(re2::StringPiece(pattern.data(), pattern.size()), options));
       re = own.back().get();
@@ -122,15 +121,15 @@ struct CaptureRows {
       *error = "pattern needs exactly one capture group";
       return false;
     }
-    patterns.push_back(re);
     return true;
   }
+  size_t size() const { return prefiltered ? rows.size() : own.size(); }
   bool Compile(std::string* error) { return !prefiltered || rows.Compile(error); }
 
   // The rows to search in text.
   std::vector<int> Candidates(std::string_view text) const {
     if (prefiltered) return rows.Candidates(text);
-    std::vector<int> all(patterns.size());
+    std::vector<int> all(size());
     for (size_t i = 0; i < all.size(); ++i) all[i] = static_cast<int>(i);
     return all;
   }
@@ -140,10 +139,11 @@ struct CaptureRows {
     std::vector<std::pair<size_t, size_t>> out;
     re2::StringPiece input(text.data(), text.size());
     re2::StringPiece whole[2];
+    const bool ascii = IsAscii(text);
     // Only the rows that occur somewhere in the text are searched for each
     // capture (should the pass fail, every row is).
     for (int row : Candidates(text)) {
-      const auto& re = patterns[static_cast<size_t>(row)];
+      const RE2* re = prefiltered ? &rows.Compiled(row, ascii) : own[static_cast<size_t>(row)].get();
       size_t offset = 0;
       while (offset < text.size() && out.size() < 256 &&
              re->Match(input, offset, text.size(), RE2::UNANCHORED, whole, 2)) {
@@ -225,9 +225,14 @@ std::shared_ptr<const BounceMarkers> BounceMarkers::Load(RuleScope rules, std::s
 
 bool BounceMarkers::Build(std::string* error) {
   RE2::Options options = MarkerOptions();
+  // The `others` sets only ever see ASCII texts: compiled to match bytes, they
+  // give the same answers as in UTF-8 mode, from a smaller automaton (see
+  // MatchableAsBytes; a non-ASCII literal never matches an ASCII text either way).
+  RE2::Options ascii_texts = options;
+  ascii_texts.set_encoding(RE2::Options::EncodingLatin1);
   for (int i = 0; i < kMarkerKinds; ++i) {
     impl_->sets.push_back(std::make_unique<RE2::Set>(options, RE2::UNANCHORED));
-    impl_->others.push_back(std::make_unique<RE2::Set>(options, RE2::UNANCHORED));
+    impl_->others.push_back(std::make_unique<RE2::Set>(ascii_texts, RE2::UNANCHORED));
   }
   impl_->compiled.assign(kMarkerKinds, false);
   std::vector<std::string> word_alternatives(kMarkerKinds);

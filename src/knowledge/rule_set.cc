@@ -31,6 +31,13 @@ RE2::Options PatternOptions(int64_t max_mem) {
   options.set_never_capture(true);
   return options;
 }
+// The options `pattern` is compiled with to match ASCII texts: bytes
+// (Latin-1) when it can (see MatchableAsBytes).
+RE2::Options AsciiTextOptions(std::string_view pattern, int64_t max_mem) {
+  RE2::Options options = PatternOptions(max_mem);
+  if (MatchableAsBytes(pattern)) options.set_encoding(RE2::Options::EncodingLatin1);
+  return options;
+}
 constexpr int64_t kWordPassMemory = 64 << 20;
 constexpr int64_t kPatternMemory = 8 << 20;
 // Words found in one text that fit without growing the list.
@@ -50,6 +57,11 @@ re2::StringPiece NearHighBytes(std::string_view text, size_t reach) {
 }
 
 }  // namespace
+
+bool MatchableAsBytes(std::string_view pattern) {
+  return IsAscii(pattern) && pattern.find("\\p") == std::string_view::npos &&
+         pattern.find("\\P") == std::string_view::npos && pattern.find("\\x{") == std::string_view::npos;
+}
 
 // Matching is two steps, with the same answer as one RE2::Set over all
 // patterns: RE2's prefilter (FilteredRE2) reduces each pattern to literal
@@ -91,6 +103,23 @@ struct RuleSet::Impl {
   // Where each pattern's matches may begin (FirstMatch runs it anchored there).
   std::vector<MatchStarts> starts;
   std::vector<std::string> sources;  // the patterns as given (until Compile)
+  // A pattern that matches as bytes (MatchableAsBytes) is compiled so, to
+  // run on ASCII texts (nearly all); on the others it runs as written, in
+  // UTF-8, compiled the first time such a text needs it (most never do).
+  // Null for a pattern compiled in UTF-8 in the first place.
+  struct Utf8Pattern {
+    std::string source;
+    RE2::Options options;
+    std::once_flag once;
+    std::unique_ptr<RE2> re;
+  };
+  std::vector<std::unique_ptr<Utf8Pattern>> utf8;
+  const RE2& ForText(size_t index, bool ascii_text) const {
+    Utf8Pattern* other = utf8[index].get();
+    if (ascii_text || other == nullptr) return *compiled[index];
+    std::call_once(other->once, [other] { other->re = std::make_unique<RE2>(other->source, other->options); });
+    return *other->re;
+  }
   // The prefilter's words, once each, quoted: an RE2::Set of them all finds
   // them in the texts WordFinder leaves (a letter that folds to ASCII: rare).
   // It is compiled the first time such a text comes (about an eighth of
@@ -165,7 +194,7 @@ int RuleSet::Add(std::string_view pattern, std::string* error, Groups groups) {
   int index = -1;
   re2::StringPiece piece(pattern.data(), pattern.size());
   // (Groups change neither RE2's prefilter nor a match that asks for none.)
-  RE2::Options options = PatternOptions(kPatternMemory);
+  RE2::Options options = AsciiTextOptions(pattern, kPatternMemory);
   options.set_never_capture(groups == Groups::kDrop);
   if (filtered->Add(piece, options, &index) != RE2::NoError) {
     // Only a bad pattern gets here: compile it once more for RE2's words.
@@ -176,6 +205,14 @@ int RuleSet::Add(std::string_view pattern, std::string* error, Groups groups) {
   impl_->patterns.push_back(std::move(filtered));
   impl_->starts.emplace_back(pattern);
   impl_->sources.emplace_back(pattern);
+  std::unique_ptr<Impl::Utf8Pattern> utf8;
+  if (options.encoding() != RE2::Options::EncodingUTF8) {
+    utf8 = std::make_unique<Impl::Utf8Pattern>();
+    utf8->source = std::string(pattern);
+    utf8->options = options;
+    utf8->options.set_encoding(RE2::Options::EncodingUTF8);
+  }
+  impl_->utf8.push_back(std::move(utf8));
   ++count_;
   return static_cast<int>(count_ - 1);
 }
@@ -406,7 +443,7 @@ bool RuleSet::Compile(std::string* error) {
     for (size_t i = 0; !whole && i < alternatives.size(); ++i) {
       re2::FilteredRE2 part(Impl::kMinAtomLength);
       int index = -1;
-      if (part.Add(alternatives[i], PatternOptions(kPatternMemory), &index) != RE2::NoError) {
+      if (part.Add(alternatives[i], AsciiTextOptions(alternatives[i], kPatternMemory), &index) != RE2::NoError) {
         whole = true;
         break;
       }
@@ -584,16 +621,18 @@ std::vector<int> RuleSet::Candidates(std::string_view text) const {
   return hits;
 }
 
-// Pattern `index`, or null when there is none to run.
-const RE2* RuleSet::Pattern(int index) const {
+// Pattern `index` compiled for a text that is ASCII or not, or null when
+// there is none to run.
+const RE2* RuleSet::Pattern(int index, bool ascii_text) const {
   if (!compiled_ || index < 0 || static_cast<size_t>(index) >= count_) return nullptr;
-  return impl_->compiled[static_cast<size_t>(index)];
+  return &impl_->ForText(static_cast<size_t>(index), ascii_text);
 }
 
 std::string_view RuleSet::FirstMatch(int index, std::string_view text) const {
-  const RE2* re = Pattern(index);
+  const bool ascii = IsAscii(text);
+  const RE2* re = Pattern(index, ascii);
   re2::StringPiece whole;
-  if (re == nullptr || !impl_->starts[static_cast<size_t>(index)].Match(*re, text, 0, IsAscii(text), &whole, 1)) {
+  if (re == nullptr || !impl_->starts[static_cast<size_t>(index)].Match(*re, text, 0, ascii, &whole, 1)) {
     return {};
   }
   return std::string_view(whole.data(), whole.size());
@@ -601,11 +640,16 @@ std::string_view RuleSet::FirstMatch(int index, std::string_view text) const {
 
 const MatchStarts& RuleSet::Starts(int index) const { return impl_->starts[static_cast<size_t>(index)]; }
 
-const RE2& RuleSet::Compiled(int index) const { return impl_->patterns[static_cast<size_t>(index)]->GetRE2(0); }
+const RE2& RuleSet::Compiled(int index, bool ascii_text) const {
+  const size_t i = static_cast<size_t>(index);
+  if (!compiled_) return impl_->patterns[i]->GetRE2(0);  // (the ASCII one: Compile fills `compiled`)
+  return impl_->ForText(i, ascii_text);
+}
 
 bool RuleSet::Matches(int index, std::string_view text) const {
-  const RE2* re = Pattern(index);
-  return re != nullptr && impl_->starts[static_cast<size_t>(index)].Match(*re, text, 0, IsAscii(text), nullptr, 0);
+  const bool ascii = IsAscii(text);
+  const RE2* re = Pattern(index, ascii);
+  return re != nullptr && impl_->starts[static_cast<size_t>(index)].Match(*re, text, 0, ascii, nullptr, 0);
 }
 
 }  // namespace internal

@@ -22,6 +22,17 @@ namespace internal {
 
 class MatchStarts;
 
+// Whether a pattern can be compiled to match bytes (RE2's Latin-1 mode)
+// for ASCII texts, with the same answers as in UTF-8 mode: written in ASCII,
+// without Unicode classes (\p, \P) or code points (\x{...}). On an ASCII
+// text, '.' or '[^;]' match one byte either way, and no letter folds to a
+// non-ASCII one that could be there (UTF-8 mode folds s and k to the long s
+// and the Kelvin sign too). Compiled so, a pattern is a smaller program
+// with fewer byte classes: less to compile, and a DFA that fits in cache
+// better (cachegrind, a one-thread scan of 6,816 bench messages: 3 % fewer
+// instructions and L1 data misses; start-up 8 % fewer instructions).
+bool MatchableAsBytes(std::string_view pattern);
+
 class RuleSet {
  public:
   RuleSet();
@@ -70,10 +81,11 @@ class RuleSet {
   // Where pattern `index`'s matches can begin: for a caller that runs the
   // pattern itself (to read its capture groups).
   const MatchStarts& Starts(int index) const;
-  // Pattern `index` as Add compiled it, for such a caller (compiling a
-  // pattern costs more start-up than anything else; once is enough). Valid
-  // from Add on, while the set lives.
-  const re2::RE2& Compiled(int index) const;
+  // Pattern `index` compiled for a text that is ASCII or not (see
+  // MatchableAsBytes), for such a caller (compiling a pattern costs more
+  // start-up than anything else; once is enough). Valid from Add on, while
+  // the set lives; before Compile, the ASCII texts' one (for its groups).
+  const re2::RE2& Compiled(int index, bool ascii_text) const;
 
   size_t size() const { return count_; }
   bool compiled() const { return compiled_; }
@@ -81,7 +93,7 @@ class RuleSet {
  private:
   // False when there is nothing to match; *failed set when never compiled.
   bool Ready(bool* failed) const;
-  const re2::RE2* Pattern(int index) const;  // null when there is none to run
+  const re2::RE2* Pattern(int index, bool ascii_text) const;  // null when there is none to run
   std::vector<int> WordsIn(std::string_view text) const;
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -108,8 +108,7 @@ struct SmtpText::Impl {
   struct CommandRow {
     SmtpCommand command;  // (its pattern is matched by phrase_set)
   };
-  struct WrapperRow {
-    const RE2* re = nullptr;  // phrase_set's, with its capture groups
+  struct WrapperRow {  // (its pattern is phrase_set's, with its capture groups)
     int host = 0;   // capture group numbers, 0 when absent
     int reply = 0;
     int code = 0;
@@ -198,8 +197,7 @@ std::shared_ptr<const SmtpText> SmtpText::FromTable(std::string_view name, std::
       list += "(?:" + pattern + ")";
     } else if (kind == "wrapper" || kind == "prose") {
       Impl::WrapperRow w;
-      w.re = &impl->phrase_set.Compiled(set_index);
-      const auto& groups = w.re->NamedCapturingGroups();
+      const auto& groups = impl->phrase_set.Compiled(set_index, true).NamedCapturingGroups();
       for (const auto& [group, index] : groups) {
         if (group == "host") w.host = index;
         else if (group == "reply") w.reply = index;
@@ -532,7 +530,8 @@ bool SmtpText::StripOnce(const Impl& p, const std::vector<int>& potentials, std:
     std::vector<re2::StringPiece> heap_match(groups > kStackGroups ? static_cast<size_t>(groups) : 0);
     re2::StringPiece* match = groups > kStackGroups ? heap_match.data() : stack_match;
     const MatchStarts& starts = p.phrase_set.Starts(row);
-    if (!starts.Match(*w.re, text, 0, ascii, match, groups)) continue;
+    const RE2& re = p.phrase_set.Compiled(row, ascii);
+    if (!starts.Match(re, text, 0, ascii, match, groups)) continue;
     if (want_host && !match[w.host].empty()) *host = std::string(match[w.host].data(), match[w.host].size());
     const size_t begin = static_cast<size_t>(match[0].data() - text.data());
     const size_t end = begin + match[0].size();
@@ -560,9 +559,9 @@ bool SmtpText::StripOnce(const Impl& p, const std::vector<int>& potentials, std:
         squeezed.Append(code);
         squeezed.AppendBlank();
       }
-      if (!AppendWithoutMatches(*w.re, starts, ascii, std::string_view(text).substr(end), &squeezed)) {
+      if (!AppendWithoutMatches(re, starts, ascii, std::string_view(text).substr(end), &squeezed)) {
         std::string rest = text.substr(end);
-        RE2::GlobalReplace(&rest, *w.re, " ");
+        RE2::GlobalReplace(&rest, re, " ");
         squeezed.Append(rest);
       }
     }

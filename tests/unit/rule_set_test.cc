@@ -363,17 +363,66 @@ TEST(RuleSet, KeptGroupsAreInTheCompiledPattern) {
   const int dropped = set.Add("host ([a-z.]+) refused", &error);
   ASSERT_EQ(kept, 0) << error;
   ASSERT_EQ(dropped, 1) << error;
-  EXPECT_EQ(set.Compiled(kept).NumberOfCapturingGroups(), 2);
-  EXPECT_EQ(set.Compiled(kept).NamedCapturingGroups().at("host"), 1);
-  EXPECT_EQ(set.Compiled(dropped).NumberOfCapturingGroups(), 0);
+  EXPECT_EQ(set.Compiled(kept, true).NumberOfCapturingGroups(), 2);
+  EXPECT_EQ(set.Compiled(kept, true).NamedCapturingGroups().at("host"), 1);
+  EXPECT_EQ(set.Compiled(dropped, true).NumberOfCapturingGroups(), 0);
   ASSERT_TRUE(set.Compile(&error)) << error;
   const std::string text = "Host mx.example.org said: 550 no such user; host relay.example.net refused";
   EXPECT_EQ(set.Match(text), (std::vector<int>{0, 1}));
   EXPECT_EQ(set.FirstMatch(kept, text), "Host mx.example.org said: 550 no such user; host relay.example.net refused");
   EXPECT_EQ(set.FirstMatch(dropped, text), "host relay.example.net refused");
   std::string host;
-  EXPECT_TRUE(RE2::PartialMatch(text, set.Compiled(kept), &host));
+  EXPECT_TRUE(RE2::PartialMatch(text, set.Compiled(kept, true), &host));
   EXPECT_EQ(host, "mx.example.org");
+}
+
+// A pattern written in ASCII is compiled to match bytes for ASCII texts
+// (smaller, faster automata); on a text with other bytes it runs as written,
+// in UTF-8, where '.' or '[^;]' is one character and a counted repeat counts
+// characters: its answers are the same as one RE2::Set's either way.
+TEST(RuleSet, AsciiPatternsMatchAsWrittenInTextsWithOtherCharacters) {
+  EXPECT_TRUE(internal::MatchableAsBytes("user.s mailbox [^;]{0,4} full"));
+  EXPECT_FALSE(internal::MatchableAsBytes("\\bp\\p{L}+"));
+  EXPECT_FALSE(internal::MatchableAsBytes("x\\PLy"));
+  EXPECT_FALSE(internal::MatchableAsBytes("it\\x{2019}s"));
+  EXPECT_FALSE(internal::MatchableAsBytes("bo\xC3\xAEte pleine"));
+  std::vector<std::string> patterns = {"user.s mailbox", "account\\b[^.;]{0,4}\\bdisabled", "^.{3}$", "(?P<who>[^ ]) is full"};
+  internal::RuleSet set = Compiled(patterns);
+  EXPECT_EQ(set.Match("the user's mailbox"), (std::vector<int>{0}));
+  EXPECT_EQ(set.Match("the user\xE2\x80\x99s mailbox"), (std::vector<int>{0}));  // U+2019: one character, three bytes
+  EXPECT_EQ(set.Match("account \xD0\xB6\xD0\xB6 disabled"), (std::vector<int>{1}));  // four characters, six bytes
+  EXPECT_EQ(set.Match("account jo__ disabled"), std::vector<int>{});
+  EXPECT_EQ(set.Match("\xC3\xA9t\xC3\xA9"), (std::vector<int>{2}));
+  EXPECT_EQ(set.Match("abc"), (std::vector<int>{2}));
+  EXPECT_EQ(set.FirstMatch(0, "User\xE2\x80\x99s Mailbox"), "User\xE2\x80\x99s Mailbox");
+  // The compiled pattern a caller runs itself is the one for its text.
+  internal::RuleSet kept;
+  std::string error;
+  ASSERT_EQ(kept.Add("(?P<who>[^ ]) is full", &error, internal::RuleSet::Groups::kKeep), 0) << error;
+  ASSERT_TRUE(kept.Compile(&error)) << error;
+  EXPECT_EQ(kept.Compiled(0, true).options().encoding(), RE2::Options::EncodingLatin1);
+  EXPECT_EQ(kept.Compiled(0, false).options().encoding(), RE2::Options::EncodingUTF8);
+  EXPECT_EQ(kept.Compiled(0, false).NamedCapturingGroups(), kept.Compiled(0, true).NamedCapturingGroups());
+  std::string who;
+  EXPECT_TRUE(RE2::PartialMatch("\xC3\x89 is full", kept.Compiled(0, false), &who));
+  EXPECT_EQ(who, "\xC3\x89");
+  ExpectSameAsPlainSet(patterns,
+                       {"user\xE2\x80\x99s mailbox", "account \xD0\xB6\xD0\xB6 disabled", "\xC3\xA9t\xC3\xA9", "ab\xC3\xA9",
+                        "account \xD0\xB6\xD0\xB6\xD0\xB6\xD0\xB6\xD0\xB6 disabled", "\xE2\x84\xAA is full"},
+                       "ASCII patterns, texts with other characters");
+}
+
+// Threads that first meet a text with bytes >= 0x80 compile a pattern's
+// UTF-8 form once, and each gets the same answer (run under TSan too).
+TEST(RuleSet, ThreadsThatFirstNeedAPatternInUtf8CompileItOnce) {
+  internal::RuleSet set = Compiled({"user.s mailbox", "mailbox.is full"});
+  std::vector<std::thread> threads;
+  std::vector<std::vector<int>> answers(4);
+  for (size_t t = 0; t < answers.size(); ++t) {
+    threads.emplace_back([&set, &answers, t] { answers[t] = set.Match("user\xE2\x80\x99s mailbox\xC2\xA0is full"); });
+  }
+  for (std::thread& t : threads) t.join();
+  for (const auto& answer : answers) EXPECT_EQ(answer, (std::vector<int>{0, 1}));
 }
 
 // Every table RuleSet serves, its own rows' samples as texts: each sample
