@@ -724,6 +724,13 @@ TEST(ReasonRules, MtaWordingsWithoutCodesDecide) {
   ExpectEveryLanguage({"Your mail to the following recipients could not be delivered because they are not accepting "
                        "mail from ann@example.org"},
                       Reason::kFiltered);
+  // Replies without an enhanced code whose words alone say what failed.
+  ExpectEveryLanguage({"550 ana@example.net is not a registered user", "550 The recipient name is not recognized",
+                       "550 Recipient address rejected: not our customer"},
+                      Reason::kUserUnknown);
+  ExpectEveryLanguage({"550 user account is expired", "550 Expired account"}, Reason::kSuspend);
+  ExpectEveryLanguage({"554 Mail loop detected", "550 loop detected, message not delivered"}, Reason::kNetworkError);
+  ExpectEveryLanguage({"550 Host not found", "550 Host not found: mx.example.net"}, Reason::kHostUnknown);
 }
 
 TEST(ReasonRules, LocalizedFamiliesDecide) {
