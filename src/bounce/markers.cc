@@ -225,15 +225,9 @@ std::shared_ptr<const BounceMarkers> BounceMarkers::Load(RuleScope rules, std::s
 
 bool BounceMarkers::Build(std::string* error) {
   RE2::Options options = MarkerOptions();
-  // The `others` sets only ever see ASCII texts: compiled to match bytes, they
-  // give the same answers as in UTF-8 mode, from a smaller automaton (see
-  // MatchableAsBytes; a non-ASCII literal never matches an ASCII text either way).
-  RE2::Options ascii_texts = options;
-  ascii_texts.set_encoding(RE2::Options::EncodingLatin1);
-  for (int i = 0; i < kMarkerKinds; ++i) {
-    impl_->sets.push_back(std::make_unique<RE2::Set>(options, RE2::UNANCHORED));
-    impl_->others.push_back(std::make_unique<RE2::Set>(ascii_texts, RE2::UNANCHORED));
-  }
+  for (int i = 0; i < kMarkerKinds; ++i) impl_->sets.push_back(std::make_unique<RE2::Set>(options, RE2::UNANCHORED));
+  // Each kind's patterns for its `others` set, made once all are known.
+  std::vector<std::vector<std::string_view>> other_patterns(kMarkerKinds);
   impl_->compiled.assign(kMarkerKinds, false);
   std::vector<std::string> word_alternatives(kMarkerKinds);
   // Patterns added to each kind's set and to its `others` set.
@@ -281,8 +275,7 @@ bool BounceMarkers::Build(std::string* error) {
         if (!alternatives.empty()) alternatives += '|';
         alternatives += "(?:" + std::string(pattern) + ")";
       } else {
-        // (It compiles: the set of all the kind's patterns took it above.)
-        impl_->others[i]->Add(re2::StringPiece(pattern.data(), pattern.size()), nullptr);
+        other_patterns[static_cast<size_t>(i)].push_back(pattern);
         ++others_rows[static_cast<size_t>(i)];
       }
     }
@@ -309,6 +302,23 @@ bool BounceMarkers::Build(std::string* error) {
       if (!original_alternatives.empty()) original_alternatives += '|';
       original_alternatives += "(?:" + std::string(pattern) + ")";
       impl_->original_anchored = impl_->original_anchored && !pattern.empty() && pattern.front() == '^';
+    }
+  }
+  // The `others` sets only ever see ASCII texts: when each of a kind's
+  // patterns matches as bytes (MatchableAsBytes), its set is compiled so, a
+  // smaller automaton with the same answers. (A pattern with other
+  // characters would not do: Latin-1 reads 'é?' as two characters, the
+  // second optional.)
+  for (int i = 0; i < kMarkerKinds; ++i) {
+    const auto& patterns = other_patterns[static_cast<size_t>(i)];
+    RE2::Options kind_options = options;
+    if (std::all_of(patterns.begin(), patterns.end(), MatchableAsBytes)) {
+      kind_options.set_encoding(RE2::Options::EncodingLatin1);
+    }
+    impl_->others.push_back(std::make_unique<RE2::Set>(kind_options, RE2::UNANCHORED));
+    // (Each compiles: the set of all the kind's patterns took it.)
+    for (std::string_view pattern : patterns) {
+      impl_->others.back()->Add(re2::StringPiece(pattern.data(), pattern.size()), nullptr);
     }
   }
   impl_->others_compiled.assign(kMarkerKinds, false);
