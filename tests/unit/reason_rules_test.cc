@@ -731,6 +731,15 @@ TEST(ReasonRules, MtaWordingsWithoutCodesDecide) {
   ExpectEveryLanguage({"550 user account is expired", "550 Expired account"}, Reason::kSuspend);
   ExpectEveryLanguage({"554 Mail loop detected", "550 loop detected, message not delivered"}, Reason::kNetworkError);
   ExpectEveryLanguage({"550 Host not found", "550 Host not found: mx.example.net"}, Reason::kHostUnknown);
+  // The explanation page of SPF checkers names the failed check.
+  ExpectEveryLanguage({"554 5.7.1 <jo@example.net>: Recipient address rejected: Please see "
+                       "http://www.openspf.net/Why?s=mfrom;id=ann%40example.org;ip=192.0.2.9;r=mx.example.net",
+                       "550 5.7.1 Rejected, look at http://www.open-spf.org/Why?id=ann%40example.org"},
+                      Reason::kAuthFailure);
+  ExpectEveryLanguage({"550 5.2.122 The recipient has exceeded their limit for the number of messages they can "
+                       "receive per hour.",
+                       "450 4.2.1 Recipient receive limit exceeded, try later"},
+                      Reason::kSpeeding);
 }
 
 TEST(ReasonRules, LocalizedFamiliesDecide) {
