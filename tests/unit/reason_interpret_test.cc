@@ -132,6 +132,24 @@ TEST(Interpret, AddressVerificationInProgressIsNoUnknownMailbox) {
   EXPECT_EQ(interpreter.Interpret(f).reason, Reason::kUserUnknown);
 }
 
+// A mailbox held by another program (a POP3 or IMAP server's lock while a
+// client reads it) is busy for a moment, not disabled: nothing to do, keep
+// the address. An account that is locked stays a suspended one.
+TEST(Interpret, MailboxLockedByAReaderIsBusyNotDisabled) {
+  const Books& b = Get();
+  Interpreter interpreter(b.codes, b.reasons);
+  Finding f = Make("jo@example.net", 450, "4.2.0", "450 4.2.0 Mailbox is locked by POP server", "",
+                   SmtpCommand::kData);
+  Verdict v = interpreter.Interpret(f);
+  EXPECT_EQ(v.reason, Reason::kSystemError) << v.decided_by.ToString();
+  Explanation e = Explain(f, v, *b.codes, *b.reasons);
+  EXPECT_FALSE(e.suppress);
+  EXPECT_EQ(e.retry, Retry::kLater);
+  EXPECT_EQ(e.actor, Actor::kNobody);
+  f = Make("jo@example.net", 550, "5.2.1", "550 5.2.1 Mailbox is locked: account suspended", "", SmtpCommand::kRcpt);
+  EXPECT_EQ(interpreter.Interpret(f).reason, Reason::kSuspend);
+}
+
 // Amazon SES refusing an unverified sender identity: the sending side's
 // own service refused, so its administrator acts, not the recipient's.
 TEST(Interpret, UnverifiedSenderIdentityIsTheSendersToFix) {

@@ -740,6 +740,12 @@ TEST(ReasonRules, MtaWordingsWithoutCodesDecide) {
                        "receive per hour.",
                        "450 4.2.1 Recipient receive limit exceeded, try later"},
                       Reason::kSpeeding);
+  // The receiving server's own trouble, for now.
+  ExpectEveryLanguage({"452 4.2.1 Mailbox busy, try again later", "451 4.3.0 Temporary lookup failure",
+                       "451 4.3.0 <jo@example.net>: save to INBOX failed: Permission denied"},
+                      Reason::kSystemError);
+  // The sending client broke the protocol.
+  ExpectEveryLanguage({"554 5.5.0 Error: improper use of SMTP command pipelining"}, Reason::kSyntaxError);
 }
 
 TEST(ReasonRules, LocalizedFamiliesDecide) {
