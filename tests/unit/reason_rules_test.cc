@@ -744,6 +744,10 @@ TEST(ReasonRules, MtaWordingsWithoutCodesDecide) {
   ExpectEveryLanguage({"452 4.2.1 Mailbox busy, try again later", "451 4.3.0 Temporary lookup failure",
                        "451 4.3.0 <jo@example.net>: save to INBOX failed: Permission denied"},
                       Reason::kSystemError);
+  // A kind of attachment the receiver refuses: the sender changes the attachment.
+  ExpectEveryLanguage({"554 5.7.1 Executable attachments are not allowed",
+                       "550 5.7.1 Password-protected files are not accepted", "550 Zip attachments are blocked"},
+                      Reason::kPolicyViolation);
   // The sending client broke the protocol.
   ExpectEveryLanguage({"554 5.5.0 Error: improper use of SMTP command pipelining"}, Reason::kSyntaxError);
 }
