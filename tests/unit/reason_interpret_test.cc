@@ -150,6 +150,24 @@ TEST(Interpret, MailboxLockedByAReaderIsBusyNotDisabled) {
   EXPECT_EQ(interpreter.Interpret(f).reason, Reason::kSuspend);
 }
 
+// A server that refuses after too many unknown recipients (directory
+// harvest protection) names the sender's list, not this address: blocked,
+// for you the sender to clean the list, the address kept.
+TEST(Interpret, TooManyInvalidRecipientsIsTheSendersListToClean) {
+  const Books& b = Get();
+  Interpreter interpreter(b.codes, b.reasons);
+  Finding f = Make("jo@example.net", 550, "5.7.1", "550 5.7.1 Too many invalid recipients", "", SmtpCommand::kRcpt);
+  Verdict v = interpreter.Interpret(f);
+  EXPECT_EQ(v.reason, Reason::kBlocked) << v.decided_by.ToString();
+  Explanation e = Explain(f, v, *b.codes, *b.reasons);
+  EXPECT_FALSE(e.suppress);
+  EXPECT_EQ(e.retry, Retry::kLater);
+  EXPECT_EQ(e.actor, Actor::kSender);
+  f = Make("jo@example.net", 421, "4.7.0", "421 4.7.0 Too many bad recipients, closing connection", "",
+           SmtpCommand::kRcpt);
+  EXPECT_EQ(interpreter.Interpret(f).reason, Reason::kBlocked);
+}
+
 // Amazon SES refusing an unverified sender identity: the sending side's
 // own service refused, so its administrator acts, not the recipient's.
 TEST(Interpret, UnverifiedSenderIdentityIsTheSendersToFix) {
