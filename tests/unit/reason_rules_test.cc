@@ -744,6 +744,11 @@ TEST(ReasonRules, MtaWordingsWithoutCodesDecide) {
   ExpectEveryLanguage({"452 4.2.1 Mailbox busy, try again later", "451 4.3.0 Temporary lookup failure",
                        "451 4.3.0 <jo@example.net>: save to INBOX failed: Permission denied"},
                       Reason::kSystemError);
+  // A header the RFCs require is missing, or a header holds bytes it may not.
+  ExpectEveryLanguage({"550 Missing Date header", "550 5.7.1 Message rejected: no From header",
+                       "554 5.6.0 Message-ID header is required",
+                       "550 5.7.1 Message headers contain invalid characters"},
+                      Reason::kNotCompliantRfc);
   // A kind of attachment the receiver refuses: the sender changes the attachment.
   ExpectEveryLanguage({"554 5.7.1 Executable attachments are not allowed",
                        "550 5.7.1 Password-protected files are not accepted", "550 Zip attachments are blocked"},
