@@ -744,6 +744,9 @@ TEST(ReasonRules, MtaWordingsWithoutCodesDecide) {
   ExpectEveryLanguage({"452 4.2.1 Mailbox busy, try again later", "451 4.3.0 Temporary lookup failure",
                        "451 4.3.0 <jo@example.net>: save to INBOX failed: Permission denied"},
                       Reason::kSystemError);
+  // The recipient's domain, not a mailbox, does not exist.
+  ExpectEveryLanguage({"550 5.1.2 The recipient domain does not exist", "550 Mail domain doesn't exist"},
+                      Reason::kHostUnknown);
   // A header the RFCs require is missing, or a header holds bytes it may not.
   ExpectEveryLanguage({"550 Missing Date header", "550 5.7.1 Message rejected: no From header",
                        "554 5.6.0 Message-ID header is required",
