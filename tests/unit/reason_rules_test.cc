@@ -747,6 +747,18 @@ TEST(ReasonRules, MtaWordingsWithoutCodesDecide) {
   // The recipient's domain, not a mailbox, does not exist.
   ExpectEveryLanguage({"550 5.1.2 The recipient domain does not exist", "550 Mail domain doesn't exist"},
                       Reason::kHostUnknown);
+  // The recipient (or their own rules) refuses this sender ...
+  ExpectEveryLanguage({"550 5.7.1 Recipient has blocked the sender",
+                       "550 5.7.1 Mail from this sender is not accepted by the recipient",
+                       "550 5.7.1 Message rejected by recipient's rule"},
+                      Reason::kFiltered);
+  // ... or the recipient's organization takes mail only from its own.
+  ExpectEveryLanguage({"550 5.7.1 This recipient only accepts mail from its organization",
+                       "550 5.7.1 Recipient's mailbox does not accept external mail",
+                       "550 5.7.1 Only internal senders allowed",
+                       "550 5.7.1 You are not allowed to send to this recipient"},
+                      Reason::kRejected);
+  ExpectEveryLanguage({"550 5.7.1 Unauthenticated mail is prohibited"}, Reason::kAuthFailure);
   // A header the RFCs require is missing, or a header holds bytes it may not.
   ExpectEveryLanguage({"550 Missing Date header", "550 5.7.1 Message rejected: no From header",
                        "554 5.6.0 Message-ID header is required",
