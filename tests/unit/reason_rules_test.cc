@@ -731,6 +731,10 @@ TEST(ReasonRules, MtaWordingsWithoutCodesDecide) {
   ExpectEveryLanguage({"550 user account is expired", "550 Expired account"}, Reason::kSuspend);
   ExpectEveryLanguage({"554 Mail loop detected", "550 loop detected, message not delivered"}, Reason::kNetworkError);
   ExpectEveryLanguage({"550 Host not found", "550 Host not found: mx.example.net"}, Reason::kHostUnknown);
+  // ... but the sender's domain not found, or the client "not our customer", is no recipient to remove.
+  ExpectEveryLanguage({"550 Sender domain: host not found", "550 5.1.8 sender address domain lookup failed"},
+                      Reason::kRejected);
+  ExpectEveryLanguage({"554 Sorry, you are not our customer"}, Reason::kOnHold);
   // The explanation page of SPF checkers names the failed check.
   ExpectEveryLanguage({"554 5.7.1 <jo@example.net>: Recipient address rejected: Please see "
                        "http://www.openspf.net/Why?s=mfrom;id=ann%40example.org;ip=192.0.2.9;r=mx.example.net",
