@@ -732,7 +732,8 @@ TEST(ReasonRules, MtaWordingsWithoutCodesDecide) {
   ExpectEveryLanguage({"554 Mail loop detected", "550 loop detected, message not delivered"}, Reason::kNetworkError);
   ExpectEveryLanguage({"550 Host not found", "550 Host not found: mx.example.net"}, Reason::kHostUnknown);
   // ... but the sender's domain not found, or the client "not our customer", is no recipient to remove.
-  ExpectEveryLanguage({"550 Sender domain: host not found", "550 5.1.8 sender address domain lookup failed"},
+  ExpectEveryLanguage({"550 Sender domain: host not found", "550 5.1.8 sender address domain lookup failed",
+                       "550 Sender's mail domain does not exist"},
                       Reason::kRejected);
   ExpectEveryLanguage({"554 Sorry, you are not our customer"}, Reason::kOnHold);
   // The explanation page of SPF checkers names the failed check.
@@ -749,7 +750,7 @@ TEST(ReasonRules, MtaWordingsWithoutCodesDecide) {
                        "451 4.3.0 <jo@example.net>: save to INBOX failed: Permission denied"},
                       Reason::kSystemError);
   // The recipient's domain, not a mailbox, does not exist.
-  ExpectEveryLanguage({"550 5.1.2 The recipient domain does not exist", "550 Mail domain doesn't exist"},
+  ExpectEveryLanguage({"550 5.1.2 The recipient domain does not exist", "550 Destination domain doesn't exist"},
                       Reason::kHostUnknown);
   // The recipient (or their own rules) refuses this sender ...
   ExpectEveryLanguage({"550 5.7.1 Recipient has blocked the sender",
