@@ -745,6 +745,12 @@ TEST(ReasonRules, MtaWordingsWithoutCodesDecide) {
                        "receive per hour.",
                        "450 4.2.1 Recipient receive limit exceeded, try later"},
                       Reason::kSpeeding);
+  // A quota on what the sender sends, not on the recipient's mailbox.
+  ExpectEveryLanguage({"550 Your account has exceeded its quota of outgoing messages",
+                       "421 4.7.0 Quota exceeded for sender ann@example.org",
+                       "550 5.7.1 Your email quota for today is exceeded"},
+                      Reason::kSpeeding);
+  ExpectEveryLanguage({"552 5.2.2 Quota exceeded for jo@example.net"}, Reason::kMailboxFull);
   // The receiving server's own trouble, for now.
   ExpectEveryLanguage({"452 4.2.1 Mailbox busy, try again later", "451 4.3.0 Temporary lookup failure",
                        "451 4.3.0 <jo@example.net>: save to INBOX failed: Permission denied"},
