@@ -745,6 +745,11 @@ TEST(ReasonRules, MtaWordingsWithoutCodesDecide) {
                        "receive per hour.",
                        "450 4.2.1 Recipient receive limit exceeded, try later"},
                       Reason::kSpeeding);
+  // "Your account" is the reader's, the sender's: its provider refused it; no recipient's account to remove.
+  ExpectEveryLanguage({"550 Your account is suspended, contact support", "554 5.7.1 Your account has been disabled",
+                       "535 5.7.3 Your account has been locked due to too many failed logins"},
+                      Reason::kRejected);
+  ExpectEveryLanguage({"550 The recipient's account is disabled"}, Reason::kSuspend);
   // A quota on what the sender sends, not on the recipient's mailbox.
   ExpectEveryLanguage({"550 Your account has exceeded its quota of outgoing messages",
                        "421 4.7.0 Quota exceeded for sender ann@example.org",
