@@ -107,6 +107,20 @@ TEST(Interpret, LocalProgramWordsWithoutAClearerReasonAreAMailerError) {
   EXPECT_EQ(v.reason, Reason::kOnHold) << v.decided_by.ToString();
 }
 
+// The reason `f` gets, and what its explanation tells the reader to do:
+// whether to send again, who acts, whether to take the address off lists.
+Verdict ExpectAnswer(const Finding& f, Reason reason, Retry retry, Actor actor, bool suppress) {
+  const Books& b = Get();
+  Interpreter interpreter(b.codes, b.reasons);
+  Verdict v = interpreter.Interpret(f);
+  EXPECT_EQ(v.reason, reason) << f.diagnostic << ": " << v.decided_by.ToString();
+  Explanation e = Explain(f, v, *b.codes, *b.reasons);
+  EXPECT_EQ(e.retry, retry) << f.diagnostic;
+  EXPECT_EQ(e.actor, actor) << f.diagnostic;
+  EXPECT_EQ(e.suppress, suppress) << f.diagnostic;
+  return v;
+}
+
 // A server still verifying the address (Postfix's "Address verification in
 // progress", 450 4.1.1) has not said the mailbox is unknown: the 4.1.1
 // default does not decide, and the address stays on the lists.
@@ -117,13 +131,7 @@ TEST(Interpret, AddressVerificationInProgressIsNoUnknownMailbox) {
                    "450 4.1.1 <jo@example.net>: Recipient address rejected: unverified address: Address "
                    "verification in progress",
                    "", SmtpCommand::kRcpt);
-  Verdict v = interpreter.Interpret(f);
-  EXPECT_EQ(v.reason, Reason::kOnHold) << v.decided_by.ToString();
-  EXPECT_FALSE(v.hard_bounce);
-  Explanation e = Explain(f, v, *b.codes, *b.reasons);
-  EXPECT_FALSE(e.suppress);
-  EXPECT_EQ(e.retry, Retry::kLater);
-  EXPECT_EQ(e.actor, Actor::kNobody);
+  EXPECT_FALSE(ExpectAnswer(f, Reason::kOnHold, Retry::kLater, Actor::kNobody, false).hard_bounce);
   // Once verified as unknown, it is one.
   f = Make("jo@example.net", 550, "5.1.1",
            "550 5.1.1 <jo@example.net>: Recipient address rejected: unverified address: host mx.example.net "
@@ -140,12 +148,7 @@ TEST(Interpret, MailboxLockedByAReaderIsBusyNotDisabled) {
   Interpreter interpreter(b.codes, b.reasons);
   Finding f = Make("jo@example.net", 450, "4.2.0", "450 4.2.0 Mailbox is locked by POP server", "",
                    SmtpCommand::kData);
-  Verdict v = interpreter.Interpret(f);
-  EXPECT_EQ(v.reason, Reason::kSystemError) << v.decided_by.ToString();
-  Explanation e = Explain(f, v, *b.codes, *b.reasons);
-  EXPECT_FALSE(e.suppress);
-  EXPECT_EQ(e.retry, Retry::kLater);
-  EXPECT_EQ(e.actor, Actor::kNobody);
+  ExpectAnswer(f, Reason::kSystemError, Retry::kLater, Actor::kNobody, false);
   f = Make("jo@example.net", 550, "5.2.1", "550 5.2.1 Mailbox is locked: account suspended", "", SmtpCommand::kRcpt);
   EXPECT_EQ(interpreter.Interpret(f).reason, Reason::kSuspend);
 }
@@ -157,12 +160,7 @@ TEST(Interpret, TooManyInvalidRecipientsIsTheSendersListToClean) {
   const Books& b = Get();
   Interpreter interpreter(b.codes, b.reasons);
   Finding f = Make("jo@example.net", 550, "5.7.1", "550 5.7.1 Too many invalid recipients", "", SmtpCommand::kRcpt);
-  Verdict v = interpreter.Interpret(f);
-  EXPECT_EQ(v.reason, Reason::kBlocked) << v.decided_by.ToString();
-  Explanation e = Explain(f, v, *b.codes, *b.reasons);
-  EXPECT_FALSE(e.suppress);
-  EXPECT_EQ(e.retry, Retry::kLater);
-  EXPECT_EQ(e.actor, Actor::kSender);
+  ExpectAnswer(f, Reason::kBlocked, Retry::kLater, Actor::kSender, false);
   f = Make("jo@example.net", 421, "4.7.0", "421 4.7.0 Too many bad recipients, closing connection", "",
            SmtpCommand::kRcpt);
   EXPECT_EQ(interpreter.Interpret(f).reason, Reason::kBlocked);
