@@ -749,5 +749,20 @@ TEST(ExtractFormats, ShortLineAboveAnAddressWasNotWrapped) {
   }
 }
 
+TEST(ExtractFormats, RecipientSentenceBrokenAfterTheAddress) {
+  // Short notices of small MTAs: the sentence naming the recipient is
+  // broken after the address, as a line width breaks it.
+  OnlyFinding("From: postmaster@example.net\nSubject: Returned mail\n\n"
+              "Your message to: pat@example.net\n"
+              "was not delivered because the address was not found.\n",
+              "pat@example.net", "because the address was not found.");
+  for (const std::string sentence : {"The recipient <pat@example.net>\ndoes not have a mailbox here.\n",
+                                     "The message sent to pat@example.net\nhas been refused by its server.\n"}) {
+    Result r = Analyze("From: postmaster@example.net\nSubject: Delivery failure\n\n" + sentence);
+    ASSERT_EQ(r.findings.size(), 1u) << sentence;
+    EXPECT_EQ(r.findings[0].recipient, "pat@example.net") << sentence;
+  }
+}
+
 }  // namespace
 }  // namespace ndr

@@ -669,8 +669,11 @@ TEST(ReasonRules, PastedNdrSentencesDecide) {
 // line, a human-readable report), each beyond its row's one sample.
 TEST(ReasonRules, MtaWordingsWithoutCodesDecide) {
   ExpectEveryLanguage({"<ana@example.net>... Bad destination mailbox address", "ana... unknown or illegal alias",
-                       "Recipient address is not valid"},
+                       "Recipient address is not valid", "The following addresses were not valid",
+                       "Your message was not delivered because the address was not found.", "550 Address not found"},
                       Reason::kUserUnknown);
+  // Another host's address is no recipient's.
+  ExpectEveryLanguage({"the IP address not found in the list of allowed relays"}, Reason::kOnHold);
   // RFC 3463's X.1.3 text is a syntax error, not a missing mailbox.
   ExpectEveryLanguage({"Bad destination mailbox address syntax"}, Reason::kOnHold);
   ExpectEveryLanguage({"Cannot send message for 5 days", "Message could not be delivered for too long",
