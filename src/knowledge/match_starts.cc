@@ -389,7 +389,10 @@ MatchStarts::MatchStarts(std::string_view pattern) {
         firsts += static_cast<char>(first);
         first_keys.push_back(static_cast<uint32_t>(keys.size() - 1));
       }
-      first_bits_[first >> 6] |= uint64_t{1} << (first & 63);
+      // The text's byte as it stands: a key's letter in either case (only
+      // bytes AsciiLower takes to `first`, which NextStart looks up).
+      const unsigned char upper = first >= 'a' && first <= 'z' ? static_cast<unsigned char>(first - 'a' + 'A') : first;
+      for (const unsigned char b : {first, upper}) first_bits_[b >> 6] |= uint64_t{1} << (b & 63);
     }
     FlatPath flat;
     flat.word = static_cast<uint32_t>(words.size());
@@ -452,8 +455,10 @@ size_t MatchStarts::NextStart(std::string_view text, size_t from, size_t* group)
   if (text.size() < kMinStart) return std::string_view::npos;
   const size_t last = text.size() - kMinStart;
   for (size_t i = from; i <= last; ++i) {
+    // (Tested as it stands: nearly every byte fails, and is never lowered.)
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (((first_bits_[b >> 6] >> (b & 63)) & 1) == 0) continue;
     const auto c = static_cast<unsigned char>(AsciiLower(text[i]));
-    if (((first_bits_[c >> 6] >> (c & 63)) & 1) == 0) continue;
     const uint32_t key = KeyAt(text.data() + i);
     const auto* firsts = At<unsigned char>(firsts_);
     const size_t j = static_cast<size_t>(std::find(firsts, firsts + first_count_, c) - firsts);

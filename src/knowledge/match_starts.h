@@ -144,7 +144,8 @@ class MatchStarts {
   std::string leads_;
   bool searchable_ = false;  // read: ASCII texts are searched by words
   bool complete_ = false;
-  // A bit per (lowered) first byte of a key.
+  // A bit per byte a key can begin with in a text: its first byte (lowered),
+  // and that letter's upper case.
   uint64_t first_bits_[4] = {};
 };
 

@@ -541,7 +541,11 @@ std::vector<int> RuleSet::Impl::PatternsGiven(const std::vector<int>& present, s
       passed[pattern / 64] |= uint64_t{1} << (pattern % 64);
     }
   }
+  // One allocation for the answer, not one for each doubling.
+  size_t count = 0;
+  for (size_t i = 0; i < pattern_words; ++i) count += static_cast<size_t>(__builtin_popcountll(passed[i]));
   std::vector<int> rows;
+  rows.reserve(count);
   for (size_t i = 0; i < pattern_words; ++i) {
     for (uint64_t bits = passed[i]; bits != 0; bits &= bits - 1) {
       rows.push_back(static_cast<int>(i * 64 + static_cast<size_t>(__builtin_ctzll(bits))));

@@ -519,9 +519,6 @@ bool SmtpText::StripOnce(const Impl& p, const std::vector<int>& potentials, std:
     const Impl::SetRow& r = p.set_rows[static_cast<size_t>(row)];
     if (r.command) continue;
     const Impl::WrapperRow& w = p.wrappers[r.index];
-    // Only rows that match the text the pass started with apply (a row that
-    // matches only what an earlier row left waits for the next pass).
-    if (changed && !p.phrase_set.Matches(row, start)) continue;
     // Only the groups that are used are asked for (none: RE2 finds the
     // match without working out groups).
     const bool want_host = w.host != 0 && host != nullptr && host->empty();
@@ -532,6 +529,11 @@ bool SmtpText::StripOnce(const Impl& p, const std::vector<int>& potentials, std:
     const MatchStarts& starts = p.phrase_set.Starts(row);
     const RE2& re = p.phrase_set.Compiled(row, ascii);
     if (!starts.Match(re, text, 0, ascii, match, groups)) continue;
+    // Only rows that match the text the pass started with apply (a row that
+    // matches only what an earlier row left waits for the next pass). Asked
+    // second: a row whose words an earlier row took away is then searched
+    // once, not twice.
+    if (changed && !p.phrase_set.Matches(row, start)) continue;
     if (want_host && !match[w.host].empty()) *host = std::string(match[w.host].data(), match[w.host].size());
     const size_t begin = static_cast<size_t>(match[0].data() - text.data());
     const size_t end = begin + match[0].size();
