@@ -1,7 +1,6 @@
 #include "ndr/bounce.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cstring>
 #include <optional>
 #include <utility>
@@ -644,12 +643,23 @@ BounceParts LocateBounce(const Message& message, const BounceMarkers& markers, c
 
 namespace {
 
-// The tags that break a line where they stand (opening or closing).
+// The tags that break a line where they stand (opening or closing). Views
+// with their lengths known when compiled: a list of C strings was a strlen
+// per name for every tag of a page.
+constexpr std::string_view kLineBreakingTags[] = {"br", "p",  "div", "tr", "li", "h1",   "h2",
+                                                  "h3", "h4", "h5",  "h6", "table", "pre"};
+
 bool BreaksLine(std::string_view name) {
-  for (std::string_view block : {"br", "p", "div", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "pre"}) {
-    if (IEquals(name, block)) return true;
+  if (name.empty() || name.size() > 5) return false;  // no such tag is longer
+  for (std::string_view tag : kLineBreakingTags) {
+    if (IEquals(name, tag)) return true;
   }
   return false;
+}
+
+// ASCII letters and digits (the C locale's isalnum, without a call per byte).
+bool IsTagNameChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
 // The name of the tag at html[lt] ('<'), without a leading '/': "" for none.
@@ -657,7 +667,7 @@ std::string_view TagNameAt(std::string_view html, size_t lt) {
   size_t from = lt + 1;
   if (from < html.size() && html[from] == '/') ++from;
   size_t to = from;
-  while (to < html.size() && std::isalnum(static_cast<unsigned char>(html[to]))) ++to;
+  while (to < html.size() && IsTagNameChar(html[to])) ++to;
   return html.substr(from, to - from);
 }
 
@@ -703,7 +713,7 @@ std::string HtmlToText(std::string_view html) {
     char c = html[i];
     if (c == '<') {
       // Drop <style> and <script> blocks entirely.
-      for (std::string_view block : {"style", "script"}) {
+      for (std::string_view block : {std::string_view("style"), std::string_view("script")}) {
         if (starts_with_ci(i + 1, block)) {
           std::string close = "</" + std::string(block);
           // The closing tag starts at a '<': only those are looked at.
@@ -734,22 +744,22 @@ std::string HtmlToText(std::string_view html) {
       size_t semi = html.substr(0, i + 9).find(';', i);
       if (semi != std::string_view::npos) {
         std::string_view entity = html.substr(i + 1, semi - i - 1);
-        const char* repl = nullptr;
-        if (entity == "lt") repl = "<";
-        else if (entity == "gt") repl = ">";
-        else if (entity == "amp") repl = "&";
-        else if (entity == "quot") repl = "\"";
-        else if (entity == "apos" || entity == "#39") repl = "'";
-        else if (entity == "nbsp" || entity == "#160") repl = " ";
-        if (repl != nullptr) {
-          out.append(repl);
+        char repl = 0;
+        if (entity == "lt") repl = '<';
+        else if (entity == "gt") repl = '>';
+        else if (entity == "amp") repl = '&';
+        else if (entity == "quot") repl = '"';
+        else if (entity == "apos" || entity == "#39") repl = '\'';
+        else if (entity == "nbsp" || entity == "#160") repl = ' ';
+        if (repl != 0) {
+          out.push_back(repl);
           i = semi + 1;
           continue;
         }
       }
     }
     if (c == '\r' || c == '&') {
-      append_text(c == '\r' ? "\n" : "&");
+      append_text(c == '\r' ? std::string_view("\n") : std::string_view("&"));
       ++i;
       continue;
     }

@@ -166,32 +166,42 @@ bool MayHaveQpSpecial(uint64_t word) {
 }
 
 // The first special character of line at or after `from` (line.size() when
-// none). Sixteen bytes at a time (SSE2), else eight: most text between
-// escapes is long.
+// none). Sixteen bytes at a time (SSE2; the last bytes of a line of 16 or
+// more as the 16 that end it), else eight: most text between escapes is long.
 size_t NextQpSpecial(std::string_view line, size_t from) {
+  const size_t n = line.size();
 #if defined(__SSE2__)
   const __m128i equals = _mm_set1_epi8('=');
   const __m128i tab = _mm_set1_epi8('\t');
   const __m128i below_space = _mm_set1_epi8(0x1f);
-  for (; from + 16 <= line.size(); from += 16) {
-    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(line.data() + from));
+  // One bit per special byte of the 16 at p.
+  auto specials = [&](const char* p) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
     const __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(x, below_space), x);  // x <= 0x1f, unsigned
     const __m128i special =
         _mm_or_si128(_mm_cmpeq_epi8(x, equals), _mm_andnot_si128(_mm_cmpeq_epi8(x, tab), control));
-    const int mask = _mm_movemask_epi8(special);
-    if (mask != 0) return from + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+    return static_cast<unsigned>(_mm_movemask_epi8(special));
+  };
+  for (; from + 16 <= n; from += 16) {
+    const unsigned mask = specials(line.data() + from);
+    if (mask != 0) return from + static_cast<size_t>(__builtin_ctz(mask));
+  }
+  if (from < n && n >= 16) {
+    // The 16 bytes that end the line; the first of them were looked at already.
+    const unsigned mask = specials(line.data() + n - 16) >> (16 - (n - from));
+    return mask != 0 ? from + static_cast<size_t>(__builtin_ctz(mask)) : n;
   }
 #endif
   for (;;) {
-    for (uint64_t word; from + 8 <= line.size(); from += 8) {
+    for (uint64_t word; from + 8 <= n; from += 8) {
       std::memcpy(&word, line.data() + from, 8);
       if (MayHaveQpSpecial(word)) break;
     }
-    const size_t stop = std::min(line.size(), from + 8);  // that word (a TAB?) or the tail
+    const size_t stop = std::min(n, from + 8);  // that word (a TAB?) or the tail
     for (; from < stop; ++from) {
       if (IsQpSpecial(line[from])) return from;
     }
-    if (from == line.size()) return from;
+    if (from == n) return from;
   }
 }
 
@@ -209,15 +219,42 @@ size_t SpanEnd(std::string_view line, size_t pos) {
   return end;
 }
 
-// Appends to a string up to a bound; remembers when it dropped bytes.
-struct BoundedAppend {
-  BoundedSink::State* state;
-  void operator()(std::string_view bytes) const {
-    std::string* out = state->out;
-    const size_t room = state->max_size - std::min(state->max_size, out->size());
-    if (bytes.size() > room) state->cut = true;
-    out->append(bytes.data(), std::min(room, bytes.size()));
+// The decoded text, written in place into room made ahead and cut at a
+// bound (an append to the string per run of text and per escape was a third
+// of the decoding's cost). QP text is mostly no longer decoded; room grows
+// when it is. Finish gives the string its final length.
+class QpOutput {
+ public:
+  QpOutput(std::string* out, size_t max_size, size_t input_size)
+      : out_(out), used_(out->size()), max_(std::max(max_size, out->size())) {
+    out_->resize(used_ + std::min(max_ - used_, input_size));
   }
+  void Append(const char* bytes, size_t n) {
+    const size_t room = max_ - used_;
+    if (n > room) {
+      cut_ = true;
+      n = room;
+    }
+    if (n > out_->size() - used_) out_->resize(std::max(used_ + n, out_->size() * 2));
+    if (n > 0) std::memcpy(&(*out_)[used_], bytes, n);
+    used_ += n;
+  }
+  void Append(std::string_view bytes) { Append(bytes.data(), bytes.size()); }
+  void Put(char byte) {
+    if (used_ < out_->size() && used_ < max_) {
+      (*out_)[used_++] = byte;
+    } else {
+      Append(&byte, 1);
+    }
+  }
+  bool cut() const { return cut_; }
+  void Finish() { out_->resize(used_); }
+
+ private:
+  std::string* out_;
+  size_t used_;  // bytes of *out_ written
+  size_t max_;
+  bool cut_ = false;
 };
 
 // Decodes one line (no line ending, no trailing blanks, no soft break).
@@ -225,30 +262,37 @@ struct BoundedAppend {
 // fresh one each: the text between them is copied (QP leaves it unchanged)
 // where the decoder would be in its plain state anyway. Most lines have no
 // '=' at all, many HTML lines a few far apart.
-void DecodeQpLine(std::string_view line, const BoundedAppend& append, BoundedSink& sink) {
+void DecodeQpLine(std::string_view line, QpOutput* out) {
   size_t pos = 0;
+  size_t first = NextQpSpecial(line, 0);
   for (;;) {
-    const size_t first = NextQpSpecial(line, pos);
-    append(line.substr(pos, first - pos));
+    out->Append(line.data() + pos, first - pos);
     if (first == line.size()) return;
-    size_t end = SpanEnd(line, first);
+    // One escape alone (most spans): SpanEnd would end it after its digits.
+    const bool escape = first + 3 <= line.size() && line[first] == '=' && IsHexDigit(line[first + 1]) &&
+                        IsHexDigit(line[first + 2]);
+    size_t end = escape ? first + 3 : SpanEnd(line, first);
     // Blanks, then a CR: the decoder drops those blanks, so it must see them.
-    for (size_t next = NextQpSpecial(line, end);
-         next < line.size() && line[next] == '\r' && IsBlank(line[next - 1]);
-         next = NextQpSpecial(line, end)) {
+    // (The special character after the span starts the next one.)
+    size_t next = NextQpSpecial(line, end);
+    const bool alone = !(next < line.size() && line[next] == '\r' && IsBlank(line[next - 1]));
+    for (; next < line.size() && line[next] == '\r' && IsBlank(line[next - 1]); next = NextQpSpecial(line, end)) {
       end = SpanEnd(line, next);
     }
-    if (end - first == 3 && line[first] == '=' && IsHexDigit(line[first + 1]) && IsHexDigit(line[first + 2])) {
-      // One escape alone (most spans): the byte it stands for, as mimetic writes it.
-      const char byte = static_cast<char>(HexDigitValue(line[first + 1]) << 4 | HexDigitValue(line[first + 2]));
-      append(std::string_view(&byte, 1));
-      pos = end;
-      continue;
+    if (escape && alone) {
+      // The byte it stands for, as mimetic writes it.
+      out->Put(static_cast<char>(HexDigitValue(line[first + 1]) << 4 | HexDigitValue(line[first + 2])));
+    } else {
+      std::string decoded;
+      BoundedSink::State state{&decoded, static_cast<size_t>(-1)};
+      BoundedSink sink(&state);
+      mimetic::QP::Decoder decoder;
+      for (size_t i = first; i < end; ++i) decoder.process(Byte(line[i]), sink);
+      decoder.flush(sink);
+      out->Append(decoded);
     }
-    mimetic::QP::Decoder decoder;
-    for (size_t i = first; i < end; ++i) decoder.process(Byte(line[i]), sink);
-    decoder.flush(sink);
     pos = end;
+    first = next;
   }
 }
 
@@ -326,12 +370,9 @@ bool DecodeBase64(std::string_view in, size_t max_size, std::string* out) {
 }
 
 bool DecodeQuotedPrintable(std::string_view in, size_t max_size, std::string* out) {
-  BoundedSink::State state{out, max_size};
-  BoundedSink sink(&state);
-  if (out->size() < max_size) out->reserve(std::min(max_size, out->size() + in.size()));
-  const BoundedAppend append{&state};
+  QpOutput decoded(out, max_size, in.size());
   size_t pos = 0;
-  while (pos < in.size() && !state.cut) {
+  while (pos < in.size() && !decoded.cut()) {
     size_t eol = in.find('\n', pos);
     const bool hard_break = eol != std::string_view::npos;
     if (!hard_break) eol = in.size();
@@ -347,11 +388,12 @@ bool DecodeQuotedPrintable(std::string_view in, size_t max_size, std::string* ou
       blanks = line.substr(text.size());
       line = text;
     }
-    DecodeQpLine(line, append, sink);
-    append(blanks);
-    if (hard_break && !soft_break) append("\n");
+    DecodeQpLine(line, &decoded);
+    decoded.Append(blanks);
+    if (hard_break && !soft_break) decoded.Put('\n');
   }
-  return !state.cut;
+  decoded.Finish();
+  return !decoded.cut();
 }
 
 void DecodeQEncoding(std::string_view in, std::string* out) {

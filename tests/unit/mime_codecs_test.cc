@@ -269,6 +269,26 @@ TEST(MimeCodecs, QuotedPrintableStopsAtTheLimit) {
   EXPECT_EQ(out, "ab ");
 }
 
+TEST(MimeCodecs, QuotedPrintableAppendsWithinTheBound) {
+  // The bound counts what the string held before; nothing of that changes.
+  std::string out = "xyz";
+  EXPECT_TRUE(DecodeQuotedPrintable("a=3Db\n", 1 << 20, &out));
+  EXPECT_EQ(out, "xyza=b\n");
+  out = "xyz";
+  EXPECT_FALSE(DecodeQuotedPrintable("a=3Db", 5, &out));
+  EXPECT_EQ(out, "xyza=");
+  out = "longer";
+  EXPECT_FALSE(DecodeQuotedPrintable("a", 3, &out));
+  EXPECT_EQ(out, "longer");
+}
+
+TEST(MimeCodecs, QuotedPrintableEscapesInTheLastBytesOfALongLine) {
+  // The last bytes of a line are looked at as the sixteen that end it.
+  const std::string text(20, 'a');
+  EXPECT_EQ(Qp(text + "=3Db=41\n"), text + "=bA\n");
+  EXPECT_EQ(Qp(text + "=3D=41=\n" + text + "\x01z"), text + "=A" + text + "z");
+}
+
 TEST(MimeCodecs, QEncoding) {
   EXPECT_EQ(Q("Bo=EEte_pleine_"), "Bo\xeete pleine ");
   EXPECT_EQ(Q("a_=5F_b"), "a _ b");
