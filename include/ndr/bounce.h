@@ -54,8 +54,11 @@ BounceParts LocateBounce(const Message& message, const internal::BounceMarkers& 
 // attached report as a Message of its own in *report, when `message` has no
 // report part of its own, is not from a mail system, and its first attached
 // message is a report (a delivery-status or feedback part, a mail system's
-// From or a report's Subject, or what LocateBounce makes of it). False,
-// *report untouched, otherwise.
+// From or a report's Subject, or what LocateBounce makes of it). Also true
+// for a mail system's notice that names no address (no X-Failed-Recipients,
+// no '@' in its text above the attachment) over an attached message with a
+// delivery-status or feedback part: a gateway passing on the report of the
+// server behind it. False, *report untouched, otherwise.
 bool FindAttachedReport(const Message& message, const internal::BounceMarkers& markers, const Limits& limits,
                         Message* report);
 

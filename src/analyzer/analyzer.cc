@@ -128,6 +128,11 @@ const Extractor& Analyzer::extractor() const { return *impl_->extractor; }
 
 namespace {
 
+// How many reports inside reports are unwrapped after the first (a person's
+// forward of a gateway's notice that passes on a report: one); the bound
+// keeps a crafted nest of attachments from costing a pass per level.
+constexpr int kMaxReportsInReports = 3;
+
 // Limits::max_seconds for one message, checked between stages and between
 // records (each stage is linear in its bounded input, so the overshoot is
 // bounded too). Only the time of the message's own stages counts: a batch
@@ -248,6 +253,13 @@ void Analyzer::DoStage(Stage stage, Pending* p) const {
       if (!p->pasted && (FindAttachedReport(p->message, *impl_->markers, limits, &attached) ||
                          FindForwardedReportText(p->message, *impl_->markers, *impl_->pasted, limits, &attached))) {
         p->message = std::move(attached);
+        // What was attached may itself pass on a report attached to it (a
+        // gateway's notice over the report of the server behind it).
+        for (int level = 0; level < kMaxReportsInReports &&
+                            FindAttachedReport(p->message, *impl_->markers, limits, &attached);
+             ++level) {
+          p->message = std::move(attached);
+        }
       }
       return;
     }

@@ -356,6 +356,17 @@ Message AttachedMessage(const Message& message, size_t at) {
   return inner;
 }
 
+// Whether the message's own header (X-Failed-Recipients) or its text above
+// parts[attached] (its first attached message) holds an address.
+bool NamesAnAddressAbove(const Message& message, size_t attached) {
+  if (message.headers().Has("X-Failed-Recipients")) return true;
+  for (size_t i = 0; i < attached; ++i) {
+    const Part& part = message.parts[i];
+    if (!part.in_attached_message && part.body.find('@') != std::string::npos) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 bool FindAttachedReport(const Message& message, const BounceMarkers& markers, const Limits& limits,
@@ -371,13 +382,24 @@ bool FindAttachedReport(const Message& message, const BounceMarkers& markers, co
     if (IsMessageType(part.content_type) && attached == message.parts.size()) attached = i;
   }
   if (attached == message.parts.size()) return false;
-  // A mail system's report that returns the original: not a person's forward.
-  if (markers.Matches(MarkerKind::kFrom, message.headers().Get("From"))) return false;
+  // A mail system's report that returns the original: not a person's forward,
+  // and the report is its own (a bounce of a bounce names the address that
+  // failed). Unless it names no address at all and what it returns is a
+  // delivery report: a gateway passing on the report of the server behind it
+  // ("The following addresses had permanent delivery errors" over an empty
+  // list), whose recipients only that report names.
+  const bool from_mail_system = markers.Matches(MarkerKind::kFrom, message.headers().Get("From"));
+  if (from_mail_system && NamesAnAddressAbove(message, attached)) return false;
   Message inner = AttachedMessage(message, attached);
   if (inner.parts.empty()) return false;
   bool has_report_part = false;
   for (const Part& part : inner.parts) {
     if (!part.in_attached_message && IsReportType(part.content_type)) has_report_part = true;
+  }
+  if (from_mail_system) {
+    if (!has_report_part) return false;
+    *report = std::move(inner);
+    return true;
   }
   bool is_report = has_report_part || markers.Matches(MarkerKind::kFrom, inner.headers().Get("From")) ||
                    markers.Matches(MarkerKind::kSubject, inner.headers().Get("Subject"));

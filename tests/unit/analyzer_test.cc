@@ -139,6 +139,25 @@ TEST(Analyzer, ForwardedAttachedBounceIsReadAsTheBounce) {
   EXPECT_EQ(r.subject, "Quarterly plan");            // the bounce's returned original
   EXPECT_EQ(r.bounce_message_id, "<b1@mx.example.com>");  // the bounce, not the forward
   EXPECT_EQ(r.diagnostic.find("Is the address wrong"), std::string::npos);
+
+  // The same bounce passed on by a mail gateway as an attachment of its own
+  // notice (which names no address), and that notice forwarded by a person:
+  // the gateway's notice is read through too.
+  const std::string gateway =
+      "From: Mail Delivery Subsystem <MAILER-DAEMON@gw.example.com>\nSubject: Returned mail: User unknown\n"
+      "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"G\"\n\n--G\nContent-Type: text/plain\n\n"
+      "   ----- The following addresses had permanent delivery errors -----\n\n"
+      "--G\nContent-Type: message/rfc822\n\n" + bounce + "\n--G--\n";
+  const std::string forwarded_gateway =
+      "From: Kim <kim@example.org>\nSubject: Fwd: bounce\nMIME-Version: 1.0\n"
+      "Content-Type: multipart/mixed; boundary=\"F\"\n\n--F\nContent-Type: text/plain\n\nWhat is this?\n\n"
+      "--F\nContent-Type: message/rfc822\n\n" + gateway + "\n--F--\n";
+  for (const std::string& input : {gateway, forwarded_gateway}) {
+    Analysis g = TheAnalyzer().Analyze(input, "gateway.eml");
+    ASSERT_EQ(g.records.size(), 1u) << input;
+    EXPECT_EQ(g.records[0].recipient, "lee@example.net");
+    EXPECT_EQ(g.records[0].reason, Reason::kUserUnknown);
+  }
 }
 
 // The forwarded report's own multipart declares a boundary its body never

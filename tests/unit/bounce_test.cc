@@ -118,12 +118,13 @@ TEST(Bounce, MailWithAnAttachedMessageIsNotABounce) {
   EXPECT_EQ(p.kind, BounceKind::kNotBounce);
 }
 
-// A person forwards a bounce to a helpdesk as an attachment.
-std::string Forward(const std::string& attached, const std::string& from = "Kim <kim@example.org>") {
+// A person forwards a bounce to a helpdesk as an attachment (or a mail
+// system sends `text` over an attached message).
+std::string Forward(const std::string& attached, const std::string& from = "Kim <kim@example.org>",
+                    const std::string& text = "Can you tell me why this bounced? It says 554 somewhere.\n") {
   return "From: " + from + "\nSubject: Fwd: why did this come back?\nMIME-Version: 1.0\n"
-         "Content-Type: multipart/mixed; boundary=\"FWD\"\n\n--FWD\nContent-Type: text/plain\n\n"
-         "Can you tell me why this bounced? It says 554 somewhere.\n--FWD\n"
-         "Content-Type: message/rfc822\n\n" + attached + "\n--FWD--\n";
+         "Content-Type: multipart/mixed; boundary=\"FWD\"\n\n--FWD\nContent-Type: text/plain\n\n" + text +
+         "--FWD\nContent-Type: message/rfc822\n\n" + attached + "\n--FWD--\n";
 }
 
 TEST(Bounce, AttachedReportIsFoundInAForward) {
@@ -145,11 +146,36 @@ TEST(Bounce, AttachedReportIsFoundInAForward) {
   EXPECT_EQ(parts.original_headers.Get("Subject"), "Hello");
 }
 
+TEST(Bounce, GatewayPassingOnAReportIsReadThroughIt) {
+  // A mail gateway's notice that names no address of its own (its list is
+  // empty) over the delivery report of the server behind it: the attached
+  // report names the recipients.
+  const std::string notice = "The original message was received at Tue, 1 Dec 2026 09:00:00 +0000\n"
+                             "   ----- The following addresses had permanent delivery errors -----\n\n";
+  Message report;
+  ASSERT_TRUE(FindAttachedReport(ParseMessage(Forward(kDsn, "MAILER-DAEMON@gw.example.org", notice)),
+                                 ndr_test::Markers(), Limits(), &report));
+  EXPECT_EQ(LocateBounce(report, ndr_test::Markers()).per_recipient.size(), 2u);
+  // Without a report part, what the gateway returns is the original.
+  EXPECT_FALSE(FindAttachedReport(
+      ParseMessage(Forward("From: ann@example.com\nTo: kim@example.net\nSubject: hi\n\nhello\n",
+                           "MAILER-DAEMON@gw.example.org", notice)),
+      ndr_test::Markers(), Limits(), &report));
+  // An X-Failed-Recipients field names the address: the notice is the report.
+  EXPECT_FALSE(FindAttachedReport(
+      ParseMessage("X-Failed-Recipients: kim@example.net\n" +
+                   Forward(kDsn, "MAILER-DAEMON@gw.example.org", notice)),
+      ndr_test::Markers(), Limits(), &report));
+}
+
 TEST(Bounce, AttachedReportNeedsAReportAndAPersonsForward) {
   Message report;
-  // A mail system's own report that returns the original: not a forward.
-  EXPECT_FALSE(FindAttachedReport(ParseMessage(Forward(kDsn, "MAILER-DAEMON@relay.example.org")),
-                                  ndr_test::Markers(), Limits(), &report));
+  // A mail system's own report that returns the original, here a bounce
+  // that could not be delivered either: not a forward.
+  EXPECT_FALSE(FindAttachedReport(
+      ParseMessage(Forward(kDsn, "MAILER-DAEMON@relay.example.org",
+                           "<MAILER-DAEMON@mail.example.com>: 550 5.1.1 No such user\n")),
+      ndr_test::Markers(), Limits(), &report));
   // A person attaching an ordinary message.
   EXPECT_FALSE(FindAttachedReport(
       ParseMessage(Forward("From: other@example.com\nSubject: old\n\nsee you at 10\n")), ndr_test::Markers(),
