@@ -15,36 +15,12 @@
 
 #include "knowledge/rule_set.h"
 #include "knowledge/tsv.h"
+#include "plain_set.h"
 
 namespace ndr {
 namespace {
 
-// The reference: one RE2::Set with the options RuleSet documents
-// (case-insensitive, unanchored).
-class PlainSet {
- public:
-  explicit PlainSet(const std::vector<std::string>& patterns) : set_(Options(), RE2::UNANCHORED) {
-    for (const std::string& p : patterns) EXPECT_GE(set_.Add(p, nullptr), 0) << p;
-    EXPECT_TRUE(set_.Compile());
-  }
-  std::vector<int> Match(std::string_view text) const {
-    std::vector<int> hits;
-    set_.Match(re2::StringPiece(text.data(), text.size()), &hits);
-    std::sort(hits.begin(), hits.end());
-    return hits;
-  }
-
- private:
-  static RE2::Options Options() {
-    RE2::Options o;
-    o.set_case_sensitive(false);
-    o.set_log_errors(false);
-    o.set_max_mem(64 << 20);
-    o.set_never_capture(true);
-    return o;
-  }
-  RE2::Set set_;
-};
+using ndr_test::PlainSet;
 
 internal::RuleSet Compiled(const std::vector<std::string>& patterns) {
   internal::RuleSet set;

@@ -6,6 +6,7 @@
 #include <re2/set.h>
 
 #include <algorithm>
+#include <cctype>
 #include <random>
 #include <string>
 #include <vector>
@@ -14,21 +15,18 @@
 
 #include "core/strings.h"
 #include "knowledge/word_finder.h"
+#include "plain_set.h"
 
 namespace ndr {
 namespace {
 
+// The words, quoted, in a case-insensitive RE2::Set, as RuleSet builds it.
+ndr_test::PlainSet QuotedSet(const std::vector<std::string>& words) {
+  return ndr_test::PlainSet(ndr_test::Quoted(words));
+}
+
 std::vector<int> WordsBySet(const std::vector<std::string>& words, std::string_view text) {
-  RE2::Options o;
-  o.set_case_sensitive(false);
-  o.set_log_errors(false);
-  RE2::Set set(o, RE2::UNANCHORED);
-  for (const std::string& w : words) EXPECT_GE(set.Add(RE2::QuoteMeta(w), nullptr), 0) << w;
-  EXPECT_TRUE(set.Compile());
-  std::vector<int> hits;
-  set.Match(re2::StringPiece(text.data(), text.size()), &hits);
-  std::sort(hits.begin(), hits.end());
-  return hits;
+  return QuotedSet(words).Match(text);
 }
 
 std::vector<int> WordsByFinder(const internal::WordFinder& finder, std::string_view text) {
@@ -252,6 +250,33 @@ TEST(WordFinder, FindsWordsAcrossTheChunksOfPositions) {
   }
 }
 
+// The first pass hashes the positions sixteen at a time (with SSE2) and reads
+// on past the last of them: each word at every position of the first and
+// last blocks, in texts of every length around a block's, a chunk's (256)
+// and the stack buffer's (1024), among capitals and bytes >= 0x80, and cut
+// short by the text's end.
+TEST(WordFinder, FindsWordsAtEveryPositionOfTheBlocksOfSixteen) {
+  const std::vector<std::string> words = {"##", "5.", "NO ", "mail", "box full", "unknown user"};
+  internal::WordFinder finder(words);
+  const ndr_test::PlainSet set = QuotedSet(words);
+  const std::string filler = "xQ\xE9 z-\xC1";  // no word, nor the start of one but " "
+  for (size_t length : {1, 2, 3, 7, 15, 16, 17, 18, 31, 32, 33, 47, 255, 256, 257, 258, 1023, 1024, 1025, 1041}) {
+    for (const std::string& word : words) {
+      for (size_t at = 0; at < length; at += at < 40 || at + 40 > length ? 1 : 41) {
+        std::string text;
+        for (size_t k = 0; k < length; ++k) text += filler[k % filler.size()];
+        std::string placed = word.substr(0, length - at);
+        if (at % 2 == 1) {
+          for (char& c : placed) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        }
+        text.replace(at, placed.size(), placed);
+        bool high_bytes = false;
+        ASSERT_EQ(AsciiWordsByFinder(finder, text, &high_bytes), set.Match(text)) << word << " at " << at << " of " << length;
+      }
+    }
+  }
+}
+
 TEST(WordFinder, SaysWhatAnRe2SetSaysOnGeneratedTexts) {
   std::vector<std::string> words = {"in",   "inv",  "inva", "invalid", "valid", "lid",      "id",  "d o", "do",
                                     "dom",  "main", "ma",   "ai",      "a",     "domain x", "--",  "---", "5.1",
@@ -339,18 +364,12 @@ TEST(WordFinder, SaysWhatAnRe2SetSaysWithManyWords) {
     words.push_back(w);
   }
   internal::WordFinder finder(words);
-  RE2::Options o;
-  o.set_case_sensitive(false);
-  RE2::Set set(o, RE2::UNANCHORED);
-  for (const std::string& w : words) ASSERT_GE(set.Add(RE2::QuoteMeta(w), nullptr), 0) << w;
-  ASSERT_TRUE(set.Compile());
+  const ndr_test::PlainSet set = QuotedSet(words);
   for (int n = 0; n < 300; ++n) {
     std::string text;
     size_t length = random() % 160;
     for (size_t k = 0; k < length; ++k) text += letters[random() % letters.size()];
-    std::vector<int> expected;
-    set.Match(text, &expected);
-    std::sort(expected.begin(), expected.end());
+    const std::vector<int> expected = set.Match(text);
     // Words written twice are found under their first index only by the finder.
     std::vector<int> found = WordsByFinder(finder, text);
     for (int i : expected) {
