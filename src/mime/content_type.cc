@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cstring>
 #include <cstdlib>
 
@@ -52,11 +53,16 @@ std::string StripComments(std::string_view s) {
 // three per value).
 class SemicolonSplitter {
  public:
-  explicit SemicolonSplitter(std::string_view s) : s_(s), quotes_(s.find('"') != std::string_view::npos) {}
+  explicit SemicolonSplitter(std::string_view s) : s_(s), next_quote_(s.find('"')) {
+    if (next_quote_ != std::string_view::npos) {
+      next_semicolon_ = Find(';', 0);
+      next_pair_ = Find('\\', 0);
+    }
+  }
   // The next piece; false after the last.
   bool Next(std::string_view* piece) {
     if (done_) return false;
-    size_t end = quotes_ ? QuoteAwareSemicolon() : s_.find(';', start_);
+    size_t end = next_quote_ != std::string_view::npos ? QuoteAwareSemicolon() : s_.find(';', start_);
     if (end == std::string_view::npos) {
       end = s_.size();
       done_ = true;
@@ -65,36 +71,39 @@ class SemicolonSplitter {
     start_ = end + 1;
     return true;
   }
-  // How many pieces are left (a bound for reserving).
-  size_t Remaining() const {
-    if (done_) return 0;
-    return 1 + static_cast<size_t>(std::count(s_.begin() + static_cast<ptrdiff_t>(start_), s_.end(), ';'));
-  }
+  bool done() const { return done_; }
 
  private:
-  // The next ';' outside a quoted string from start_, or npos. A quoted
-  // string (most: a boundary, tens of bytes) is stepped over from quote to
-  // quote with memchr, its quoted pairs in between looked at only when it has any.
-  size_t QuoteAwareSemicolon() const {
+  // The next ';' outside a quoted string from start_, or npos. Quoted
+  // strings (most: a boundary, tens of bytes) are stepped over from quote
+  // to quote, their quoted pairs looked at only when they have any; each
+  // byte searched for is searched for again only once the search passed
+  // the last one found (the pieces' searches stay linear together).
+  size_t QuoteAwareSemicolon() {
     const size_t n = s_.size();
-    for (size_t i = start_; i < n; ++i) {
-      char c = s_[i];
-      if (c == ';') return i;
-      if (c != '"') continue;
-      for (size_t from = i + 1;;) {  // inside the quoted string
-        const size_t close = Find('"', from);
-        const size_t pair = Find('\\', from);
+    for (size_t i = start_;;) {
+      const size_t semicolon = NextAt(';', i, &next_semicolon_);
+      const size_t open = NextAt('"', i, &next_quote_);
+      if (semicolon < open) return semicolon;  // (npos when there is neither)
+      if (open == std::string_view::npos) return std::string_view::npos;
+      for (size_t from = open + 1;;) {  // inside the quoted string
+        const size_t close = NextAt('"', from, &next_quote_);
+        const size_t pair = NextAt('\\', from, &next_pair_);
         if (pair < close) {  // a quoted pair first: the byte after it is no closing quote
           from = pair + 2;
           if (from >= n) return std::string_view::npos;
           continue;
         }
         if (close == std::string_view::npos) return std::string_view::npos;
-        i = close;
+        i = close + 1;
         break;
       }
     }
-    return std::string_view::npos;
+  }
+  // The first `c` at or after `from`, with *at the last one found (npos: none after it).
+  size_t NextAt(char c, size_t from, size_t* at) const {
+    if (*at < from) *at = Find(c, from);
+    return *at;
   }
   size_t Find(char c, size_t from) const {
     if (from >= s_.size()) return std::string_view::npos;
@@ -103,18 +112,44 @@ class SemicolonSplitter {
   }
 
   std::string_view s_;
-  bool quotes_;  // any '"' at all: else every ';' splits (most values)
+  size_t next_quote_;  // npos when there is no '"' at all: then every ';' splits (most values)
+  size_t next_semicolon_ = 0;
+  size_t next_pair_ = 0;
   size_t start_ = 0;
   bool done_ = false;
 };
 
-std::string Unquote(std::string_view v) {
+// Whether `s` has a byte 'A'..'Z'. Eight bytes at a time (AsciiLower8
+// changes those bytes only), the last eight overlapping the ones before.
+bool HasAsciiUpper(std::string_view s) {
+  const size_t n = s.size();
+  if (n < 8) {
+    return std::any_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+  }
+  auto upper8 = [&](size_t i) {
+    uint64_t x;
+    std::memcpy(&x, s.data() + i, 8);
+    return AsciiLower8(x) != x;
+  };
+  for (size_t i = 0; i + 8 < n; i += 8) {
+    if (upper8(i)) return true;
+  }
+  return upper8(n - 8);
+}
+
+// `s` in lower case: itself when it is (most names and types), else a copy kept in *made.
+std::string_view Lowered(std::string_view s, MadeText* made) {
+  return HasAsciiUpper(s) ? made->Keep(ToLower(s)) : s;
+}
+
+// The value without its quotes: a view of `v` unless it holds a quoted pair.
+std::string_view Unquote(std::string_view v, MadeText* made) {
   v = Trim(v);
-  if (v.empty() || v.front() != '"') return std::string(v);
+  if (v.empty() || v.front() != '"') return v;
   // Most quoted values (boundaries) hold no quoted pair: then they are the
-  // bytes up to the closing quote, taken in one go.
+  // bytes up to the closing quote.
   std::string_view upto_quote = v.substr(1, v.find('"', 1) - 1);
-  if (upto_quote.find('\\') == std::string_view::npos) return std::string(upto_quote);
+  if (upto_quote.find('\\') == std::string_view::npos) return upto_quote;
   std::string out;
   for (size_t i = 1; i < v.size(); ++i) {
     char c = v[i];
@@ -126,7 +161,7 @@ std::string Unquote(std::string_view v) {
       out.push_back(c);
     }
   }
-  return out;
+  return made->Keep(std::move(out));
 }
 
 void AppendPercentDecoded(std::string_view s, std::string* out) {
@@ -147,32 +182,31 @@ void AppendPercentDecoded(std::string_view s, std::string* out) {
 struct Rfc2231Segment {
   int index = 0;
   bool extended = false;
-  std::string value;
+  std::string_view value;
 };
 
-// The parameters in the pieces `pieces` has left.
-MimeParams ParseParams(SemicolonSplitter* pieces) {
-  MimeParams result;
-  std::vector<std::pair<std::string, std::vector<Rfc2231Segment>>> extended;
+// The parameters in the pieces `pieces` has left, into *result (empty).
+void ParseParams(SemicolonSplitter* pieces, MimeParams* result) {
+  std::vector<std::pair<std::string_view, std::vector<Rfc2231Segment>>> extended;
   // Real headers carry a handful of parameters; a bound keeps hostile ones linear.
   constexpr size_t kMaxParams = 64;
-  result.params.reserve(std::min(pieces->Remaining(), kMaxParams));
+  if (!pieces->done()) result->params.reserve(4);  // most have one to three
   std::string_view seg;
   for (size_t i = 0; i < kMaxParams && pieces->Next(&seg); ++i) {
     size_t eq = seg.find('=');
     if (eq == std::string_view::npos) continue;
-    std::string name = ToLower(Trim(seg.substr(0, eq)));
+    std::string_view name = Lowered(Trim(seg.substr(0, eq)), &result->made);
     if (name.empty()) continue;
-    std::string value = Unquote(seg.substr(eq + 1));
+    std::string_view value = Unquote(seg.substr(eq + 1), &result->made);
     size_t star = name.find('*');
-    if (star == std::string::npos) {
-      result.params.emplace_back(std::move(name), std::move(value));
+    if (star == std::string_view::npos) {
+      result->params.emplace_back(name, value);
       continue;
     }
     // RFC 2231: name*, name*N, name*N*
     Rfc2231Segment s;
-    std::string base = name.substr(0, star);
-    std::string_view rest = std::string_view(name).substr(star + 1);
+    std::string_view base = name.substr(0, star);
+    std::string_view rest = name.substr(star + 1);
     if (!rest.empty() && rest.back() == '*') {
       s.extended = true;
       rest.remove_suffix(1);
@@ -191,7 +225,7 @@ MimeParams ParseParams(SemicolonSplitter* pieces) {
       if (index < 0) continue;
       s.index = index;
     }
-    s.value = std::move(value);
+    s.value = value;
     auto it = std::find_if(extended.begin(), extended.end(),
                            [&](const auto& e) { return e.first == base; });
     if (it == extended.end()) {
@@ -221,19 +255,19 @@ MimeParams ParseParams(SemicolonSplitter* pieces) {
         bytes.append(v);
       }
     }
-    std::string value;
-    AppendUtf8(bytes, charset, &value);
-    // A plain reference: C++17 lambdas may not capture a structured binding (clang refuses).
-    const std::string& key = base;
-    auto it = std::find_if(result.params.begin(), result.params.end(),
-                           [&key](const auto& p) { return p.first == key; });
-    if (it != result.params.end()) {
-      it->second = std::move(value);
+    std::string decoded;
+    AppendUtf8(bytes, charset, &decoded);
+    const std::string_view value = result->made.Keep(std::move(decoded));
+    // A plain copy: C++17 lambdas may not capture a structured binding (clang refuses).
+    const std::string_view key = base;
+    auto it = std::find_if(result->params.begin(), result->params.end(),
+                           [key](const auto& p) { return p.first == key; });
+    if (it != result->params.end()) {
+      it->second = value;
     } else {
-      result.params.emplace_back(base, std::move(value));
+      result->params.emplace_back(base, value);
     }
   }
-  return result;
 }
 
 // The characters of a type or subtype token: printable ASCII but '/', ';', '"' and '='.
@@ -255,13 +289,17 @@ std::string_view MimeParams::Get(std::string_view name) const {
   return {};
 }
 
+std::string ContentType::Full() const {
+  std::string full;
+  full.reserve(type.size() + 1 + subtype.size());  // one allocation at most
+  full.append(type).push_back('/');
+  full.append(subtype);
+  return full;
+}
+
 ContentType ParseContentType(std::string_view value) {
   ContentType ct;
-  std::string cleaned;
-  if (value.find('(') != std::string_view::npos) {
-    cleaned = StripComments(value);
-    value = cleaned;
-  }
+  if (value.find('(') != std::string_view::npos) value = ct.params.made.Keep(StripComments(value));
   SemicolonSplitter pieces(value);
   std::string_view main;
   pieces.Next(&main);
@@ -275,27 +313,25 @@ ContentType ParseContentType(std::string_view value) {
     subtype = subtype.substr(0, end);
     bool ok = !type.empty() && !subtype.empty() && std::all_of(type.begin(), type.end(), IsTokenChar);
     if (ok) {
-      ct.type = ToLower(type);
-      ct.subtype = ToLower(subtype);
+      ct.type = Lowered(type, &ct.params.made);
+      ct.subtype = Lowered(subtype, &ct.params.made);
       ct.valid = true;
     }
   } else if (IEquals(main, "text")) {
     ct.valid = true;  // "text" alone: text/plain
   }
-  ct.params = ParseParams(&pieces);
+  ParseParams(&pieces, &ct.params);
   return ct;
 }
 
 MimeParams ParseDispositionParams(std::string_view value) {
-  std::string cleaned;
-  if (value.find('(') != std::string_view::npos) {
-    cleaned = StripComments(value);
-    value = cleaned;
-  }
+  MimeParams params;
+  if (value.find('(') != std::string_view::npos) value = params.made.Keep(StripComments(value));
   SemicolonSplitter pieces(value);
   std::string_view type;
   pieces.Next(&type);  // the disposition type, not kept
-  return ParseParams(&pieces);
+  ParseParams(&pieces, &params);
+  return params;
 }
 
 }  // namespace mime

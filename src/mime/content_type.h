@@ -7,6 +7,7 @@
 #ifndef NDR_SRC_MIME_CONTENT_TYPE_H_
 #define NDR_SRC_MIME_CONTENT_TYPE_H_
 
+#include <forward_list>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -16,27 +17,49 @@ namespace ndr {
 namespace internal {
 namespace mime {
 
+// The strings a parse made (lower-cased names, unquoted or decoded values,
+// a value without its comments) for views to point into: nodes of a list,
+// which stay where they are when the list moves. Moves only: a copy's
+// views would still point into the original.
+class MadeText {
+ public:
+  MadeText() = default;
+  MadeText(MadeText&&) = default;
+  MadeText& operator=(MadeText&&) = default;
+  MadeText(const MadeText&) = delete;
+  MadeText& operator=(const MadeText&) = delete;
+  std::string_view Keep(std::string text) { return made_.emplace_front(std::move(text)); }
+
+ private:
+  std::forward_list<std::string> made_;
+};
+
+// Names and values are views into the parsed value where it holds them as
+// they are (most: a copy of each was a string per parameter, a boundary's on
+// the heap), else into `made`: the parsed value must outlive them.
 struct MimeParams {
-  std::vector<std::pair<std::string, std::string>> params;  // lower-case name, value
+  std::vector<std::pair<std::string_view, std::string_view>> params;  // lower-case name, value
+  MadeText made;
   // The value of a parameter ("" when absent); `name` in lower case.
   std::string_view Get(std::string_view name) const;
 };
 
 struct ContentType {
-  std::string type = "text";     // lower case
-  std::string subtype = "plain";  // lower case
+  std::string_view type = "text";     // lower case
+  std::string_view subtype = "plain";  // lower case
   bool valid = false;             // false when absent or unreadable (then text/plain)
-  MimeParams params;
+  MimeParams params;  // its `made` holds what type and subtype point into besides the parsed value
 
-  // Compared as views: std::string == "literal" is an out-of-line compare with a strlen.
-  bool Is(std::string_view t, std::string_view s) const { return TypeIs(t) && std::string_view(subtype) == s; }
-  bool TypeIs(std::string_view t) const { return std::string_view(type) == t; }
-  std::string Full() const { return type + "/" + subtype; }
+  bool Is(std::string_view t, std::string_view s) const { return type == t && subtype == s; }
+  bool TypeIs(std::string_view t) const { return type == t; }
+  std::string Full() const;
 };
 
+// Views into `value` (see MimeParams): it must outlive the result.
 ContentType ParseContentType(std::string_view value);
 
-// The disposition's parameters (filename, ...); the disposition type is not kept.
+// The disposition's parameters (filename, ...); the disposition type is not
+// kept. Views into `value`, as ParseContentType's.
 MimeParams ParseDispositionParams(std::string_view value);
 
 }  // namespace mime

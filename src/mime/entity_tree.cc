@@ -393,7 +393,8 @@ class TreeParser {
       const char* next = nl + 1;
       std::string_view line(p, static_cast<size_t>(eol - p));
       if (lines == 0 && IStartsWith(Trim(line), "boundary")) {
-        ContentType ct = ParseContentType("x/y;" + std::string(line));
+        const std::string field = "x/y;" + std::string(line);
+        ContentType ct = ParseContentType(field);  // (views into field)
         std::string b(ct.params.Get("boundary"));
         if (!b.empty()) return b;
       }
@@ -422,9 +423,13 @@ class TreeParser {
   }
 
   void LoadMultipart(size_t idx, int depth, bool attached) {
-    std::string boundary(infos_[idx].content_type.params.Get("boundary"));
+    // A view into the buffer or into the strings the content type made
+    // (which stay where they are while the list of entities grows).
+    std::string_view boundary = infos_[idx].content_type.params.Get("boundary");
+    std::string recovered;
     if (boundary.empty()) {
-      boundary = RecoverBoundary();
+      recovered = RecoverBoundary();
+      boundary = recovered;
       if (!boundary.empty()) {
         log_->Add(ProblemKind::kStructure,
                   "boundary of multipart part " + std::to_string(idx) + " missing; recovered from its body");
@@ -444,7 +449,10 @@ class TreeParser {
       ScanToBoundary();
       return;
     }
-    boundaries_.push_back("--" + boundary);
+    std::string delimiter;
+    delimiter.reserve(2 + boundary.size());
+    delimiter.append("--").append(boundary);
+    boundaries_.push_back(std::move(delimiter));
     std::string_view preamble = ScanToBoundary();
     size_t children = 0;
     for (;;) {

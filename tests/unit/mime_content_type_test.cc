@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "mime/content_type.h"
 
@@ -107,6 +109,46 @@ TEST(MimeContentType, DispositionParameters) {
   EXPECT_EQ(ParseDispositionParams("inline; FILENAME*=utf-8''r%C3%A9ponse.txt").Get("filename"),
             "r\xc3\xa9ponse.txt");
   EXPECT_TRUE(ParseDispositionParams("inline").params.empty());
+}
+
+TEST(MimeContentType, SemicolonsAmongQuotedStringsAndPairs) {
+  // The splitter searches each of ';', '"' and '\\' again only once it got
+  // past the last one found: a pair before the first quote, quotes after
+  // a pair, a ';' far behind several quoted strings.
+  ContentType ct = ParseContentType("text/plain; x=a\\b; y=\"c;d\"; z=\"4\\\";5\"; w=\"6\" \"7\" 8; v=9");
+  EXPECT_EQ(ct.params.Get("x"), "a\\b");
+  EXPECT_EQ(ct.params.Get("y"), "c;d");
+  EXPECT_EQ(ct.params.Get("z"), "4\";5");
+  EXPECT_EQ(ct.params.Get("w"), "6");
+  EXPECT_EQ(ct.params.Get("v"), "9");
+  EXPECT_EQ(ct.params.params.size(), 5u);
+}
+
+TEST(MimeContentType, UpperCaseAnywhereInLongNamesIsLowered) {
+  // Eight bytes at a time, the last eight overlapping: an upper-case byte
+  // in the last bytes only, or in the first eight only.
+  ContentType ct = ParseContentType("multipart/alternativE; boundarY=\"AbC\"; Charset=x; REPORT-TYPE=y");
+  EXPECT_TRUE(ct.Is("multipart", "alternative"));
+  EXPECT_EQ(ct.Full(), "multipart/alternative");
+  EXPECT_EQ(ct.params.Get("boundary"), "AbC");
+  EXPECT_EQ(ct.params.Get("charset"), "x");
+  EXPECT_EQ(ct.params.Get("report-type"), "y");
+}
+
+TEST(MimeContentType, MadeValuesMoveWithTheContentType) {
+  // Values a parse made (without comments, unquoted pairs, lowered, RFC
+  // 2231) live in the ContentType's own list: views of them stay valid
+  // when it moves, as entities do in a growing vector.
+  std::vector<ContentType> all;
+  all.push_back(ParseContentType("TEXT/Plain (c); Charset=\"a\\\"b\"; name*=utf-8''%C3%A9"));
+  for (int i = 0; i < 20; ++i) all.push_back(ParseContentType("text/plain"));
+  EXPECT_TRUE(all[0].Is("text", "plain"));
+  EXPECT_EQ(all[0].params.Get("charset"), "a\"b");
+  EXPECT_EQ(all[0].params.Get("name"), "\xc3\xa9");
+  ContentType moved = std::move(all[0]);
+  all.clear();
+  EXPECT_EQ(moved.Full(), "text/plain");
+  EXPECT_EQ(moved.params.Get("charset"), "a\"b");
 }
 
 }  // namespace
