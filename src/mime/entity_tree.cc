@@ -35,6 +35,21 @@ constexpr int kHardDepthLimit = 128;
 // allocation for a message without multiparts).
 using BoundaryList = std::vector<std::string>;
 
+// A mail file attached as a file ("application/octet-stream" named
+// "Undelivered Mail.eml"), as some mail programs attach a forwarded message:
+// it is the message it holds, read as message/rfc822 is.
+bool IsAttachedMailFile(const ContentType& ct, std::string_view disposition) {
+  if (!ct.TypeIs("application")) return false;
+  std::string_view name = ct.params.Get("name");
+  MimeParams params;
+  if (!disposition.empty()) {
+    params = ParseDispositionParams(disposition);
+    if (!params.Get("filename").empty()) name = params.Get("filename");
+  }
+  name = Trim(name);
+  return name.size() > 4 && IEndsWith(name, ".eml");
+}
+
 // A field value as one line: each line break and the blanks after it
 // become one space; surrounding spaces trimmed.
 std::string Unfold(const char* begin, const char* end) {
@@ -366,6 +381,10 @@ class TreeParser {
     if (ct.TypeIs("multipart")) {
       LoadMultipart(idx, depth, attached);
     } else if (ct.Is("message", "rfc822") || ct.Is("message", "global")) {
+      LoadMessage(idx, depth);
+    } else if (IsAttachedMailFile(ct, e.disposition)) {
+      e.content_type.type = "message";
+      e.content_type.subtype = "rfc822";
       LoadMessage(idx, depth);
     } else {
       infos_[idx].body = ScanToBoundary();

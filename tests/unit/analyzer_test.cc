@@ -2,6 +2,7 @@
 // one must give), and the facade's thread-safety promise.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <thread>
 
@@ -114,6 +115,23 @@ TEST(Analyzer, FeedbackReport) {
   EXPECT_EQ(a.records[0].sender, "news@example.com");
 }
 
+// `bytes` in base64, 76 characters a line, as a mail program attaches a file.
+std::string Base64Lines(const std::string& bytes) {
+  static const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  for (size_t i = 0; i < bytes.size(); i += 3) {
+    uint32_t n = static_cast<uint32_t>(static_cast<unsigned char>(bytes[i])) << 16;
+    if (i + 1 < bytes.size()) n |= static_cast<uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8;
+    if (i + 2 < bytes.size()) n |= static_cast<unsigned char>(bytes[i + 2]);
+    out += kAlphabet[n >> 18];
+    out += kAlphabet[(n >> 12) & 63];
+    out += i + 1 < bytes.size() ? kAlphabet[(n >> 6) & 63] : '=';
+    out += i + 2 < bytes.size() ? kAlphabet[n & 63] : '=';
+    if ((i / 3 + 1) % 19 == 0) out += '\n';
+  }
+  return out;
+}
+
 TEST(Analyzer, ForwardedAttachedBounceIsReadAsTheBounce) {
   const std::string bounce =
       "From: Mail Delivery System <MAILER-DAEMON@mx.example.com>\n"
@@ -152,7 +170,15 @@ TEST(Analyzer, ForwardedAttachedBounceIsReadAsTheBounce) {
       "From: Kim <kim@example.org>\nSubject: Fwd: bounce\nMIME-Version: 1.0\n"
       "Content-Type: multipart/mixed; boundary=\"F\"\n\n--F\nContent-Type: text/plain\n\nWhat is this?\n\n"
       "--F\nContent-Type: message/rfc822\n\n" + gateway + "\n--F--\n";
-  for (const std::string& input : {gateway, forwarded_gateway}) {
+  // Attached as a file ("application/octet-stream", named *.eml), base64, as
+  // some mail programs attach a message: the file is the message.
+  const std::string as_file =
+      "From: Kim <kim@example.org>\nSubject: Fwd: bounce\nMIME-Version: 1.0\n"
+      "Content-Type: multipart/mixed; boundary=\"F\"\n\n--F\nContent-Type: text/plain\n\nWhat is this?\n\n"
+      "--F\nContent-Type: application/octet-stream; name=\"bounce.eml\"\n"
+      "Content-Disposition: attachment; filename=\"Undelivered Mail.EML\"\n"
+      "Content-Transfer-Encoding: base64\n\n" + Base64Lines(bounce) + "\n--F--\n";
+  for (const std::string& input : {gateway, forwarded_gateway, as_file}) {
     Analysis g = TheAnalyzer().Analyze(input, "gateway.eml");
     ASSERT_EQ(g.records.size(), 1u) << input;
     EXPECT_EQ(g.records[0].recipient, "lee@example.net");
