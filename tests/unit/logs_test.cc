@@ -262,7 +262,7 @@ TEST(LogFormatsSamples, Exim) {
       {"6", "jörg@beispiel.de", "info@beispiel.de", "failed", "5.2.2", "552", "RCPT", "mail.beispiel.de",
        "552 5.2.2 Postfach ist voll – Quota überschritten", "mailboxfull", "2026-11-30T08:12:05",
        "1vQxYz-000AbC-7d"},
-      {"7", "dan@example.invalid", "", "delayed", "", "", "", "", "host lookup did not complete", "expired",
+      {"7", "dan@example.invalid", "", "delayed", "", "", "", "", "host lookup did not complete", "networkerror",
        "2026-11-30T08:12:06", "1vQxYz-000AbC-7d"},
       {"8", "frank@nowhere.example", "", "failed", "", "", "", "", "Unrouteable address", "hostunknown",
        "2026-11-30T08:12:07", "1vQxYz-000AbC-7d"},

@@ -685,7 +685,8 @@ TEST(ReasonRules, MtaWordingsWithoutCodesDecide) {
   ExpectEveryLanguage({"Host or domain name not found. Name service error for name=example.net type=MX: Host not "
                        "found, try again",
                        "SMTP timeout while connected to mx.example.net [192.0.2.1] after sending data block",
-                       "Remote host closed connection in response to end of data."},
+                       "Remote host closed connection in response to end of data.",
+                       "host lookup did not complete"},
                       Reason::kNetworkError);
   ExpectEveryLanguage({"Host or domain name not found. Name service error for name=example.net type=A: Host not found",
                        "unable to look up host mx.example.net: No address associated with hostname"},
@@ -789,6 +790,9 @@ TEST(ReasonRules, MtaWordingsWithoutCodesDecide) {
                       Reason::kPolicyViolation);
   // The sending client broke the protocol.
   ExpectEveryLanguage({"554 5.5.0 Error: improper use of SMTP command pipelining"}, Reason::kSyntaxError);
+  // Exim could not check the envelope sender with its domain's MX (a callout):
+  // the sending domain's side, for now.
+  ExpectEveryLanguage({"451 Could not complete sender verify callout"}, Reason::kRejected);
 }
 
 TEST(ReasonRules, LocalizedFamiliesDecide) {
