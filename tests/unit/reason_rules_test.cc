@@ -792,7 +792,11 @@ TEST(ReasonRules, MtaWordingsWithoutCodesDecide) {
   ExpectEveryLanguage({"554 5.5.0 Error: improper use of SMTP command pipelining"}, Reason::kSyntaxError);
   // Exim could not check the envelope sender with its domain's MX (a callout):
   // the sending domain's side, for now.
-  ExpectEveryLanguage({"451 Could not complete sender verify callout"}, Reason::kRejected);
+  ExpectEveryLanguage({"451 Could not complete sender verify callout",
+                       // qmail's badmailfrom list: the sender address, not the recipient.
+                       "553 sorry, your envelope sender has been denied (#5.7.1)",
+                       "553 sorry, your envelope sender is in my badmailfrom list (#5.7.1)"},
+                      Reason::kRejected);
 }
 
 TEST(ReasonRules, LocalizedFamiliesDecide) {
