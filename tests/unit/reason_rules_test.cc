@@ -686,8 +686,10 @@ TEST(ReasonRules, MtaWordingsWithoutCodesDecide) {
                        "found, try again",
                        "SMTP timeout while connected to mx.example.net [192.0.2.1] after sending data block",
                        "Remote host closed connection in response to end of data.",
-                       "host lookup did not complete"},
+                       "host lookup did not complete", "451 DNS temporary failure (#4.3.0)"},
                       Reason::kNetworkError);
+  // qmail could not queue the message (qmail-queue's temporary failure).
+  ExpectEveryLanguage({"451 qq temporary problem (#4.3.0)"}, Reason::kSystemError);
   ExpectEveryLanguage({"Host or domain name not found. Name service error for name=example.net type=A: Host not found",
                        "unable to look up host mx.example.net: No address associated with hostname"},
                       Reason::kHostUnknown);
