@@ -96,7 +96,7 @@ class WordFinder {
     }
   };
   // The filter of every word's first three bytes: a KeyFilter whose hash of
-  // 16 bits (ThreeHash in the .cc) SSE2 works out for eight positions at once.
+  // 16 bits (ThreeHash in the .cc) SSE2 works out for 16 positions a step.
   struct ThreeFilter {
     KeyFilter filter;
     uint32_t shift = 0;  // 16 - log2(bit count)

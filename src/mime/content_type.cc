@@ -334,6 +334,17 @@ MimeParams ParseDispositionParams(std::string_view value) {
   return params;
 }
 
+std::string AttachmentName(const ContentType& type, std::string_view disposition) {
+  std::string_view name;
+  MimeParams params;
+  if (!disposition.empty()) {
+    params = ParseDispositionParams(disposition);
+    name = params.Get("filename");
+  }
+  if (name.empty()) name = type.params.Get("name");
+  return std::string(Trim(name));
+}
+
 }  // namespace mime
 }  // namespace internal
 }  // namespace ndr

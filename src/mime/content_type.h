@@ -62,6 +62,11 @@ ContentType ParseContentType(std::string_view value);
 // kept. Views into `value`, as ParseContentType's.
 MimeParams ParseDispositionParams(std::string_view value);
 
+// A part's file name as its header gives it, trimmed, not decoded: the
+// Content-Disposition's filename, else the Content-Type's name ("" when
+// neither is there). `disposition` is the raw Content-Disposition value.
+std::string AttachmentName(const ContentType& type, std::string_view disposition);
+
 }  // namespace mime
 }  // namespace internal
 }  // namespace ndr

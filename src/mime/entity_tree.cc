@@ -40,13 +40,7 @@ using BoundaryList = std::vector<std::string>;
 // it is the message it holds, read as message/rfc822 is.
 bool IsAttachedMailFile(const ContentType& ct, std::string_view disposition) {
   if (!ct.TypeIs("application")) return false;
-  std::string_view name = ct.params.Get("name");
-  MimeParams params;
-  if (!disposition.empty()) {
-    params = ParseDispositionParams(disposition);
-    if (!params.Get("filename").empty()) name = params.Get("filename");
-  }
-  name = Trim(name);
+  const std::string name = AttachmentName(ct, disposition);
   return name.size() > 4 && IEndsWith(name, ".eml");
 }
 

@@ -98,17 +98,11 @@ class PartBuilder {
 
  private:
   std::string FileName(const Entity& e) {
-    std::string_view name;
-    internal::mime::MimeParams disposition;
-    if (!e.disposition.empty()) {
-      disposition = internal::mime::ParseDispositionParams(e.disposition);
-      name = disposition.params.empty() ? std::string_view() : disposition.Get("filename");
-    }
-    if (name.empty()) name = e.content_type.params.Get("name");
-    name = internal::Trim(name);
-    if (name.empty()) return std::string();
+    const std::string name = internal::mime::AttachmentName(e.content_type, e.disposition);
+    if (name.empty()) return name;
     return DecodeEncodedWords(name);  // RFC 2047 in parameters: not allowed, common
   }
+
 
   // Whether the body of leaf `index` (built as far as `p`) stays undecoded.
   bool LeftOut(const std::vector<Entity>& entities, const std::vector<Part>& built, size_t index,
