@@ -799,6 +799,19 @@ TEST(ReasonRules, MtaWordingsWithoutCodesDecide) {
                        "553 sorry, your envelope sender has been denied (#5.7.1)",
                        "553 sorry, your envelope sender is in my badmailfrom list (#5.7.1)"},
                       Reason::kRejected);
+  // The receiver found no mail host for the sender's domain in DNS: the
+  // sending side (a domain without an MX is the recipient's only when it
+  // is the recipient's domain).
+  ExpectEveryLanguage({"550 5.7.1 Sender domain has no MX or A record", "550 The sender's domain has no DNS records",
+                       "550 Sender's domain does not resolve", "550 5.7.1 Your domain has no MX record",
+                       "450 4.1.8 Sender address domain could not be resolved"},
+                      Reason::kRejected);
+  ExpectEveryLanguage({"550 5.1.2 Recipient domain has no MX or A record"}, Reason::kNotAccept);
+  // The name the sending server gave in HELO: its host is the sender's, even
+  // when "not found".
+  ExpectEveryLanguage({"550 5.7.1 <mail.example.org>: Helo command rejected: Host not found",
+                       "450 4.7.1 <mail.example.org>: Helo command rejected: Host not found, try again"},
+                      Reason::kBlocked);
 }
 
 TEST(ReasonRules, LocalizedFamiliesDecide) {
