@@ -34,6 +34,9 @@ struct ReasonInfo {
   bool hard_needs_permanent = false;
   // A blocklist the server names explains this reason (reasons.tsv `blocklist`).
   bool names_blocklist = false;
+  // A verdict on the recipient's own address or mailbox, which a server
+  // cannot give before RCPT TO names the recipient (reasons.tsv `needs_recipient`).
+  bool needs_recipient = false;
 };
 
 // A blocklist named in a rejection (data/blocklists.tsv).

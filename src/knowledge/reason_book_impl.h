@@ -321,6 +321,7 @@ enum class Step : uint8_t {
   kLocalProgram,
   kStatusCode,
   kGreeting,
+  kSenderStage,
   kReplyCode,
   kDelayed,
   kUnmatchedWords,
@@ -330,7 +331,8 @@ inline constexpr int kStepCount = static_cast<int>(Step::kNoWords) + 1;
 inline constexpr std::array<std::string_view, kStepCount> kStepNames = {
     "report-kind-feedback", "report-kind-auto-reply", "action-success", "success-status",
     "wording",              "local-program",          "status-code",    "greeting",
-    "reply-code",           "delayed",                "unmatched-words", "no-words"};
+    "sender-stage",         "reply-code",             "delayed",        "unmatched-words",
+    "no-words"};
 // Steps that look their reason up in another table (their row has no reason).
 inline bool StepLooksUp(Step s) {
   return s == Step::kWording || s == Step::kStatusCode || s == Step::kReplyCode;
@@ -412,6 +414,9 @@ struct ReasonBook::Impl {
 
   // The best rule of one scope matching `text`, or a null rule; *failed is
   // set when the pattern set could not be matched (out of DFA memory).
+  // Whether `reason` can be the verdict of a refusal at `command`: not one
+  // on the recipient's address before the recipient was named.
+  bool Fits(Reason reason, SmtpCommand command) const;
   Candidate BestIn(const Scope& scope, bool vendor, std::string_view text, const ClassifyInput& in,
                    int reply, EnhancedStatus status, bool* failed) const;
   const ScopeDefaults* DefaultsOf(std::string_view scope) const;  // null for "" or a scope without rows

@@ -253,6 +253,20 @@ bool ReasonBook::IsHardBounce(Reason reason, int reply_code, EnhancedStatus stat
 
 // ---- classification ---------------------------------------------------------
 
+namespace {
+
+// A refusal at MAIL FROM, HELO or EHLO: the client has named only itself and
+// its sender so far, so the refusal cannot be about a recipient's address.
+bool BeforeAnyRecipient(SmtpCommand c) {
+  return c == SmtpCommand::kMail || c == SmtpCommand::kHelo || c == SmtpCommand::kEhlo;
+}
+
+}  // namespace
+
+bool ReasonBook::Impl::Fits(Reason reason, SmtpCommand command) const {
+  return !(infos[static_cast<size_t>(reason)].needs_recipient && BeforeAnyRecipient(command));
+}
+
 Candidate ReasonBook::Impl::BestIn(const Scope& scope, bool vendor, std::string_view text,
                                    const ClassifyInput& in, int reply, EnhancedStatus status,
                                    bool* failed) const {
@@ -271,6 +285,7 @@ Candidate ReasonBook::Impl::BestIn(const Scope& scope, bool vendor, std::string_
     if (!r.reply.empty() && !Satisfies(r.reply, reply)) continue;
     if (!r.status.empty() && !Satisfies(r.status, status)) continue;
     if (!r.command.empty() && !Satisfies(r.command, in.command)) continue;
+    if (!Fits(r.reason, in.command)) continue;
     std::string_view words = scope.set.FirstMatch(row, text);
     if (words.data() == nullptr) continue;
     best.rule = &r;
@@ -577,7 +592,7 @@ Classification ReasonBook::Classify(const ClassifyInput& in) const {
       case Step::kStatusCode: {
         find_best();
         const Default* sd = f.status_default;
-        if (sd == nullptr) continue;
+        if (sd == nullptr || !impl_->Fits(sd->reason, in.command)) continue;
         // A code of strength 0 is a guess: a delay stays a delay, and the
         // server's words that match nothing are better read than an "other
         // or undefined" code (X.s.0) guessed over.
@@ -598,8 +613,14 @@ Classification ReasonBook::Classify(const ClassifyInput& in) const {
         if (!IsGreeting(in.command) || f.reply < 400) continue;
         fixed(row);
         return out;
+      case Step::kSenderStage:
+        if (in.command != SmtpCommand::kMail || (f.reply < 400 && f.status.klass != 4 && f.status.klass != 5)) {
+          continue;
+        }
+        fixed(row);
+        return out;
       case Step::kReplyCode:
-        if (f.reply_default == nullptr) continue;
+        if (f.reply_default == nullptr || !impl_->Fits(f.reply_default->reason, in.command)) continue;
         // Three digits are a guess; a status code of another subject says
         // more (552 with 5.7.0 is a policy refusal, not a full mailbox).
         if (f.status_default != nullptr && f.status.subject != 0 &&

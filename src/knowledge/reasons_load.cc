@@ -32,7 +32,8 @@ using internal::rb::CommandPattern;
 bool ReasonBook::Impl::LoadReasons(std::string* error) {
   TsvTable t;
   if (!internal::LoadEmbeddedTsv("reasons.tsv",
-                                 {"reason", "summary", "actor", "retry", "suppress", "hard", "advice", "blocklist"},
+                                 {"reason", "summary", "actor", "retry", "suppress", "hard", "advice", "blocklist",
+                                  "needs_recipient"},
                                  &t, error)) {
     return false;
   }
@@ -71,6 +72,10 @@ bool ReasonBook::Impl::LoadReasons(std::string* error) {
     }
     if (!ParseYesNo(t.Cell(row, "blocklist"), &info.names_blocklist)) {
       *error = t.Where(row, "blocklist must be yes or no");
+      return false;
+    }
+    if (!ParseYesNo(t.Cell(row, "needs_recipient"), &info.needs_recipient)) {
+      *error = t.Where(row, "needs_recipient must be yes or no");
       return false;
     }
     std::string_view hard = t.Cell(row, "hard");

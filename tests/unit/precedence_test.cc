@@ -87,6 +87,12 @@ TEST(Precedence, EveryFixedStepDecidesWithItsRow) {
   }
   {
     ClassifyInput in;
+    in.reply_code = 550;
+    in.command = SmtpCommand::kMail;
+    cases.push_back({"sender-stage", Reason::kRejected, in});
+  }
+  {
+    ClassifyInput in;
     in.action = "delayed";
     cases.push_back({"delayed", Reason::kExpired, in});
   }
@@ -134,6 +140,42 @@ TEST(Precedence, GreetingNeedsTheServersRefusal) {
   in.reply_code = 421;
   in.diagnostic = "421 mx.example.org closing connection";
   EXPECT_EQ(ReasonName(book->Classify(in).reason), "blocked");
+}
+
+// A refusal at MAIL FROM, HELO or EHLO comes before any recipient was
+// named: words, a status or a reply code that would say the recipient's
+// address is bad are about the sender's address or server there, and the
+// recipient is never to be removed for it.
+TEST(Precedence, NoVerdictOnTheRecipientBeforeItWasNamed) {
+  auto book = Book();
+  auto classify = [&](SmtpCommand command, int reply, const char* status, const char* words) {
+    ClassifyInput in;
+    in.command = command;
+    in.reply_code = reply;
+    if (status[0] != '\0') EnhancedStatus::Parse(status, &in.status);
+    in.diagnostic = words;
+    return book->Classify(in);
+  };
+  Classification got = classify(SmtpCommand::kMail, 550, "", "550 Address ann@example.org does not exist");
+  EXPECT_EQ(ReasonName(got.reason), "rejected") << got.evidence;
+  EXPECT_EQ(got.decided_by.row, "sender-stage");
+  EXPECT_FALSE(book->Info(got.reason).suppress);
+  EXPECT_EQ(ReasonName(classify(SmtpCommand::kMail, 550, "5.1.1", "550 5.1.1 Mailbox does not exist").reason),
+            "rejected");
+  EXPECT_EQ(ReasonName(classify(SmtpCommand::kMail, 551, "", "").reason), "rejected");  // 551 reads as hasmoved
+  EXPECT_EQ(ReasonName(classify(SmtpCommand::kMail, 452, "", "452 Mailbox full").reason), "rejected");
+  // At HELO the greeting step decides.
+  EXPECT_EQ(ReasonName(classify(SmtpCommand::kEhlo, 550, "", "550 Unknown host").reason), "blocked");
+  // Words that need no recipient still decide there ...
+  EXPECT_EQ(ReasonName(classify(SmtpCommand::kMail, 554, "", "554 Service unavailable; Client host [192.0.2.9] "
+                                                            "blocked using zen.spamhaus.org")
+                           .reason),
+            "blocked");
+  // ... and the same words at RCPT TO are the recipient's.
+  EXPECT_EQ(ReasonName(classify(SmtpCommand::kRcpt, 550, "", "550 Address jo@example.net does not exist").reason),
+            "userunknown");
+  EXPECT_EQ(ReasonName(classify(SmtpCommand::kUnknown, 550, "5.1.1", "550 5.1.1 Mailbox does not exist").reason),
+            "userunknown");
 }
 
 // Clear words outrank a generic or wrong status, and the evidence says so

@@ -804,7 +804,9 @@ TEST(ReasonRules, MtaWordingsWithoutCodesDecide) {
   // is the recipient's domain).
   ExpectEveryLanguage({"550 5.7.1 Sender domain has no MX or A record", "550 The sender's domain has no DNS records",
                        "550 Sender's domain does not resolve", "550 5.7.1 Your domain has no MX record",
-                       "450 4.1.8 Sender address domain could not be resolved"},
+                       "450 4.1.8 Sender address domain could not be resolved",
+                       // X.1.7 is the sender's mailbox too.
+                       "550 5.1.7 The sender mailbox does not exist"},
                       Reason::kRejected);
   ExpectEveryLanguage({"550 5.1.2 Recipient domain has no MX or A record"}, Reason::kNotAccept);
   // The name the sending server gave in HELO: its host is the sender's, even

@@ -45,13 +45,13 @@ TEST(ReasonsTable, EveryCellIsFilledAndValid) {
   internal::TsvTable t;
   std::string error;
   ASSERT_TRUE(internal::LoadEmbeddedTsv(
-      "reasons.tsv", {"reason", "summary", "actor", "retry", "suppress", "hard", "advice", "blocklist"}, &t,
+      "reasons.tsv", {"reason", "summary", "actor", "retry", "suppress", "hard", "advice", "blocklist", "needs_recipient"}, &t,
       &error))
       << error;
   std::set<std::string> seen;
   for (const auto& row : t.rows) {
     for (std::string_view column :
-         {"reason", "summary", "actor", "retry", "suppress", "hard", "advice", "blocklist"}) {
+         {"reason", "summary", "actor", "retry", "suppress", "hard", "advice", "blocklist", "needs_recipient"}) {
       EXPECT_FALSE(t.Cell(row, column).empty()) << t.Where(row, std::string(column) + " is empty");
     }
     Reason r;
@@ -65,6 +65,8 @@ TEST(ReasonsTable, EveryCellIsFilledAndValid) {
     EXPECT_TRUE(suppress == "yes" || suppress == "no") << t.Where(row, "suppress");
     std::string_view hard = t.Cell(row, "hard");
     EXPECT_TRUE(hard == "yes" || hard == "no" || hard == "5xx") << t.Where(row, "hard");
+    std::string_view needs = t.Cell(row, "needs_recipient");
+    EXPECT_TRUE(needs == "yes" || needs == "no") << t.Where(row, "needs_recipient");
   }
   EXPECT_EQ(seen.size(), static_cast<size_t>(kReasonCount));
 }
