@@ -409,6 +409,9 @@ TEST(SmtpReply, WrappersAreNotTheServersWords) {
        "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup", "",
        SmtpCommand::kUnknown},
       {"#< #5.1.1 smtp;550 5.1.1 User unknown> #SMTP#", "550 5.1.1 User unknown", "", SmtpCommand::kUnknown},
+      {"The e-mail account does not exist at the organization this message was sent to.\n"
+       "<mx.example.net #5.1.1 smtp;550 5.1.1 <jo@example.net>... User unknown>",
+       "550 5.1.1 <jo@example.net>... User unknown", "mx.example.net", SmtpCommand::kUnknown},
       {"5.1.0 - Unknown address error 550-'5.1.1 <jo@example.net>... User unknown' (delivery attempts: 0)",
        "550 5.1.1 <jo@example.net>... User unknown", "", SmtpCommand::kUnknown},
       {"smtp; 554 5.7.1 Rejected", "554 5.7.1 Rejected", "", SmtpCommand::kUnknown},
