@@ -45,12 +45,14 @@ bool LooksLikeMailLog(std::string_view text) {
   if (first.rfind("#Software:", 0) == 0 || first.rfind("#Fields:", 0) == 0) return true;
   size_t stamped = 0, json = 0, same_commas = 0;
   auto commas = [](std::string_view line) { return std::count(line.begin(), line.end(), ','); };
+  // The first line's commas are counted once; the others only when it has enough.
+  const auto first_commas = commas(first);
   for (size_t i = 0; i < count; ++i) {
     std::string_view line = found[i];
     // A fixed reference time: only whether a stamp is there matters.
     if (!LeadingLogTime(line, 1).empty()) ++stamped;
     if (line.front() == '{' && line.back() == '}') ++json;
-    if (commas(first) >= 4 && commas(line) == commas(first)) ++same_commas;
+    if (first_commas >= 4 && commas(line) == first_commas) ++same_commas;
   }
   size_t needed = count < 3 ? count : 3;
   return count >= 2 && (stamped >= needed || json >= needed || same_commas >= needed);
