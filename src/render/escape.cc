@@ -99,14 +99,25 @@ size_t NextToLookAt(std::string_view text, size_t i) {
 #if defined(__SSE2__)
   const __m128i space = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7F);
   const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
-  while (text.size() - i >= 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
+  // A bit per byte of the 16 at `at` that needs a look.
+  auto odd_bytes = [&](size_t at) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + at));
     // Signed bytes: below 0x20 are the controls and every 8-bit byte.
     const __m128i odd = _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(v, space), _mm_cmpeq_epi8(v, del)),
                                      _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
-    const int mask = _mm_movemask_epi8(odd);
-    if (mask != 0) return i + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+    return static_cast<unsigned>(_mm_movemask_epi8(odd));
+  };
+  while (text.size() - i >= 16) {
+    const unsigned mask = odd_bytes(i);
+    if (mask != 0) return i + static_cast<size_t>(__builtin_ctz(mask));
     i += 16;
+  }
+  // The last bytes of a text of 16 or more: the 16 that end it, less those
+  // already passed (no loop over them one by one).
+  if (i < text.size() && text.size() >= 16) {
+    const size_t at = text.size() - 16;
+    const unsigned mask = odd_bytes(at) >> (i - at);
+    return mask != 0 ? i + static_cast<size_t>(__builtin_ctz(mask)) : text.size();
   }
 #endif
   while (text.size() - i >= 8 && !AnyByteToLookAt(text.data() + i)) i += 8;

@@ -455,8 +455,9 @@ TEST(RenderJson, KeysArePlainIdentifiers) {
   }
 }
 
-// The escapers skip plain ASCII eight bytes at a time: a character to escape
-// is found at every offset in the word and at the text's end.
+// The escapers skip plain ASCII sixteen and eight bytes at a time, and look
+// at the last bytes of a longer text as the sixteen that end it: a character
+// to escape is found at every offset in those and at the text's end.
 TEST(RenderJson, EscapesWhateverItsOffset) {
   const std::pair<std::string, std::string> json_cases[] = {
       {"\"", "\\\""}, {"\\", "\\\\"}, {"\n", "\\n"}, {"\x01", "\\u0001"}, {"\x1f", "\\u001f"},
@@ -465,9 +466,9 @@ TEST(RenderJson, EscapesWhateverItsOffset) {
   const std::pair<std::string, std::string> terminal_cases[] = {
       {"\"", "\""}, {"\\", "\\"}, {"\x1b", "\\x1b"}, {"\x7f", "\\x7f"}, {"\xFF", "\\xff"},
       {"\xC2\x9B", "\\u009b"}, {"\xC3\xA9", "\xC3\xA9"}};
-  const std::string filler = "abcdefghijklmnopqrstuvwx";
-  for (size_t before = 0; before <= 17; ++before) {
-    for (size_t after : {size_t{0}, size_t{1}, size_t{7}, size_t{8}, size_t{9}}) {
+  const std::string filler = "abcdefghijklmnopqrstuvwxyz0123456789";
+  for (size_t before = 0; before <= 33; ++before) {
+    for (size_t after : {size_t{0}, size_t{1}, size_t{7}, size_t{8}, size_t{9}, size_t{15}, size_t{16}}) {
       std::string head = filler.substr(0, before), tail = filler.substr(0, after);
       for (const auto& [raw, escaped] : json_cases) {
         std::string out;
