@@ -105,9 +105,7 @@ class JsonLinesSink : public RecordSink {
     WriteRendered(line_);
   }
   bool Render(const std::vector<Record>& records, std::string* out) const override {
-    size_t room = out->size();
-    for (const Record& r : records) room += JsonLineSize(r, 1);
-    out->reserve(room);
+    // Each line is appended in one go: no pass over the values to count first.
     for (const Record& r : records) AppendJsonLine(r, out);
     return true;
   }
