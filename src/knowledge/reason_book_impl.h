@@ -387,7 +387,11 @@ struct ReasonBook::Impl {
   // The rows of both default tables by scope ("generic" or a vendor id), in
   // table order: a lookup reads only the rows of the scopes it asks.
   struct ScopeDefaults {
-    std::vector<const Default*> status;
+    // The status rows by the subject they name (by_subject[s], s.* and s.d
+    // rows), and the rows that name none (X.*, 5.*.d): a status is compared
+    // with only those two lists, not with every row of the scope.
+    std::vector<std::vector<const Default*>> status_by_subject;
+    std::vector<const Default*> status_any_subject;
     std::vector<const Default*> reply;
   };
   std::unordered_map<std::string_view, ScopeDefaults> defaults_by_scope;  // views of the rows' scopes

@@ -307,16 +307,26 @@ const Default* ReasonBook::Impl::StatusDefault(EnhancedStatus status, std::strin
   for (int pass = 0; pass < 2; ++pass) {
     const ScopeDefaults* rows = DefaultsOf(pass == 0 ? vendor : std::string_view("generic"));
     if (rows == nullptr) continue;
+    // The most specific matching row, the first in table order among equals.
+    // A row naming the subject never ranks equal with one that does not (the
+    // subject counts 10 in Specificity, the class 1), so the two lists, each
+    // in table order, are read one after the other.
     const Default* best = nullptr;
     int best_spec = -1;
-    for (const Default* d : rows->status) {
-      if (!Matches(d->status, status)) continue;
-      int spec = Specificity(d->status);
-      if (spec > best_spec) {
-        best = d;
-        best_spec = spec;
+    auto consider = [&](const std::vector<const Default*>& list) {
+      for (const Default* d : list) {
+        if (!Matches(d->status, status)) continue;
+        int spec = Specificity(d->status);
+        if (spec > best_spec) {
+          best = d;
+          best_spec = spec;
+        }
       }
+    };
+    if (status.subject >= 0 && static_cast<size_t>(status.subject) < rows->status_by_subject.size()) {
+      consider(rows->status_by_subject[static_cast<size_t>(status.subject)]);
     }
+    consider(rows->status_any_subject);
     if (best != nullptr) return best;
   }
   return nullptr;

@@ -379,7 +379,16 @@ bool ReasonBook::Impl::LoadDefaults(std::string* error) {
     list.push_back(std::move(d));
   }
   // Indexed once both lists are complete (the pointers stay valid).
-  for (const Default& d : status_defaults) defaults_by_scope[std::string_view(d.scope)].status.push_back(&d);
+  for (const Default& d : status_defaults) {
+    ScopeDefaults& rows = defaults_by_scope[std::string_view(d.scope)];
+    if (d.status.subject < 0) {
+      rows.status_any_subject.push_back(&d);
+      continue;
+    }
+    const size_t subject = static_cast<size_t>(d.status.subject);
+    if (rows.status_by_subject.size() <= subject) rows.status_by_subject.resize(subject + 1);
+    rows.status_by_subject[subject].push_back(&d);
+  }
   for (const Default& d : reply_defaults) defaults_by_scope[std::string_view(d.scope)].reply.push_back(&d);
   return true;
 }

@@ -464,6 +464,32 @@ TEST(Classify, OwnExactStatusOutweighsTheReportsWordsWhenTheServerSaidNothing) {
   EXPECT_EQ(book->Classify(in).reason, Reason::kMailboxFull);
 }
 
+// StatusDefault reads a scope's rows by the subject they name and those that
+// name none: the most specific row still wins, the class breaks a tie, a
+// range and a wildcard detail count as in the table, and a subject no row
+// names finds only the rows that name none.
+TEST(Classify, StatusDefaultIsTheMostSpecificRowOfTheScope) {
+  auto book = Book();
+  auto row_for = [&](const char* status, const char* vendor) {
+    ClassifyInput in;
+    in.status = Parse(status);
+    in.vendor = vendor;
+    return book->Classify(in).decided_by.ToString();
+  };
+  EXPECT_EQ(row_for("5.7.26", ""), "status_defaults.tsv:X.7.26");
+  EXPECT_EQ(row_for("5.7.99", ""), "status_defaults.tsv:X.7.*");
+  EXPECT_EQ(row_for("5.6.3", ""), "status_defaults.tsv:X.6.*");
+  EXPECT_EQ(row_for("4.2.0", ""), "status_defaults.tsv:4.2.0");
+  EXPECT_EQ(row_for("5.2.0", ""), "status_defaults.tsv:X.2.0");
+  EXPECT_EQ(row_for("5.7.620", "microsoft"), "status_defaults.tsv:5.7.606-649@microsoft");
+  EXPECT_EQ(row_for("5.7.26", "google"), "status_defaults.tsv:X.7.26@google");
+  EXPECT_EQ(row_for("5.1.1", "google"), "status_defaults.tsv:X.1.1");
+  EXPECT_NE(row_for("5.9.1", "").rfind("status_defaults.tsv:", 0), 0u);
+  ClassifyInput success;
+  success.status = Parse("2.0.0");
+  EXPECT_EQ(book->Classify(success).status_reading.reason, Reason::kDelivered);
+}
+
 TEST(Classify, EvidenceSaysWhatDecided) {
   auto book = Book();
   ClassifyInput in;
