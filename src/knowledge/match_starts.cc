@@ -360,10 +360,24 @@ MatchStarts::MatchStarts(std::string_view pattern) {
     if (!at_start || path.word.empty() || path.word.size() > 0xFF) anchored_ = false;
   }
   if (anchored_) {
-    for (const Path& path : s.paths) {
-      leads_ += static_cast<char>(path.word.size());
-      leads_ += path.word;
+    std::vector<std::string> leads;
+    for (const Path& path : s.paths) leads.push_back(path.word);
+    // Sorted, a word comes right after the words it begins with (which
+    // begin each other in turn): the last one kept is the one to look at.
+    std::sort(leads.begin(), leads.end());
+    leads.erase(std::unique(leads.begin(), leads.end()), leads.end());
+    std::string kept;  // the last word kept
+    for (const std::string& word : leads) {
+      if (!kept.empty() && word.compare(0, kept.size(), kept) == 0) continue;
+      if (lead_firsts_.empty() || lead_firsts_.back() != word[0]) {
+        lead_firsts_ += word[0];
+        lead_groups_.push_back(static_cast<uint32_t>(leads_.size()));
+      }
+      leads_ += static_cast<char>(word.size());
+      leads_ += word;
+      kept = word;
     }
+    lead_groups_.push_back(static_cast<uint32_t>(leads_.size()));
   }
   for (const Path& path : s.paths) {
     if (path.word.size() < kMinStart || path.word.size() > 0xFFFF) return;
@@ -527,8 +541,10 @@ bool MatchStarts::MayMatch(std::string_view text, size_t from, bool ascii) const
     if (((last_bits_[last >> 6] >> (last & 63)) & 1) == 0) return false;
   }
   if (anchored_ && ascii) {
-    if (from > 0) return false;  // '^' is the start of the text, not of the search
-    for (size_t i = 0; i < leads_.size();) {
+    if (from > 0 || text.empty()) return false;  // '^' is the start of the text, not of the search
+    const size_t k = lead_firsts_.find(AsciiLower(text[0]));
+    if (k == std::string::npos) return false;
+    for (size_t i = lead_groups_[k]; i < lead_groups_[k + 1];) {
       const size_t length = static_cast<unsigned char>(leads_[i]);
       if (length <= text.size() && IEqualsSized(text.data(), leads_.data() + i + 1, length)) return true;
       i += 1 + length;

@@ -137,11 +137,19 @@ class MatchStarts {
   uint32_t key_count_ = 0, first_count_ = 0, path_count_ = 0;
   // MayMatch: the bytes a text must end with (when end_known_), and the
   // words an ASCII text must begin with (when anchored_; the paths leave
-  // out ways through non-ASCII letters), each after a byte of its length.
+  // out ways through non-ASCII letters).
   bool end_known_ = false;
   uint64_t last_bits_[4] = {};
   bool anchored_ = false;
+  // The words, each after a byte of its length, grouped by first byte (a
+  // pattern such as "^,? ?(?:could not|...) (?:be )?delivered" has a hundred
+  // ways, and a text begins with one byte): the words of first byte
+  // lead_firsts_[k] are leads_[lead_groups_[k], lead_groups_[k + 1]). A word
+  // that another one begins is left out (a text that begins with it begins
+  // with the other).
   std::string leads_;
+  std::string lead_firsts_;
+  std::vector<uint32_t> lead_groups_;
   bool searchable_ = false;  // read: ASCII texts are searched by words
   bool complete_ = false;
   // A bit per byte a key can begin with in a text: its first byte (lowered),

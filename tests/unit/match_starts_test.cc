@@ -224,6 +224,16 @@ TEST(MatchStarts, ByteTestsTurnAwayTextsThatCannotMatch) {
   EXPECT_TRUE(starts.MayMatch("\xc3\xb6 x", 0, false));  // non-ASCII texts: RE2 decides
   EXPECT_TRUE(MatchStarts("^\\s*on").MayMatch("  x", 0, true));  // no word after '^'
   EXPECT_TRUE(MatchStarts("^on|at").MayMatch("cat", 0, true));     // not every way at the start
+
+  // Many ways, of several first bytes, some beginning others: each is found.
+  const MatchStarts ways("^,? ?(?:could not|couldn'?t|cannot|was not|has not been) (?:be )?delivered\\.?");
+  for (const char* text : {",could not delivered", ", couldnt be delivered.", " cannot delivered x",
+                           "Was not be delivered", "HAS NOT BEEN delivered", "couldn't delivered"}) {
+    EXPECT_TRUE(ways.MayMatch(text, 0, true)) << text;
+  }
+  for (const char* text : {"could not be", "x could not delivered", ";could not delivered", "has not delivered", ""}) {
+    EXPECT_FALSE(ways.MayMatch(text, 0, true)) << text;
+  }
 }
 
 // Every pattern of a table against its sample: the sample alone, twice in
