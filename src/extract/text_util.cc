@@ -1,5 +1,6 @@
 #include "extract/text_util.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace ndr {
@@ -28,6 +29,23 @@ size_t ProxyTypeEnd(std::string_view value) {
     return kSmtp.size() + 1;
   }
   return 0;
+}
+
+// Where the first blank (' ' or '\t') at or after `from` is, npos when none.
+// (A loop: find_first_of(" \t") calls memchr on its set for every byte.)
+size_t FindBlank(std::string_view s, size_t from = 0) {
+  for (size_t i = from; i < s.size(); ++i) {
+    if (IsBlank(s[i])) return i;
+  }
+  return std::string_view::npos;
+}
+
+// Where the last blank at or before `at` is, npos when none.
+size_t FindLastBlank(std::string_view s, size_t at) {
+  for (size_t i = std::min(at + 1, s.size()); i > 0; --i) {
+    if (IsBlank(s[i - 1])) return i - 1;
+  }
+  return std::string_view::npos;
 }
 
 bool IsOpening(char c) { return c == '<' || c == '"' || c == '\'' || c == '('; }
@@ -75,12 +93,12 @@ std::string_view CleanedAddressView(std::string_view address, std::string* quote
     }
   }
   // "jo@example.org (Jo Doe)": the word that holds the address.
-  if (a.find_first_of(" \t") != std::string_view::npos && !a.empty() && a.front() != '"') {
+  if (FindBlank(a) != std::string_view::npos && !a.empty() && a.front() != '"') {
     size_t at = a.find('@');
     if (at != std::string_view::npos) {
-      size_t begin = a.find_last_of(" \t", at);
+      size_t begin = FindLastBlank(a, at);
       begin = begin == std::string_view::npos ? 0 : begin + 1;
-      size_t end = a.find_first_of(" \t", at);
+      size_t end = FindBlank(a, at);
       a = a.substr(begin, end == std::string_view::npos ? std::string_view::npos : end - begin);
     }
   }

@@ -80,6 +80,10 @@ TEST(CleanAddress, TypesBracketsQuotesAndSourceRoutes) {
   EXPECT_EQ(CleanAddress("Jo Doe <jo@example.org>"), "jo@example.org");
   EXPECT_EQ(CleanAddress("jo@example.org (Jo Doe)"), "jo@example.org");
   EXPECT_EQ(CleanAddress("rfc822; jo@example.org (alias of ann)"), "jo@example.org");
+  // The word that holds the '@', between blanks or tabs (or the text's ends).
+  EXPECT_EQ(CleanAddress("to\tjo@example.org\tnow"), "jo@example.org");
+  EXPECT_EQ(CleanAddress("mail for jo@example.org"), "jo@example.org");
+  EXPECT_EQ(CleanAddress("a b\tjo@example.org c\td"), "jo@example.org");
   EXPECT_EQ(CleanAddress("\"jo..x.\"@example.org"), "jo..x.@example.org");
   EXPECT_EQ(CleanAddress("\"jo doe\"@example.org"), "\"jo doe\"@example.org");  // quotes needed there
   EXPECT_EQ(CleanAddress("<@relay.example.net:jo@example.org>"), "jo@example.org");
