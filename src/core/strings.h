@@ -82,12 +82,24 @@ inline uint64_t AsciiLower8(uint64_t x) {
   return x | (upper >> 2);
 }
 
-// Index of the first byte >= 0x80 of `text`, or its size (eight bytes at a
-// time).
+// Index of the first byte >= 0x80 of `text`, or its size. Sixty-four bytes
+// at a time, then sixteen (SSE2: movemask takes each byte's top bit), then
+// eight: the bodies and texts checked here are mostly ASCII and long.
 inline size_t AsciiPrefix(std::string_view text) {
   const char* p = text.data();
   const size_t n = text.size();
   size_t i = 0;
+#if defined(__SSE2__)
+  auto load = [p](size_t at) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at)); };
+  for (; i + 64 <= n; i += 64) {
+    const __m128i x = _mm_or_si128(_mm_or_si128(load(i), load(i + 16)), _mm_or_si128(load(i + 32), load(i + 48)));
+    if (_mm_movemask_epi8(x) != 0) break;
+  }
+  for (; i + 16 <= n; i += 16) {
+    const int mask = _mm_movemask_epi8(load(i));
+    if (mask != 0) return i + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+  }
+#endif
   for (; i + 8 <= n; i += 8) {
     uint64_t w;
     std::memcpy(&w, p + i, 8);

@@ -28,9 +28,10 @@ std::string ReferenceSqueeze(const std::string& s) {
 }
 
 TEST(Strings, AsciiPrefixStopsAtTheFirstHighByteWhereverItIs) {
-  // Every length up to 20 and every place of one byte >= 0x80 (the eight-byte
-  // steps and the byte loop after them).
-  for (size_t n = 0; n <= 20; ++n) {
+  // Every length up to 150 and every place of one byte >= 0x80 (the 64-,
+  // 16- and eight-byte steps and the byte loop after them), alone and with
+  // another such byte later in the same step.
+  for (size_t n = 0; n <= 150; ++n) {
     const std::string plain(n, 'a');
     EXPECT_EQ(internal::AsciiPrefix(plain), n);
     EXPECT_TRUE(internal::IsAscii(plain));
@@ -39,6 +40,8 @@ TEST(Strings, AsciiPrefixStopsAtTheFirstHighByteWhereverItIs) {
       text[at] = '\xC3';
       EXPECT_EQ(internal::AsciiPrefix(text), at) << n << " " << at;
       EXPECT_FALSE(internal::IsAscii(text));
+      text[n - 1] = '\x80';
+      EXPECT_EQ(internal::AsciiPrefix(text), at) << n << " " << at;
     }
   }
 }
