@@ -345,6 +345,7 @@ class TreeParser {
       open_end = l.end;
     }
     if (open != nullptr) add();
+    fields.Finish();
   }
 
   // ---- loading entities ----
