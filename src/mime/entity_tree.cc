@@ -550,19 +550,7 @@ class TreeParser {
         log_->Add(ProblemKind::kLimit, "decoded body of part " + std::to_string(idx) + " cut at " +
                   std::to_string(limits_.max_decoded_part_bytes) + " bytes (--max-decoded-size)");
       }
-      if (decoded.find('\r') != std::string::npos) {
-        std::string lf;
-        lf.reserve(decoded.size());
-        for (size_t i = 0; i < decoded.size(); ++i) {
-          if (decoded[i] == '\r') {
-            lf.push_back('\n');
-            if (i + 1 < decoded.size() && decoded[i + 1] == '\n') ++i;
-          } else {
-            lf.push_back(decoded[i]);
-          }
-        }
-        decoded.swap(lf);
-      }
+      if (decoded.find('\r') != std::string::npos) decoded = NormalizeLineEndings(decoded);
       raw = decoded;
       if (descend) {
         const size_t child = infos_.size();

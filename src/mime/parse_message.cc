@@ -21,25 +21,8 @@ using internal::mime::Conversion;
 using internal::mime::Entity;
 using internal::mime::ProblemLog;
 using internal::mime::Shape;
+using internal::mime::NormalizeLineEndings;
 using internal::mime::TransferEncoding;
-
-// LF, CRLF and CR-only line endings -> LF.
-std::string NormalizeLineEndings(std::string_view in) {
-  std::string out;
-  out.reserve(in.size());
-  size_t pos = 0;
-  while (pos < in.size()) {
-    const void* hit = std::memchr(in.data() + pos, '\r', in.size() - pos);
-    if (hit == nullptr) break;
-    size_t cr = static_cast<size_t>(static_cast<const char*>(hit) - in.data());
-    out.append(in.data() + pos, cr - pos);
-    out.push_back('\n');
-    pos = cr + 1;
-    if (pos < in.size() && in[pos] == '\n') ++pos;
-  }
-  out.append(in.data() + pos, in.size() - pos);
-  return out;
-}
 
 // Bodies converted to UTF-8 besides text/*: message/* leaves, which are all
 // text in practice (delivery-status, global-delivery-status, global-headers,

@@ -36,6 +36,9 @@ bool DecodeQuotedPrintable(std::string_view in, size_t max_size, std::string* ou
 // The Q encoding of RFC 2047: like quoted-printable, and '_' is a space.
 void DecodeQEncoding(std::string_view in, std::string* out);
 
+// `in` with its line endings (LF, CRLF, a CR alone) as LF.
+std::string NormalizeLineEndings(std::string_view in);
+
 }  // namespace mime
 }  // namespace internal
 }  // namespace ndr

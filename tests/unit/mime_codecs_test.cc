@@ -306,6 +306,37 @@ TEST(MimeCodecs, TransferEncodingNames) {
   EXPECT_EQ(ParseTransferEncoding("x-uuencode"), TransferEncoding::kIdentity);
 }
 
+TEST(MimeCodecs, LineEndingsBecomeLf) {
+  EXPECT_EQ(NormalizeLineEndings(""), "");
+  EXPECT_EQ(NormalizeLineEndings("a\r\nb\rc\nd\r"), "a\nb\nc\nd\n");
+  EXPECT_EQ(NormalizeLineEndings("\r\r\n\n\r"), "\n\n\n\n");
+  // Every place of a CRLF, a lone CR and a CR that ends the text in texts
+  // of up to 100 bytes (the 32-byte steps, the bytes after them, a CR as the
+  // last byte of a step and its LF the first of the next).
+  for (size_t n = 1; n <= 100; ++n) {
+    for (size_t at = 0; at < n; ++at) {
+      std::string text(n, 'x');
+      std::string want = text;
+      text[at] = '\r';
+      want[at] = '\n';
+      if (at + 1 < n) {
+        EXPECT_EQ(NormalizeLineEndings(text), want) << n << " " << at;  // a CR alone
+        text[at + 1] = '\n';
+        want.erase(at + 1, 1);
+      }
+      EXPECT_EQ(NormalizeLineEndings(text), want) << n << " " << at;
+      std::string lines;  // CRLF after every eleventh byte from `at` on
+      std::string lf;
+      for (size_t i = 0; i < n; ++i) {
+        const bool end = i >= at && (i - at) % 11 == 10;
+        lines += end ? "\r\n" : "y";
+        lf += end ? "\n" : "y";
+      }
+      EXPECT_EQ(NormalizeLineEndings(lines), lf) << n << " " << at;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace mime
 }  // namespace internal
