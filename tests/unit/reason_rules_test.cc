@@ -835,6 +835,9 @@ TEST(ReasonRules, MtaWordingsWithoutCodesDecide) {
                        "550 5.1.7 The sender mailbox does not exist"},
                       Reason::kRejected);
   ExpectEveryLanguage({"550 5.1.2 Recipient domain has no MX or A record"}, Reason::kNotAccept);
+  // The person has left: the address will not be read again.
+  ExpectEveryLanguage({"550 Jo Bloggs is no longer with the company", "550 jo@example.net has left the company"},
+                      Reason::kHasMoved);
   // The name the sending server gave in HELO: its host is the sender's, even
   // when "not found".
   ExpectEveryLanguage({"550 5.7.1 <mail.example.org>: Helo command rejected: Host not found",
