@@ -421,14 +421,15 @@ bool FindAttachedReport(const Message& message, const BounceMarkers& markers, co
 
 bool FindForwardedReportText(const Message& message, const BounceMarkers& markers,
                              const internal::PastedTextReader& pasted, const Limits& limits, Message* report) {
-  if (message.pasted || markers.Matches(MarkerKind::kFrom, message.headers().Get("From"))) return false;
+  if (message.pasted) return false;
+  // The parts first: they rule out most messages for less than the From pattern.
   const Part* text = nullptr;  // the forward's own words and the copy below them
   for (const Part& part : message.parts) {
     if (part.in_attached_message) continue;
     if (IsReportType(part.content_type) || IsMessageType(part.content_type)) return false;
     if (text == nullptr && part.content_type == "text/plain") text = &part;
   }
-  if (text == nullptr) return false;
+  if (text == nullptr || markers.Matches(MarkerKind::kFrom, message.headers().Get("From"))) return false;
   const size_t separator = pasted.ForwardSeparatorAt(text->body);
   if (separator == std::string::npos) return false;
   // The words above the copy are a person's, not a report's: a report that
