@@ -351,9 +351,15 @@ using internal::rb::Step;
 
 std::string Quote(std::string_view words) {
   constexpr size_t kMax = 100;
-  std::string w(words.substr(0, kMax));
-  if (words.size() > kMax) w += "...";
-  return "'" + w + "'";
+  // Built in one string of the final size (this runs for most recipients).
+  const std::string_view w = words.substr(0, kMax);
+  std::string out;
+  out.reserve(w.size() + 5);
+  out += '\'';
+  out += w;
+  if (words.size() > kMax) out += "...";
+  out += '\'';
+  return out;
 }
 
 // What Classify knows about one recipient before it walks the steps.
