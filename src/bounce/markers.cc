@@ -187,9 +187,9 @@ struct BounceMarkers::Impl {
   // start only (RE2 does not see that an alternation of anchored patterns is
   // anchored, and would search each line to its end).
   bool original_anchored = true;
-  // The bytes an "original" line can start with (after its leading blanks):
-  // RE2 runs only on the lines that start with one (most lines do not).
-  ByteSet original_first = ByteSet().set();
+  // The first three bytes an "original" line can start with (after its
+  // leading blanks): RE2 runs only on the lines that start so (most do not).
+  LineStartFilter original_start;
   CaptureRows recipient{true};        // the "recipient" patterns (read for every plain-text report)
   CaptureRows bare_recipient{false};  // the "bare-recipient" patterns (read only when no address is named)
   CaptureRows reporting_host{false};  // the "reporting-host" patterns (likewise)
@@ -360,7 +360,7 @@ bool BounceMarkers::Build(std::string* error) {
       *error = "data/bounce_markers.tsv: original patterns do not compile together";
       return false;
     }
-    if (impl_->original_anchored) impl_->original_first = FirstBytes(original_alternatives);
+    if (impl_->original_anchored) impl_->original_start = LineStartFilter(original_alternatives);
   }
   if (!boilerplate_alternatives.empty()) {
     impl_->boilerplate = std::make_unique<RE2>(boilerplate_alternatives, options);
@@ -488,7 +488,7 @@ size_t BounceMarkers::FindOriginalStart(std::string_view text) const {
     while (s < end && (text[s] == ' ' || text[s] == '\t')) ++s;
     std::string_view line = text.substr(s, end - s);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.size() >= 8 && impl_->original_first[static_cast<unsigned char>(line[0])] &&
+    if (line.size() >= 8 && impl_->original_start.MayStart(line) &&
         impl_->original_line->Match(re2::StringPiece(line.data(), line.size()), 0, line.size(),
                                     impl_->original_anchored ? RE2::ANCHOR_START : RE2::UNANCHORED, nullptr, 0)) {
       return pos;

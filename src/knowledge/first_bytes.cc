@@ -3,7 +3,9 @@
 // follows it can start the match too).
 #include "knowledge/first_bytes.h"
 
+#include <algorithm>
 #include <cstddef>
+#include <vector>
 
 namespace ndr {
 namespace internal {
@@ -11,10 +13,72 @@ namespace {
 
 ByteSet AllBytes() { return ByteSet().set(); }
 
+// The first bytes of some matches of a piece, one set per place: `len` < 3
+// when these matches are exactly that long, 3 when they go on.
+struct Prefix {
+  ByteSet at[3];
+  int len = 0;
+};
+using Prefixes = std::vector<Prefix>;
+
+// Each match of a then b: the prefixes of a completed by those of b. Past 512
+// prefixes those of one length merge into one (a superset: still conservative).
+Prefixes Then(const Prefixes& a, const Prefixes& b) {
+  Prefixes out;
+  for (const Prefix& pa : a) {
+    if (pa.len == 3) {
+      out.push_back(pa);
+      continue;
+    }
+    for (const Prefix& pb : b) {
+      Prefix p = pa;
+      for (int j = 0; j < pb.len && p.len < 3; ++j) p.at[p.len++] = pb.at[j];
+      out.push_back(p);
+    }
+  }
+  if (out.size() <= 512) return out;
+  Prefixes merged(4);
+  for (int len = 0; len < 4; ++len) merged[static_cast<size_t>(len)].len = len;
+  std::vector<bool> used(4, false);
+  for (const Prefix& p : out) {
+    Prefix& m = merged[static_cast<size_t>(p.len)];
+    for (int i = 0; i < p.len; ++i) m.at[i] |= p.at[i];
+    used[static_cast<size_t>(p.len)] = true;
+  }
+  Prefixes kept;
+  for (int len = 0; len < 4; ++len) {
+    if (used[static_cast<size_t>(len)]) kept.push_back(merged[static_cast<size_t>(len)]);
+  }
+  return kept;
+}
+
+// One character of the set: an ASCII byte alone, or the lead byte of a
+// longer UTF-8 sequence whose next bytes are not followed.
+Prefixes OneCharacter(const ByteSet& bytes) {
+  Prefixes out;
+  Prefix ascii;
+  Prefix multi;
+  for (int b = 0; b < 256; ++b) {
+    if (bytes[static_cast<size_t>(b)]) (b < 0x80 ? ascii : multi).at[0].set(static_cast<size_t>(b));
+  }
+  if (ascii.at[0].any()) {
+    ascii.len = 1;
+    out.push_back(ascii);
+  }
+  if (multi.at[0].any()) {
+    multi.at[1].set();
+    multi.at[2].set();
+    multi.len = 3;
+    out.push_back(multi);
+  }
+  return out;
+}
+
 // What a piece of a pattern can start with.
 struct First {
   ByteSet bytes;
   bool nullable = false;  // it can match the empty string
+  Prefixes prefixes;      // its matches' first three bytes
 };
 
 class FirstBytesReader {
@@ -25,6 +89,14 @@ class FirstBytesReader {
     First f = Alternation();
     if (failed_ || at_ != p_.size() || f.nullable) return AllBytes();
     return f.bytes;
+  }
+
+  // The first three bytes of the matches; false for syntax not followed.
+  bool ReadPrefixes(Prefixes* out) {
+    First f = Alternation();
+    if (failed_ || at_ != p_.size()) return false;
+    *out = f.prefixes;
+    return true;
   }
 
  private:
@@ -38,6 +110,7 @@ class FirstBytesReader {
       First g = Sequence();
       f.bytes |= g.bytes;
       f.nullable = f.nullable || g.nullable;
+      f.prefixes.insert(f.prefixes.end(), g.prefixes.begin(), g.prefixes.end());
     }
     return f;
   }
@@ -45,8 +118,10 @@ class FirstBytesReader {
   First Sequence() {
     First f;
     f.nullable = true;
+    f.prefixes.emplace_back();
     while (!failed_ && !AtEnd() && Peek() != '|' && Peek() != ')') {
       First piece = Repeated();
+      f.prefixes = Then(f.prefixes, piece.prefixes);
       if (f.nullable) {
         f.bytes |= piece.bytes;
         f.nullable = piece.nullable;
@@ -57,12 +132,15 @@ class FirstBytesReader {
 
   First Repeated() {
     First f = Atom();
+    if (f.prefixes.empty() && !failed_) f.prefixes = OneCharacter(f.bytes);
     while (!failed_ && !AtEnd()) {
       char c = Peek();
       if (c == '*' || c == '?') {
         f.nullable = true;
+        f.prefixes = Repeats(f.prefixes, true);
         ++at_;
       } else if (c == '+') {
+        f.prefixes = Repeats(f.prefixes, false);
         ++at_;
       } else if (c == '{') {
         size_t close = p_.find('}', at_);
@@ -73,6 +151,7 @@ class FirstBytesReader {
           if (!((d >= '0' && d <= '9') || d == ',')) return Fail();
         }
         if (counts[0] == '0' && (counts.size() == 1 || counts[1] == ',')) f.nullable = true;
+        f.prefixes = Repeats(f.prefixes, f.nullable);
         at_ = close + 1;
       } else {
         break;
@@ -82,12 +161,23 @@ class FirstBytesReader {
     return f;
   }
 
+  // Any count of a piece is taken as one, two or three and more (and none
+  // when it may be none): a superset of the prefixes of the counts allowed.
+  static Prefixes Repeats(const Prefixes& once, bool none) {
+    Prefixes twice = Then(once, once);
+    Prefixes out = Then(twice, once);
+    out.insert(out.end(), twice.begin(), twice.end());
+    out.insert(out.end(), once.begin(), once.end());
+    if (none) out.emplace_back();
+    return Then(out, Prefixes(1));
+  }
+
   First Atom() {
     char c = Peek();
     switch (c) {
       case '(': return Group();
       case '[': return Class();
-      case '.': ++at_; return {AllBytes(), false};
+      case '.': ++at_; return {AllBytes(), false, {}};
       case '^':
       case '$': ++at_; return Empty();
       case '\\': return Escape();
@@ -268,12 +358,13 @@ class FirstBytesReader {
   static First Empty() {
     First f;
     f.nullable = true;
+    f.prefixes.emplace_back();
     return f;
   }
   First Fail() {
     failed_ = true;
     at_ = p_.size();
-    return {AllBytes(), true};
+    return {AllBytes(), true, {}};
   }
 
   std::string_view p_;
@@ -284,6 +375,40 @@ class FirstBytesReader {
 }  // namespace
 
 ByteSet FirstBytes(std::string_view pattern) { return FirstBytesReader(pattern).Read(); }
+
+LineStartFilter::LineStartFilter(std::string_view pattern) : third_of_pair_(1 << 16, 0), thirds_(1) {
+  Prefixes prefixes;
+  if (!FirstBytesReader(pattern).ReadPrefixes(&prefixes)) {
+    third_of_pair_.clear();
+    return;
+  }
+  std::vector<ByteSet> third(1 << 16);
+  for (const Prefix& p : prefixes) {
+    if (p.len == 0) {  // a match may be empty: any line may start one
+      third_of_pair_.clear();
+      return;
+    }
+    for (int x = 0; x < 256; ++x) {
+      if (!p.at[0][static_cast<size_t>(x)]) continue;
+      for (int y = 0; y < 256; ++y) {
+        if (p.len >= 2 && !p.at[1][static_cast<size_t>(y)]) continue;
+        third[static_cast<size_t>(x << 8 | y)] |= p.len == 3 ? p.at[2] : AllBytes();
+      }
+    }
+  }
+  for (size_t pair = 0; pair < third.size(); ++pair) {
+    if (third[pair].none()) continue;
+    auto found = std::find(thirds_.begin(), thirds_.end(), third[pair]);
+    if (found == thirds_.end()) {
+      if (thirds_.size() == 256) {  // too many kinds of third byte: no filter
+        third_of_pair_.clear();
+        return;
+      }
+      found = thirds_.insert(thirds_.end(), third[pair]);
+    }
+    third_of_pair_[pair] = static_cast<uint8_t>(found - thirds_.begin());
+  }
+}
 
 }  // namespace internal
 }  // namespace ndr

@@ -14,7 +14,9 @@
 #define NDR_SRC_KNOWLEDGE_FIRST_BYTES_H_
 
 #include <bitset>
+#include <cstdint>
 #include <string_view>
+#include <vector>
 
 namespace ndr {
 namespace internal {
@@ -24,6 +26,26 @@ using ByteSet = std::bitset<256>;
 // The bytes a match of `pattern` (RE2 syntax, case ignored, anchored at the
 // start of the text) can begin with.
 ByteSet FirstBytes(std::string_view pattern);
+
+// The same reading carried three bytes deep: whether a line's first three
+// bytes may start a match of `pattern` (same terms as FirstBytes). A table
+// of the first two bytes gives the set of third bytes that may follow them.
+class LineStartFilter {
+ public:
+  explicit LineStartFilter(std::string_view pattern = "");
+  // `s` has at least three bytes.
+  bool MayStart(std::string_view s) const {
+    if (third_of_pair_.empty()) return true;
+    const auto b0 = static_cast<unsigned char>(s[0]);
+    const auto b1 = static_cast<unsigned char>(s[1]);
+    const uint8_t third = third_of_pair_[static_cast<size_t>(b0 << 8 | b1)];
+    return third != 0 && thirds_[third][static_cast<unsigned char>(s[2])];
+  }
+
+ private:
+  std::vector<uint8_t> third_of_pair_;  // empty: every line passes; 0: no third byte
+  std::vector<ByteSet> thirds_;
+};
 
 }  // namespace internal
 }  // namespace ndr

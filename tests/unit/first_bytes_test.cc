@@ -50,6 +50,29 @@ TEST(FirstBytes, NonAsciiAndFoldedLetters) {
   EXPECT_EQ(Members(FirstBytes("^[a-c]x")), "ABCabc");
 }
 
+// The filter lets through the lines a pattern may start and turns away
+// those whose first three bytes no match has.
+TEST(LineStartFilter, ThreeBytesDeep) {
+  internal::LineStartFilter copy("^-* ?(a )?copy of|^original message$");
+  EXPECT_TRUE(copy.MayStart("--- copy of"));
+  EXPECT_TRUE(copy.MayStart("- A copy"));
+  EXPECT_TRUE(copy.MayStart("Copy of"));
+  EXPECT_TRUE(copy.MayStart("ORIginal"));
+  EXPECT_FALSE(copy.MayStart("-x-"));  // after dashes: a blank or a letter of "a copy"
+  EXPECT_FALSE(copy.MayStart("content-type"));  // "co" then 'n'
+  EXPECT_FALSE(copy.MayStart("order"));
+  internal::LineStartFilter kelvin("^kelvin");
+  EXPECT_TRUE(kelvin.MayStart("\xE2\x84\xAA" "elvin"));  // the Kelvin sign folds to k
+  EXPECT_FALSE(kelvin.MayStart("kev"));
+  internal::LineStartFilter short_match("^ab?$|^xy+z");
+  EXPECT_TRUE(short_match.MayStart("a.."));  // a match of one byte: any bytes after it
+  EXPECT_TRUE(short_match.MayStart("xyy"));
+  EXPECT_FALSE(short_match.MayStart("xz."));
+  for (const char* pattern : {"^a*", "^[[:alpha:]]x", "^(ab"}) {
+    EXPECT_TRUE(internal::LineStartFilter(pattern).MayStart("###")) << pattern;
+  }
+}
+
 // At every position of every sample: when the row's pattern matches there,
 // the byte there is in the pattern's set.
 TEST(FirstBytes, NeverMissesAStartOfTheMarkerRows) {
@@ -67,11 +90,13 @@ TEST(FirstBytes, NeverMissesAStartOfTheMarkerRows) {
     RE2 re(pattern, options);
     ASSERT_TRUE(re.ok()) << pattern;
     ByteSet first = FirstBytes(pattern);
+    internal::LineStartFilter start(pattern);
     for (size_t i = 0; i < sample.size(); ++i) {
       re2::StringPiece rest(sample.data() + i, sample.size() - i);
       if (RE2::PartialMatch(rest, re) && re.Match(rest, 0, rest.size(), RE2::ANCHOR_START, nullptr, 0)) {
         ++matched;
         EXPECT_TRUE(first[static_cast<unsigned char>(sample[i])]) << pattern << " at " << i << " of " << sample;
+        if (rest.size() >= 3) EXPECT_TRUE(start.MayStart(rest)) << pattern << " at " << i << " of " << sample;
       }
     }
   }
