@@ -416,11 +416,11 @@ struct ReasonBook::Impl {
   bool LoadPrecedence(std::string* error);
   bool LoadPhrases(std::string* error);
 
-  // The best rule of one scope matching `text`, or a null rule; *failed is
-  // set when the pattern set could not be matched (out of DFA memory).
   // Whether `reason` can be the verdict of a refusal at `command`: not one
   // on the recipient's address before the recipient was named.
   bool Fits(Reason reason, SmtpCommand command) const;
+  // The best rule of one scope matching `text`, or a null rule; *failed is
+  // set when the pattern set could not be matched (out of DFA memory).
   Candidate BestIn(const Scope& scope, bool vendor, std::string_view text, const ClassifyInput& in,
                    int reply, EnhancedStatus status, bool* failed) const;
   const ScopeDefaults* DefaultsOf(std::string_view scope) const;  // null for "" or a scope without rows

@@ -553,12 +553,18 @@ Classification ReasonBook::Classify(const ClassifyInput& in) const {
     best_known = true;  // the vendor's rule, found
     say_failed();
   }
-  f.status_default = impl_->StatusDefault(f.status, in.vendor);
-  f.reply_default = impl_->ReplyDefault(f.reply, in.vendor);
+  // The codes' readings are shown as they are; they weigh in only with a
+  // reason the failed command can give (none on the recipient's address
+  // before it was named), in every step alike.
+  const Default* status_read = impl_->StatusDefault(f.status, in.vendor);
+  const Default* reply_read = impl_->ReplyDefault(f.reply, in.vendor);
+  auto fitting = [&](const Default* d) { return d != nullptr && impl_->Fits(d->reason, in.command) ? d : nullptr; };
+  f.status_default = fitting(status_read);
+  f.reply_default = fitting(reply_read);
   std::string status_text = f.status.ToString();
   std::string reply_text = f.reply == 0 ? std::string() : std::to_string(f.reply);
-  out.status_reading = ReadingOf(f.status_default, status_text);
-  out.reply_reading = ReadingOf(f.reply_default, reply_text);
+  out.status_reading = ReadingOf(status_read, status_text);
+  out.reply_reading = ReadingOf(reply_read, reply_text);
 
   auto fixed = [&](const PrecedenceRow& row) {
     out.reason = row.reason;
@@ -608,7 +614,7 @@ Classification ReasonBook::Classify(const ClassifyInput& in) const {
       case Step::kStatusCode: {
         find_best();
         const Default* sd = f.status_default;
-        if (sd == nullptr || !impl_->Fits(sd->reason, in.command)) continue;
+        if (sd == nullptr) continue;
         // A code of strength 0 is a guess: a delay stays a delay, and the
         // server's words that match nothing are better read than an "other
         // or undefined" code (X.s.0) guessed over.
@@ -636,7 +642,7 @@ Classification ReasonBook::Classify(const ClassifyInput& in) const {
         fixed(row);
         return out;
       case Step::kReplyCode:
-        if (f.reply_default == nullptr || !impl_->Fits(f.reply_default->reason, in.command)) continue;
+        if (f.reply_default == nullptr) continue;
         // Three digits are a guess; a status code of another subject says
         // more (552 with 5.7.0 is a policy refusal, not a full mailbox).
         if (f.status_default != nullptr && f.status.subject != 0 &&
