@@ -1,6 +1,7 @@
 #include "knowledge/rule_set.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -12,6 +13,7 @@
 
 #include "core/strings.h"
 #include "knowledge/match_starts.h"
+#include "knowledge/prefilter_plans.h"
 #include "knowledge/word_finder.h"
 
 namespace ndr {
@@ -40,6 +42,11 @@ RE2::Options AsciiTextOptions(std::string_view pattern, int64_t max_mem) {
 }
 constexpr int64_t kWordPassMemory = 64 << 20;
 constexpr int64_t kPatternMemory = 8 << 20;
+// Words shorter than this are not worth a filter: a pattern made only of
+// them is simply always run. Two, not three: "##" (Exchange's reply
+// wrapper) and "--" headings then filter their rows, which otherwise ran
+// on every text (3.5 % fewer instructions per message, measured).
+constexpr int kMinAtomLength = 2;
 // Words found in one text that fit without growing the list.
 constexpr size_t kPresentRoom = 32;
 
@@ -89,20 +96,40 @@ bool MatchableAsBytes(std::string_view pattern) {
 // RE2::Set of every word.
 struct RuleSet::Impl {
   Impl() : other_atoms(PatternOptions(kWordPassMemory), RE2::UNANCHORED) {}
-  // Words shorter than this are not worth a filter: a pattern made only of
-  // them is simply always run. Two, not three: "##" (Exchange's reply
-  // wrapper) and "--" headings then filter their rows, which otherwise ran
-  // on every text (3.5 % fewer instructions per message, measured).
-  static constexpr int kMinAtomLength = 2;
-  // Each pattern in a FilteredRE2 of its own, which holds the compiled
-  // pattern and says which sets of its words let it through (Compile).
-  std::vector<std::unique_ptr<re2::FilteredRE2>> patterns;
-  // The same patterns, compiled, as one array: a call that needs no RE2
-  // (MatchStarts) does not reach into the FilteredRE2 for it.
-  std::vector<const RE2*> compiled;
-  // Where each pattern's matches may begin (FirstMatch runs it anchored there).
-  std::vector<MatchStarts> starts;
-  std::vector<std::string> sources;  // the patterns as given (until Compile)
+  // A pattern: compiled, and its MatchStarts read, the first time a text
+  // needs it (a scan's texts never reach most rows of the larger sets, and
+  // both took most of start-up), or at Add when its plan is not built in
+  // (a FilteredRE2 compiles it to work the plan out).
+  struct Row {
+    std::string source;
+    RE2::Options options;  // for ASCII texts (Latin-1 when it can)
+    // Until Compile: the pattern alone, for its plan; after: its RE2.
+    std::unique_ptr<re2::FilteredRE2> filtered;
+    struct Ready {
+      const RE2* ascii;
+      MatchStarts starts;
+    };
+    mutable std::unique_ptr<RE2> own;
+    mutable std::unique_ptr<Ready> made;
+    mutable std::atomic<const Ready*> ready{nullptr};
+    mutable std::once_flag once;
+    const Ready& Get() const {
+      if (const Ready* r = ready.load(std::memory_order_acquire)) return *r;
+      std::call_once(once, [this] {
+        const RE2* re = nullptr;
+        if (filtered != nullptr) {
+          re = &filtered->GetRE2(0);
+        } else {
+          own = std::make_unique<RE2>(source, options);
+          re = own.get();
+        }
+        made = std::make_unique<Ready>(Ready{re, MatchStarts(source)});
+        ready.store(made.get(), std::memory_order_release);
+      });
+      return *ready.load(std::memory_order_acquire);
+    }
+  };
+  std::vector<std::unique_ptr<Row>> rows;
   // A pattern that matches as bytes (MatchableAsBytes) is compiled so, to
   // run on ASCII texts (nearly all); on the others it runs as written, in
   // UTF-8, compiled the first time such a text needs it (most never do).
@@ -116,7 +143,7 @@ struct RuleSet::Impl {
   std::vector<std::unique_ptr<Utf8Pattern>> utf8;
   const RE2& ForText(size_t index, bool ascii_text) const {
     Utf8Pattern* other = utf8[index].get();
-    if (ascii_text || other == nullptr) return *compiled[index];
+    if (ascii_text || other == nullptr) return *rows[index]->Get().ascii;
     std::call_once(other->once, [other] { other->re = std::make_unique<RE2>(other->source, other->options); });
     return *other->re;
   }
@@ -190,28 +217,32 @@ int RuleSet::Add(std::string_view pattern, std::string* error, Groups groups) {
     *error = "pattern added after Compile()";
     return -1;
   }
-  auto filtered = std::make_unique<re2::FilteredRE2>(Impl::kMinAtomLength);
-  int index = -1;
-  re2::StringPiece piece(pattern.data(), pattern.size());
+  auto row = std::make_unique<Impl::Row>();
+  row->source = std::string(pattern);
   // (Groups change neither RE2's prefilter nor a match that asks for none.)
-  RE2::Options options = AsciiTextOptions(pattern, kPatternMemory);
-  options.set_never_capture(groups == Groups::kDrop);
-  if (filtered->Add(piece, options, &index) != RE2::NoError) {
-    // Only a bad pattern gets here: compile it once more for RE2's words.
-    RE2 bad(piece, options);
-    *error = bad.error().empty() ? "pattern does not compile" : bad.error();
-    return -1;
+  row->options = AsciiTextOptions(pattern, kPatternMemory);
+  row->options.set_never_capture(groups == Groups::kDrop);
+  // A pattern with a built-in plan compiled when the build worked it out;
+  // the others are compiled now, to be checked and to work theirs out.
+  if (BuiltInPrefilterPlan(pattern) == nullptr) {
+    auto filtered = std::make_unique<re2::FilteredRE2>(kMinAtomLength);
+    int index = -1;
+    if (filtered->Add(re2::StringPiece(pattern.data(), pattern.size()), row->options, &index) != RE2::NoError) {
+      // Only a bad pattern gets here: compile it once more for RE2's words.
+      RE2 bad(re2::StringPiece(pattern.data(), pattern.size()), row->options);
+      *error = bad.error().empty() ? "pattern does not compile" : bad.error();
+      return -1;
+    }
+    row->filtered = std::move(filtered);
   }
-  impl_->patterns.push_back(std::move(filtered));
-  impl_->starts.emplace_back(pattern);
-  impl_->sources.emplace_back(pattern);
   std::unique_ptr<Impl::Utf8Pattern> utf8;
-  if (options.encoding() != RE2::Options::EncodingUTF8) {
+  if (row->options.encoding() != RE2::Options::EncodingUTF8) {
     utf8 = std::make_unique<Impl::Utf8Pattern>();
-    utf8->source = std::string(pattern);
-    utf8->options = options;
+    utf8->source = row->source;
+    utf8->options = row->options;
     utf8->options.set_encoding(RE2::Options::EncodingUTF8);
   }
+  impl_->rows.push_back(std::move(row));
   impl_->utf8.push_back(std::move(utf8));
   ++count_;
   return static_cast<int>(count_ - 1);
@@ -349,7 +380,97 @@ class PrefilterReader {
   int asked_ = 0;
 };
 
+// The plan of one pattern, from its FilteredRE2 alone: every smallest set
+// of its words, or when those take too long, its groups; failing those,
+// each top-level alternative read on its own (the pattern passes when one
+// of them does; one without words and anchored at the start is tested
+// alone), else the whole pattern let through.
+PrefilterPlan WorkOutPlan(re2::FilteredRE2& filtered, const std::string& source) {
+  PrefilterPlan plan;
+  auto add_clause = [&plan](const std::vector<std::string>& own, const std::vector<std::vector<int>>& groups) {
+    PrefilterStep step;
+    step.kind = PrefilterStep::Kind::kClause;
+    for (const std::vector<int>& group : groups) {
+      step.groups.emplace_back();
+      for (int w : group) step.groups.back().push_back(own[static_cast<size_t>(w)]);
+    }
+    plan.push_back(std::move(step));
+  };
+  auto start_check = [&plan](const std::string& alternative) {
+    PrefilterStep step;
+    step.kind = PrefilterStep::Kind::kStartCheck;
+    step.alternative = alternative;
+    plan.push_back(std::move(step));
+  };
+  auto let_through = [&plan] { plan.push_back(PrefilterStep{}); };
+  // The clauses of (a part of) a pattern from its own FilteredRE2. False
+  // when it is let through whatever the words.
+  auto add_prefilter = [&](const re2::FilteredRE2& f, const std::vector<std::string>& own, bool split_first) {
+    if (own.empty()) return false;
+    PrefilterReader reader(f, own.size());
+    std::vector<std::vector<int>> sets;
+    if (reader.SmallestSets(&sets)) {
+      for (const auto& c : sets) {
+        if (c.empty()) return false;
+      }
+      if (sets.empty()) return false;
+      for (const std::vector<int>& set : sets) {
+        std::vector<std::vector<int>> singles;
+        for (int w : set) singles.push_back({w});
+        add_clause(own, singles);
+      }
+      return true;
+    }
+    if (split_first) return true;  // (the caller reads the alternatives)
+    std::vector<std::vector<int>> groups = reader.BlockingGroups();
+    if (groups.empty()) return false;
+    add_clause(own, groups);
+    return true;
+  };
+  std::vector<std::string> own;
+  filtered.Compile(&own);
+  const bool has_words = add_prefilter(filtered, own, true);
+  if (has_words && !plan.empty()) return plan;
+  std::vector<std::string> alternatives = TopLevelAlternatives(source);
+  const bool flags = SetsFlags(source);
+  bool whole = alternatives.size() < 2;
+  for (size_t i = 0; !whole && i < alternatives.size(); ++i) {
+    re2::FilteredRE2 part(kMinAtomLength);
+    int index = -1;
+    if (part.Add(alternatives[i], AsciiTextOptions(alternatives[i], kPatternMemory), &index) != RE2::NoError) {
+      whole = true;
+      break;
+    }
+    std::vector<std::string> part_words;
+    part.Compile(&part_words);
+    if (add_prefilter(part, part_words, false)) continue;
+    if (!flags && AnchoredAtStart(alternatives[i])) {
+      start_check(alternatives[i]);
+      continue;
+    }
+    let_through();
+  }
+  if (!whole) return plan;
+  if (!has_words && alternatives.size() == 1 && !flags && AnchoredAtStart(alternatives[0])) {
+    start_check(alternatives[0]);
+  } else if (!(has_words && add_prefilter(filtered, own, false))) {
+    let_through();
+  }
+  return plan;
+}
+
 }  // namespace
+
+PrefilterPlan PlanPrefilter(std::string_view pattern, std::string* error) {
+  re2::FilteredRE2 filtered(kMinAtomLength);
+  int index = -1;
+  if (filtered.Add(re2::StringPiece(pattern.data(), pattern.size()), AsciiTextOptions(pattern, kPatternMemory),
+                   &index) != RE2::NoError) {
+    *error = "pattern does not compile";
+    return {};
+  }
+  return WorkOutPlan(filtered, std::string(pattern));
+}
 
 bool RuleSet::Compile(std::string* error) {
   if (compiled_) return true;
@@ -368,18 +489,16 @@ bool RuleSet::Compile(std::string* error) {
   m.clause_start.assign(1, 0);
   m.group_start.assign(1, 0);
   m.without_word_bits.assign((count_ + 63) / 64, 0);
-  // A clause of groups (own word indices of `own`).
   std::vector<std::vector<uint32_t>> triggers;  // by word: the clauses it triggers
-  auto add_clause = [&](size_t pattern, const std::vector<std::string>& own,
-                        const std::vector<std::vector<int>>& groups) {
+  auto add_clause = [&](size_t pattern, const std::vector<std::vector<std::string>>& groups) {
     const uint32_t clause = static_cast<uint32_t>(m.clause_pattern.size());
     m.clause_pattern.push_back(static_cast<uint32_t>(pattern));
     size_t trigger = 0;
     size_t trigger_length = 0;
     for (size_t g = 0; g < groups.size(); ++g) {
       size_t shortest = std::string::npos;
-      for (int w : groups[g]) {
-        const size_t id = word_of(own[static_cast<size_t>(w)]);
+      for (const std::string& word : groups[g]) {
+        const size_t id = word_of(word);
         m.group_words.push_back(static_cast<uint32_t>(id));
         shortest = std::min(shortest, words[id].size());
       }
@@ -390,8 +509,8 @@ bool RuleSet::Compile(std::string* error) {
       }
     }
     m.clause_start.push_back(static_cast<uint32_t>(m.group_start.size() - 1));
-    for (int w : groups[trigger]) {
-      const size_t id = word_of(own[static_cast<size_t>(w)]);
+    for (const std::string& word : groups[trigger]) {
+      const size_t id = word_of(word);
       if (triggers.size() <= id) triggers.resize(id + 1);
       triggers[id].push_back(clause);
     }
@@ -401,73 +520,28 @@ bool RuleSet::Compile(std::string* error) {
     m.without_word_bits[pattern / 64] |= uint64_t{1} << (pattern % 64);
     m.without_words.push_back(static_cast<int>(pattern));
   };
-  // The clauses of (a part of) a pattern from its own FilteredRE2: every
-  // smallest set of words, or when those take too long, its groups.
-  // False when it is let through whatever the words.
-  auto add_prefilter = [&](size_t pattern, const re2::FilteredRE2& f, const std::vector<std::string>& own,
-                           bool split_first) {
-    if (own.empty()) return false;
-    PrefilterReader reader(f, own.size());
-    std::vector<std::vector<int>> sets;
-    if (reader.SmallestSets(&sets)) {
-      for (const auto& c : sets) {
-        if (c.empty()) return false;
-      }
-      if (sets.empty()) return false;
-      for (const std::vector<int>& set : sets) {
-        std::vector<std::vector<int>> singles;
-        for (int w : set) singles.push_back({w});
-        add_clause(pattern, own, singles);
-      }
-      return true;
-    }
-    if (split_first) return true;  // (the caller reads the alternatives)
-    std::vector<std::vector<int>> groups = reader.BlockingGroups();
-    if (groups.empty()) return false;
-    add_clause(pattern, own, groups);
-    return true;
-  };
   for (size_t pattern = 0; pattern < count_; ++pattern) {
-    std::vector<std::string> own;
-    m.patterns[pattern]->Compile(&own);
-    const size_t before = m.clause_pattern.size();
-    const bool has_words = add_prefilter(pattern, *m.patterns[pattern], own, true);
-    if (has_words && m.clause_pattern.size() > before) continue;
-    // Too many smallest sets, or a text without words lets it through: each
-    // top-level alternative read on its own (the pattern passes when one of
-    // them does; one without words and anchored at the start is tested
-    // alone), else the whole pattern (its groups, or let through).
-    std::vector<std::string> alternatives = TopLevelAlternatives(m.sources[pattern]);
-    const bool flags = SetsFlags(m.sources[pattern]);
-    bool whole = alternatives.size() < 2;
-    for (size_t i = 0; !whole && i < alternatives.size(); ++i) {
-      re2::FilteredRE2 part(Impl::kMinAtomLength);
-      int index = -1;
-      if (part.Add(alternatives[i], AsciiTextOptions(alternatives[i], kPatternMemory), &index) != RE2::NoError) {
-        whole = true;
-        break;
+    Impl::Row& row = *m.rows[pattern];
+    const PrefilterPlan* built_in = BuiltInPrefilterPlan(row.source);
+    PrefilterPlan worked_out;
+    if (built_in == nullptr) worked_out = WorkOutPlan(*row.filtered, row.source);
+    const PrefilterPlan& plan = built_in != nullptr ? *built_in : worked_out;
+    RecordPrefilterPlan(row.source, plan, built_in != nullptr);
+    for (const PrefilterStep& step : plan) {
+      switch (step.kind) {
+        case PrefilterStep::Kind::kClause:
+          add_clause(pattern, step.groups);
+          break;
+        case PrefilterStep::Kind::kStartCheck:
+          m.start_checks.push_back({static_cast<uint32_t>(pattern),
+                                    std::make_unique<RE2>(step.alternative, PatternOptions(kPatternMemory))});
+          break;
+        case PrefilterStep::Kind::kLetThrough:
+          let_through(pattern);
+          break;
       }
-      std::vector<std::string> part_words;
-      part.Compile(&part_words);
-      if (add_prefilter(pattern, part, part_words, false)) continue;
-      if (!flags && AnchoredAtStart(alternatives[i])) {
-        m.start_checks.push_back(
-            {static_cast<uint32_t>(pattern), std::make_unique<RE2>(alternatives[i], PatternOptions(kPatternMemory))});
-        continue;
-      }
-      let_through(pattern);
-    }
-    if (!whole) continue;
-    if (!has_words && alternatives.size() == 1 && !flags && AnchoredAtStart(alternatives[0])) {
-      m.start_checks.push_back({static_cast<uint32_t>(pattern),
-                                std::make_unique<RE2>(alternatives[0], PatternOptions(kPatternMemory))});
-    } else if (!(has_words && add_prefilter(pattern, *m.patterns[pattern], own, false))) {
-      let_through(pattern);
     }
   }
-  for (const auto& filtered : m.patterns) m.compiled.push_back(&filtered->GetRE2(0));
-  m.sources.clear();
-  m.sources.shrink_to_fit();
   for (size_t i = 0; i < words.size(); ++i) {
     std::string quoted = RE2::QuoteMeta(words[i]);
     if (!IsAscii(words[i])) {
@@ -636,24 +710,24 @@ std::string_view RuleSet::FirstMatch(int index, std::string_view text) const {
   const bool ascii = IsAscii(text);
   const RE2* re = Pattern(index, ascii);
   re2::StringPiece whole;
-  if (re == nullptr || !impl_->starts[static_cast<size_t>(index)].Match(*re, text, 0, ascii, &whole, 1)) {
+  if (re == nullptr || !impl_->rows[static_cast<size_t>(index)]->Get().starts.Match(*re, text, 0, ascii, &whole, 1)) {
     return {};
   }
   return std::string_view(whole.data(), whole.size());
 }
 
-const MatchStarts& RuleSet::Starts(int index) const { return impl_->starts[static_cast<size_t>(index)]; }
+const MatchStarts& RuleSet::Starts(int index) const { return impl_->rows[static_cast<size_t>(index)]->Get().starts; }
 
 const RE2& RuleSet::Compiled(int index, bool ascii_text) const {
   const size_t i = static_cast<size_t>(index);
-  if (!compiled_) return impl_->patterns[i]->GetRE2(0);  // (the ASCII one: Compile fills `compiled`)
+  if (!compiled_) return *impl_->rows[i]->Get().ascii;  // (the ASCII one, for its groups)
   return impl_->ForText(i, ascii_text);
 }
 
 bool RuleSet::Matches(int index, std::string_view text) const {
   const bool ascii = IsAscii(text);
   const RE2* re = Pattern(index, ascii);
-  return re != nullptr && impl_->starts[static_cast<size_t>(index)].Match(*re, text, 0, ascii, nullptr, 0);
+  return re != nullptr && impl_->rows[static_cast<size_t>(index)]->Get().starts.Match(*re, text, 0, ascii, nullptr, 0);
 }
 
 }  // namespace internal

@@ -21,6 +21,12 @@ namespace ndr {
 namespace internal {
 
 class MatchStarts;
+struct PrefilterStep;
+
+// The plan RuleSet::Compile works out for `pattern` when it is not built in
+// (see prefilter_plans.h): for the build's generator and tests. Empty, with
+// *error, when the pattern does not compile.
+std::vector<PrefilterStep> PlanPrefilter(std::string_view pattern, std::string* error);
 
 // Whether a pattern can be compiled to match bytes (RE2's Latin-1 mode)
 // for ASCII texts, with the same answers as in UTF-8 mode: written in ASCII,
