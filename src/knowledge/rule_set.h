@@ -5,6 +5,9 @@
 // logs to stderr.
 //
 // Build with Add() and Compile(); after that Match() is const and thread-safe.
+// Each pattern's prefilter plan comes from the build when it is a built-in
+// pattern (prefilter_plans.h), and the pattern is then compiled when a text
+// first needs it; the plans of other patterns are worked out by Compile.
 #ifndef NDR_SRC_KNOWLEDGE_RULE_SET_H_
 #define NDR_SRC_KNOWLEDGE_RULE_SET_H_
 
