@@ -155,6 +155,19 @@ class MatchStarts {
   // A bit per byte a key can begin with in a text: its first byte (lowered),
   // and that letter's upper case.
   uint64_t first_bits_[4] = {};
+  // The keys' first two bytes with the 0x20 bit set, once each pair, when
+  // there are few (folded_pairs_), else their first bytes so when those are
+  // few (folded_count_ > 0): NextStart tests sixteen places of a text at a
+  // time against them (a byte of the text with that bit set equals its
+  // key's when it is the key's byte in either case; a few others pass too,
+  // and are looked up as before).
+  static constexpr size_t kMaxFolded = 16;
+  unsigned char folded_firsts_[kMaxFolded] = {};
+  unsigned char folded_seconds_[kMaxFolded] = {};
+  uint32_t folded_count_ = 0;
+  bool folded_pairs_ = false;
+  // Whether a key starts at text[i] (i + 4 <= text.size()): *group its index.
+  bool KeyIndexAt(std::string_view text, size_t i, size_t* group) const;
 };
 
 }  // namespace internal

@@ -198,6 +198,44 @@ TEST(MatchStarts, SearchingFromTheStartsGivesRe2sMatch) {
   }
 }
 
+// The places a match may begin are found sixteen at a time by the words'
+// first two bytes (few pairs), their first bytes (few first bytes), or byte
+// by byte (many): every place is found, in either case, at every offset of
+// a block and in the last, overlapping one, and none before `from`. The
+// bytes around the words differ from theirs only in the 0x20 bit ('@' for
+// '`', '\r' for '-', DEL for '_', capitals), which the block test lets
+// through.
+TEST(MatchStarts, EveryPlaceIsFoundInBlocksOfSixteen) {
+  std::string many_pairs;  // seventeen words of one first byte, other second bytes
+  std::string many_firsts;  // seventeen words of other first bytes
+  for (char c = 'a'; c < 'a' + 17; ++c) {
+    many_pairs += std::string(many_pairs.empty() ? "" : "|") + "`" + c + "-x";
+    many_firsts += std::string(many_firsts.empty() ? "" : "|") + c + "`-x";
+  }
+  const std::vector<std::string> patterns = {"`a-x", "`a-x(?P<tail>[0-9]*)", "`a-x|mail", "@_ok", many_pairs, many_firsts};
+  const std::string near = "@A\rX @a-X `A\rx @@\r\r `q\rx `\x7fok";  // near misses of each word
+  for (const std::string& pattern : patterns) {
+    const RE2 re(pattern, Insensitive());
+    ASSERT_TRUE(re.ok()) << pattern;
+    const MatchStarts starts(pattern);
+    ASSERT_FALSE(starts.words().empty()) << pattern;
+    for (const std::string word : {"`a-x", "`A-X12", "`Q-X", "q`-x", "Mail", "@_OK"}) {
+      for (size_t length = 4; length <= 52; ++length) {
+        for (size_t at = 0; at + word.size() <= length; ++at) {
+          std::string text;
+          while (text.size() < length) text += near;
+          text.resize(length);
+          text.replace(at, word.size(), word);
+          ExpectSameAnswer(re, starts, text);
+          for (size_t from : {at, at + 1, length > 20 ? length - 20 : 1}) {
+            if (from <= length) ExpectSameAnswer(re, starts, text, from);
+          }
+        }
+      }
+    }
+  }
+}
+
 // The byte tests turn away texts that cannot hold a match, and only those
 // (SearchingFromTheStartsGivesRe2sMatch compares Match's answers with RE2's).
 TEST(MatchStarts, ByteTestsTurnAwayTextsThatCannotMatch) {
