@@ -261,9 +261,14 @@ const std::string& SenderWrittenAddress(const std::string& final_recipient, cons
 class LineIndex {
  public:
   LineIndex(std::string_view text, const BounceMarkers& markers) : text_(text), markers_(markers) {
+    // Room for lines of a report's usual width (a list that grows copies
+    // what it holds at each doubling); newlines found by memchr, not byte
+    // by byte.
+    constexpr size_t kUsualLine = 48;
+    starts_.reserve(text.size() / kUsualLine + 2);
     starts_.push_back(0);
-    for (size_t i = 0; i < text.size(); ++i) {
-      if (text[i] == '\n') starts_.push_back(i + 1);
+    for (size_t i = text.find('\n'); i != std::string_view::npos; i = text.find('\n', i + 1)) {
+      starts_.push_back(i + 1);
     }
     content_.assign(starts_.size(), std::string_view::npos);
     answers_.assign(starts_.size(), 0);
