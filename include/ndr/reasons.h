@@ -65,10 +65,12 @@ struct ClassifyInput {
   // The diagnostic comes from a local delivery program (Diagnostic-Code type
   // X-Unix), not from an SMTP server.
   bool from_local_program = false;
-  // The caller wants the answer only when a wording rule of `vendor`'s own
-  // decides: when none can, Classify returns at once with no reason and an
-  // empty decided_by (the work of a full classification is skipped).
-  bool only_vendor_words = false;
+  // The vendor that wrote the report, when its own wording rules may take
+  // over (no server beyond it is named, and it is not `vendor`): when the
+  // words do not decide by `vendor`'s own rules but do by this vendor's,
+  // Classify answers as it would with `vendor` set to this one (decided_by
+  // then names its row). "" for none. The words are read once for both.
+  std::string_view writer_vendor;
 };
 
 // Which table and which row decided: a typed value, never a string to parse.

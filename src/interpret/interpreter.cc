@@ -36,11 +36,6 @@ std::string_view ReportingVendor(const ReasonBook& book, const Finding& f) {
   return vendor;
 }
 
-// Whether a wording rule of `vendor` decided.
-bool DecidedByVendorWords(const RuleRef& rule, std::string_view vendor) {
-  return !vendor.empty() && rule.table == RuleTable::kReasonRules && rule.scope == vendor;
-}
-
 }  // namespace
 
 Interpreter::Interpreter(std::shared_ptr<const CodeBook> codes, std::shared_ptr<const ReasonBook> reasons,
@@ -77,26 +72,20 @@ Verdict Interpreter::Interpret(const Finding& finding) const {
   in.auto_reply = finding.report_kind == BounceKind::kAutoReply;
   in.feedback_type = finding.feedback_type;
   in.from_local_program = !finding.diagnostic.empty() && finding.diagnostic_type == "x-unix";
-
-  // The reason book decides, by the steps of data/precedence.tsv (the kind of
-  // report, success, words, a local program, codes, stage, delay, ...).
-  Classification c = reasons_->Classify(in);
   // Vendor wording is the receiving side's. When no server beyond the report's
   // writer is named, the words may be the writer's own (Amazon SES's
   // suppression list, a provider refusing its own customer's mail): its
   // wording rules may then speak, but its status meanings never stand in for
   // a server it does not run.
-  if (finding.remote_mta.empty() && !v.reporting_vendor.empty() && v.reporting_vendor != v.receiving_vendor &&
-      !DecidedByVendorWords(c.decided_by, v.receiving_vendor)) {
-    ClassifyInput own = in;
-    own.vendor = v.reporting_vendor;
-    own.only_vendor_words = true;  // only its own wording rules may take over
-    Classification by_writer = reasons_->Classify(own);
-    if (DecidedByVendorWords(by_writer.decided_by, v.reporting_vendor)) {
-      // The writer refused before any receiving server was reached.
-      c = std::move(by_writer);
-      v.receiving_vendor.clear();
-    }
+  if (finding.remote_mta.empty() && v.reporting_vendor != v.receiving_vendor) in.writer_vendor = v.reporting_vendor;
+
+  // The reason book decides, by the steps of data/precedence.tsv (the kind of
+  // report, success, words, a local program, codes, stage, delay, ...).
+  Classification c = reasons_->Classify(in);
+  if (!in.writer_vendor.empty() && c.decided_by.table == RuleTable::kReasonRules &&
+      c.decided_by.scope == in.writer_vendor) {
+    // The writer refused before any receiving server was reached.
+    v.receiving_vendor.clear();
   }
   v.reason = c.reason;
   v.decided_by = std::move(c.decided_by);

@@ -368,9 +368,11 @@ struct Facts {
   std::string text;     // the recipient's own words, normalized
   std::string context;  // the report's other text, normalized (only when the recipient's own words had no rule)
   bool context_has_words = false;  // the report's other text is not only blanks
+  bool context_read = false;       // `context` is set
   EnhancedStatus status;  // the status judged by (given, or from the words)
   bool status_from_text = false;
   int reply = 0;
+  // What the vendor judged by gives (set again for the report's writer):
   Candidate best;                 // the best wording rule, or none
   const Default* status_default = nullptr;
   const Default* reply_default = nullptr;
@@ -378,6 +380,14 @@ struct Facts {
 
   bool delayed() const { return in->action == "delayed"; }
   bool has_words() const { return !text.empty() || context_has_words; }
+  // The context normalized, at its first reading (one of the two vendors').
+  const std::string& Context() {
+    if (!context_read) {
+      context = internal::NormalizeReply(in->context);
+      context_read = true;
+    }
+    return context;
+  }
 };
 
 // The status to judge by: as given; when none, or only a vague one (X.s.0,
@@ -418,8 +428,8 @@ void ChooseStatus(const ClassifyInput& in, EnhancedStatus written, const interna
   }
 }
 
-// For ClassifyInput::only_vendor_words: sets the best rule as the loop in
-// Classify would when that rule is the vendor's, and returns false when it
+// For ClassifyInput::writer_vendor: sets the best rule as find_best in
+// Decide would when that rule is the vendor's, and returns false when it
 // would not be (no row of the vendor matches the words, or a generic row
 // matches the recipient's own words before the vendor's matches the context).
 bool VendorWordsFirst(const ReasonBook::Impl& impl, const Scope& vendor_scope, Facts* f, bool* failed) {
@@ -429,8 +439,7 @@ bool VendorWordsFirst(const ReasonBook::Impl& impl, const Scope& vendor_scope, F
     if (f->best.rule != nullptr) return true;
   }
   if (!f->context_has_words) return false;
-  f->context = internal::NormalizeReply(in.context);
-  f->best = impl.BestIn(vendor_scope, true, f->context, in, f->reply, f->status, failed);
+  f->best = impl.BestIn(vendor_scope, true, f->Context(), in, f->reply, f->status, failed);
   if (f->best.rule == nullptr) return false;
   f->best.from_context = true;
   return f->text.empty() ||
@@ -504,61 +513,44 @@ bool DecideByWords(const ReasonBook& book, const Facts& f, Classification* out) 
   return true;
 }
 
-}  // namespace
-
-Classification ReasonBook::Classify(const ClassifyInput& in) const {
+// The steps of data/precedence.tsv for `vendor` (in.vendor, or the report's
+// writer) on the facts Classify read: the words' best rule is looked for when
+// a step first asks, unless already known (`best_known`, with *failed as its
+// search left it).
+Classification Decide(const ReasonBook& book, const ReasonBook::Impl& impl, std::string_view vendor,
+                      const Scope* vendor_scope, bool best_known, bool failed, Facts* facts) {
   Classification out;
-  const Scope* vendor_scope = nullptr;
-  if (!in.vendor.empty()) {
-    auto it = impl_->vendor_scopes.find(in.vendor);
-    if (it != impl_->vendor_scopes.end()) vendor_scope = &it->second;
-  }
-  // No wording rule of the vendor's own can decide.
-  if (in.only_vendor_words && (vendor_scope == nullptr || vendor_scope->rules.empty())) return out;
-  Facts f;
-  f.in = &in;
-  // The words as Read gives them; their codes only when they can count.
-  f.text = internal::NormalizeReply(in.diagnostic);
-  CodesInText written;
-  if (NeedsWrittenCodes(in)) written = impl_->smtp->FindCodes(f.text);
-  // The context (up to kMaxContext bytes) is normalized only when it is read.
-  f.context_has_words = std::any_of(in.context.begin(), in.context.end(), [](char c) { return !internal::IsSpace(c); });
-  ChooseStatus(in, written.status, *impl_->smtp, &f);
-  f.reply = in.reply_code != 0 ? in.reply_code : written.reply_code;
-  f.vendor_name = VendorName(in.vendor);
+  Facts& f = *facts;
+  const ClassifyInput& in = *f.in;
+  f.vendor_name = book.VendorName(vendor);
 
   // The best wording rule: vendor first, then generic; diagnostic first,
   // then context. Looked for only when a step asks (a feedback report or a
   // success decides without words, and the words are the costly part).
-  bool failed = false;
   auto say_failed = [&] {
     if (failed) out.problem = "the wording rules could not be matched (RE2 ran out of memory); the reason may be wrong";
   };
-  bool best_known = false;
   auto find_best = [&] {
     if (best_known) return;
     best_known = true;
     for (int source = 0; source < 2 && f.best.rule == nullptr; ++source) {
-      if (source == 1 && f.context_has_words) f.context = internal::NormalizeReply(in.context);
-      std::string_view words = source == 0 ? std::string_view(f.text) : std::string_view(f.context);
+      std::string_view words = source == 0 ? std::string_view(f.text)
+                               : f.context_has_words ? std::string_view(f.Context())
+                                                     : std::string_view();
       if (words.empty()) continue;
-      if (vendor_scope != nullptr) f.best = impl_->BestIn(*vendor_scope, true, words, in, f.reply, f.status, &failed);
-      if (f.best.rule == nullptr) f.best = impl_->BestIn(impl_->generic, false, words, in, f.reply, f.status, &failed);
+      if (vendor_scope != nullptr) f.best = impl.BestIn(*vendor_scope, true, words, in, f.reply, f.status, &failed);
+      if (f.best.rule == nullptr) f.best = impl.BestIn(impl.generic, false, words, in, f.reply, f.status, &failed);
       f.best.from_context = source == 1;
     }
     say_failed();
   };
-  if (in.only_vendor_words) {
-    if (!VendorWordsFirst(*impl_, *vendor_scope, &f, &failed)) return out;
-    best_known = true;  // the vendor's rule, found
-    say_failed();
-  }
+  if (best_known) say_failed();
   // The codes' readings are shown as they are; they weigh in only with a
   // reason the failed command can give (none on the recipient's address
   // before it was named), in every step alike.
-  const Default* status_read = impl_->StatusDefault(f.status, in.vendor);
-  const Default* reply_read = impl_->ReplyDefault(f.reply, in.vendor);
-  auto fitting = [&](const Default* d) { return d != nullptr && impl_->Fits(d->reason, in.command) ? d : nullptr; };
+  const Default* status_read = impl.StatusDefault(f.status, vendor);
+  const Default* reply_read = impl.ReplyDefault(f.reply, vendor);
+  auto fitting = [&](const Default* d) { return d != nullptr && impl.Fits(d->reason, in.command) ? d : nullptr; };
   f.status_default = fitting(status_read);
   f.reply_default = fitting(reply_read);
   std::string status_text = f.status.ToString();
@@ -576,7 +568,7 @@ Classification ReasonBook::Classify(const ClassifyInput& in) const {
                                                          {"feedback_type", in.feedback_type}});
   };
 
-  for (const PrecedenceRow& row : impl_->precedence) {
+  for (const PrecedenceRow& row : impl.precedence) {
     switch (row.step) {
       case Step::kReportKindFeedback:
         if (!in.feedback_report) continue;
@@ -587,7 +579,7 @@ Classification ReasonBook::Classify(const ClassifyInput& in) const {
         // Its words may say which kind (a challenge-response filter holding
         // the message): that row's account and advice then stand.
         find_best();
-        if (f.best.rule != nullptr && f.best.rule->reason == row.reason && DecideByWords(*this, f, &out)) return out;
+        if (f.best.rule != nullptr && f.best.rule->reason == row.reason && DecideByWords(book, f, &out)) return out;
         fixed(row);
         return out;
       case Step::kActionSuccess:
@@ -600,7 +592,7 @@ Classification ReasonBook::Classify(const ClassifyInput& in) const {
         return out;
       case Step::kWording:
         find_best();
-        if (DecideByWords(*this, f, &out)) return out;
+        if (DecideByWords(book, f, &out)) return out;
         continue;
       case Step::kLocalProgram:
         // The program's words named no reason (else the wording step decided)
@@ -623,7 +615,7 @@ Classification ReasonBook::Classify(const ClassifyInput& in) const {
         out.reason = sd->reason;
         out.decided_by = RefOf(*sd);
         out.evidence = internal::FillTemplate(
-            Phrase("evidence-status"),
+            book.Phrase("evidence-status"),
             {{"status", status_text},
              {"meaning", sd->meaning},
              {"vendor", sd->scope == "generic" ? std::string_view() : f.vendor_name},
@@ -651,7 +643,7 @@ Classification ReasonBook::Classify(const ClassifyInput& in) const {
         }
         out.reason = f.reply_default->reason;
         out.decided_by = RefOf(*f.reply_default);
-        out.evidence = internal::FillTemplate(Phrase("evidence-reply"),
+        out.evidence = internal::FillTemplate(book.Phrase("evidence-reply"),
                                               {{"reply", reply_text}, {"meaning", f.reply_default->meaning}});
         return out;
       case Step::kDelayed:
@@ -669,6 +661,46 @@ Classification ReasonBook::Classify(const ClassifyInput& in) const {
     }
   }
   return out;  // not reached: the table has every step and no-words always decides
+}
+
+const Scope* ScopeOf(const ReasonBook::Impl& impl, std::string_view vendor) {
+  if (vendor.empty()) return nullptr;
+  auto it = impl.vendor_scopes.find(vendor);
+  return it == impl.vendor_scopes.end() ? nullptr : &it->second;
+}
+
+// Whether a wording rule of `vendor`'s own decided.
+bool DecidedByVendorWords(const Classification& c, std::string_view vendor) {
+  return !vendor.empty() && c.decided_by.table == RuleTable::kReasonRules && c.decided_by.scope == vendor;
+}
+
+}  // namespace
+
+Classification ReasonBook::Classify(const ClassifyInput& in) const {
+  Facts f;
+  f.in = &in;
+  // The words as Read gives them; their codes only when they can count.
+  f.text = internal::NormalizeReply(in.diagnostic);
+  CodesInText written;
+  if (NeedsWrittenCodes(in)) written = impl_->smtp->FindCodes(f.text);
+  // The context (up to kMaxContext bytes) is normalized only when it is read.
+  f.context_has_words = std::any_of(in.context.begin(), in.context.end(), [](char c) { return !internal::IsSpace(c); });
+  ChooseStatus(in, written.status, *impl_->smtp, &f);
+  f.reply = in.reply_code != 0 ? in.reply_code : written.reply_code;
+
+  Classification out = Decide(*this, *impl_, in.vendor, ScopeOf(*impl_, in.vendor), false, false, &f);
+  // The report's writer: its answer stands only when a wording rule of its
+  // own decides, so it is worked out only when one of its rows matches the
+  // words (VendorWordsFirst); the words and codes read above serve both.
+  if (in.writer_vendor.empty() || in.writer_vendor == in.vendor || DecidedByVendorWords(out, in.vendor)) return out;
+  const Scope* writer_scope = ScopeOf(*impl_, in.writer_vendor);
+  if (writer_scope == nullptr || writer_scope->rules.empty()) return out;
+  f.best = Candidate();
+  bool failed = false;
+  if (!VendorWordsFirst(*impl_, *writer_scope, &f, &failed)) return out;
+  Classification by_writer = Decide(*this, *impl_, in.writer_vendor, writer_scope, true, failed, &f);
+  if (DecidedByVendorWords(by_writer, in.writer_vendor)) out = std::move(by_writer);
+  return out;
 }
 
 }  // namespace ndr

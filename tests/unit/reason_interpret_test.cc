@@ -452,25 +452,32 @@ TEST(Explain, UnknownReplyCodeStillExplained) {
   EXPECT_FALSE(e.summary.empty());
 }
 
-// only_vendor_words skips the work when the vendor's own rows cannot decide;
-// when they do, the answer is the full classification's.
-TEST(Classify, OnlyVendorWordsGivesTheFullAnswerWhenTheVendorsWordsDecide) {
+// writer_vendor: the writer's classification stands only when a wording rule
+// of its own decides and the receiving vendor's did not; it is then the one a
+// classification with the writer as the vendor gives (the words are read once
+// for both, and the writer's rows are run only when the receiving side's
+// words did not decide).
+TEST(Classify, WriterVendorWordsTakeOverOnlyWhenTheirOwnRuleDecides) {
   struct Case {
     const char* diagnostic;
     const char* context;
     const char* vendor;
+    const char* writer;
+    bool writer_decides;
   };
   const Case cases[] = {
-      {"550 5.1.1 The email account that you tried to reach does not exist.", "", "google"},
-      {"452 4.2.2 The recipient's inbox is out of storage space.", "Delivery has failed.", "google"},
-      {"", "The email account that you tried to reach does not exist.", "google"},
-      {"550 5.2.2 mailbox is full", "The email account that you tried to reach does not exist.", "google"},
-      {"550 we do not like you", "The email account that you tried to reach is disabled.", "google"},
-      {"550 we do not like you", "nothing to see here", "google"},
-      {"550 5.1.1 The email account that you tried to reach does not exist.", "", "no-such-vendor"},
-      {"", "", "google"},
+      {"550 5.1.1 The email account that you tried to reach does not exist.", "", "", "google", true},
+      {"452 4.2.2 The recipient's inbox is out of storage space.", "Delivery has failed.", "", "google", true},
+      {"", "The email account that you tried to reach does not exist.", "", "google", true},
+      {"550 5.2.2 mailbox is full", "The email account that you tried to reach does not exist.", "", "google", false},
+      {"550 we do not like you", "The email account that you tried to reach is disabled.", "", "google", true},
+      {"550 we do not like you", "The email account that you tried to reach is disabled.", "yahoo", "google", true},
+      {"550 we do not like you", "nothing to see here", "", "google", false},
+      {"550 5.1.1 The email account that you tried to reach does not exist.", "", "", "no-such-vendor", false},
+      {"550 5.1.1 The email account that you tried to reach does not exist.", "", "google", "google", false},
+      {"", "", "", "google", false},
   };
-  int decided_by_vendor = 0, not_decided = 0;
+  int writer_decided = 0;
   for (const Case& c : cases) {
     ClassifyInput in;
     in.diagnostic = c.diagnostic;
@@ -478,24 +485,25 @@ TEST(Classify, OnlyVendorWordsGivesTheFullAnswerWhenTheVendorsWordsDecide) {
     in.vendor = c.vendor;
     in.action = "failed";
     in.reply_code = 550;
-    Classification full = Get().reasons->Classify(in);
-    in.only_vendor_words = true;
-    Classification only = Get().reasons->Classify(in);
-    bool by_vendor = full.decided_by.table == RuleTable::kReasonRules && full.decided_by.scope == c.vendor;
-    if (by_vendor) {
-      ++decided_by_vendor;
-      EXPECT_EQ(only.decided_by.ToString(), full.decided_by.ToString()) << c.diagnostic << " | " << c.context;
-      EXPECT_EQ(only.reason, full.reason);
-      EXPECT_EQ(only.evidence, full.evidence);
-      EXPECT_EQ(only.words, full.words);
-    } else {
-      ++not_decided;
-      EXPECT_FALSE(only.decided_by.table == RuleTable::kReasonRules && only.decided_by.scope == c.vendor)
-          << c.diagnostic << " | " << c.context;
-    }
+    const Classification receiving = Get().reasons->Classify(in);
+    ClassifyInput as_writer = in;
+    as_writer.vendor = c.writer;
+    const Classification writer = Get().reasons->Classify(as_writer);
+    in.writer_vendor = c.writer;
+    const Classification both = Get().reasons->Classify(in);
+    const bool by_writer = both.decided_by.table == RuleTable::kReasonRules && both.decided_by.scope == c.writer &&
+                           std::string_view(c.writer) != c.vendor;
+    EXPECT_EQ(by_writer, c.writer_decides) << c.diagnostic << " | " << c.context;
+    const Classification& expected = by_writer ? writer : receiving;
+    writer_decided += by_writer;
+    EXPECT_EQ(both.decided_by.ToString(), expected.decided_by.ToString()) << c.diagnostic << " | " << c.context;
+    EXPECT_EQ(both.reason, expected.reason);
+    EXPECT_EQ(both.evidence, expected.evidence);
+    EXPECT_EQ(both.words, expected.words);
+    EXPECT_EQ(both.status_reading.code, expected.status_reading.code);
+    EXPECT_EQ(both.status_reading.meaning, expected.status_reading.meaning);
   }
-  EXPECT_EQ(decided_by_vendor, 4);
-  EXPECT_EQ(not_decided, 4);
+  EXPECT_EQ(writer_decided, 5);
 }
 
 // The codes written in the words are read only when the report's own leave
