@@ -235,6 +235,36 @@ TEST(DetectVendor, OutgoingHostsNamedInAReplyAreNotTheReceivingSide) {
   EXPECT_EQ(book->VendorOfHost("jo@GMail.com"), "google");
 }
 
+// The host is the part after the last '@', without brackets, a trailing
+// dot or a comment; it or a domain it is in (on a label boundary) is looked up.
+TEST(DetectVendor, HostFormsAndSuffixesOnLabelBoundaries) {
+  auto book = Book();
+  const struct {
+    const char* host;
+    const char* vendor;
+  } cases[] = {
+      {"MX.GMAIL.COM", "google"},
+      {"gmail.com", "google"},
+      {"gmail.com.", "google"},
+      {"[aspmx.l.google.com]", "google"},
+      {"<jo@gmail.com>", "google"},
+      {"a@b@gmail.com", "google"},
+      {"gmail.com@example.org", ""},
+      {"dns; mx1.hotmail.com (10.0.0.1)", "microsoft"},
+      {"dns;eur.protection.outlook.com\t(x)", "microsoft"},
+      {"mx.example.org (gmail.com)", ""},
+      {"notgmail.com", ""},
+      {"mx.notgmail.com", ""},
+      {"gmail.com.example.org", ""},
+      {"x..gmail.com", "google"},
+      {".gmail.com", "google"},
+      {"com", ""},
+      {".", ""},
+      {"", ""},
+  };
+  for (const auto& c : cases) EXPECT_EQ(book->VendorOfHost(c.host), c.vendor) << c.host;
+}
+
 TEST(DetectVendor, EveryVendorIdOfTheBriefExists) {
   auto book = Book();
   for (const char* id : {"google", "microsoft", "yahoo", "apple", "comcast", "cox", "spectrum", "orange", "gmx",
