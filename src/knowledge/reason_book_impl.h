@@ -410,6 +410,9 @@ struct ReasonBook::Impl {
   std::vector<PrecedenceRow> precedence;  // in table order
   std::unordered_map<std::string_view, std::string> phrases;  // explanations.tsv: id (in phrase_ids) -> text
   std::deque<std::string> phrase_ids;
+  // The wording step's evidence sentences, looked up once (LoadPhrases): words
+  // of the vendor's own row, of a generic row, of a row matching the report's text.
+  std::string_view evidence_wording_vendor, evidence_wording, evidence_wording_context;
 
   const Vendor* FindVendor(std::string_view id) const {
     if (id.empty()) return nullptr;

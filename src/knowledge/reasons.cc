@@ -503,7 +503,8 @@ bool IsVague(const Default& d) {
 }
 
 // The wording step: the best rule decides unless the code outranks it.
-bool DecideByWords(const ReasonBook& book, const Facts& f, Classification* out) {
+bool DecideByWords(const ReasonBook::Impl& impl, Facts* facts, Classification* out) {
+  const Facts& f = *facts;
   const internal::rb::Rule* rule = f.best.rule;
   if (rule == nullptr) return false;
   const Default* sd = f.status_default;
@@ -523,21 +524,23 @@ bool DecideByWords(const ReasonBook& book, const Facts& f, Classification* out) 
   out->reason = rule->reason;
   out->decided_by = RefOf(*rule);
   out->advice = rule->advice;
-  out->words = f.best.matched;
   // Say so when the words decided against what the code alone says.
-  std::string outweighed_status, outweighed_meaning;
+  std::string outweighed_status;
+  std::string_view outweighed_meaning;
   if (sd != nullptr && sd->reason != rule->reason && sd->strength > 0) {
     outweighed_status = f.status.ToString();
     outweighed_meaning = sd->meaning;
   }
-  std::string_view id = f.best.vendor         ? "evidence-wording-vendor"
-                        : f.best.from_context ? "evidence-wording-context"
-                                              : "evidence-wording";
+  std::string_view evidence = f.best.vendor         ? impl.evidence_wording_vendor
+                              : f.best.from_context ? impl.evidence_wording_context
+                                                    : impl.evidence_wording;
   std::string quoted = Quote(f.best.matched);
-  out->evidence = internal::FillTemplate(book.Phrase(id), {{"vendor", f.vendor_name},
-                                                           {"words", quoted},
-                                                           {"status", outweighed_status},
-                                                           {"code_meaning", outweighed_meaning}});
+  out->evidence = internal::FillTemplate(evidence, {{"vendor", f.vendor_name},
+                                                    {"words", quoted},
+                                                    {"status", outweighed_status},
+                                                    {"code_meaning", outweighed_meaning}});
+  // The words are this answer's now (the walk stops here).
+  out->words = std::move(facts->best.matched);
   return true;
 }
 
@@ -607,7 +610,7 @@ Classification Decide(const ReasonBook& book, const ReasonBook::Impl& impl, std:
         // Its words may say which kind (a challenge-response filter holding
         // the message): that row's account and advice then stand.
         find_best();
-        if (f.best.rule != nullptr && f.best.rule->reason == row.reason && DecideByWords(book, f, &out)) return out;
+        if (f.best.rule != nullptr && f.best.rule->reason == row.reason && DecideByWords(impl, &f, &out)) return out;
         fixed(row);
         return out;
       case Step::kActionSuccess:
@@ -620,7 +623,7 @@ Classification Decide(const ReasonBook& book, const ReasonBook::Impl& impl, std:
         return out;
       case Step::kWording:
         find_best();
-        if (DecideByWords(book, f, &out)) return out;
+        if (DecideByWords(impl, &f, &out)) return out;
         continue;
       case Step::kLocalProgram:
         // The program's words named no reason (else the wording step decided)
