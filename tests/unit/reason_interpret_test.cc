@@ -221,6 +221,27 @@ TEST(Interpret, ReceivingVendorFromRemoteMtaReplyOrRecipient) {
   EXPECT_EQ(v.receiving_vendor, "");
 }
 
+TEST(Interpret, NetEaseCodesNameTheSendersSide) {
+  // NetEase (163.com, 126.com) writes a code of two letters, a colon and three letters and no
+  // enhanced status: "HL:REP" is the sending IP's behaviour, not the recipient's address.
+  const Books& b = Get();
+  Interpreter interpreter(b.codes, b.reasons);
+  Verdict v = interpreter.Interpret(Make("jo@163.com", 421, "",
+                                         "421 HL:REP 163 mx14,QMCowAD3_1.1 1733040000 "
+                                         "http://mail.163.com/help/help_spam_16.htm?ip=192.0.2.1",
+                                         "163mx01.mxmail.netease.com", SmtpCommand::kRcpt));
+  EXPECT_EQ(v.receiving_vendor, "netease");
+  EXPECT_EQ(v.reason, Reason::kBlocked);
+  EXPECT_FALSE(v.hard_bounce);
+  v = interpreter.Interpret(Make("jo@163.com", 554, "", "554 DT:SPM 163 mx14,QMCowAD3_1.1 1733040000",
+                                 "163mx02.mxmail.netease.com", SmtpCommand::kDataEnd));
+  EXPECT_EQ(v.reason, Reason::kSpamDetected);
+  // The recipient's domain names the vendor when no server is named.
+  v = interpreter.Interpret(Make("jo@126.com", 550, "", "550 MI:SPF 126 mx3,QMCowAD3_1.1 1733040000"));
+  EXPECT_EQ(v.receiving_vendor, "netease");
+  EXPECT_EQ(v.reason, Reason::kAuthFailure);
+}
+
 TEST(Interpret, TheReportsWriterIsNotTheRefusingSide) {
   const Books& b = Get();
   Interpreter interpreter(b.codes, b.reasons);
