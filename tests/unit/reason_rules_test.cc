@@ -561,8 +561,17 @@ TEST(ReasonRules, AddressNotFoundInEveryLanguage) {
                        "入力した電子メール アドレスが見つかりませんでした。",
                        "Адрес электронной почты не найден.",
                        "Nie można odnaleźć adresu e-mail.",
-                       "找不到您输入的电子邮件地址。"},
+                       "找不到您输入的电子邮件地址。",
+                       // Exchange's sentence in Russian, Polish and Swedish: the verb first.
+                       "Не удалось найти введенный адрес электронной почты.",
+                       "Nie można odnaleźć wprowadzonego adresu e-mail.",
+                       "Det gick inte att hitta e-postadressen du angav."},
                       Reason::kUserUnknown);
+  // A server's address that cannot be found is no verdict on the mailbox.
+  auto book = Book();
+  ClassifyInput in;
+  in.diagnostic = "Не удалось найти адрес сервера.";
+  EXPECT_NE(book->Classify(in).reason, Reason::kUserUnknown);
 }
 
 TEST(ReasonRules, ListRefusesPosterInEveryLanguage) {
