@@ -447,6 +447,24 @@ TEST(Classify, ContextIsUsedOnlyWhenTheDiagnosticSaysNothing) {
   EXPECT_NE(c.evidence.find("report's text"), std::string::npos) << c.evidence;
 }
 
+TEST(Classify, LocalDeliveryThatCannotReachTheMailboxIsTheReceivingSystems) {
+  // qmail-local and maildrop write these with 4.2.1 ("mailbox disabled"), whose default would
+  // tell the sender of a block; the words say the recipient's own server failed at the disk.
+  auto book = Book();
+  ClassifyInput in;
+  in.status = Parse("4.2.1");
+  for (const char* text : {"Unable to chdir to maildir. (#4.2.1)", "Unable to lock mailbox. (#4.2.1)",
+                           "maildrop: Unable to open mailbox.",
+                           "Unable to switch to /home/vpopmail/domains/example.com/jo: file does not exist. (#4.3.0)"}) {
+    in.diagnostic = text;
+    Classification c = book->Classify(in);
+    EXPECT_EQ(std::string(ReasonName(c.reason)), "systemerror") << text << ": " << c.evidence;
+  }
+  // The same status with words about a disabled mailbox keeps its reading.
+  in.diagnostic = "Mailbox disabled, not accepting messages (#4.2.1)";
+  EXPECT_NE(book->Classify(in).reason, Reason::kSystemError);
+}
+
 TEST(Classify, OwnExactStatusOutweighsTheReportsWordsWhenTheServerSaidNothing) {
   auto book = Book();
   ClassifyInput in;
