@@ -138,6 +138,21 @@ bool AsciiAddressAt(std::string_view text, size_t from, size_t at, size_t to, si
   return true;
 }
 
+namespace {
+
+// True when `text` ends with a character of a script written without spaces
+// between words, or a full-width mark: CJK punctuation, kana and ideographs
+// (U+3000-U+9FFF, three UTF-8 bytes led by E3-E9) and full-width forms
+// (U+FF00-U+FFEF, led by EF BC-BF).
+bool IsCjkCharacterEnd(std::string_view text) {
+  if (text.size() < 3) return false;
+  auto back = [text](size_t n) { return static_cast<unsigned char>(text[text.size() - n]); };
+  if ((back(2) & 0xC0) != 0x80 || (back(1) & 0xC0) != 0x80) return false;
+  return (back(3) >= 0xE3 && back(3) <= 0xE9) || (back(3) == 0xEF && back(2) >= 0xBC);
+}
+
+}  // namespace
+
 std::vector<AddressHit> FindAddresses(const ExtractorPatterns& p, std::string_view text, size_t max_hits) {
   std::vector<AddressHit> out;
   re2::StringPiece input(text.data(), text.size());
@@ -204,6 +219,16 @@ std::vector<AddressHit> FindAddresses(const ExtractorPatterns& p, std::string_vi
         end = begin + i;
         found = found.substr(0, i);
       }
+    }
+    // The same before the address ("发送到jo@example.cn", "宛先：jo@example.jp"):
+    // an ASCII local part does not begin with ideographs, kana or full-width
+    // marks. A local part wholly in such a script (RFC 6531) is kept whole.
+    size_t ascii_from = found.find('@');
+    while (ascii_from > 0 && static_cast<unsigned char>(found[ascii_from - 1]) < 0x80) --ascii_from;
+    if (ascii_from >= 3 && found[ascii_from] != '@' && found[ascii_from] != '.' &&
+        IsCjkCharacterEnd(found.substr(0, ascii_from))) {
+      begin += ascii_from;
+      found.remove_prefix(ascii_from);
     }
     // 'jo@example.net' (Exchange quotes addresses so): the quote the local
     // part may legally hold is the wrapper here, not part of the address.

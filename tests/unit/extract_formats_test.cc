@@ -220,6 +220,45 @@ TEST(ExtractFormats, AddressDoesNotSwallowTextInAnotherScript) {
   EXPECT_EQ(r.findings[0].recipient, "ann@example.jp");
 }
 
+TEST(ExtractFormats, AddressDoesNotSwallowTextInAnotherScriptBeforeIt) {
+  // Chinese and Japanese write the words before an address without a space,
+  // or with a full-width colon; an ASCII local part does not begin there.
+  Result r = Analyze(
+      "From: MAILER-DAEMON@example.cn\n"
+      "Subject: =?UTF-8?B?6YCA5L+h?=\n"
+      "Content-Type: text/plain; charset=UTF-8\n\n"
+      "\xE6\x82\xA8\xE5\x8F\x91\xE9\x80\x81\xE5\x88\xB0liu@example.cn\xE7\x9A\x84"  // 您发送到liu@example.cn的
+      "\xE9\x82\xAE\xE4\xBB\xB6\xE6\x8A\x95\xE9\x80\x92\xE5\xA4\xB1\xE8\xB4\xA5\n"  // 邮件投递失败
+      "550 5.1.1 unknown user\n");
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].recipient, "liu@example.cn");
+}
+
+TEST(ExtractFormats, ChineseAndJapaneseSentencesNameTheRecipient) {
+  // "The mail you sent to X failed" / "the mail addressed to X could not be
+  // delivered": the address inside the sentence is the failed one, not the
+  // returned copy's To.
+  const std::string original =
+      "\n------ original ------\nFrom: sender@example.org\nTo: team@example.org\nSubject: x\n\nhi\n";
+  OnlyFinding(
+      "From: MAILER-DAEMON@example.cn\n"
+      "Subject: =?UTF-8?B?6YCA5L+h?=\n"
+      "Content-Type: text/plain; charset=UTF-8\n\n"
+      "\xE6\x82\xA8\xE5\x8F\x91\xE9\x80\x81\xE5\x88\xB0 liu@example.cn \xE7\x9A\x84"  // 您发送到 liu@example.cn 的
+      "\xE9\x82\xAE\xE4\xBB\xB6\xE6\x8A\x95\xE9\x80\x92\xE5\xA4\xB1\xE8\xB4\xA5\xE3\x80\x82\n"  // 邮件投递失败。
+      "552 Mailbox quota exceeded\n" + original,
+      "liu@example.cn", "552 Mailbox quota exceeded");
+  OnlyFinding(
+      "From: MAILER-DAEMON@example.jp\n"
+      "Subject: =?UTF-8?B?44Oh44O844Or6YWN5L+h44Ko44Op44O8?=\n"
+      "Content-Type: text/plain; charset=UTF-8\n\n"
+      "12/1 tanaka@example.jp \xE5\xAE\x9B\xE3\x81\xAE\xE3\x83\xA1\xE3\x83\xBC\xE3\x83\xAB"  // 宛のメール
+      "\xE3\x81\xAF\xE9\x85\x8D\xE4\xBF\xA1\xE3\x81\xA7\xE3\x81\x8D\xE3\x81\xBE\xE3\x81\x9B"
+      "\xE3\x82\x93\xE3\x81\xA7\xE3\x81\x97\xE3\x81\x9F\xE3\x80\x82\n"  // は配信できませんでした。
+      "552 mailbox full\n" + original,
+      "tanaka@example.jp", "552 mailbox full");
+}
+
 TEST(ExtractFormats, UnmarkedQuotedHeadersAreNotRecipients) {
   // The copy of the original follows a dashed rule without a marker line.
   Result r = Analyze(
