@@ -592,6 +592,18 @@ TEST(ReasonRules, AddressNotFoundInEveryLanguage) {
   EXPECT_NE(book->Classify(in).reason, Reason::kUserUnknown);
 }
 
+// A sending service refusing before it tries: its words also hold "bounced
+// address" or "spam", which must not make it the recipient's filter or content.
+TEST(ReasonRules, SendingServicesOwnRefusalsAreSuppressed) {
+  ExpectEveryLanguage({"550 5.0.0 Not delivering to previously bounced address",
+                       "550 5.0.0 Not delivering to a user who marked your messages as spam",
+                       "554 5.7.1 recipient address was suppressed due to customer policy",
+                       "You tried to send to a recipient that has been marked as inactive. Found inactive addresses: "
+                       "jo@example.net. Inactive recipients are ones that have generated a hard bounce or a spam "
+                       "complaint."},
+                      Reason::kSuppressed);
+}
+
 TEST(ReasonRules, ListRefusesPosterInEveryLanguage) {
   ExpectEveryLanguage({"You are not allowed to post to this mailing list.",
                        "Sie haben keine Berechtigung, in dieser Gruppe Nachrichten zu posten.",
