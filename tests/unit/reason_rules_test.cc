@@ -568,6 +568,15 @@ void ExpectEveryLanguage(const std::vector<std::string>& sentences, Reason want)
   }
 }
 
+// Words that only look like a row's are not read as its reason.
+void ExpectNotReadAs(const std::string& sentence, Reason reason) {
+  auto book = Book();
+  ASSERT_NE(book, nullptr);
+  ClassifyInput in;
+  in.diagnostic = sentence;
+  EXPECT_NE(ReasonName(book->Classify(in).reason), ReasonName(reason)) << sentence;
+}
+
 TEST(ReasonRules, AddressNotFoundInEveryLanguage) {
   ExpectEveryLanguage({"The email address you entered couldn't be found.",
                        "L'adresse de messagerie que vous avez entrée est introuvable.",
@@ -586,10 +595,7 @@ TEST(ReasonRules, AddressNotFoundInEveryLanguage) {
                        "Det gick inte att hitta e-postadressen du angav."},
                       Reason::kUserUnknown);
   // A server's address that cannot be found is no verdict on the mailbox.
-  auto book = Book();
-  ClassifyInput in;
-  in.diagnostic = "Не удалось найти адрес сервера.";
-  EXPECT_NE(book->Classify(in).reason, Reason::kUserUnknown);
+  ExpectNotReadAs("Не удалось найти адрес сервера.", Reason::kUserUnknown);
 }
 
 // A sending service refusing before it tries: its words also hold "bounced
@@ -602,6 +608,19 @@ TEST(ReasonRules, SendingServicesOwnRefusalsAreSuppressed) {
                        "jo@example.net. Inactive recipients are ones that have generated a hard bounce or a spam "
                        "complaint."},
                       Reason::kSuppressed);
+}
+
+// The recipient's own list of blocked or allowed senders: only the recipient
+// can change it, so it is no IP blocklist and no policy of the sender's side.
+TEST(ReasonRules, RecipientsOwnSenderListIsTheRecipientsFilter) {
+  ExpectEveryLanguage({"550 5.7.1 Message rejected: sender is on the recipient's blocked senders list",
+                       "554 5.7.1 Rejected by recipient's personal block list",
+                       "553 5.7.1 Sender domain example.org is blocked by the recipient",
+                       "550 5.7.1 Recipient only accepts mail from approved senders",
+                       "554 5.7.1 This recipient only accepts mail from contacts"},
+                      Reason::kFiltered);
+  // A server's refusal of the sending IP stays a block.
+  ExpectNotReadAs("554 5.7.1 Your IP address has been blocked by the recipient's mail server", Reason::kFiltered);
 }
 
 TEST(ReasonRules, ListRefusesPosterInEveryLanguage) {
