@@ -623,6 +623,25 @@ TEST(ReasonRules, RecipientsOwnSenderListIsTheRecipientsFilter) {
   ExpectNotReadAs("554 5.7.1 Your IP address has been blocked by the recipient's mail server", Reason::kFiltered);
 }
 
+// The sender refused, in the languages of localized servers: never a verdict
+// on the recipient (a sender domain that "does not exist" is no unknown host).
+TEST(ReasonRules, SenderRefusedInEveryLanguage) {
+  ExpectEveryLanguage({"550 5.7.1 Zugriff verweigert: Absender-Domain existiert nicht",
+                       "550 5.7.1 Absender abgelehnt: Ihre Absenderadresse ist nicht zulässig",
+                       "554 5.7.1 Expéditeur refusé", "550 5.7.1 Remitente rechazado",
+                       "550 5.7.1 Mittente rifiutato", "550 5.7.1 Remetente rejeitado",
+                       "550 5.7.1 Afzender geweigerd", "550 5.7.1 Отправитель отклонен",
+                       "550 5.7.1 发件人被拒绝", "550 5.7.1 送信者が拒否されました"},
+                      Reason::kRejected);
+  ExpectEveryLanguage({"554 5.7.1 Ihre IP-Adresse 192.0.2.10 steht auf einer schwarzen Liste",
+                       "550 5.7.1 Votre adresse IP est sur liste noire",
+                       "554 5.7.1 Su dirección IP está en una lista negra",
+                       "550 5.7.1 Uw IP-adres staat op een zwarte lijst",
+                       "550 5.7.1 Ваш IP-адрес находится в черном списке",
+                       "550 5.7.1 您的IP地址在黑名单中"},
+                      Reason::kBlocked);
+}
+
 TEST(ReasonRules, ListRefusesPosterInEveryLanguage) {
   ExpectEveryLanguage({"You are not allowed to post to this mailing list.",
                        "Sie haben keine Berechtigung, in dieser Gruppe Nachrichten zu posten.",
