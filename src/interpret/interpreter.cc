@@ -113,6 +113,9 @@ Verdict Interpreter::Interpret(const Finding& finding) const {
     const ReasonBook::RuleGuidance row = reasons_->Guidance(v.decided_by);
     v.hard_bounce = row.has_suppress && row.suppress;
   }
+  // A delay is no bounce yet: the sending server is still retrying, whatever
+  // an attempt's codes said (its explanation keeps the address too).
+  if (finding.action == "delayed") v.hard_bounce = false;
   return v;
 }
 

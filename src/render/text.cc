@@ -104,6 +104,7 @@ void AppendRecordBlock(const Record& r, bool verbose, std::string* out) {
   // the gloss: hard or soft is about the address, not about the reply.
   AppendLine("Reason", std::string(ReasonName(r.reason)) +
                            (not_a_failure     ? " (not a bounce)"
+                            : r.action == "delayed" ? " (not a bounce yet: delivery is still being retried)"
                             : r.hard_bounce   ? " (hard bounce: the address does not work)"
                                               : " (soft bounce: the address itself may be fine)"),
              out);

@@ -221,6 +221,20 @@ TEST(Interpret, ReceivingVendorFromRemoteMtaReplyOrRecipient) {
   EXPECT_EQ(v.receiving_vendor, "");
 }
 
+TEST(Interpret, DelayIsNeverAHardBounce) {
+  // A delay notice that quotes an attempt's permanent code: the reason stays,
+  // but nothing has bounced yet.
+  const Books& b = Get();
+  Interpreter interpreter(b.codes, b.reasons);
+  Verdict v = interpreter.Interpret(Make("jo@example.org", 550, "5.1.1", "550 5.1.1 User unknown; rejecting",
+                                         "mx.example.org", SmtpCommand::kRcpt, "delayed"));
+  EXPECT_EQ(v.reason, Reason::kUserUnknown);
+  EXPECT_FALSE(v.hard_bounce);
+  v = interpreter.Interpret(Make("jo@example.org", 550, "5.1.1", "550 5.1.1 User unknown; rejecting",
+                                 "mx.example.org", SmtpCommand::kRcpt, "failed"));
+  EXPECT_TRUE(v.hard_bounce);
+}
+
 TEST(Interpret, NetEaseCodesNameTheSendersSide) {
   // NetEase (163.com, 126.com) writes a code of two letters, a colon and three letters and no
   // enhanced status: "HL:REP" is the sending IP's behaviour, not the recipient's address.

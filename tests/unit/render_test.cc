@@ -118,6 +118,9 @@ TEST(RenderText, ADelayIsNotToBeSentAgainYet) {
   EXPECT_NE(out.str().find("Send again?:     not now: the sending server is still retrying it"), std::string::npos)
       << out.str();
   EXPECT_EQ(out.str().find("once the cause is fixed"), std::string::npos) << out.str();
+  // Nor is it a bounce, soft or hard, whatever its reason says of the address.
+  EXPECT_NE(out.str().find("(not a bounce yet: delivery is still being retried)"), std::string::npos) << out.str();
+  EXPECT_EQ(out.str().find("soft bounce"), std::string::npos) << out.str();
 }
 
 TEST(RenderText, NamesTheReceivingSideNeverTheReportingSide) {
