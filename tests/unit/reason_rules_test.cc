@@ -318,6 +318,13 @@ TEST(Classify, PrecedenceCases) {
       {"external-forwarding-off", 550, "5.7.520",
        "550 5.7.520 Access denied, Your organization does not allow external forwarding.", "", kNone, "",
        Reason::kPolicyViolation},
+      // The receiving organisation's administrator blocks it (not the
+      // recipient's own filter that the 5.2.0 default would say).
+      {"receiving-org-admin-block", 552, "5.2.0",
+       "552 5.2.0 The message was blocked by the receiving organization's admin.", "", kNone, "",
+       Reason::kPolicyViolation},
+      {"recipient-company-policy", 550, "5.7.1",
+       "550 5.7.1 Message rejected by the recipient's company policy", "", kNone, "", Reason::kPolicyViolation},
       // Outlook.com's legacy consumer IP blocks.
       {"hotmail-sc-001", 550, "",
        "550 SC-001 (BAY004-MC1F1) Unfortunately, messages from 192.0.2.9 weren't sent. Please contact your "
