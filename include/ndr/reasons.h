@@ -88,6 +88,10 @@ struct RuleRef {
   std::string scope;  // reason_rules and status_defaults: "generic" or a vendor id
   int line = 0;       // the row's line in data/<table>
   bool empty() const { return table == RuleTable::kNone; }
+  // Whether a wording rule (reason_rules.tsv) of `vendor`'s own: false for "".
+  bool IsWordingOf(std::string_view vendor) const {
+    return !vendor.empty() && table == RuleTable::kReasonRules && scope == vendor;
+  }
   // "reason_rules.tsv:user-unknown", "status_defaults.tsv:X.2.1@google", for people and logs.
   std::string ToString() const;
 };

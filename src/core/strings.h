@@ -3,6 +3,7 @@
 #ifndef NDR_SRC_CORE_STRINGS_H_
 #define NDR_SRC_CORE_STRINGS_H_
 
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -17,6 +18,14 @@ namespace ndr {
 namespace internal {
 
 inline char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+// AsciiLower as a table, for loops that lower every byte of a text and want
+// one load a byte (VendorOfHost's hash).
+constexpr std::array<unsigned char, 256> AsciiLowerTable() {
+  std::array<unsigned char, 256> lower{};
+  for (size_t c = 0; c < lower.size(); ++c) lower[c] = static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  return lower;
+}
+inline constexpr std::array<unsigned char, 256> kAsciiLower = AsciiLowerTable();
 
 // The largest length <= `length` that does not end inside a UTF-8 sequence
 // (for cutting text to a bound without leaving half a character).

@@ -82,8 +82,7 @@ Verdict Interpreter::Interpret(const Finding& finding) const {
   // The reason book decides, by the steps of data/precedence.tsv (the kind of
   // report, success, words, a local program, codes, stage, delay, ...).
   Classification c = reasons_->Classify(in);
-  if (!in.writer_vendor.empty() && c.decided_by.table == RuleTable::kReasonRules &&
-      c.decided_by.scope == in.writer_vendor) {
+  if (c.decided_by.IsWordingOf(in.writer_vendor)) {
     // The writer refused before any receiving server was reached.
     v.receiving_vendor.clear();
   }

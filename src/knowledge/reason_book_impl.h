@@ -253,15 +253,6 @@ struct Vendor {
   std::vector<std::string> markers;  // lower-case fragments
 };
 
-// AsciiLower of each byte, by table: one load a byte where HostTable::Extend
-// runs for every byte of every host looked up.
-constexpr std::array<unsigned char, 256> HostLowerTable() {
-  std::array<unsigned char, 256> lower{};
-  for (size_t c = 0; c < lower.size(); ++c) lower[c] = static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-  return lower;
-}
-inline constexpr std::array<unsigned char, 256> kHostLower = HostLowerTable();
-
 // The host suffixes of vendors.tsv, found by a hash that VendorOfHost
 // computes for every suffix of a host in one pass from its end (each suffix's
 // hash extends the next shorter one's), ASCII case ignored: no lower-cased
@@ -272,7 +263,7 @@ class HostTable {
   static uint64_t Start() { return 0xcbf29ce484222325ULL; }
   // The hash of c + (the suffix hashed so far).
   static uint64_t Extend(uint64_t hash, char c) {
-    return (hash ^ kHostLower[static_cast<unsigned char>(c)]) * 0x100000001b3ULL;
+    return (hash ^ internal::kAsciiLower[static_cast<unsigned char>(c)]) * 0x100000001b3ULL;
   }
   // `host` is lower-case and stays put while the table lives; the first vendor
   // to add a host keeps it.
@@ -413,6 +404,11 @@ struct ReasonBook::Impl {
   // The wording step's evidence sentences, looked up once (LoadPhrases): words
   // of the vendor's own row, of a generic row, of a row matching the report's text.
   std::string_view evidence_wording_vendor, evidence_wording, evidence_wording_context;
+  // A phrase of explanations.tsv by id, "" when there is none.
+  std::string_view PhraseText(std::string_view id) const {
+    auto it = phrases.find(id);
+    return it == phrases.end() ? std::string_view() : std::string_view(it->second);
+  }
 
   const Vendor* FindVendor(std::string_view id) const {
     if (id.empty()) return nullptr;

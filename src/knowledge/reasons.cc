@@ -203,10 +203,7 @@ ReasonBook::RuleGuidance ReasonBook::Guidance(const RuleRef& rule) const {
   return g;
 }
 
-std::string_view ReasonBook::Phrase(std::string_view id) const {
-  auto it = impl_->phrases.find(id);
-  return it == impl_->phrases.end() ? std::string_view() : std::string_view(it->second);
-}
+std::string_view ReasonBook::Phrase(std::string_view id) const { return impl_->PhraseText(id); }
 
 size_t ReasonBook::RuleCount(std::string_view scope) const {
   if (scope == "generic") return impl_->generic.rules.size();
@@ -700,11 +697,6 @@ const Scope* ScopeOf(const ReasonBook::Impl& impl, std::string_view vendor) {
   return it == impl.vendor_scopes.end() ? nullptr : &it->second;
 }
 
-// Whether a wording rule of `vendor`'s own decided.
-bool DecidedByVendorWords(const Classification& c, std::string_view vendor) {
-  return !vendor.empty() && c.decided_by.table == RuleTable::kReasonRules && c.decided_by.scope == vendor;
-}
-
 }  // namespace
 
 Classification ReasonBook::Classify(const ClassifyInput& in) const {
@@ -723,14 +715,14 @@ Classification ReasonBook::Classify(const ClassifyInput& in) const {
   // The report's writer: its answer stands only when a wording rule of its
   // own decides, so it is worked out only when one of its rows matches the
   // words (VendorWordsFirst); the words and codes read above serve both.
-  if (in.writer_vendor.empty() || in.writer_vendor == in.vendor || DecidedByVendorWords(out, in.vendor)) return out;
+  if (in.writer_vendor.empty() || in.writer_vendor == in.vendor || out.decided_by.IsWordingOf(in.vendor)) return out;
   const Scope* writer_scope = ScopeOf(*impl_, in.writer_vendor);
   if (writer_scope == nullptr || writer_scope->rules.empty()) return out;
   f.best = Candidate();
   bool failed = false;
   if (!VendorWordsFirst(*impl_, *writer_scope, &f, &failed)) return out;
   Classification by_writer = Decide(*this, *impl_, in.writer_vendor, writer_scope, true, failed, &f);
-  if (DecidedByVendorWords(by_writer, in.writer_vendor)) out = std::move(by_writer);
+  if (by_writer.decided_by.IsWordingOf(in.writer_vendor)) out = std::move(by_writer);
   return out;
 }
 

@@ -498,13 +498,9 @@ bool ReasonBook::Impl::LoadPhrases(std::string* error) {
     phrases.emplace(phrase_ids.back(), std::move(text));
   }
   // (The map's texts stay put: views of them stay valid.)
-  auto text_of = [&](std::string_view id) {
-    auto it = phrases.find(id);
-    return it == phrases.end() ? std::string_view() : std::string_view(it->second);
-  };
-  evidence_wording_vendor = text_of("evidence-wording-vendor");
-  evidence_wording = text_of("evidence-wording");
-  evidence_wording_context = text_of("evidence-wording-context");
+  evidence_wording_vendor = PhraseText("evidence-wording-vendor");
+  evidence_wording = PhraseText("evidence-wording");
+  evidence_wording_context = PhraseText("evidence-wording-context");
   return true;
 }
 

@@ -63,6 +63,21 @@ re2::StringPiece NearHighBytes(std::string_view text, size_t reach) {
   return re2::StringPiece(text.data() + begin, end - begin);
 }
 
+// `pattern` alone in a FilteredRE2 (which compiles it), or null with *error.
+std::unique_ptr<re2::FilteredRE2> FilteredPattern(std::string_view pattern, const RE2::Options& options,
+                                                  std::string* error) {
+  auto filtered = std::make_unique<re2::FilteredRE2>(kMinAtomLength);
+  int index = -1;
+  const re2::StringPiece piece(pattern.data(), pattern.size());
+  if (filtered->Add(piece, options, &index) != RE2::NoError) {
+    // Only a bad pattern gets here: compile it once more for RE2's words.
+    RE2 bad(piece, options);
+    *error = bad.error().empty() ? "pattern does not compile" : bad.error();
+    return nullptr;
+  }
+  return filtered;
+}
+
 }  // namespace
 
 bool MatchableAsBytes(std::string_view pattern) {
@@ -103,7 +118,8 @@ struct RuleSet::Impl {
   struct Row {
     std::string source;
     RE2::Options options;  // for ASCII texts (Latin-1 when it can)
-    // Until Compile: the pattern alone, for its plan; after: its RE2.
+    const PrefilterPlan* built_in = nullptr;  // its plan from the build, if any
+    // When not built in: the pattern alone, for its plan (Compile); its RE2.
     std::unique_ptr<re2::FilteredRE2> filtered;
     struct Ready {
       const RE2* ascii;
@@ -224,16 +240,10 @@ int RuleSet::Add(std::string_view pattern, std::string* error, Groups groups) {
   row->options.set_never_capture(groups == Groups::kDrop);
   // A pattern with a built-in plan compiled when the build worked it out;
   // the others are compiled now, to be checked and to work theirs out.
-  if (BuiltInPrefilterPlan(pattern) == nullptr) {
-    auto filtered = std::make_unique<re2::FilteredRE2>(kMinAtomLength);
-    int index = -1;
-    if (filtered->Add(re2::StringPiece(pattern.data(), pattern.size()), row->options, &index) != RE2::NoError) {
-      // Only a bad pattern gets here: compile it once more for RE2's words.
-      RE2 bad(re2::StringPiece(pattern.data(), pattern.size()), row->options);
-      *error = bad.error().empty() ? "pattern does not compile" : bad.error();
-      return -1;
-    }
-    row->filtered = std::move(filtered);
+  row->built_in = BuiltInPrefilterPlan(pattern);
+  if (row->built_in == nullptr) {
+    row->filtered = FilteredPattern(pattern, row->options, error);
+    if (row->filtered == nullptr) return -1;
   }
   std::unique_ptr<Impl::Utf8Pattern> utf8;
   if (row->options.encoding() != RE2::Options::EncodingUTF8) {
@@ -462,14 +472,8 @@ PrefilterPlan WorkOutPlan(re2::FilteredRE2& filtered, const std::string& source)
 }  // namespace
 
 PrefilterPlan PlanPrefilter(std::string_view pattern, std::string* error) {
-  re2::FilteredRE2 filtered(kMinAtomLength);
-  int index = -1;
-  if (filtered.Add(re2::StringPiece(pattern.data(), pattern.size()), AsciiTextOptions(pattern, kPatternMemory),
-                   &index) != RE2::NoError) {
-    *error = "pattern does not compile";
-    return {};
-  }
-  return WorkOutPlan(filtered, std::string(pattern));
+  std::unique_ptr<re2::FilteredRE2> filtered = FilteredPattern(pattern, AsciiTextOptions(pattern, kPatternMemory), error);
+  return filtered == nullptr ? PrefilterPlan() : WorkOutPlan(*filtered, std::string(pattern));
 }
 
 bool RuleSet::Compile(std::string* error) {
@@ -522,11 +526,10 @@ bool RuleSet::Compile(std::string* error) {
   };
   for (size_t pattern = 0; pattern < count_; ++pattern) {
     Impl::Row& row = *m.rows[pattern];
-    const PrefilterPlan* built_in = BuiltInPrefilterPlan(row.source);
     PrefilterPlan worked_out;
-    if (built_in == nullptr) worked_out = WorkOutPlan(*row.filtered, row.source);
-    const PrefilterPlan& plan = built_in != nullptr ? *built_in : worked_out;
-    RecordPrefilterPlan(row.source, plan, built_in != nullptr);
+    if (row.built_in == nullptr) worked_out = WorkOutPlan(*row.filtered, row.source);
+    const PrefilterPlan& plan = row.built_in != nullptr ? *row.built_in : worked_out;
+    RecordPrefilterPlan(row.source, plan, row.built_in != nullptr);
     for (const PrefilterStep& step : plan) {
       switch (step.kind) {
         case PrefilterStep::Kind::kClause:
