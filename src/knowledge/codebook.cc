@@ -23,7 +23,7 @@ using internal::TsvTable;
 constexpr int kMaxReply = 1000;  // reply codes are 100..599; arrays are indexed by code
 constexpr int kRegistryScope = 0;
 
-// Every code of the seed (/work/shared/reference/smtp-reply-codes.txt): Load()
+// Every code of the seed (../shared/reference/smtp-reply-codes.txt): Load()
 // fails when reply_codes.tsv loses one of them.
 constexpr int kSeedReplyCodes[] = {200, 211, 214, 220, 221, 250, 251, 354, 421, 450, 451, 452, 500,
                                    501, 502, 503, 504, 521, 530, 535, 550, 551, 552, 553, 554};

@@ -127,7 +127,6 @@ bool ParseCodeLine(const std::string& line, int* code, std::string* text) {
 
 bool LoadSeed(Seed* seed) {
   std::ifstream in(NDR_SOURCE_DIR "/../shared/reference/smtp-reply-codes.txt");
-  if (!in) in.open("/work/shared/reference/smtp-reply-codes.txt");
   if (!in) return false;
   enum { kIntro, kNumeric, kDigits, kCommands } section = kIntro;
   std::string line, command;
