@@ -315,6 +315,15 @@ TEST(Classify, PrecedenceCases) {
       {"send-as-denied", 554, "5.2.0",
        "554 5.2.0 STOREDRV.Submission.Exception:SendAsDeniedException.MapiExceptionSendAsDenied", "microsoft", kNone,
        "", Reason::kSecurityError},
+      // Exchange's store driver failed to write into the mailbox: the
+      // recipient's server, not a filter (the 5.2.0 default).
+      {"exchange-store-object-not-found", 554, "5.2.0",
+       "554 5.2.0 STOREDRV.Deliver.Exception:ObjectNotFoundException; Failed to process message due to a permanent "
+       "exception with message The Active Directory user wasn't found.",
+       "", kNone, "", Reason::kSystemError},
+      {"exchange-store-agent-transient", 554, "5.2.0",
+       "554 5.2.0 STOREDRV.Deliver.Exception:StoreDriverAgentTransientException; Failed to process message",
+       "microsoft", kNone, "", Reason::kSystemError},
       {"external-forwarding-off", 550, "5.7.520",
        "550 5.7.520 Access denied, Your organization does not allow external forwarding.", "", kNone, "",
        Reason::kPolicyViolation},
