@@ -7,6 +7,7 @@
 #ifndef NDR_CODEBOOK_H_
 #define NDR_CODEBOOK_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -23,6 +24,15 @@ struct ReplyCodeInfo {
   bool standard = true;  // false for nonstandard codes (200 of RFC 876, 530 ...)
   std::string note;      // plain-words remark for people, may be ""
   std::string plain;     // the meaning in plain words for a non-expert
+  // The status subjects (X.<subject>.*) under which `meaning` fits, a bit
+  // each; 0: any. X.0.* fits every code. 550's "mailbox unavailable" fits 5.1.1 and 5.2.1, not
+  // 5.7.1, where the server used 550 for a policy refusal.
+  uint16_t fits_subjects = 0;
+  bool FitsStatus(const EnhancedStatus& status) const {
+    // Subject 0 ("other or undefined") says nothing to contradict.
+    return fits_subjects == 0 || status.empty() || status.subject == 0 ||
+           (status.subject < 16 && (fits_subjects >> status.subject & 1) != 0);
+  }
 };
 
 // The meaning of one digit position of a reply code (1yz..5yz, x0z..x5z).

@@ -40,6 +40,19 @@ bool ParseNumber(std::string_view text, size_t max_digits, int* out) {
   return true;
 }
 
+// "1 2": a bit per status subject digit; "" is 0 (any subject).
+bool ParseSubjects(std::string_view text, uint16_t* out) {
+  uint16_t bits = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == ' ') continue;
+    if (c < '0' || c > '9' || (i + 1 < text.size() && text[i + 1] != ' ')) return false;
+    bits = static_cast<uint16_t>(bits | 1u << (c - '0'));
+  }
+  *out = bits;
+  return true;
+}
+
 // A reply code as written in the tables: three digits, the first 1..5.
 bool ParseReplyCode(std::string_view text, int* out) {
   int code = 0;
@@ -204,6 +217,10 @@ bool CodeBook::Impl::LoadReplies(std::string* error) {
     info.source = std::string(t.Cell(row, "source"));
     info.note = std::string(t.Cell(row, "note"));
     info.standard = standard == "yes";
+    if (!ParseSubjects(t.Cell(row, "fits_subjects"), &info.fits_subjects)) {
+      *error = t.Where(row, "fits_subjects must be status subject digits 0-9 separated by spaces");
+      return false;
+    }
     if (info.meaning.empty() || info.plain.empty() || info.source.empty()) {
       *error = t.Where(row, "meaning, plain and source must not be empty");
       return false;

@@ -355,6 +355,31 @@ TEST(Explain, ReplyClassNeverClaimsTheWordsGiveACause) {
   EXPECT_NE(e.reply_meaning.find("names no cause"), std::string::npos) << e.reply_meaning;
 }
 
+// A reply code's registered words stand beside a status of the subjects they
+// describe; a server that sends 550 or 551 with 5.7.1 uses the code for its
+// class alone, and "mailbox unavailable" or "user not local" would mislead.
+TEST(Explain, ReplyWordsOnlyBesideAStatusTheyFit) {
+  const Books& b = Get();
+  Interpreter interpreter(b.codes, b.reasons);
+  auto reply_line = [&](int code, const char* status, const char* text) {
+    Finding f = Make("jo@example.org", code, status, text, "mx.example.org", SmtpCommand::kRcpt);
+    return Explain(f, interpreter.Interpret(f), *b.codes, *b.reasons).reply_meaning;
+  };
+  std::string line = reply_line(550, "5.7.1", "550 5.7.1 Message refused");
+  EXPECT_EQ(line.find("mailbox unavailable"), std::string::npos) << line;
+  EXPECT_NE(line.find("names no cause"), std::string::npos) << line;
+  line = reply_line(551, "5.7.1", "551 5.7.1 Message refused");
+  EXPECT_EQ(line.find("not local"), std::string::npos) << line;
+  // The subjects they fit, and X.0.x, which says nothing against them.
+  line = reply_line(550, "5.1.1", "550 5.1.1 <jo@example.org>");
+  EXPECT_NE(line.find("mailbox unavailable"), std::string::npos) << line;
+  line = reply_line(504, "5.0.0", "504 5.0.0 Command parameter not implemented");
+  EXPECT_NE(line.find("parameter not implemented"), std::string::npos) << line;
+  // The code's own reading is the verdict: its words stay, whatever the status.
+  line = reply_line(552, "5.1.1", "552 sorry, mailbox jo@example.org is over quota");
+  EXPECT_NE(line.find("storage allocation"), std::string::npos) << line;
+}
+
 TEST(Explain, UnknownUser) {
   const Books& b = Get();
   Interpreter interpreter(b.codes, b.reasons);
