@@ -528,16 +528,20 @@ bool SaysTooLittle(std::string_view words, std::string_view text, size_t after, 
          (after != std::string_view::npos && !recipient.empty() && IFind(text, recipient, after) != std::string::npos);
 }
 
-// Whether the last line of `text` that holds words is `address` alone (a
-// list bullet, brackets or a colon around it allowed).
+// Whether `line` holds `address` alone (a list bullet, brackets or a colon
+// around it allowed).
+bool LineIsAddressAlone(std::string_view line, std::string_view address) {
+  size_t begin = line.find_first_not_of(" \t*-<\"'");
+  size_t end = line.find_last_not_of(" \t\r>:;,.\"'");
+  if (begin == std::string_view::npos || end == std::string_view::npos || end < begin) return false;
+  return internal::IEquals(line.substr(begin, end - begin + 1), address);
+}
+
+// Whether the last line of `text` that holds words is `address` alone.
 bool LastLineIsAddress(std::string_view text, std::string_view address) {
   std::string_view rest = Trim(text);
   size_t line = rest.find_last_of('\n');
-  std::string_view last = line == std::string_view::npos ? rest : rest.substr(line + 1);
-  size_t begin = last.find_first_not_of(" \t*-<\"'");
-  size_t end = last.find_last_not_of(" \t\r>:;,.\"'");
-  if (begin == std::string_view::npos || end == std::string_view::npos || end < begin) return false;
-  return internal::IEquals(last.substr(begin, end - begin + 1), address);
+  return LineIsAddressAlone(line == std::string_view::npos ? rest : rest.substr(line + 1), address);
 }
 
 // A report that explains a recipient in its own words and quotes the server
@@ -1068,10 +1072,20 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
     const internal::SmtpText& smtp = *p.smtp;
     internal::ServerReply reply;
     if (mentions[i].pos != std::string::npos) {
-      // Recipients listed on one line ("a@b, c@d") share the words after the last of them.
+      // Recipients listed on one line ("a@b, c@d"), or one to a line with
+      // nothing else on it (Domino's "was not delivered to:" list over one
+      // "because:"), share the words after the last of them.
+      auto alone_on_line = [&](const Mention& m, size_t n) {
+        return LineIsAddressAlone(lines.Line(n), std::string_view(text).substr(m.pos, m.length));
+      };
       size_t last = i;
-      while (last + 1 < mentions.size() && mentions[last + 1].pos != std::string::npos &&
-             lines.LineOf(mentions[last + 1].pos) == lines.LineOf(mentions[i].pos)) {
+      while (last + 1 < mentions.size() && mentions[last + 1].pos != std::string::npos) {
+        const size_t here = lines.LineOf(mentions[last].pos);
+        const size_t next = lines.LineOf(mentions[last + 1].pos);
+        if (next != here && !(next == here + 1 && alone_on_line(mentions[last], here) &&
+                              alone_on_line(mentions[last + 1], next))) {
+          break;
+        }
         ++last;
       }
       size_t stop = text.size();

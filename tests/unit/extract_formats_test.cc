@@ -65,6 +65,37 @@ TEST(ExtractFormats, SentenceNamesAPostmasterRecipient) {
   EXPECT_NE(r.findings[0].diagnostic.find("DNS lookup failure"), std::string::npos);
 }
 
+// A list of recipients, one to a line with nothing else on it, over one
+// reason (Domino's "was not delivered to:" ... "because:"): every recipient
+// of the list has the reason, not only the last.
+TEST(ExtractFormats, AddressListSharesTheReasonBelowIt) {
+  Result r = Analyze(
+      "From: Postmaster <postmaster@example.com>\n"
+      "Subject: DELIVERY FAILURE: Error transferring to mx.example.org\n\n"
+      "Your message\n\n  Subject: Minutes\n\nwas not delivered to:\n\n"
+      "  kim@example.org\n"
+      "  lee@example.org\n\n"
+      "because:\n\n"
+      "  Error transferring to mx.example.org; SMTP Protocol Returned a Permanent Error 550 5.7.1 Relaying "
+      "denied\n");
+  ASSERT_EQ(r.findings.size(), 2u);
+  for (const Finding& f : r.findings) {
+    EXPECT_EQ(f.reply_code, 550) << f.recipient;
+    EXPECT_NE(f.diagnostic.find("Relaying denied"), std::string::npos) << f.recipient;
+  }
+  // Each recipient with words of its own keeps them.
+  r = Analyze(
+      "From: postmaster@gw.example.com\n"
+      "Subject: Message status - undeliverable\n\n"
+      "The message that you sent was undeliverable to the following:\n"
+      "\tkim@example.org (user not found)\n"
+      "\tlee@example.org (mailbox full)\n\n"
+      "Possibly truncated original message follows:\n");
+  ASSERT_EQ(r.findings.size(), 2u);
+  EXPECT_NE(r.findings[0].diagnostic.find("user not found"), std::string::npos) << r.findings[0].diagnostic;
+  EXPECT_NE(r.findings[1].diagnostic.find("mailbox full"), std::string::npos) << r.findings[1].diagnostic;
+}
+
 TEST(ExtractFormats, CouldNotBeDeliveredToPhrase) {
   Result r = Analyze(
       "From: no-reply@mail.example.jp\n"
