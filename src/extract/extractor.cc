@@ -870,18 +870,34 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
   // Where an address opens a line ("<a@b>:", "  a@b", "* a@b", "a@b: reason"):
   // a failed recipient in most plain-text formats.
   LineIndex lines(text, markers);
-  auto opens_line = [&](const internal::AddressHit& hit) {
-    size_t line = lines.LineOf(hit.begin);
-    size_t from = std::min(lines.ContentStart(line), hit.begin);
+  // The words before an address on its line, without an opening '<'.
+  auto words_before = [&](const internal::AddressHit& hit) {
+    size_t from = std::min(lines.ContentStart(lines.LineOf(hit.begin)), hit.begin);
     std::string_view before = Trim(std::string_view(text).substr(from, hit.begin - from));
-    // "To: a@b" / "From: a@b" summarize the returned message, they name no failure.
     if (!before.empty() && before.back() == '<') before = Trim(before.substr(0, before.size() - 1));
-    // RCPT TO: is the SMTP command naming the recipient (a transcript line).
-    if (IEquals(before, "RCPT TO:")) return !lines.IsIdentifier(line);
+    return before;
+  };
+  // Whether `before` ends in a label that summarizes the returned message
+  // ("To:", "From:", "宛先："; a full-width colon is a colon).
+  auto summary_label = [&](std::string_view before) {
     // A label is short: only the end of a long line is asked (keeps this linear).
     constexpr size_t kLabelTail = 40;
     std::string_view tail = before.size() > kLabelTail ? before.substr(before.size() - kLabelTail) : before;
-    bool summary = markers.Matches(MarkerKind::kSummaryLabel, tail);
+    constexpr std::string_view kFullWidthColon = "\xEF\xBC\x9A";
+    if (IEndsWith(tail, kFullWidthColon)) {
+      std::string ascii(tail.substr(0, tail.size() - kFullWidthColon.size()));
+      ascii += ':';
+      return markers.Matches(MarkerKind::kSummaryLabel, ascii);
+    }
+    return markers.Matches(MarkerKind::kSummaryLabel, tail);
+  };
+  auto opens_line = [&](const internal::AddressHit& hit) {
+    size_t line = lines.LineOf(hit.begin);
+    std::string_view before = words_before(hit);
+    // RCPT TO: is the SMTP command naming the recipient (a transcript line).
+    if (IEquals(before, "RCPT TO:")) return !lines.IsIdentifier(line);
+    // "To: a@b" / "From: a@b" summarize the returned message, they name no failure.
+    bool summary = summary_label(before);
     // "> a@b" alone on its line is an item of a list of recipients (MDaemon's
     // "did NOT receive a copy" list); "> " before more words is quoted text.
     size_t line_end = lines.Start(line) + lines.Line(line).size();
@@ -1021,6 +1037,32 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
       add(recipient, IFind(text, recipient), true);
       break;
     }
+  }
+  // The one address the report's text gives under a summary's label, not
+  // the sender's ("收件人：a@b" over its reason, "To: a@b" in "Your message
+  // ... could not be delivered"): the report speaks of it, where the returned
+  // copy's To may be a list or another of several recipients.
+  if (mentions.empty()) {
+    const internal::AddressHit* labelled = nullptr;
+    for (const auto& hit : in_text) {
+      if (is_sender(hit.address) || !names_report_to(hit.address, hit.begin) ||
+          markers.Matches(MarkerKind::kSystemMailbox, hit.address) || lines.IsIdentifier(lines.LineOf(hit.begin)) ||
+          !summary_label(words_before(hit))) {
+        continue;
+      }
+      // Several (on the label's line or under other labels): the summary
+      // lists the original's recipients, not the failure.
+      const size_t line = lines.LineOf(hit.begin);
+      const bool several = std::any_of(in_text.begin(), in_text.end(), [&](const internal::AddressHit& other) {
+        return lines.LineOf(other.begin) == line && !SameAddress(other.address, hit.address);
+      });
+      if (several || (labelled != nullptr && !SameAddress(labelled->address, hit.address))) {
+        labelled = nullptr;
+        break;
+      }
+      labelled = &hit;
+    }
+    if (labelled != nullptr) add(labelled->address, labelled->begin, false);
   }
   if (mentions.empty()) {
     auto hits = internal::FindAddresses(p, parts.original_headers.Get("To"), 2);

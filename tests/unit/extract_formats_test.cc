@@ -96,6 +96,31 @@ TEST(ExtractFormats, AddressListSharesTheReasonBelowIt) {
   EXPECT_NE(r.findings[1].diagnostic.find("mailbox full"), std::string::npos) << r.findings[1].diagnostic;
 }
 
+// A report that names its failed recipient under a label a summary of the
+// returned message also uses ("收件人：", "宛先:", "To:"): that address, not
+// the returned copy's To (here a list). Several such addresses summarize the
+// original's recipients and name no failure.
+TEST(ExtractFormats, LabelledAddressBeatsTheReturnedTo) {
+  const std::string returned =
+      "--b\nContent-Type: message/rfc822\n\nFrom: ann@example.com\nTo: team@example.com\nSubject: hi\n\nhi\n--b--\n";
+  auto report = [&](const std::string& body) {
+    return "From: postmaster@mail.example.cn\nTo: ann@example.com\nSubject: Undelivered\nMIME-Version: 1.0\n"
+           "Content-Type: multipart/mixed; boundary=\"b\"\n\n--b\nContent-Type: text/plain; charset=UTF-8\n\n" +
+           body + "\n" + returned;
+  };
+  OnlyFinding(report("\xE6\x94\xB6\xE4\xBB\xB6\xE4\xBA\xBA\xEF\xBC\x9A"  // 收件人： (full-width colon)
+                     "wang@example.cn\n550 User not found\n"),
+              "wang@example.cn", "550 User not found");
+  OnlyFinding(report("\xE5\xAE\x9B\xE5\x85\x88: sato@example.jp\n550 User not found\n"),  // 宛先:
+              "sato@example.jp", "550 User not found");
+  Result r = Analyze(report("From: ann@example.com\nTo: kim@example.org\n550 User not found\n"));
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].recipient, "kim@example.org");
+  r = Analyze(report("To: kim@example.org, lee@example.org\n550 User not found\n"));
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].recipient, "team@example.com");
+}
+
 TEST(ExtractFormats, CouldNotBeDeliveredToPhrase) {
   Result r = Analyze(
       "From: no-reply@mail.example.jp\n"
