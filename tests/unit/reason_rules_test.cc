@@ -334,6 +334,15 @@ TEST(Classify, PrecedenceCases) {
        Reason::kPolicyViolation},
       {"recipient-company-policy", 550, "5.7.1",
        "550 5.7.1 Message rejected by the recipient's company policy", "", kNone, "", Reason::kPolicyViolation},
+      // An IP that should send through its provider's relay (Gmail's words,
+      // relayed by a server that does not name Gmail).
+      {"send-through-provider-relay", 550, "5.7.1",
+       "550-5.7.1 [192.0.2.1] The IP you're using to send mail is not authorized to send email directly to our "
+       "servers. Please use the SMTP relay at your service provider instead.",
+       "", SmtpCommand::kRcpt, "", Reason::kBlocked},
+      // Domino's words for a full mailbox.
+      {"domino-mail-file-full", 0, "5.0.0", "Unable to deliver: Recipient's mail file is full", "", kNone, "",
+       Reason::kMailboxFull},
       // Outlook.com's legacy consumer IP blocks.
       {"hotmail-sc-001", 550, "",
        "550 SC-001 (BAY004-MC1F1) Unfortunately, messages from 192.0.2.9 weren't sent. Please contact your "
