@@ -914,8 +914,12 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
     constexpr size_t kMaxDisplayName = 80;
     bool name_first = !named && before.size() >= 2 && before.back() == '(' && rest == ")" &&
                       before.size() <= kMaxDisplayName && before.find_first_of(":@") == std::string_view::npos;
+    // A label opens a recipient ("Unknown user: a@b"); an address after a
+    // colon further along a line that named one already is in its reply
+    // ("<a@b>: ... said: 550 User not found: c@d").
+    bool labelled = !before.empty() && before.back() == ':' && !summary && before.find('@') == std::string_view::npos;
     bool opens = before.empty() || before == "\"" || before == "'" || before == "<" || quoted_item || listed || named ||
-                 name_first || (before.back() == ':' && !summary);
+                 name_first || labelled;
     // An item of a bulleted or numbered list ("- a@b", "-- a@b", "• a@b",
     // "1. a@b"): a mark is a few bytes (list-bullet rows).
     constexpr size_t kMaxBullet = 9;

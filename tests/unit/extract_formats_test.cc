@@ -121,6 +121,17 @@ TEST(ExtractFormats, LabelledAddressBeatsTheReturnedTo) {
   EXPECT_EQ(r.findings[0].recipient, "team@example.com");
 }
 
+// An address after a colon inside a recipient's reply is part of the reply,
+// not a second recipient (a line is not wrapped before it).
+TEST(ExtractFormats, AddressInTheReplyIsNoRecipient) {
+  OnlyFinding(
+      "From: MAILER-DAEMON@mx.example.net\nTo: ann@example.com\nSubject: Undelivered Mail Returned to Sender\n\n"
+      "This is the mail system at host mx.example.net.\n\n"
+      "<kim@example.org>: host mx.example.org[192.0.2.5] said: 550 User not found: kim@example.cn (in reply to RCPT "
+      "TO command)\n",
+      "kim@example.org", "550 User not found: kim@example.cn");
+}
+
 TEST(ExtractFormats, CouldNotBeDeliveredToPhrase) {
   Result r = Analyze(
       "From: no-reply@mail.example.jp\n"
