@@ -211,6 +211,15 @@ TEST(Interpret, ReceivingVendorFromRemoteMtaReplyOrRecipient) {
   // The marks of the reply itself, when the server is not named.
   v = interpreter.Interpret(Make("jo@example.org", 550, "5.1.1", "550 5.1.1 no such user a1si.2 - gsmtp"));
   EXPECT_EQ(v.receiving_vendor, "google");
+  // Orange's numbered codes (OFR006_102, LPN007_426) mark its replies as
+  // OFR_416 does, and decide by their last three digits.
+  v = interpreter.Interpret(Make("jo@example.org", 550, "5.7.1",
+                                 "550 5.7.1 Service refuse. Veuillez essayer plus tard. OFR006_102 Ref"));
+  EXPECT_EQ(v.receiving_vendor, "orange");
+  EXPECT_EQ(v.reason, Reason::kBlocked);
+  v = interpreter.Interpret(Make("jo@example.org", 550, "", "550 5.5.0 Le compte du destinataire est bloque. LPN007_426"));
+  EXPECT_EQ(v.receiving_vendor, "orange");
+  EXPECT_EQ(v.reason, Reason::kSuspend);
   // Recipient's domain.
   v = interpreter.Interpret(Make("jo@hotmail.com", 550, "5.1.10", ""));
   EXPECT_EQ(v.receiving_vendor, "microsoft");

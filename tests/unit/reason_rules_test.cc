@@ -340,6 +340,11 @@ TEST(Classify, PrecedenceCases) {
        "550-5.7.1 [192.0.2.1] The IP you're using to send mail is not authorized to send email directly to our "
        "servers. Please use the SMTP relay at your service provider instead.",
        "", SmtpCommand::kRcpt, "", Reason::kBlocked},
+      // T-Online names no cause but its postmaster and a tag: the IP is refused.
+      {"t-online-bl", 554, "",
+       "554 IP=192.0.2.1 - A problem occurred. (Ask your postmaster for help or to contact tosa@rx.t-online.de to "
+       "clarify.) (BL)",
+       "", SmtpCommand::kRcpt, "", Reason::kBlocked},
       // Domino's words for a full mailbox.
       {"domino-mail-file-full", 0, "5.0.0", "Unable to deliver: Recipient's mail file is full", "", kNone, "",
        Reason::kMailboxFull},
