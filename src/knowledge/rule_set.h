@@ -23,6 +23,7 @@ class RE2;
 namespace ndr {
 namespace internal {
 
+class LoweredText;
 class MatchStarts;
 struct PrefilterStep;
 
@@ -103,7 +104,10 @@ class RuleSet {
   // False when there is nothing to match; *failed set when never compiled.
   bool Ready(bool* failed) const;
   const re2::RE2* Pattern(int index, bool ascii_text) const;  // null when there is none to run
-  std::vector<int> WordsIn(std::string_view text) const;
+  // The prefilter's words present in `text`. When the words Impl::lazy
+  // marks were not looked for, *lowered holds the text as read, for
+  // PatternsGiven to look for those a clause asks about; else it stays empty.
+  std::vector<int> WordsIn(std::string_view text, LoweredText* lowered) const;
   struct Impl;
   std::unique_ptr<Impl> impl_;
   size_t count_ = 0;

@@ -265,24 +265,22 @@ inline void WordFinder::Probe(const unsigned char* t, size_t i, size_t n, uint32
 }
 
 bool WordFinder::FindAsciiWords(std::string_view text, std::vector<int>* found, bool* high_bytes) const {
+  LoweredText lowered;
+  return FindAsciiWords(text, found, high_bytes, &lowered);
+}
+
+bool WordFinder::FindAsciiWords(std::string_view text, std::vector<int>* found, bool* high_bytes,
+                                LoweredText* lowered) const {
   const size_t ascii = AsciiPrefix(text);
   *high_bytes = ascii < text.size();
   // (A letter that folds to ASCII begins with a byte >= 0x80.)
   if (!ready_ || (*high_bytes && HoldsAsciiFold(text.substr(ascii)))) return false;
   const size_t n = text.size();
-  // The text lower-cased, in a stack buffer when it fits. Zero bytes after
-  // it: the four bytes at any position are one load, and ThreeIndices reads
-  // on to the end of its last 16 positions.
-  constexpr size_t kAfter = 32;
-  unsigned char small[1024 + kAfter];
-  std::string large;
-  unsigned char* t = small;
-  if (n > 1024) {
-    large.resize(n + kAfter);
-    t = reinterpret_cast<unsigned char*>(&large[0]);
-  }
-  LowerSevenBit(text, t);
-  std::memset(t + n, 0, kAfter);
+  // The text lower-cased, with zero bytes after it: the four bytes at any
+  // position are one load, and ThreeIndices reads on to the end of its last
+  // 16 positions.
+  lowered->Lower(text);
+  const unsigned char* t = lowered->data();
   // The words found, a bit each: a word that occurs many times ("in", "no")
   // is marked again at no cost, and the bits give the indices ascending
   // (sorting the repeats took more than the search itself, measured).
@@ -341,6 +339,48 @@ bool WordFinder::FindAsciiWords(std::string_view text, std::vector<int>* found, 
     }
   }
   return true;
+}
+
+void LoweredText::Lower(std::string_view text) {
+  size_ = text.size();
+  unsigned char* t = small_;
+  if (size_ + kAfter > sizeof small_) {
+    large_.resize(size_ + kAfter);
+    t = reinterpret_cast<unsigned char*>(&large_[0]);
+  }
+  LowerSevenBit(text, t);
+  std::memset(t + size_, 0, kAfter);
+  text_ = t;
+}
+
+bool LoweredText::Holds(std::string_view word) const {
+  const size_t length = word.size();
+  if (length == 0) return true;
+  if (length > size_) return false;
+  const auto* w = reinterpret_cast<const unsigned char*>(word.data());
+  if (length == 1) return std::memchr(text_, w[0], size_) != nullptr;
+  // A place where both first bytes match, the rest compared. (The zeros
+  // after the text match no byte of a word: no place found there.)
+  auto rest_at = [&](size_t j) {
+    return j + length <= size_ && SameBytes(text_ + j + 2, word.data() + 2, length - 2);
+  };
+#if defined(__SSE2__)
+  const __m128i first = _mm_set1_epi8(static_cast<char>(w[0]));
+  const __m128i second = _mm_set1_epi8(static_cast<char>(w[1]));
+  for (size_t i = 0; i + 1 < size_; i += 16) {
+    const __m128i a = _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(text_ + i)), first);
+    const __m128i b = _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(text_ + i + 1)), second);
+    for (uint32_t places = static_cast<uint32_t>(_mm_movemask_epi8(_mm_and_si128(a, b))); places != 0;
+         places &= places - 1) {
+      if (rest_at(i + static_cast<size_t>(__builtin_ctz(places)))) return true;
+    }
+  }
+#else
+  for (size_t j = 0; j + 1 < size_; ++j) {
+    if (text_[j] == w[0] && text_[j + 1] == w[1] && rest_at(j)) return true;
+  }
+#endif
+  return false;
 }
 
 }  // namespace internal

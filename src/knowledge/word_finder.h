@@ -44,6 +44,8 @@
 namespace ndr {
 namespace internal {
 
+class LoweredText;
+
 class WordFinder {
  public:
   // Word i of `words` is reported as i. Words with a byte >= 0x80, and empty
@@ -63,6 +65,11 @@ class WordFinder {
   // only occur in such a text (*high_bytes says whether `text` is one).
   // False as for Find, but for the words with a byte >= 0x80.
   bool FindAsciiWords(std::string_view text, std::vector<int>* found, bool* high_bytes) const;
+  // The same, reading `text` lowered into *lowered, which the caller keeps
+  // to ask about other words (LoweredText::Holds); *lowered is left as it
+  // was when this returns false.
+  bool FindAsciiWords(std::string_view text, std::vector<int>* found, bool* high_bytes,
+                      LoweredText* lowered) const;
 
  private:
   // Words filed under the same leading bytes ("key"): their indices and
@@ -119,6 +126,32 @@ class WordFinder {
   std::string text_;          // the lower-cased words, one after another
   int single_[128];           // a one-byte word's index, or -1
   size_t seen_words_ = 0;     // 64-bit words of Find's bitmap of the words found
+};
+
+// A text lowered as WordFinder reads it (ASCII letters lower-cased, bytes
+// >= 0x80 made zeros), to ask about one word at a time: for the few words
+// a caller looks for only when it needs to know (RuleSet's lazy words).
+class LoweredText {
+ public:
+  LoweredText() = default;
+  explicit LoweredText(std::string_view text) { Lower(text); }
+  LoweredText(const LoweredText&) = delete;  // (text_ may point into small_)
+  LoweredText& operator=(const LoweredText&) = delete;
+  void Lower(std::string_view text);
+  void Clear() { text_ = nullptr; }
+  bool empty() const { return text_ == nullptr; }  // (nothing lowered)
+  const unsigned char* data() const { return text_; }  // size() bytes, then kAfter zeros
+  size_t size() const { return size_; }
+  // Whether `word` (lower case, ASCII, without a zero byte) occurs: the
+  // places of its first two bytes are found 16 at a time.
+  bool Holds(std::string_view word) const;
+
+ private:
+  static constexpr size_t kAfter = 32;  // zero bytes after the text, for 16-byte and four-byte loads
+  size_t size_ = 0;
+  std::string large_;
+  unsigned char small_[1024 + kAfter];
+  const unsigned char* text_ = nullptr;
 };
 
 }  // namespace internal

@@ -115,6 +115,23 @@ TEST(RuleSet, PrefilteredMatchIsThatOfOneSet) {
   EXPECT_FALSE(set.Matches(-1, "user unknown"));
 }
 
+// A word that triggers no clause of the prefilter ("no", beside the rarer
+// "mailbox") is not looked for by the word pass: only when a clause asks,
+// in the text as the pass read it. The rows let through stay the same.
+TEST(RuleSet, ShortWordsAreLookedForOnlyWhenAClauseAsks) {
+  std::vector<std::string> patterns = {R"(\bno\b.{0,20}\bmailbox)", R"(mailbox (is )?full)", R"(\bto\b.*quota)"};
+  internal::RuleSet set = Compiled(patterns);
+  EXPECT_EQ(set.Potentials("NO such Mailbox"), (std::vector<int>{0}));
+  EXPECT_EQ(set.Potentials("the mailbox is full"), (std::vector<int>{1}));
+  EXPECT_EQ(set.Potentials("no, to you"), (std::vector<int>{}));
+  EXPECT_EQ(set.Potentials("over quota: mail to Jo"), (std::vector<int>{2}));
+  std::string long_text(1500, '.');
+  EXPECT_EQ(set.Potentials(long_text + "MAILBOX ... no"), (std::vector<int>{0}));
+  EXPECT_EQ(set.Potentials("n\xC3\xA9o mailbox"), (std::vector<int>{}));
+  ExpectSameAsPlainSet(patterns, {"NO such Mailbox", "no. mailbox", "mailbox no", "sent TO him: over QUOTA", "n\xC3\xA9o mailbox"},
+                       "short words");
+}
+
 // The prefilter's words with a byte >= 0x80 are found by an RE2::Set of
 // their own (Unicode case folding), the others by WordFinder, in texts with
 // such bytes too; a text with a letter that folds to ASCII goes to the

@@ -380,5 +380,31 @@ TEST(WordFinder, SaysWhatAnRe2SetSaysWithManyWords) {
   }
 }
 
+// LoweredText::Holds says what a quoted RE2::Set of the one word says (the
+// words are ASCII and lower case): any case, at either end, never across a
+// byte >= 0x80, in short texts and in one longer than the stack buffer.
+TEST(LoweredText, HoldsAWordAsAnRe2SetSaysInAnyCase) {
+  std::string long_text(1500, 'x');
+  long_text += "No mailbox";
+  const std::vector<std::string> texts = {"", "n", "NO", "a no b", "xno", "no\xC3\xA9", "n\xC3\xA9o",
+                                          "MAILBOX FULL", "mail box", "full mailbo", "mailbox", long_text};
+  const std::vector<std::string> words = {"no", "mailbox", "mailbox full", "x", "o"};
+  for (const std::string& text : texts) {
+    internal::LoweredText lowered(text);
+    for (const std::string& word : words) {
+      EXPECT_EQ(lowered.Holds(word), !WordsBySet({word}, text).empty()) << word << " in '" << text << "'";
+    }
+  }
+  // The finder leaves the text it read for such questions.
+  internal::WordFinder finder({"mailbox"});
+  internal::LoweredText read;
+  std::vector<int> found;
+  bool high_bytes = false;
+  ASSERT_TRUE(finder.FindAsciiWords(long_text, &found, &high_bytes, &read));
+  EXPECT_EQ(found, (std::vector<int>{0}));
+  EXPECT_TRUE(read.Holds("no mail"));
+  EXPECT_FALSE(read.Holds("no mailbox full"));
+}
+
 }  // namespace
 }  // namespace ndr
