@@ -1,5 +1,5 @@
-// The mbox cutter (io::ScanMbox) skips the lines that cannot matter 16 bytes
-// at a time. Checked here against the rule it implements, written line by
+// The mbox cutter (io::ScanMbox) skips the lines that cannot matter many
+// bytes at a time. Checked here against the rule it implements, written line by
 // line, on generated mailboxes fed as a growing stream of windows.
 #include <gtest/gtest.h>
 
@@ -91,6 +91,41 @@ TEST(MboxScan, SeparatorAfterALongRunOfLinesThatDoNotMatter) {
   EXPECT_EQ(std::get<1>(cuts[0]), data.find("\nFrom b") );  // before the empty line
   EXPECT_TRUE(std::get<2>(cuts[1]));                        // quoted
   EXPECT_EQ(cuts, CutLineByLine(data));
+}
+
+// The search for the next line starting with 'F' or '>' compares many bytes
+// at a time (64 with AVX2, 16 with SSE2); every way must find what the byte
+// loop finds, wherever the hit and the ends fall inside a step.
+TEST(MboxScan, EveryWayOfFindingAMarkedLineAgrees) {
+  const char alphabet[] = {'\n', '\n', 'F', '>', 'a', 'r', '\r', ' '};
+  std::mt19937 rng(20261203);
+  for (int round = 0; round < 4000; ++round) {
+    std::string data(rng() % 300, 'x');
+    // Mostly plain bytes, so that hits are often far apart (past a whole step).
+    for (char& c : data) c = rng() % 16 == 0 ? alphabet[rng() % sizeof alphabet] : 'x';
+    size_t end = data.empty() ? 0 : rng() % (data.size() + 1);
+    size_t from = end == 0 ? 0 : rng() % (end + 1);
+    SCOPED_TRACE("from " + std::to_string(from) + " end " + std::to_string(end) + " data: " + data);
+    size_t want = io::NextMarkedLineBytes(data.data(), from, end);
+    EXPECT_EQ(io::NextMarkedLineSse2(data.data(), from, end), want);
+    if (io::HasAvx2()) EXPECT_EQ(io::NextMarkedLineAvx2(data.data(), from, end), want);
+    EXPECT_EQ(io::NextMarkedLine(data.data(), from, end), want);
+  }
+}
+
+TEST(MboxScan, MarkedLineFoundAtEachPlaceOfALongRun) {
+  for (size_t at = 1; at < 200; ++at) {
+    std::string data(260, 'x');
+    data[at - 1] = '\n';
+    data[at] = at % 2 == 0 ? 'F' : '>';
+    SCOPED_TRACE("at " + std::to_string(at));
+    EXPECT_EQ(io::NextMarkedLineBytes(data.data(), 0, data.size()), at);
+    EXPECT_EQ(io::NextMarkedLine(data.data(), 0, data.size()), at);
+    EXPECT_EQ(io::NextMarkedLine(data.data(), at + 1, data.size()), data.size());  // none after it
+    EXPECT_EQ(io::NextMarkedLine(data.data(), 0, at), at);                      // the line starts at the end: not in range
+  }
+  EXPECT_EQ(io::NextMarkedLine(">a", 0, 2), 0u);  // the input's first line
+  EXPECT_EQ(io::NextMarkedLine("a\nF", 2, 3), 2u);
 }
 
 }  // namespace
