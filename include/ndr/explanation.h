@@ -32,8 +32,10 @@ struct Explanation {
   std::string blocklist;       // id of the blocklist the server named, "" when none
 };
 
+// Without `code_meanings`, stage, reply_meaning, status_meaning and
+// command_note stay empty (see AnalyzeOptions::code_meanings).
 Explanation Explain(const Finding& finding, const Verdict& verdict, const CodeBook& codes,
-                    const ReasonBook& reasons);
+                    const ReasonBook& reasons, bool code_meanings = true);
 
 }  // namespace ndr
 

@@ -323,7 +323,7 @@ void Analyzer::FillRecord(Finding f, std::string_view source, const ReportContex
   Verdict verdict = impl_->interpreter->Interpret(f);
   if (!f.problem.empty() && problems != nullptr) problems->push_back({ProblemKind::kInternal, f.recipient + ": " + f.problem});
   if (!verdict.problem.empty() && problems != nullptr) problems->push_back({ProblemKind::kInternal, f.recipient + ": " + verdict.problem});
-  Explanation explanation = Explain(f, verdict, *impl_->codes, *impl_->reasons);
+  Explanation explanation = Explain(f, verdict, *impl_->codes, *impl_->reasons, impl_->options.code_meanings);
   Record& r = *out;
   r.source = std::string(source);
   r.recipient = std::move(f.recipient);

@@ -159,10 +159,23 @@ std::string NoServerWords(const Finding& finding, const Verdict& verdict, const 
   }
 }
 
+// When the server refused, and what the codes mean (never contradicting what decided).
+void AddCodeMeanings(const Finding& finding, const Verdict& verdict, const CodeBook& codes,
+                     const ReasonBook& reasons, Explanation* e) {
+  e->stage = StageWords(finding.command, reasons);
+  e->reply_meaning = ReplyMeaning(finding, verdict, codes, reasons);
+  e->status_meaning = StatusMeaning(finding, verdict, codes, reasons);
+  if (!verdict.reply_fits_command && finding.reply_code != 0 && finding.command != SmtpCommand::kUnknown) {
+    e->command_note = FillTemplate(reasons.Phrase("command-note"),
+                                   {{"reply", std::to_string(finding.reply_code)},
+                                    {"command", SmtpCommandName(finding.command)}});
+  }
+}
+
 }  // namespace
 
 Explanation Explain(const Finding& finding, const Verdict& verdict, const CodeBook& codes,
-                    const ReasonBook& reasons) {
+                    const ReasonBook& reasons, bool code_meanings) {
   Explanation e;
   const ReasonInfo& info = reasons.Info(verdict.reason);
   bool failure = IsFailure(verdict.reason);
@@ -197,14 +210,7 @@ Explanation Explain(const Finding& finding, const Verdict& verdict, const CodeBo
   AddSentence(&e.summary, NoServerWords(finding, verdict, reasons));
 
   // When, and what the codes mean (never contradicting what decided).
-  e.stage = StageWords(finding.command, reasons);
-  e.reply_meaning = ReplyMeaning(finding, verdict, codes, reasons);
-  e.status_meaning = StatusMeaning(finding, verdict, codes, reasons);
-  if (!verdict.reply_fits_command && finding.reply_code != 0 && finding.command != SmtpCommand::kUnknown) {
-    e.command_note = FillTemplate(reasons.Phrase("command-note"),
-                                  {{"reply", std::to_string(finding.reply_code)},
-                                   {"command", SmtpCommandName(finding.command)}});
-  }
+  if (code_meanings) AddCodeMeanings(finding, verdict, codes, reasons, &e);
 
   // Who acts, whether to retry, whether to keep the address.
   // The parties found (Verdict::actor) outrank the row's and the reason's actor.

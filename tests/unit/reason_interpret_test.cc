@@ -1,6 +1,8 @@
 // Interpreter and Explain on hand-made Findings.
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 #include <string>
 
 #include "ndr/codebook.h"
@@ -444,6 +446,15 @@ TEST(Explain, CommandNoteWhenTheReplyDoesNotFit) {
   EXPECT_EQ(e.command_note,
             "550 is not a reply the RFCs allow for DATA; many servers use codes for other meanings, e.g. to "
             "reject spam — the words matter more than the number.");
+  // Without code meanings (a scan whose output has no field for them) the
+  // note, the stage and the codes' words stay empty; the rest is the same.
+  Explanation lean = Explain(f, v, *b.codes, *b.reasons, /*code_meanings=*/false);
+  ASSERT_FALSE(e.stage.empty() || e.reply_meaning.empty() || e.status_meaning.empty());
+  EXPECT_EQ(lean.stage + lean.reply_meaning + lean.status_meaning + lean.command_note, "");
+  auto rest = [](const Explanation& x) {
+    return std::tie(x.summary, x.advice, x.evidence, x.blocklist, x.actor, x.retry, x.suppress);
+  };
+  EXPECT_EQ(rest(lean), rest(e));
 }
 
 TEST(Explain, DelayIsNotAFailure) {
