@@ -96,10 +96,10 @@ class Analyzer {
   explicit Analyzer(std::unique_ptr<Impl> impl);
   // One message on its way through the stages, which run in this order.
   struct Pending;
-  // RecordFor into *out (a default Record): the batch builds each record
-  // where it stays, in the message's list, instead of moving it there.
-  void FillRecord(Finding finding, std::string_view source, const ReportContext& report,
-                  std::vector<Problem>* problems, Record* out) const;
+  // RecordFor into *out (a default Record), but the report's fields: the
+  // batch builds each record where it stays, in the message's list, instead
+  // of moving it there, and moves the report's strings into the last one.
+  void FillRecord(Finding finding, std::string_view source, std::vector<Problem>* problems, Record* out) const;
   enum class Stage { kReadMessage, kLocateReport, kExtract, kMakeRecords };
   static constexpr Stage kStages[] = {Stage::kReadMessage, Stage::kLocateReport, Stage::kExtract,
                                       Stage::kMakeRecords};

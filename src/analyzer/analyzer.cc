@@ -161,6 +161,18 @@ class Deadline {
   std::chrono::steady_clock::time_point start_;
 };
 
+// The fields every record of a report shares, copied from `report` or, when
+// it is an rvalue, moved.
+template <typename Context>
+void SetReportFields(Context&& report, Record* r) {
+  r->sender = std::forward<Context>(report).sender;
+  r->subject = std::forward<Context>(report).subject;
+  r->message_id = std::forward<Context>(report).message_id;
+  r->date = std::forward<Context>(report).date;
+  r->bounce_message_id = std::forward<Context>(report).bounce_message_id;
+  r->bounce_date = std::forward<Context>(report).bounce_date;
+}
+
 }  // namespace
 
 struct Analyzer::Pending {
@@ -304,7 +316,14 @@ void Analyzer::DoStage(Stage stage, Pending* p) const {
                                                               " recipients not analyzed"));
           break;
         }
-        FillRecord(std::move(f), p->source, report, &analysis.problems, &analysis.records.emplace_back());
+        Record* record = &analysis.records.emplace_back();
+        FillRecord(std::move(f), p->source, &analysis.problems, record);
+        // The last record (most reports name one recipient) takes the report's strings.
+        if (&f == &findings.back()) {
+          SetReportFields(std::move(report), record);
+        } else {
+          SetReportFields(report, record);
+        }
       }
       return;
     }
@@ -314,12 +333,12 @@ void Analyzer::DoStage(Stage stage, Pending* p) const {
 Record Analyzer::RecordFor(Finding f, std::string_view source, const ReportContext& report,
                            std::vector<Problem>* problems) const {
   Record r;
-  FillRecord(std::move(f), source, report, problems, &r);
+  FillRecord(std::move(f), source, problems, &r);
+  SetReportFields(report, &r);
   return r;
 }
 
-void Analyzer::FillRecord(Finding f, std::string_view source, const ReportContext& report,
-                          std::vector<Problem>* problems, Record* out) const {
+void Analyzer::FillRecord(Finding f, std::string_view source, std::vector<Problem>* problems, Record* out) const {
   Verdict verdict = impl_->interpreter->Interpret(f);
   if (!f.problem.empty() && problems != nullptr) problems->push_back({ProblemKind::kInternal, f.recipient + ": " + f.problem});
   if (!verdict.problem.empty() && problems != nullptr) problems->push_back({ProblemKind::kInternal, f.recipient + ": " + verdict.problem});
@@ -337,12 +356,6 @@ void Analyzer::FillRecord(Finding f, std::string_view source, const ReportContex
   r.remote_mta = std::move(f.remote_mta);
   r.reporting_mta = std::move(f.reporting_mta);
   r.smtp_command = std::string(SmtpCommandName(f.command));
-  r.sender = report.sender;
-  r.subject = report.subject;
-  r.message_id = report.message_id;
-  r.date = report.date;
-  r.bounce_message_id = report.bounce_message_id;
-  r.bounce_date = report.bounce_date;
   // The note that a code does not fit the failed command is a technical
   // remark for --verbose text, not part of the explanation.
   r.explanation = explanation.summary;

@@ -482,5 +482,31 @@ TEST(AnalyzerRecord, CarriesBounceIdDateAndBlocklist) {
   EXPECT_NE(RecordToJson(a.records[0]).find("\"blocklist\":\"spamhaus-zen\""), std::string::npos);
 }
 
+// Every record of a report carries the report's fields (the last one takes
+// them over from the report, the others copy them).
+TEST(AnalyzerRecord, EveryRecordOfAReportCarriesItsFields) {
+  std::string dsn =
+      "From: MAILER-DAEMON@mx.example.org\r\nMessage-ID: <bounce-2@mx.example.org>\r\n"
+      "Date: Tue, 1 Dec 2026 08:00:00 +0000\r\nContent-Type: multipart/report; report-type=delivery-status; "
+      "boundary=\"b\"\r\n\r\n--b\r\nContent-Type: message/delivery-status\r\n\r\n"
+      "Reporting-MTA: dns; mx.example.org\r\n\r\n";
+  for (const char* who : {"bob", "ann", "joe"}) {
+    dsn += std::string("Final-Recipient: rfc822; ") + who + "@example.com\r\nAction: failed\r\nStatus: 5.1.1\r\n\r\n";
+  }
+  dsn += "--b\r\nContent-Type: text/rfc822-headers\r\n\r\nFrom: Newsletter <news@example.org>\r\n"
+         "Subject: Our news\r\nMessage-ID: <orig-2@example.org>\r\nDate: Mon, 30 Nov 2026 07:00:00 +0000\r\n\r\n"
+         "--b--\r\n";
+  Analysis a = TheAnalyzer().Analyze(dsn, "t.eml");
+  ASSERT_EQ(a.records.size(), 3u);
+  for (const Record& r : a.records) {
+    EXPECT_EQ(r.sender, "news@example.org") << r.recipient;
+    EXPECT_EQ(r.subject, "Our news") << r.recipient;
+    EXPECT_EQ(r.message_id, "<orig-2@example.org>") << r.recipient;
+    EXPECT_EQ(r.date, "Mon, 30 Nov 2026 07:00:00 +0000") << r.recipient;
+    EXPECT_EQ(r.bounce_message_id, "<bounce-2@mx.example.org>") << r.recipient;
+    EXPECT_EQ(r.bounce_date, "Tue, 1 Dec 2026 08:00:00 +0000") << r.recipient;
+  }
+}
+
 }  // namespace
 }  // namespace ndr
