@@ -165,15 +165,19 @@ std::vector<std::string_view> SplitMbox(std::string_view data) {
 std::string UnquoteFromLines(std::string_view message) {
   std::string out;
   out.reserve(message.size());
-  size_t pos = 0;
-  while (pos < message.size()) {
-    size_t eol = message.find('\n', pos);
-    size_t next = eol == std::string_view::npos ? message.size() : eol + 1;
-    std::string_view line = message.substr(pos, next - pos);
-    if (io::IsQuotedFromLine(line)) line.remove_prefix(1);
-    out.append(line);
-    pos = next;
+  const char* data = message.data();
+  const size_t size = message.size();
+  size_t copied = 0;  // message[0, copied) is in `out`, each quoted line less its first '>'
+  // Only lines starting with '>' can be quoted "From " lines: the others are
+  // skipped many bytes at a time, not looked at one by one.
+  for (size_t line = io::NextMarkedLine(data, 0, size); line < size;
+       line = io::NextMarkedLine(data, line + 1, size)) {
+    // (The rest of the message: the test reads no further than the line's '>'s and "From ".)
+    if (data[line] != '>' || !io::IsQuotedFromLine(message.substr(line))) continue;
+    out.append(data + copied, line - copied);
+    copied = line + 1;
   }
+  out.append(data + copied, size - copied);
   return out;
 }
 

@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <random>
 
 #include "ndr/mailbox.h"
 
@@ -103,6 +104,33 @@ TEST(Mbox, Detection) {
 TEST(Mbox, UnquotesOneLevelOfFromQuoting) {
   EXPECT_EQ(UnquoteFromLines("a\n>From x\n>>From y\n> From z\n>Fromage\nFrom w"),
             "a\nFrom x\n>From y\n> From z\n>Fromage\nFrom w");
+}
+
+// UnquoteFromLines looks only at lines that start with '>': it must give
+// what taking one '>' off every quoted "From " line, line by line, gives.
+TEST(Mbox, UnquotingAgreesWithTheLineByLineRule) {
+  auto line_by_line = [](std::string_view text) {
+    std::string out;
+    for (size_t pos = 0; pos < text.size();) {
+      size_t eol = text.find('\n', pos);
+      size_t next = eol == std::string_view::npos ? text.size() : eol + 1;
+      std::string_view line = text.substr(pos, next - pos);
+      size_t quotes = line.find_first_not_of('>');
+      if (quotes != 0 && quotes != std::string_view::npos && line.substr(quotes, 5) == "From ") line.remove_prefix(1);
+      out.append(line);
+      pos = next;
+    }
+    return out;
+  };
+  const std::vector<std::string> pieces = {">From a\n", ">>From b\n", ">From", ">", "\n", "From c\n", "> From d\n",
+                                           ">Fromage\n", "text > From\n", "a long line of plain text, over 64 bytes "
+                                           "so that the search skips a whole step of it\n", ">\n"};
+  std::mt19937 rng(20261203);
+  for (int round = 0; round < 2000; ++round) {
+    std::string text;
+    for (int i = static_cast<int>(rng() % 30); i > 0; --i) text += pieces[rng() % pieces.size()];
+    EXPECT_EQ(UnquoteFromLines(text), line_by_line(text)) << text;
+  }
 }
 
 TEST(Inputs, MboxMessagesAreNumberedAndUnquoted) {
