@@ -125,7 +125,8 @@ size_t FirstMarkedLine(const char* data, size_t from, size_t end) {
 
 bool HasAvx2() {
 #if defined(NDR_AVX2_SEARCH)
-  static const bool has = __builtin_cpu_supports("avx2");
+  // (__builtin_cpu_init: safe even when first asked before the static constructors ran.)
+  static const bool has = (__builtin_cpu_init(), __builtin_cpu_supports("avx2"));
   return has;
 #else
   return false;
