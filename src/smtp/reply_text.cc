@@ -1,6 +1,7 @@
 #include "smtp/reply_text.h"
 
 #include <re2/re2.h>
+#include <re2/set.h>
 
 #include <algorithm>
 #include <cctype>
@@ -84,6 +85,18 @@ RE2::Options PhraseOptions() {
   return o;
 }
 
+// The command rows as one RE2::Set, index k for the k-th row; null when a
+// row does not go in or the set does not compile (FindCommand then takes
+// the prefilter's way).
+std::unique_ptr<RE2::Set> CommandSet(const std::vector<std::string>& patterns) {
+  auto set = std::make_unique<RE2::Set>(PhraseOptions(), RE2::UNANCHORED);
+  for (size_t k = 0; k < patterns.size(); ++k) {
+    if (set->Add(patterns[k], nullptr) != static_cast<int>(k)) return nullptr;
+  }
+  if (patterns.empty() || !set->Compile()) return nullptr;
+  return set;
+}
+
 // Where the first line that starts with a reply code ("550 ", "550-",
 // "550:") begins, npos when none.
 size_t FirstReplyLine(std::string_view text) {
@@ -130,6 +143,9 @@ struct SmtpText::Impl {
   };
   std::vector<SetRow> set_rows;  // by phrase_set index
   std::unique_ptr<RE2> transcript_command;
+  // The command rows alone, in table order, for FindCommand: one RE2::Set
+  // pass says which match (null when RE2 could not build it).
+  std::unique_ptr<RE2::Set> command_set;
 
   bool PrecededByKeyword(std::string_view text, size_t begin) const;
   bool StatusBoundaryOk(std::string_view text, size_t begin, size_t end) const;
@@ -160,6 +176,7 @@ std::shared_ptr<const SmtpText> SmtpText::FromTable(std::string_view name, std::
   RE2::Options o = PhraseOptions();
   std::string keywords;
   std::string units;
+  std::vector<std::string> command_patterns;
   for (const TsvRow& row : t.rows) {
     std::string_view kind = t.Cell(row, "kind");
     std::string pattern(t.Cell(row, "pattern"));
@@ -191,6 +208,7 @@ std::shared_ptr<const SmtpText> SmtpText::FromTable(std::string_view name, std::
       }
       impl->set_rows.push_back({true, impl->commands.size()});
       impl->commands.push_back({command});
+      command_patterns.push_back(pattern);
     } else if (kind == "keyword" || kind == "unit") {
       std::string& list = kind == "keyword" ? keywords : units;
       if (!list.empty()) list += '|';
@@ -218,6 +236,7 @@ std::shared_ptr<const SmtpText> SmtpText::FromTable(std::string_view name, std::
       return nullptr;
     }
   }
+  impl->command_set = CommandSet(command_patterns);
   std::string compile_error;
   if (!impl->phrase_set.Compile(&compile_error)) {
     *error = "data/" + std::string(name) + ": " + compile_error;
@@ -433,7 +452,22 @@ SmtpCommand CommandFromVerb(std::string_view words) {
 }
 
 SmtpCommand SmtpText::FindCommand(std::string_view text, bool* failed) const {
-  return FindCommandIn(text, impl_->phrase_set.Potentials(text, failed));
+  const Impl& p = *impl_;
+  // The command rows alone: one pass of their RE2::Set says exactly which
+  // match, for a third of what the phrase prefilter's word search over the
+  // text and a run of each row it lets through cost (ReadReply, which needs
+  // the prefilter for its wrappers anyway, keeps that way). Should the set's
+  // DFA run out of memory, the prefilter's way answers.
+  if (p.command_set != nullptr) {
+    std::vector<int> rows;
+    RE2::Set::ErrorInfo info{RE2::Set::kNoError};
+    if (p.command_set->Match(re2::StringPiece(text.data(), text.size()), &rows, &info)) {
+      // (The set gives its matches in no order: the first row in table order wins.)
+      return p.commands[static_cast<size_t>(*std::min_element(rows.begin(), rows.end()))].command;
+    }
+    if (info.kind == RE2::Set::kNoError) return FindCommandIn(text, {});  // no row: a transcript's ">>>" may name one
+  }
+  return FindCommandIn(text, p.phrase_set.Potentials(text, failed));
 }
 
 SmtpCommand SmtpText::FindCommandIn(std::string_view text, const std::vector<int>& potentials) const {

@@ -95,7 +95,8 @@ class SmtpText {
   std::string StripSqueezed(std::string text, const std::vector<int>& potentials, std::string* host,
                             bool* failed, bool* changed = nullptr) const;
   static bool StripOnce(const Impl& p, const std::vector<int>& potentials, std::string* text, std::string* host);
-  // FindCommand with the phrase rows the prefilter lets through for `text`.
+  // FindCommand with the phrase rows the prefilter lets through for `text`
+  // (none: only a transcript's ">>> CMD" lines are read).
   SmtpCommand FindCommandIn(std::string_view text, const std::vector<int>& potentials) const;
   std::unique_ptr<Impl> impl_;
 };

@@ -513,6 +513,39 @@ TEST(SmtpReply, SaysWhenItsWordsAreTheTextTheCommandWasLookedFor) {
   EXPECT_FALSE(Smtp().ReadReply("550-5.7.1 first line\n550 5.7.1 second line").command_of_words);
 }
 
+// FindCommand matches the command rows as one RE2::Set; ReadReply runs the
+// rows the phrase prefilter lets through. Both name the first row in table
+// order that matches, else a transcript's last ">>> CMD".
+TEST(SmtpCommands, TheCommandSetAndThePrefilterNameTheSameCommand) {
+  const char* texts[] = {
+      "550 5.1.1 user unknown (in reply to RCPT TO command)",
+      "SMTP error from remote mail server after end of data: 554 rejected (in reply to MAIL FROM command)",
+      "host x said: 421 try later (in reply to end of DATA command)",
+      "Connection to mx.example.net timed out while waiting for the greeting",
+      "--> RCPT To:<jo@example.net> <-- 550 no such user",
+      ">>> MAIL From:<a@example.org> <<< 250 ok >>> RCPT To:<jo@example.net> <<< 550 unknown",
+      "en réponse à la commande RCPT",
+      "550 5.1.1 user unknown",
+      "",
+  };
+  for (const char* text : texts) {
+    SCOPED_TRACE(text);
+    EXPECT_EQ(Smtp().FindCommand(text), Smtp().ReadReply(text).command);
+  }
+  EXPECT_EQ(Smtp().FindCommand(texts[1]), SmtpCommand::kMail);  // "in reply to" rows come first
+  EXPECT_EQ(Smtp().FindCommand(texts[5]), SmtpCommand::kRcpt);
+  EXPECT_EQ(Smtp().FindCommand(texts[7]), SmtpCommand::kUnknown);
+  // Two rows match: the first in table order names the command.
+  const std::string head = "# version: 1\nkind\tpattern\tcommand\tsample\n";
+  std::string error;
+  auto smtp = SmtpText::FromTable(
+      "t.tsv", head + "command\tafter mail\tMAIL\tafter mail\ncommand\tafter \\w+\tRCPT\tafter rcpt\n", &error);
+  ASSERT_TRUE(smtp) << error;
+  EXPECT_EQ(smtp->FindCommand("after rcpt, then after mail"), SmtpCommand::kMail);
+  EXPECT_EQ(smtp->FindCommand("after rcpt"), SmtpCommand::kRcpt);
+  EXPECT_EQ(smtp->FindCommand("before"), SmtpCommand::kUnknown);
+}
+
 TEST(SmtpReply, ReportProseIsNotTheServersWords) {
   EXPECT_EQ(Smtp().StripWrappers("This is the mail system at host mail.example.org.\n\nI'm sorry to have to "
                                  "inform you that your message could not\nbe delivered to one or more "
