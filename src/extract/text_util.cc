@@ -68,6 +68,21 @@ std::string TypePrefix(std::string_view value) {
 
 namespace {
 
+// Whether CleanedAddressView would give the trimmed `a` back as it is: no
+// type ("x;"), proxy type ("smtp:"), angle brackets or blanks in it, and
+// nothing to take off either end. One pass over its bytes, so that the
+// usual case -- an address cleaned once already, or once its type is off --
+// skips the rules (CleanAddressInPlace runs on every finding's addresses).
+// Other control bytes than a blank also take the rules' way: they decide.
+bool NothingToClean(std::string_view a) {
+  if (a.empty()) return true;
+  if (IsOpening(a.front()) || a.front() == '@' || IsClosing(a.back()) || ProxyTypeEnd(a) > 0) return false;
+  for (char c : a) {
+    if (static_cast<unsigned char>(c) <= ' ' || c == ';' || c == '<') return false;
+  }
+  return true;
+}
+
 // CleanAddress's answer as a view into `address`, or into *quoted_free when
 // quotes a local part does not need were dropped (a new string).
 std::string_view CleanedAddressView(std::string_view address, std::string* quoted_free) {
@@ -75,6 +90,7 @@ std::string_view CleanedAddressView(std::string_view address, std::string* quote
   // Types first, then a display name's angle brackets, as often as they nest
   // ("rfc822; SMTP:<a@b>").
   for (bool changed = true; changed;) {
+    if (NothingToClean(a)) return a;  // (each pass starts from a trimmed text)
     changed = false;
     if (size_t end = TypePrefixEnd(a); end > 0) {
       a = Trim(a.substr(end));

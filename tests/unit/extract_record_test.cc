@@ -94,6 +94,33 @@ TEST(CleanAddress, TypesBracketsQuotesAndSourceRoutes) {
   EXPECT_EQ(CleanAddress("x400; /S=jo/OU=sales/O=example/"), "/S=jo/OU=sales/O=example/");
 }
 
+// An address with nothing to clean comes back as it is (told from its bytes
+// before any rule runs); one byte that a rule reads sends it through them all.
+TEST(CleanAddress, NothingToCleanOrOneByteThatARuleReads) {
+  using internal::CleanAddress;
+  for (const char* clean : {"jo@example.org", "SRS0=ab12=CD=example.net=jo@fwd.example.org", "jo.o'neil@example.org",
+                            "x@y", "/S=jo/OU=sales/O=example/", "smtpjo@example.org", "j\"o@example.org"}) {
+    EXPECT_EQ(CleanAddress(clean), clean);
+    std::string in_place = clean;
+    const char* before = in_place.data();
+    internal::CleanAddressInPlace(&in_place);
+    EXPECT_EQ(in_place, clean);
+    EXPECT_EQ(in_place.data(), before) << "copied: " << clean;
+  }
+  EXPECT_EQ(CleanAddress("jo@example.org;"), "jo@example.org");
+  EXPECT_EQ(CleanAddress("jo@example.org)"), "jo@example.org");
+  EXPECT_EQ(CleanAddress("'jo@example.org'"), "jo@example.org");
+  EXPECT_EQ(CleanAddress("(jo@example.org"), "jo@example.org");
+  EXPECT_EQ(CleanAddress("x;jo@example.org"), "jo@example.org");
+  EXPECT_EQ(CleanAddress("smtp=jo@example.org"), "jo@example.org");
+  EXPECT_EQ(CleanAddress("SMTP:jo@example.org"), "jo@example.org");
+  EXPECT_EQ(CleanAddress("jo<jo@example.org>x"), "jo@example.org");
+  EXPECT_EQ(CleanAddress("@relay:jo@example.org"), "jo@example.org");
+  EXPECT_EQ(CleanAddress("\tjo@example.org\n"), "jo@example.org");
+  EXPECT_EQ(CleanAddress("rfc822;jo@example.org"), "jo@example.org");
+  EXPECT_EQ(CleanAddress("rfc822;\"jo.\"@example.org"), "jo.@example.org");
+}
+
 TEST(CleanAddress, InPlaceGivesTheSame) {
   for (const char* raw : {"jo@example.org", "rfc822; <jo@example.org>", "\"jo..x.\"@example.org", " jo@example.org.",
                           "\"jo doe\"@example.org", "@a.example,@b.example:jo@example.org", "", "x400; /S=jo/"}) {
