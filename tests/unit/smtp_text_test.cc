@@ -334,6 +334,33 @@ std::string ReferenceNormalizeReply(std::string_view raw) {
   return out;
 }
 
+// A text squeezed already is taken as it is (told sixteen bytes at a time);
+// any other white space, or a control byte, goes through the squeeze. Both
+// give what squeezing every text gave, wherever in a sixteen-byte step the
+// bytes fall.
+TEST(SmtpReply, NormalizingASqueezedTextGivesWhatSqueezingItGave) {
+  auto squeezed_and_joined = [](std::string_view text) {
+    std::string s = internal::Squeeze(text);
+    internal::JoinReplyLines(&s);
+    return s;
+  };
+  const char bytes[] = {'a', 'b', '5', '0', ' ', ' ', ' ', '\t', '\n', '\r', '\x01', '\0', '-', '.', '\xc3'};
+  std::mt19937 random(23);
+  for (int n = 0; n < 20000; ++n) {
+    std::string text(random() % 48, 'x');
+    for (char& c : text) c = bytes[random() % sizeof(bytes)];
+    SCOPED_TRACE(::testing::PrintToString(text));
+    ASSERT_EQ(NormalizeReply(text), squeezed_and_joined(text));
+  }
+  for (size_t at = 0; at < 40; ++at) {  // two blanks, one blank or a tab at each place
+    for (std::string_view gap : {"  ", " ", "\t", "\x01"}) {
+      std::string text = std::string(at, 'w') + std::string(gap) + "550 5.1.1 user unknown";
+      SCOPED_TRACE(::testing::PrintToString(text));
+      EXPECT_EQ(NormalizeReply(text), squeezed_and_joined(text));
+    }
+  }
+}
+
 TEST(SmtpReply, JoiningInPlaceGivesWhatTheByteByByteFormGave) {
   const char* samples[] = {
       "550-5.7.1 a\n550-5.7.1 b\n550 5.7.1 c", "550-Mailbox unavailable 550-for this user 550 sorry",
