@@ -94,6 +94,7 @@ std::string_view CleanedAddressView(std::string_view address, std::string* quote
     changed = false;
     if (size_t end = TypePrefixEnd(a); end > 0) {
       a = Trim(a.substr(end));
+      if (NothingToClean(a)) return a;  // ("rfc822; jo@x": the rules below would leave it so)
       changed = true;
     }
     if (size_t end = ProxyTypeEnd(a); end > 0) {
@@ -156,7 +157,9 @@ void CleanAddressInPlace(std::string* address) {
 std::string HostFromField(std::string_view value) {
   std::string_view host = Trim(value);
   host = Trim(host.substr(TypePrefixEnd(host)));
-  host = host.substr(0, host.find_first_of(" \t("));
+  size_t end = 0;  // (a loop: see FindBlank)
+  while (end < host.size() && !IsBlank(host[end]) && host[end] != '(') ++end;
+  host = host.substr(0, end);
   while (!host.empty() && (host.front() == '[' || host.front() == '<')) host.remove_prefix(1);
   while (!host.empty() && (host.back() == '.' || host.back() == ']' || host.back() == '>')) host.remove_suffix(1);
   return std::string(host);
@@ -168,7 +171,7 @@ bool IsInternetAddress(std::string_view address) {
   std::string_view domain = address.substr(at + 1);
   size_t dot = domain.find('.');
   return dot != std::string_view::npos && dot > 0 && dot + 1 < domain.size() &&
-         address.find_first_of(" \t") == std::string_view::npos;
+         FindBlank(address) == std::string_view::npos;
 }
 
 bool IsAddressList(std::string_view text) {

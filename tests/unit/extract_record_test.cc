@@ -137,6 +137,10 @@ TEST(CleanAddress, HostOfAnMtaField) {
   EXPECT_EQ(HostFromField("dns; gmail-smtp-in.l.google.com. (192.0.2.9, the server for the domain)"),
             "gmail-smtp-in.l.google.com");
   EXPECT_EQ(HostFromField("dns; [192.0.2.5]"), "192.0.2.5");
+  // The host ends at a blank, a tab or a parenthesis.
+  EXPECT_EQ(HostFromField("dns;mx.example.net\t(192.0.2.5)"), "mx.example.net");
+  EXPECT_EQ(HostFromField("dns;mx.example.net(192.0.2.5)"), "mx.example.net");
+  EXPECT_EQ(HostFromField("dns;<mx.example.net> x"), "mx.example.net");
 }
 
 TEST(CleanAddress, AddressListsOnly) {
@@ -155,6 +159,9 @@ TEST(CleanAddress, InternetAddressesOnly) {
   EXPECT_FALSE(IsInternetAddress("/S=jo/OU=sales/@example.org"));
   EXPECT_FALSE(IsInternetAddress("/var/spool/mail/jo"));
   EXPECT_FALSE(IsInternetAddress("jo@example."));
+  EXPECT_FALSE(IsInternetAddress("jo doe@example.org"));
+  EXPECT_FALSE(IsInternetAddress("jo@example.org\tx"));
+  EXPECT_TRUE(IsInternetAddress("jo\n@example.org"));  // only blanks and tabs rule it out
 }
 
 // A one-recipient DSN with these Final- and Original-Recipient fields.
