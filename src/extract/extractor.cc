@@ -855,9 +855,11 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
     if (address.empty() || known(address)) return;
     // The sender's own address fails too when the report opens its paragraph
     // with it (someone who wrote to themselves, or to a list they are on).
+    // (The text is looked at first: an address that opens its paragraph
+    // spares reading the sender's addresses from the returned copy's fields.)
     if (!explicit_recipient && (markers.Matches(MarkerKind::kSystemMailbox, address) ||
                                 markers.Matches(MarkerKind::kListAdmin, address) ||
-                                (is_sender(address) && !opens_paragraph(address, pos)) ||
+                                (!opens_paragraph(address, pos) && is_sender(address)) ||
                                 !names_report_to(address, pos))) {
       return;
     }
@@ -896,8 +898,6 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
     std::string_view before = words_before(hit);
     // RCPT TO: is the SMTP command naming the recipient (a transcript line).
     if (IEquals(before, "RCPT TO:")) return !lines.IsIdentifier(line);
-    // "To: a@b" / "From: a@b" summarize the returned message, they name no failure.
-    bool summary = summary_label(before);
     // "> a@b" alone on its line is an item of a list of recipients (MDaemon's
     // "did NOT receive a copy" list); "> " before more words is quoted text.
     size_t line_end = lines.Start(line) + lines.Line(line).size();
@@ -916,8 +916,11 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
                       before.size() <= kMaxDisplayName && before.find_first_of(":@") == std::string_view::npos;
     // A label opens a recipient ("Unknown user: a@b"); an address after a
     // colon further along a line that named one already is in its reply
-    // ("<a@b>: ... said: 550 User not found: c@d").
-    bool labelled = !before.empty() && before.back() == ':' && !summary && before.find('@') == std::string_view::npos;
+    // ("<a@b>: ... said: 550 User not found: c@d"). "To: a@b" / "From: a@b"
+    // summarize the returned message, they name no failure (asked last: most
+    // addresses open their line without a label).
+    bool labelled = !before.empty() && before.back() == ':' && before.find('@') == std::string_view::npos &&
+                    !summary_label(before);
     bool opens = before.empty() || before == "\"" || before == "'" || before == "<" || quoted_item || listed || named ||
                  name_first || labelled;
     // An item of a bulleted or numbered list ("- a@b", "-- a@b", "• a@b",
