@@ -50,8 +50,9 @@ struct AnalyzeOptions {
   unsigned load_threads = 1;
   // Whether each record's Explanation carries the words for people reading
   // its codes (stage, reply_meaning, status_meaning, command_note), which
-  // only text output shows: JSON, CSV and Sisimai output have no field for
-  // them, and a scan writing those skips the work (~1.5 % of a scan).
+  // only text output shows (RecordSink::ShowsCodeMeanings): JSON, CSV and
+  // Sisimai output have no field for them, and a scan writing those skips
+  // the work (~1.5 % of a scan).
   bool code_meanings = true;
 };
 

@@ -47,6 +47,11 @@ class RecordSink {
   // returns false: call Write instead.
   virtual bool Render(const std::vector<Record>& /*records*/, std::string* /*out*/) const { return false; }
   virtual void WriteRendered(std::string_view /*bytes*/) {}
+
+  // Whether the sink shows what a record's codes mean (Explanation's stage,
+  // reply_meaning, status_meaning, command_note): the analyzer works them out
+  // only for a sink that does (AnalyzeOptions::code_meanings).
+  virtual bool ShowsCodeMeanings() const { return false; }
 };
 
 // One JSON object per line with the keys of the record contract, in order.

@@ -59,6 +59,7 @@ int RunExplain(int argc, char** argv) {
     std::cerr << "ndr explain: " << limit_error << "\n";
     return 2;
   }
+  analyze_options.code_meanings = sink->ShowsCodeMeanings();
   // One bounce waits for the tables: compile them on every core.
   analyze_options.load_threads = EffectiveJobs(0);
   std::string error;

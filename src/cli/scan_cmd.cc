@@ -118,8 +118,7 @@ int RunScan(int argc, char** argv) {
     std::cerr << "ndr scan: " << limit_error << "\n";
     return 2;
   }
-  // Only text output shows what a record's codes mean.
-  analyze_options.code_meanings = format == "text";
+  analyze_options.code_meanings = sink->ShowsCodeMeanings();
   // The tables compile on as many threads as the scan may use (--jobs 1: one).
   analyze_options.load_threads = EffectiveJobs(jobs);
   std::string error;

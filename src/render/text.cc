@@ -159,6 +159,8 @@ class TextSink : public RecordSink {
  public:
   TextSink(std::ostream& out, bool verbose) : out_(out), verbose_(verbose) {}
 
+  bool ShowsCodeMeanings() const override { return true; }
+
   void Write(const Record& r) override {
     text_.clear();
     AppendAfter(last_source_, r, verbose_, &text_);

@@ -78,6 +78,16 @@ TEST(RenderJson, SinkWritesOneLinePerRecord) {
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 2);
 }
 
+// Only the text sink shows what a record's codes mean; the analyzer skips
+// that work for the others (AnalyzeOptions::code_meanings).
+TEST(RenderSinks, OnlyTextShowsCodeMeanings) {
+  std::ostringstream out;
+  EXPECT_TRUE(MakeTextSink(out)->ShowsCodeMeanings());
+  EXPECT_FALSE(MakeJsonLinesSink(out)->ShowsCodeMeanings());
+  EXPECT_FALSE(MakeCsvSink(out)->ShowsCodeMeanings());
+  EXPECT_FALSE(MakeSisimaiSink(out)->ShowsCodeMeanings());
+}
+
 TEST(RenderText, ShowsWhatPeopleNeed) {
   std::ostringstream out;
   auto sink = MakeTextSink(out);
