@@ -77,6 +77,31 @@ bool ValidScope(std::string_view scope) {
   return true;
 }
 
+// Whether every match of `pattern` begins at the start of the text: it
+// begins with '^' and has no other top-level alternative ("^a|b" does not),
+// and sets no flag ("(?m)^a" matches after any line break).
+bool AnchoredAtStart(std::string_view pattern) {
+  if (pattern.empty() || pattern.front() != '^') return false;
+  const std::string text(pattern);
+  return !SetsFlags(text) && TopLevelAlternatives(text).size() == 1;
+}
+
+// How each kind's sets search: from the text's start only when every
+// pattern of the kind is anchored there (the same answers: RE2 does not see
+// that a set of anchored patterns is, and would read every text to its end;
+// most texts asked of such a kind, a forward's Subject or a quoted header
+// line, fail in their first bytes).
+std::vector<RE2::Anchor> SetAnchors(const TsvTable& table) {
+  std::vector<RE2::Anchor> anchors(kMarkerKinds, RE2::ANCHOR_START);
+  for (const TsvRow& row : table.rows) {
+    MarkerKind kind;
+    if (KindFromName(table.Cell(row, "where"), &kind) && !AnchoredAtStart(table.Cell(row, "pattern"))) {
+      anchors[static_cast<size_t>(kind)] = RE2::UNANCHORED;
+    }
+  }
+  return anchors;
+}
+
 RE2::Options MarkerOptions() {
   RE2::Options o;
   o.set_case_sensitive(false);
@@ -225,7 +250,6 @@ std::shared_ptr<const BounceMarkers> BounceMarkers::Load(RuleScope rules, std::s
 
 bool BounceMarkers::Build(std::string* error) {
   RE2::Options options = MarkerOptions();
-  for (int i = 0; i < kMarkerKinds; ++i) impl_->sets.push_back(std::make_unique<RE2::Set>(options, RE2::UNANCHORED));
   // Each kind's patterns for its `others` set, made once all are known.
   std::vector<std::vector<std::string_view>> other_patterns(kMarkerKinds);
   impl_->compiled.assign(kMarkerKinds, false);
@@ -235,6 +259,10 @@ bool BounceMarkers::Build(std::string* error) {
   std::vector<int> others_rows(kMarkerKinds, 0);
   TsvTable table;
   if (!LoadEmbeddedTsv("bounce_markers.tsv", {"where", "scope", "pattern", "sample"}, &table, error)) return false;
+  const std::vector<RE2::Anchor> anchors = SetAnchors(table);
+  for (int i = 0; i < kMarkerKinds; ++i) {
+    impl_->sets.push_back(std::make_unique<RE2::Set>(options, anchors[static_cast<size_t>(i)]));
+  }
   std::string original_alternatives;
   std::string boilerplate_alternatives;
   std::string list_alternatives;
@@ -315,7 +343,7 @@ bool BounceMarkers::Build(std::string* error) {
     if (std::all_of(patterns.begin(), patterns.end(), MatchableAsBytes)) {
       kind_options.set_encoding(RE2::Options::EncodingLatin1);
     }
-    impl_->others.push_back(std::make_unique<RE2::Set>(kind_options, RE2::UNANCHORED));
+    impl_->others.push_back(std::make_unique<RE2::Set>(kind_options, anchors[static_cast<size_t>(i)]));
     // (Each compiles: the set of all the kind's patterns took it.)
     for (std::string_view pattern : patterns) {
       impl_->others.back()->Add(re2::StringPiece(pattern.data(), pattern.size()), nullptr);

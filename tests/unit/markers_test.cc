@@ -142,6 +142,28 @@ TEST(BounceMarkers, MatchesGivesTheAnswerOfASetOfTheKindsPatterns) {
   EXPECT_GT(kinds, 10u);
 }
 
+// A kind whose every pattern begins with '^' is searched from the text's
+// start only; a kind with one pattern that may match anywhere is searched
+// everywhere, its anchored patterns still at the start.
+TEST(BounceMarkers, AnchoredKindsMatchAtTheStartOnly) {
+  const BounceMarkers& markers = ndr_test::Markers();
+  struct Case {
+    MarkerKind kind;
+    const char* text;
+    bool matches;
+  };
+  for (const Case& c : {Case{MarkerKind::kForwardSubject, "Fwd: your order", true},
+                        Case{MarkerKind::kForwardSubject, "  WG: Bestellung", true},
+                        Case{MarkerKind::kForwardSubject, "Re: Fwd: your order", false},
+                        Case{MarkerKind::kIdentifierLine, "Message-ID: <a@b>", true},
+                        Case{MarkerKind::kIdentifierLine, "see the Message-ID: <a@b>", false},
+                        Case{MarkerKind::kSuccessSubject, "Relayed: hello", true},
+                        Case{MarkerKind::kSuccessSubject, "x Relayed: hello", false},
+                        Case{MarkerKind::kSuccessSubject, "Re: Delivery Status Notification (Success)", true}}) {
+    EXPECT_EQ(markers.Matches(c.kind, c.text), c.matches) << internal::MarkerKindName(c.kind) << " <- " << c.text;
+  }
+}
+
 // One text holding every recipient sample: each sample's addresses are found
 // there too, at their place (rows are searched only where a first pass over
 // all of them says they occur; that pass must let every one through).
