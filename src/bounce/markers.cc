@@ -198,11 +198,25 @@ struct BounceMarkers::Impl {
   std::vector<std::unique_ptr<RE2::Set>> others;
   std::vector<bool> others_compiled;  // as `compiled`, for `others`
   std::vector<bool> by_words;
+  // The kind has no word patterns: its `others` set, compiled for ASCII
+  // texts only (bytes, when its patterns allow), holds all its patterns.
+  std::vector<bool> others_all;
+  // Per kind searched anywhere in a text and not by_words, when every match
+  // begins with one of a few words: its patterns as one RE2, run (anchored)
+  // only where such a word is, and those words (ASCII texts). An RE2::Set
+  // reads the whole text, and a pattern such as delay-body's, with its
+  // "[^.]{0,60}" between words, makes that cost several times a plain scan.
+  std::vector<std::unique_ptr<RE2>> started;
+  std::vector<MatchStarts> starts;
   bool Matches(int kind, std::string_view text) const {
     if (!compiled[kind] || text.empty()) return false;
     const re2::StringPiece input(text.data(), text.size());
-    if (by_words[kind] && IsAscii(text)) {
-      return words[kind].FoundIn(text) || (others_compiled[kind] && others[kind]->Match(input, nullptr));
+    if ((by_words[kind] || started[kind] || others_all[kind]) && IsAscii(text)) {
+      if (by_words[kind]) {
+        return words[kind].FoundIn(text) || (others_compiled[kind] && others[kind]->Match(input, nullptr));
+      }
+      if (started[kind]) return starts[kind].Match(*started[kind], text, 0, true, nullptr, 0);
+      return others[kind]->Match(input, nullptr);
     }
     // No hit list: RE2 stops at the first match instead of scanning the whole text.
     return sets[kind]->Match(input, nullptr);
@@ -254,6 +268,8 @@ bool BounceMarkers::Build(std::string* error) {
   std::vector<std::vector<std::string_view>> other_patterns(kMarkerKinds);
   impl_->compiled.assign(kMarkerKinds, false);
   std::vector<std::string> word_alternatives(kMarkerKinds);
+  std::vector<std::string> kind_alternatives(kMarkerKinds);  // all of a kind's patterns
+  std::vector<bool> kind_as_bytes(kMarkerKinds, true);  // each of them MatchableAsBytes
   // Patterns added to each kind's set and to its `others` set.
   std::vector<int> set_rows(kMarkerKinds, 0);
   std::vector<int> others_rows(kMarkerKinds, 0);
@@ -298,6 +314,10 @@ bool BounceMarkers::Build(std::string* error) {
     if (in_set) {
       const int i = static_cast<int>(kind);
       ++set_rows[static_cast<size_t>(i)];
+      std::string& all = kind_alternatives[static_cast<size_t>(i)];
+      if (!all.empty()) all += '|';
+      all += "(?:" + std::string(pattern) + ")";
+      if (!MatchableAsBytes(pattern)) kind_as_bytes[static_cast<size_t>(i)] = false;
       if (MatchStarts(pattern).complete()) {
         std::string& alternatives = word_alternatives[static_cast<size_t>(i)];
         if (!alternatives.empty()) alternatives += '|';
@@ -351,6 +371,7 @@ bool BounceMarkers::Build(std::string* error) {
   }
   impl_->others_compiled.assign(kMarkerKinds, false);
   impl_->by_words.assign(kMarkerKinds, false);
+  impl_->others_all.assign(kMarkerKinds, false);
   for (int i = 0; i < kMarkerKinds; ++i) {
     // An empty set matches nothing: it is never asked (RE2 compiles one, and
     // asking it would still cost a call that finds RE2's objects out of cache).
@@ -360,6 +381,23 @@ bool BounceMarkers::Build(std::string* error) {
     // (Should the others' set fail to compile, every text takes the kind's set.)
     impl_->by_words[i] = !word_alternatives[static_cast<size_t>(i)].empty() && impl_->words.back().complete() &&
                          (others_rows[static_cast<size_t>(i)] == 0 || impl_->others_compiled[i]);
+    impl_->others_all[i] =
+        impl_->others_compiled[i] && others_rows[static_cast<size_t>(i)] == set_rows[static_cast<size_t>(i)];
+  }
+  impl_->started.resize(kMarkerKinds);
+  impl_->starts.resize(kMarkerKinds);
+  for (int i = 0; i < kMarkerKinds; ++i) {
+    const std::string& all = kind_alternatives[static_cast<size_t>(i)];
+    // (An anchored set stops within a text's first bytes already.)
+    if (!impl_->compiled[i] || impl_->by_words[i] || anchors[static_cast<size_t>(i)] != RE2::UNANCHORED) continue;
+    MatchStarts starts(all);
+    if (starts.words().empty()) continue;  // a match may begin with any few bytes: the set reads the text
+    RE2::Options kind_options = options;
+    if (kind_as_bytes[static_cast<size_t>(i)]) kind_options.set_encoding(RE2::Options::EncodingLatin1);
+    auto re = std::make_unique<RE2>(all, kind_options);
+    if (!re->ok()) continue;
+    impl_->started[static_cast<size_t>(i)] = std::move(re);
+    impl_->starts[static_cast<size_t>(i)] = std::move(starts);
   }
   for (CaptureRows* rows : {&impl_->recipient, &impl_->bare_recipient, &impl_->reporting_host, &impl_->expanded_from}) {
     std::string rows_error;

@@ -164,6 +164,26 @@ TEST(BounceMarkers, AnchoredKindsMatchAtTheStartOnly) {
   }
 }
 
+// A kind without word patterns whose matches begin with words (delay-body)
+// is searched from those words only: a match after other sentences and
+// lines, none where the words stand without the rest of a match.
+TEST(BounceMarkers, DelaySentencesFoundWhereTheirWordsAre) {
+  const BounceMarkers& markers = ndr_test::Markers();
+  struct Case {
+    const char* text;
+    bool matches;
+  };
+  for (const Case& c : {Case{"Hello.\nThis is the mail system.\nThe server will retry for 46 more hours.", true},
+                        Case{"We will try again in 2 days.", true},
+                        Case{"I will retry. It takes days.", false},
+                        Case{"This is the mail system at host example.net.", false},
+                        Case{"This is only a warning, you do not need to resend your message.", true},
+                        Case{"Delivery to the following recipient has been delayed:", true},
+                        Case{"Delivery to the following recipients failed.", false}}) {
+    EXPECT_EQ(markers.Matches(MarkerKind::kDelayBody, c.text), c.matches) << c.text;
+  }
+}
+
 // One text holding every recipient sample: each sample's addresses are found
 // there too, at their place (rows are searched only where a first pass over
 // all of them says they occur; that pass must let every one through).
