@@ -624,6 +624,31 @@ TEST(MimeCharset, Utf8CheckedAcrossAsciiRuns) {
   EXPECT_FALSE(ToUtf8("\xc3\xa9 eight+ ASCII bytes then a cut sequence \xe2\x80", "utf-8", &out));
 }
 
+// A name of any length is found whatever its case (Get compares four to
+// seven bytes as one word of two overlapping halves), and a name that
+// differs in any one byte, or in length, is not.
+TEST(MimeHeaders, NamesOfAnyLengthAreFoundWhateverTheirCase) {
+  const std::string names[] = {"X", "To", "Foo", "From", "X-Abc", "Sender", "Subject", "Reply-To", "Message-ID",
+                               "X-Failed-Recipients"};
+  Headers h;
+  for (const std::string& name : names) h.Add(name, "value of " + name);
+  for (const std::string& name : names) {
+    std::string upper = name;
+    std::string lower = name;
+    for (char& c : upper) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
+    for (char& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    EXPECT_EQ(h.Get(upper), "value of " + name);
+    EXPECT_EQ(h.Get(lower), "value of " + name);
+    EXPECT_TRUE(h.Has(lower));
+    for (size_t i = 0; i < name.size(); ++i) {
+      std::string other = name;
+      other[i] = other[i] == '#' ? '%' : '#';
+      EXPECT_EQ(h.Get(other), "") << other;
+    }
+    EXPECT_EQ(h.Get(name + "#"), "") << name;
+  }
+}
+
 TEST(MimeHeaders, ReadsFromManyThreadsAtOnceAgree) {
   // A const Headers is read by several threads at once (fields made final
   // on first read must not race): each thread reads every field, in its own
