@@ -380,6 +380,61 @@ TEST(WordFinder, SaysWhatAnRe2SetSaysWithManyWords) {
   }
 }
 
+// Every word compared at every position, ASCII case ignored: what Find must say.
+std::vector<int> WordsByEveryPosition(const std::vector<std::string>& words, std::string_view text) {
+  std::vector<int> found;
+  for (size_t i = 0; i < words.size(); ++i) {
+    const std::string& w = words[i];
+    if (w.empty()) continue;
+    for (size_t at = 0; at + w.size() <= text.size(); ++at) {
+      if (internal::IEquals(text.substr(at, w.size()), w)) {
+        found.push_back(static_cast<int>(i));
+        break;
+      }
+    }
+  }
+  return found;
+}
+
+// A word of four bytes or more is keyed on its rarest window, which may lie
+// anywhere in it: words whose key is past their first bytes, found at the
+// text's very start and end, cut short there, and sharing their keys.
+TEST(WordFinder, SaysWhatEveryPositionSaysWithWordsKeyedInside) {
+  const std::vector<std::string> words = {
+      "mailbox full", "mailbox unavailable", "the mailbox", "user unknown", "unknown user", "quota exceeded",
+      "recipient rejected", "recipient address rejected", "relay denied", "no such user", "box",
+      "x-failed-recipients", "5.1.1", "5.7.1", "550 5.1.1", "over quota", "jx", "zzq", "qzz ", "aqza",
+      "mail", "ox f", "exceeded", "abcxyz", "xyzabc", "in", "the", "rec"};
+  internal::WordFinder finder(words);
+  std::mt19937 random(20261203);
+  const std::string letters = "abcdeqxyz .-15";
+  for (int n = 0; n < 3000; ++n) {
+    std::string text;
+    // Real-looking texts: words and their pieces joined with filler.
+    const size_t count = random() % 8;
+    for (size_t k = 0; k < count; ++k) {
+      const std::string& w = words[random() % words.size()];
+      switch (random() % 4) {
+        case 0: text += w; break;
+        case 1: text += w.substr(random() % w.size()); break;
+        case 2: text += w.substr(0, random() % w.size()); break;
+        default:
+          for (size_t r = random() % 6; r > 0; --r) text += letters[random() % letters.size()];
+      }
+      if (random() % 3 == 0) {
+        for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      }
+    }
+    ASSERT_EQ(WordsByFinder(finder, text), WordsByEveryPosition(words, text)) << "text '" << text << "'";
+  }
+  // Each word alone, at the start and end of a text, and cut short at either end.
+  for (const std::string& w : words) {
+    for (const std::string& text : {w, w + "..", ".." + w, w.substr(1), w.substr(0, w.size() - 1)}) {
+      ASSERT_EQ(WordsByFinder(finder, text), WordsByEveryPosition(words, text)) << "text '" << text << "'";
+    }
+  }
+}
+
 // LoweredText::Holds says what a quoted RE2::Set of the one word says (the
 // words are ASCII and lower case): any case, at either end, never across a
 // byte >= 0x80, in short texts and in one longer than the stack buffer.
