@@ -141,15 +141,46 @@ double ByteShare(unsigned char c) {
   return 2;
 }
 
+// For every three lower-cased bytes in the words, how many words hold them:
+// bytes that many words share ("box" of "mailbox full", "mailbox not
+// found", ...) stand in many of the texts the words are looked for in.
+// Sorted, each word's once: the count of a three is the length of its run.
+std::vector<uint32_t> WordsHoldingEachThree(const std::vector<std::string>& words) {
+  std::vector<uint32_t> holding;
+  std::vector<uint32_t> threes;
+  for (const std::string& word : words) {
+    threes.clear();
+    for (size_t o = 0; o + 3 <= word.size(); ++o) {
+      uint32_t three = 0;
+      for (size_t k = 0; k < 3; ++k) {
+        three |= static_cast<uint32_t>(static_cast<unsigned char>(AsciiLower(word[o + k]))) << (8 * k);
+      }
+      threes.push_back(three);
+    }
+    std::sort(threes.begin(), threes.end());
+    holding.insert(holding.end(), threes.begin(), std::unique(threes.begin(), threes.end()));
+  }
+  std::sort(holding.begin(), holding.end());
+  return holding;
+}
+
+size_t HoldingCount(const std::vector<uint32_t>& holding, uint32_t three) {
+  const auto run = std::equal_range(holding.begin(), holding.end(), three);
+  return static_cast<size_t>(run.second - run.first);
+}
+
 // Where a word of four bytes or more is keyed: the four bytes whose first
-// three (the first pass's test) are the rarest in a text by ByteShare. Its
-// first three bytes are often those of many other words of a text ("mai",
-// "the", "rec"), which pass the first test at every place they occur.
-size_t RarestWindow(const unsigned char* p, size_t n) {
+// three (the first pass's test) are the rarest in a text, by ByteShare
+// times the number of words holding them (`sharing`). Its first three bytes
+// are often those of many other words of a text ("mai", "the", "rec"),
+// which pass the first test at every place they occur.
+size_t RarestWindow(const unsigned char* p, size_t n, const std::vector<uint32_t>& sharing) {
+  // (Scored by ByteShare alone: 717 instructions per message more.)
   size_t best = 0;
   double best_share = 0;
   for (size_t o = 0; o + 4 <= n; ++o) {
-    const double share = ByteShare(p[o]) * ByteShare(p[o + 1]) * ByteShare(p[o + 2]);
+    const double share = ByteShare(p[o]) * ByteShare(p[o + 1]) * ByteShare(p[o + 2]) *
+                         static_cast<double>(HoldingCount(sharing, Pack(p + o, 3)));
     if (o == 0 || share < best_share) {
       best = o;
       best_share = share;
@@ -209,6 +240,7 @@ WordFinder::WordFinder(const std::vector<std::string>& words) {
   std::map<std::pair<uint32_t, size_t>, std::vector<Lowered>> filed;
   std::vector<uint32_t> keys[3];  // the keys of the words of length 2, 3, 4+
   std::vector<uint32_t> threes;   // the first three bytes of every key
+  const std::vector<uint32_t> sharing = WordsHoldingEachThree(words);
   for (size_t i = 0; i < words.size(); ++i) {
     if (!Usable(words[i])) {
       has_other_words_ = has_other_words_ || !words[i].empty();
@@ -222,7 +254,7 @@ WordFinder::WordFinder(const std::vector<std::string>& words) {
       one_letter_ = true;
       continue;
     }
-    const size_t offset = lower.size() >= 4 ? RarestWindow(p, lower.size()) : 0;
+    const size_t offset = lower.size() >= 4 ? RarestWindow(p, lower.size(), sharing) : 0;
     if (lower.size() == 2) {
       // Any third byte: the zero after the text, or after a byte >= 0x80, too.
       for (uint32_t c = 0; c < 128; ++c) threes.push_back(Pack(p, 2) | c << 16);
