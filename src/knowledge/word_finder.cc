@@ -129,58 +129,101 @@ void ThreeIndices(const unsigned char* p, size_t count, uint32_t shift, uint16_t
 
 // How often a byte stands in English mail text, roughly, in tenths of a
 // percent (letters as in English prose, the space most common, digits and
-// the punctuation of addresses and status codes in between).
+// the punctuation of addresses and status codes in between). A table, read
+// for every window of every word while the finders are built.
+struct ByteShares {
+  double share[256];
+  ByteShares() {
+    static const char kLetters[] = "etaoinsrhldcumfpgwybvkxjqz";
+    static const double kShares[] = {100, 70, 65, 60, 60, 60, 55, 55, 40, 35, 30, 25, 25,
+                                     22,  20, 18, 16, 15, 15, 13, 10, 6,  2,  1,  1,  1};
+    for (double& s : share) s = 2;
+    for (char c = '0'; c <= '9'; ++c) share[static_cast<unsigned char>(c)] = 5;
+    for (char c : {'.', '-', ':', '\n'}) share[static_cast<unsigned char>(c)] = 10;
+    for (size_t i = 0; i + 1 < sizeof kLetters; ++i) share[static_cast<unsigned char>(kLetters[i])] = kShares[i];
+    share[static_cast<unsigned char>(' ')] = 150;
+  }
+};
 double ByteShare(unsigned char c) {
-  static const char kLetters[] = "etaoinsrhldcumfpgwybvkxjqz";
-  static const double kShares[] = {100, 70, 65, 60, 60, 60, 55, 55, 40, 35, 30, 25, 25,
-                                   22,  20, 18, 16, 15, 15, 13, 10, 6,  2,  1,  1,  1};
-  if (c == ' ') return 150;
-  if (const char* at = std::strchr(kLetters, c); at != nullptr && c != 0) return kShares[at - kLetters];
-  if (c >= '0' && c <= '9') return 5;
-  if (c == '.' || c == '-' || c == ':' || c == '\n') return 10;
-  return 2;
+  static const ByteShares table;
+  return table.share[c];
 }
 
 // For every three lower-cased bytes in the words, how many words hold them:
 // bytes that many words share ("box" of "mailbox full", "mailbox not
 // found", ...) stand in many of the texts the words are looked for in.
-// Sorted, each word's once: the count of a three is the length of its run.
-std::vector<uint32_t> WordsHoldingEachThree(const std::vector<std::string>& words) {
-  std::vector<uint32_t> holding;
-  std::vector<uint32_t> threes;
-  for (const std::string& word : words) {
-    threes.clear();
-    for (size_t o = 0; o + 3 <= word.size(); ++o) {
-      uint32_t three = 0;
-      for (size_t k = 0; k < 3; ++k) {
-        three |= static_cast<uint32_t>(static_cast<unsigned char>(AsciiLower(word[o + k]))) << (8 * k);
-      }
-      threes.push_back(three);
+// An open-addressing table (a sorted list and its binary searches were 5 %
+// of start-up).
+class ThreeCounts {
+ public:
+  explicit ThreeCounts(const std::vector<std::string>& words) {
+    size_t windows = 0;
+    for (const std::string& word : words) windows += word.size() >= 3 ? word.size() - 2 : 0;
+    size_t size = 64;
+    shift_ = 26;
+    while (size < 2 * windows) {
+      size *= 2;
+      --shift_;
     }
-    std::sort(threes.begin(), threes.end());
-    holding.insert(holding.end(), threes.begin(), std::unique(threes.begin(), threes.end()));
+    slots_.assign(size, Slot{kEmpty, 0});
+    std::vector<uint32_t> seen;  // this word's threes, each counted once
+    for (const std::string& word : words) {
+      seen.clear();
+      for (size_t o = 0; o + 3 <= word.size(); ++o) {
+        uint32_t three = 0;
+        for (size_t k = 0; k < 3; ++k) {
+          three |= static_cast<uint32_t>(static_cast<unsigned char>(AsciiLower(word[o + k]))) << (8 * k);
+        }
+        if (std::find(seen.begin(), seen.end(), three) != seen.end()) continue;
+        seen.push_back(three);
+        ++Find(three)->count;
+      }
+    }
   }
-  std::sort(holding.begin(), holding.end());
-  return holding;
-}
+  uint32_t Count(uint32_t three) const {
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = Home(three);; i = (i + 1) & mask) {
+      if (slots_[i].three == three) return slots_[i].count;
+      if (slots_[i].three == kEmpty) return 0;
+    }
+  }
 
-size_t HoldingCount(const std::vector<uint32_t>& holding, uint32_t three) {
-  const auto run = std::equal_range(holding.begin(), holding.end(), three);
-  return static_cast<size_t>(run.second - run.first);
-}
+ private:
+  static constexpr uint32_t kEmpty = 0xFFFFFFFFu;  // no three has a fourth byte
+  struct Slot {
+    uint32_t three;
+    uint32_t count;
+  };
+  // The slot of `three`, filed empty when it has none (the table is at most
+  // half full: a free slot is always found).
+  Slot* Find(uint32_t three) {
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = Home(three);; i = (i + 1) & mask) {
+      if (slots_[i].three == three) return &slots_[i];
+      if (slots_[i].three == kEmpty) {
+        slots_[i].three = three;
+        return &slots_[i];
+      }
+    }
+  }
+  // The high bits of a multiplicative hash (its low bits follow the key's).
+  size_t Home(uint32_t three) const { return (three * 0x9E3779B1u) >> shift_; }
+  std::vector<Slot> slots_;
+  uint32_t shift_ = 26;  // 32 - log2(slots_.size())
+};
 
 // Where a word of four bytes or more is keyed: the four bytes whose first
 // three (the first pass's test) are the rarest in a text, by ByteShare
 // times the number of words holding them (`sharing`). Its first three bytes
 // are often those of many other words of a text ("mai", "the", "rec"),
 // which pass the first test at every place they occur.
-size_t RarestWindow(const unsigned char* p, size_t n, const std::vector<uint32_t>& sharing) {
+size_t RarestWindow(const unsigned char* p, size_t n, const ThreeCounts& sharing) {
   // (Scored by ByteShare alone: 717 instructions per message more.)
   size_t best = 0;
   double best_share = 0;
   for (size_t o = 0; o + 4 <= n; ++o) {
     const double share = ByteShare(p[o]) * ByteShare(p[o + 1]) * ByteShare(p[o + 2]) *
-                         static_cast<double>(HoldingCount(sharing, Pack(p + o, 3)));
+                         static_cast<double>(sharing.Count(Pack(p + o, 3)));
     if (o == 0 || share < best_share) {
       best = o;
       best_share = share;
@@ -240,7 +283,7 @@ WordFinder::WordFinder(const std::vector<std::string>& words) {
   std::map<std::pair<uint32_t, size_t>, std::vector<Lowered>> filed;
   std::vector<uint32_t> keys[3];  // the keys of the words of length 2, 3, 4+
   std::vector<uint32_t> threes;   // the first three bytes of every key
-  const std::vector<uint32_t> sharing = WordsHoldingEachThree(words);
+  const ThreeCounts sharing(words);
   for (size_t i = 0; i < words.size(); ++i) {
     if (!Usable(words[i])) {
       has_other_words_ = has_other_words_ || !words[i].empty();
