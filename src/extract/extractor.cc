@@ -1051,24 +1051,31 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
   // copy's To may be a list or another of several recipients.
   if (mentions.empty()) {
     const internal::AddressHit* labelled = nullptr;
-    for (const auto& hit : in_text) {
-      if (is_sender(hit.address) || !names_report_to(hit.address, hit.begin) ||
-          markers.Matches(MarkerKind::kSystemMailbox, hit.address) || lines.IsIdentifier(lines.LineOf(hit.begin)) ||
-          !summary_label(words_before(hit))) {
-        continue;
+    bool several = false;
+    // Line by line (the hits are in text order), so that each hit is read
+    // once whatever the number of addresses on a line.
+    for (size_t j = 0; j < in_text.size() && !several;) {
+      const size_t line = lines.LineOf(in_text[j].begin);
+      size_t k = j;
+      bool one_address = true;
+      for (; k < in_text.size() && lines.LineOf(in_text[k].begin) == line; ++k) {
+        one_address = one_address && SameAddress(in_text[k].address, in_text[j].address);
       }
-      // Several (on the label's line or under other labels): the summary
-      // lists the original's recipients, not the failure.
-      const size_t line = lines.LineOf(hit.begin);
-      const bool several = std::any_of(in_text.begin(), in_text.end(), [&](const internal::AddressHit& other) {
-        return lines.LineOf(other.begin) == line && !SameAddress(other.address, hit.address);
-      });
-      if (several || (labelled != nullptr && !SameAddress(labelled->address, hit.address))) {
-        labelled = nullptr;
-        break;
+      for (size_t m = j; m < k && !several; ++m) {
+        const internal::AddressHit& hit = in_text[m];
+        if (is_sender(hit.address) || !names_report_to(hit.address, hit.begin) ||
+            markers.Matches(MarkerKind::kSystemMailbox, hit.address) || lines.IsIdentifier(line) ||
+            !summary_label(words_before(hit))) {
+          continue;
+        }
+        // Several (on the label's line or under other labels): the summary
+        // lists the original's recipients, not the failure.
+        several = !one_address || (labelled != nullptr && !SameAddress(labelled->address, hit.address));
+        labelled = &hit;
       }
-      labelled = &hit;
+      j = k;
     }
+    if (several) labelled = nullptr;
     if (labelled != nullptr) add(labelled->address, labelled->begin, false);
   }
   if (mentions.empty()) {

@@ -215,6 +215,20 @@ TEST(RobustnessTest, AddressesAfterAHugeIndentStayLinear) {
   EXPECT_LT(t.seconds, kMaxSeconds);
 }
 
+// Many addresses under a summary's label, the same one each time, and a
+// line holding thousands: each address is read once (a line's others were
+// once asked again for each of them).
+TEST(RobustnessTest, ManyLabelledAddressesStayLinear) {
+  std::string in = "From: MAILER-DAEMON@mx.example.org\nSubject: Mail delivery failed\n\n";
+  for (int i = 0; i < 4000; ++i) in += "To: kim@b.example\n";
+  in += "To:";
+  for (int i = 0; i < 4000; ++i) in += " r" + std::to_string(i) + "@b.example";
+  in += "\n";
+  Timed t = AnalyzeTimed(in);
+  EXPECT_TRUE(t.analysis.records.empty() || t.analysis.records.size() == 1u);
+  EXPECT_LT(t.seconds, kMaxSeconds);
+}
+
 // Hang: glibc's UTF-7 decoder, once "+3(" has left it in a broken state,
 // rejects every later byte, and each rejection re-reads all the input iconv was
 // handed: this 200 KB text/plain part took ~12 s.
