@@ -25,7 +25,7 @@ struct ReplyCodeInfo {
   std::string note;      // plain-words remark for people, may be ""
   std::string plain;     // the meaning in plain words for a non-expert
   // The status subjects (X.<subject>.*) under which `meaning` fits, a bit
-  // each; 0: any. X.0.* fits every code. 550's "mailbox unavailable" fits 5.1.1 and 5.2.1, not
+  // each; 0: any. 550's "mailbox unavailable" fits 5.1.1 and 5.2.1, not
   // 5.7.1, where the server used 550 for a policy refusal.
   uint16_t fits_subjects = 0;
   bool FitsStatus(const EnhancedStatus& status) const {

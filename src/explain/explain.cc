@@ -67,25 +67,21 @@ std::string ReplyMeaning(const Finding& finding, const Verdict& verdict, const C
   const bool reading_agrees = r.present() && r.reason == verdict.reason;
   // The registered wording beside a status code of another subject ("mailbox
   // unavailable" with 5.7.1, "user not local" with 5.7.1) says what the server
-  // did not mean: it used the code for its class alone. Unless the code's
-  // reading is the verdict (552 "exceeded storage allocation" for a full
-  // mailbox whose report says 5.1.1).
-  if (!reply->FitsStatus(finding.status) && !reading_agrees && !klass.empty()) {
-    return FillTemplate(book.Phrase("reply-class"), {{"code", code_text}, {"class", klass}});
+  // did not mean: it used the code for its class alone.
+  const bool fits = reply->FitsStatus(finding.status);
+  if (DecidedByWords(verdict) && fits && r.present() && r.code == code_text && r.reason != verdict.reason) {
+    return FillTemplate(book.Phrase("code-disagrees"), {{"code", code_text},
+                                                        {"kind", "reply"},
+                                                        {"meaning", r.meaning},
+                                                        {"words", Quote(verdict.words)}});
   }
-  if (DecidedByWords(verdict)) {
-    if (r.present() && r.code == code_text && r.reason != verdict.reason) {
-      return FillTemplate(book.Phrase("code-disagrees"), {{"code", code_text},
-                                                          {"kind", "reply"},
-                                                          {"meaning", r.meaning},
-                                                          {"words", Quote(verdict.words)}});
-    }
-    // The registered wording ("mailbox unavailable", "TLS not available") is
-    // one of many things servers mean by a code; beside words that decided
-    // something else it would mislead, so only the class is given.
-    if (!reading_agrees && !klass.empty()) {
-      return FillTemplate(book.Phrase("reply-class"), {{"code", code_text}, {"class", klass}});
-    }
+  // Only the class, too, beside words that decided something else: the
+  // registered wording ("mailbox unavailable", "TLS not available") is one of
+  // many things servers mean by a code. Unless the code's reading is the
+  // verdict (552 "exceeded storage allocation" for a full mailbox whose
+  // report says 5.1.1).
+  if ((!fits || DecidedByWords(verdict)) && !reading_agrees && !klass.empty()) {
+    return FillTemplate(book.Phrase("reply-class"), {{"code", code_text}, {"class", klass}});
   }
   return FillTemplate(book.Phrase("reply-meaning"), {{"code", code_text},
                                                      {"meaning", reply->meaning},

@@ -1120,6 +1120,26 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
   std::string action = success ? (relayed ? "relayed" : "delivered")
                        : delay ? "delayed"
                                : "failed";
+  // Recipients listed on one line ("a@b, c@d"), or one to a line with
+  // nothing else on it (Domino's "was not delivered to:" list over one
+  // "because:"), share the words after the last of them: list_end[i] is that
+  // last one (worked out from the end, once for the whole list).
+  auto alone_on_line = [&](const Mention& m, size_t n) {
+    return LineIsAddressAlone(lines.Line(n), std::string_view(text).substr(m.pos, m.length));
+  };
+  std::vector<size_t> list_end(mentions.size());
+  for (size_t i = mentions.size(); i-- > 0;) {
+    list_end[i] = i;
+    if (i + 1 == mentions.size() || mentions[i].pos == std::string::npos ||
+        mentions[i + 1].pos == std::string::npos) {
+      continue;
+    }
+    const size_t here = lines.LineOf(mentions[i].pos);
+    const size_t next = lines.LineOf(mentions[i + 1].pos);
+    if (next == here || (next == here + 1 && alone_on_line(mentions[i], here) && alone_on_line(mentions[i + 1], next))) {
+      list_end[i] = list_end[i + 1];
+    }
+  }
   for (size_t i = 0; i < mentions.size(); ++i) {
     Finding f;
     f.recipient = mentions[i].address;
@@ -1128,22 +1148,7 @@ std::vector<Finding> FromText(const ExtractorPatterns& p, const BounceMarkers& m
     const internal::SmtpText& smtp = *p.smtp;
     internal::ServerReply reply;
     if (mentions[i].pos != std::string::npos) {
-      // Recipients listed on one line ("a@b, c@d"), or one to a line with
-      // nothing else on it (Domino's "was not delivered to:" list over one
-      // "because:"), share the words after the last of them.
-      auto alone_on_line = [&](const Mention& m, size_t n) {
-        return LineIsAddressAlone(lines.Line(n), std::string_view(text).substr(m.pos, m.length));
-      };
-      size_t last = i;
-      while (last + 1 < mentions.size() && mentions[last + 1].pos != std::string::npos) {
-        const size_t here = lines.LineOf(mentions[last].pos);
-        const size_t next = lines.LineOf(mentions[last + 1].pos);
-        if (next != here && !(next == here + 1 && alone_on_line(mentions[last], here) &&
-                              alone_on_line(mentions[last + 1], next))) {
-          break;
-        }
-        ++last;
-      }
+      const size_t last = list_end[i];
       size_t stop = text.size();
       for (size_t j = last + 1; j < mentions.size(); ++j) {
         if (mentions[j].pos != std::string::npos && mentions[j].pos > mentions[i].pos) {
