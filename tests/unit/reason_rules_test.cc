@@ -345,6 +345,12 @@ TEST(Classify, PrecedenceCases) {
        "554 IP=192.0.2.1 - A problem occurred. (Ask your postmaster for help or to contact tosa@rx.t-online.de to "
        "clarify.) (BL)",
        "", SmtpCommand::kRcpt, "", Reason::kBlocked},
+      // A sending IP rate-limited for its unwanted mail, relayed by a server
+      // that does not name Gmail: the IP, not the message (spamdetected).
+      {"unsolicited-rate-from-ip", 421, "4.7.28",
+       "421 4.7.28 Our system has detected an unusual rate of unsolicited mail from your IP address. Mail sent "
+       "from your IP address has been temporarily rate limited.",
+       "", kNone, "", Reason::kBlocked},
       // Domino's words for a full mailbox.
       {"domino-mail-file-full", 0, "5.0.0", "Unable to deliver: Recipient's mail file is full", "", kNone, "",
        Reason::kMailboxFull},
