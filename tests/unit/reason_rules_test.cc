@@ -351,6 +351,11 @@ TEST(Classify, PrecedenceCases) {
        "421 4.7.28 Our system has detected an unusual rate of unsolicited mail from your IP address. Mail sent "
        "from your IP address has been temporarily rate limited.",
        "", kNone, "", Reason::kBlocked},
+      // The sending account's own limit on outgoing mail (not the recipient's).
+      {"outgoing-limit-exceeded", 554, "5.7.0",
+       "554 5.7.0 Your message could not be sent. The limit on the number of allowed outgoing messages was "
+       "exceeded. Try again later.",
+       "", SmtpCommand::kData, "", Reason::kSpeeding},
       // Domino's words for a full mailbox.
       {"domino-mail-file-full", 0, "5.0.0", "Unable to deliver: Recipient's mail file is full", "", kNone, "",
        Reason::kMailboxFull},
