@@ -356,6 +356,10 @@ TEST(Classify, PrecedenceCases) {
        "554 5.7.0 Your message could not be sent. The limit on the number of allowed outgoing messages was "
        "exceeded. Try again later.",
        "", SmtpCommand::kData, "", Reason::kSpeeding},
+      // Microsoft's throttle of the sending IP, relayed without Microsoft's
+      // name: the IP, not a busy receiving server (system-error's words).
+      {"try-later-from-your-ip", 451, "4.7.500", "451 4.7.500 Server busy. Please try again later from [192.0.2.1]. (AS761)",
+       "", SmtpCommand::kRcpt, "", Reason::kBlocked},
       // Domino's words for a full mailbox.
       {"domino-mail-file-full", 0, "5.0.0", "Unable to deliver: Recipient's mail file is full", "", kNone, "",
        Reason::kMailboxFull},
