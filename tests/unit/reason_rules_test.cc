@@ -360,6 +360,8 @@ TEST(Classify, PrecedenceCases) {
       // name: the IP, not a busy receiving server (system-error's words).
       {"try-later-from-your-ip", 451, "4.7.500", "451 4.7.500 Server busy. Please try again later from [192.0.2.1]. (AS761)",
        "", SmtpCommand::kRcpt, "", Reason::kBlocked},
+      // iPlanet / Sun Messaging Server's reason for an unknown recipient.
+      {"not-found-in-directory", 0, "", "Not found in directory", "", kNone, "", Reason::kUserUnknown},
       // Domino's words for a full mailbox.
       {"domino-mail-file-full", 0, "5.0.0", "Unable to deliver: Recipient's mail file is full", "", kNone, "",
        Reason::kMailboxFull},
