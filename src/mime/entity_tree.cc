@@ -254,7 +254,9 @@ class TreeParser {
       }
       ptrdiff_t colon = FieldColon(p, eol);
       if (colon > 0) {
-        finish_field(p > s.header_begin ? p - 1 : p);
+        // (tested here: most fields are no Content-* field, and the call was
+        // most of what such a field cost to frame)
+        if (field != nullptr) finish_field(p > s.header_begin ? p - 1 : p);
         any_field = true;
         if (static_cast<size_t>(p - s.header_begin) < limits_.max_header_bytes) {
           if (lines != nullptr) lines->Add(p, eol, colon);
