@@ -9,6 +9,7 @@
 #define NDR_MESSAGE_H_
 
 #include <atomic>
+#include <cstdint>
 #include <forward_list>
 #include <memory>
 #include <string>
@@ -102,14 +103,47 @@ class Headers {
   void Finish(size_t i) const;
   void FinishAll() const;
 
+  // A flag per field, false unless set: the first 64 in place (most blocks
+  // have fewer fields: a std::vector<bool> was an allocation and a slow
+  // fill per header block), the rest in words on the heap.
+  class FieldFlags {
+   public:
+    // Sets the flags of fields [0, n) and clears the others.
+    void SetFirst(size_t n) {
+      first_ = n >= 64 ? ~uint64_t{0} : (uint64_t{1} << n) - 1;
+      more_.clear();
+      if (n > 64) {
+        more_.assign((n - 64 + 63) / 64, ~uint64_t{0});
+        const size_t tail = (n - 64) % 64;
+        if (tail != 0) more_.back() = (uint64_t{1} << tail) - 1;
+      }
+    }
+    bool operator[](size_t i) const {
+      if (i < 64) return (first_ >> i & 1) != 0;
+      const size_t word = (i - 64) / 64;
+      return word < more_.size() && (more_[word] >> (i - 64) % 64 & 1) != 0;
+    }
+    void Clear(size_t i) {
+      if (i < 64) {
+        first_ &= ~(uint64_t{1} << i);
+      } else if ((i - 64) / 64 < more_.size()) {
+        more_[(i - 64) / 64] &= ~(uint64_t{1} << (i - 64) % 64);
+      }
+    }
+
+   private:
+    uint64_t first_ = 0;
+    std::vector<uint64_t> more_;
+  };
+
   // Mutable: a field's value is made final on its first read.
   mutable std::vector<HeaderField> fields_;
   // raw_[i]: field i's value is still the bytes after its colon as written
-  // (folded lines and all). Empty when no field ever was; unread_ counts them.
+  // (folded lines and all); unread_ counts them.
   // raw_, made_ and the values of raw fields change only with finishing_
   // held; unread_ drops to 0 (release) after the last such change, so a
   // reader that sees 0 (acquire) needs no lock.
-  mutable std::vector<bool> raw_;
+  mutable FieldFlags raw_;
   mutable std::atomic<size_t> unread_{0};
   mutable FinishingLock finishing_;
   // Final values that are no view of text_ (unfolded or decoded on read): a

@@ -123,7 +123,6 @@ void Headers::Add(std::string_view name, std::string_view value) {
   }
   std::string_view n = Store(name);
   fields_.push_back({n, Store(value)});
-  if (!raw_.empty()) raw_.push_back(false);
 }
 
 namespace {
@@ -336,7 +335,7 @@ void AppendFolded(std::string_view line, std::string* folded) {
 }  // namespace
 
 void Headers::Finish(size_t i) const {
-  raw_[i] = false;
+  raw_.Clear(i);
   // The bytes after the colon, as FieldCollector would have read them.
   std::string_view raw = fields_[i].value;
   const size_t first_end = raw.find('\n');
@@ -425,7 +424,7 @@ RawFields::RawFields(Headers* out, std::string_view block, size_t fields_guess) 
 void RawFields::Finish() {
   // One fill for all the fields (a push_back on the bit vector per field cost
   // more than the field); built by one thread: a plain store, not a locked one.
-  out_->raw_.assign(out_->fields_.size(), true);
+  out_->raw_.SetFirst(out_->fields_.size());
   out_->unread_.store(out_->fields_.size(), std::memory_order_relaxed);
 }
 

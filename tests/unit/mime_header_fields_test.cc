@@ -133,6 +133,30 @@ TEST(MimeHeaderFields, FieldsMadeFinalOnReadAreTheBlockParsed) {
   EXPECT_EQ(added.fields()[1].value, "a@example.com");
 }
 
+TEST(MimeHeaderFields, FieldsPastTheSixtyFourthAreMadeFinalOnRead) {
+  // Which fields are still as written is kept in place for the first 64 and
+  // in words beyond: each field, read in any order, is read once and right,
+  // and a field added after the block's is taken as it is.
+  constexpr int kFields = 150;  // two words past the first 64, the last one partly used
+  std::string block;
+  for (int i = 0; i < kFields; ++i) {
+    block += "X-F" + std::to_string(i) + ": =?utf-8?Q?caf=C3=A9?= " + std::to_string(i) + "\n folded\n";
+  }
+  Message m = ParseMessage(block + "\nbody\n");
+  Headers added = m.headers();
+  added.Add("X-Late", "=?utf-8?Q?as_given?=");
+  for (int i = kFields - 1; i >= 0; i -= 3) {
+    EXPECT_EQ(m.headers().Get("x-f" + std::to_string(i)), "caf\xc3\xa9 " + std::to_string(i) + " folded") << i;
+  }
+  ASSERT_EQ(m.headers().size(), static_cast<size_t>(kFields));
+  for (int i = 0; i < kFields; ++i) {
+    EXPECT_EQ(m.headers().fields()[static_cast<size_t>(i)].value, "caf\xc3\xa9 " + std::to_string(i) + " folded") << i;
+  }
+  EXPECT_EQ(added.Get("X-Late"), "=?utf-8?Q?as_given?=");
+  EXPECT_EQ(added.Get("X-F149"), "caf\xc3\xa9 149 folded");
+  EXPECT_EQ(added.fields()[64].value, "caf\xc3\xa9 64 folded");
+}
+
 // The groups of a delivery-status text as the blank lines split them, each
 // parsed by ParseHeaderBlock: what ParseFieldGroups gives reading the text once.
 std::vector<Headers> GroupsOneByOne(std::string_view text, size_t max_groups, const Limits& limits,
