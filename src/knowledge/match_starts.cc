@@ -20,6 +20,8 @@ constexpr size_t kMinStart = 4;
 // More ways through a pattern than this: it is searched by RE2 itself.
 constexpr size_t kMaxWords = 512;
 
+constexpr bool kLittleEndian = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
+
 using Path = MatchStarts::Path;
 
 // What a piece of a pattern can begin with: its paths in RE2's order of
@@ -450,6 +452,10 @@ MatchStarts::MatchStarts(std::string_view pattern) {
   };
   folded_pairs_ = fold(true);
   if (!folded_pairs_ && !fold(false)) folded_count_ = 0;  // too many: byte by byte
+  for (uint32_t k = 0; k < folded_count_; ++k) {
+    std::memset(folded_first_rows_[k], folded_firsts_[k], sizeof(folded_first_rows_[k]));
+    std::memset(folded_second_rows_[k], folded_seconds_[k], sizeof(folded_second_rows_[k]));
+  }
   path_count_ = static_cast<uint32_t>(paths.size());
   // One blob, each part on an 8-byte boundary; what NextStart reads first.
   size_t size = 0;
@@ -519,12 +525,8 @@ size_t MatchStarts::NextStart(std::string_view text, size_t from, size_t* group)
   // sixteen places are tested as one block too, its places before `i` left
   // out; texts shorter than that are tested byte by byte.
   if (folded_count_ > 0 && last >= 15 && i <= last) {
-    __m128i firsts[kMaxFolded];
-    __m128i seconds[kMaxFolded];
-    for (uint32_t k = 0; k < folded_count_; ++k) {
-      firsts[k] = _mm_set1_epi8(static_cast<char>(folded_firsts_[k]));
-      seconds[k] = _mm_set1_epi8(static_cast<char>(folded_seconds_[k]));
-    }
+    const auto* firsts = reinterpret_cast<const __m128i*>(folded_first_rows_);
+    const auto* seconds = reinterpret_cast<const __m128i*>(folded_second_rows_);
     const __m128i fold = _mm_set1_epi8(0x20);
     // The places of the block at `at` that may start a key, a bit each. (The
     // second load ends at at + 16 <= last + 1: inside the text.)
@@ -534,10 +536,10 @@ size_t MatchStarts::NextStart(std::string_view text, size_t from, size_t* group)
       if (folded_pairs_) {
         const __m128i b = _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + at + 1)), fold);
         for (uint32_t k = 0; k < folded_count_; ++k) {
-          hit = _mm_or_si128(hit, _mm_and_si128(_mm_cmpeq_epi8(a, firsts[k]), _mm_cmpeq_epi8(b, seconds[k])));
+          hit = _mm_or_si128(hit, _mm_and_si128(_mm_cmpeq_epi8(a, _mm_load_si128(firsts + k)), _mm_cmpeq_epi8(b, _mm_load_si128(seconds + k))));
         }
       } else {
-        for (uint32_t k = 0; k < folded_count_; ++k) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(a, firsts[k]));
+        for (uint32_t k = 0; k < folded_count_; ++k) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(a, _mm_load_si128(firsts + k)));
       }
       return static_cast<unsigned>(_mm_movemask_epi8(hit));
     };
@@ -599,8 +601,13 @@ size_t MatchStarts::PathAt(std::string_view text, size_t at, size_t group, bool 
   uint64_t next = 0;
   const size_t after = at + kMinStart;
   const size_t count = std::min<size_t>(text.size() - after, 8);
-  for (size_t i = 0; i < count; ++i) {
-    next |= uint64_t{static_cast<unsigned char>(AsciiLower(text[after + i]))} << (8 * i);
+  if (count == 8 && kLittleEndian) {
+    std::memcpy(&next, text.data() + after, 8);  // byte i at bits 8i, as the loop below puts it
+    next = AsciiLower8(next);
+  } else {
+    for (size_t i = 0; i < count; ++i) {
+      next |= uint64_t{static_cast<unsigned char>(AsciiLower(text[after + i]))} << (8 * i);
+    }
   }
   const uint32_t* groups = At<uint32_t>(groups_);
   const FlatPath* paths = At<FlatPath>(paths_);

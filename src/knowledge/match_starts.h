@@ -166,6 +166,10 @@ class MatchStarts {
   unsigned char folded_seconds_[kMaxFolded] = {};
   uint32_t folded_count_ = 0;
   bool folded_pairs_ = false;
+  // The same bytes, each repeated sixteen times: the rows NextStart compares
+  // a block of the text with (made once here, not on each call).
+  alignas(16) unsigned char folded_first_rows_[kMaxFolded][16] = {};
+  alignas(16) unsigned char folded_second_rows_[kMaxFolded][16] = {};
   // Whether a key starts at text[i] (i + 4 <= text.size()): *group its index.
   bool KeyIndexAt(std::string_view text, size_t i, size_t* group) const;
 };

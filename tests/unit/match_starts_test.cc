@@ -236,6 +236,29 @@ TEST(MatchStarts, EveryPlaceIsFoundInBlocksOfSixteen) {
   }
 }
 
+// A path's eight bytes after its key are read lowered, in one word when the
+// text has them all: capitals match, and a byte that differs from the word's
+// in its 0x20 bit alone but is no letter ('`' for '@', '\r' for '-') does
+// not; words that end within those eight bytes, or with the text, too.
+TEST(MatchStarts, TheBytesAfterTheKeyAreReadLowered) {
+  const std::vector<std::string> patterns = {"mailer-daemon@", "mail-to@x|mail-to", "postmaster\\b", "abcd@-efgh@-ijkl"};
+  const std::vector<std::string> texts = {"MAILER-DAEMON@", "Mailer-Daemon`", "mailer\rdaemon@", "MAIL-TO@X", "mail-to`x",
+                                          "POSTMASTER", "postmasters", "ABCD@-EFGH@-IJKL", "abcd`-efgh@-ijkl",
+                                          "abcd@-efgh`-ijkl", "abcd@-efgh@-ijkL"};
+  for (const std::string& pattern : patterns) {
+    const RE2 re(pattern, Insensitive());
+    ASSERT_TRUE(re.ok()) << pattern;
+    const MatchStarts starts(pattern);
+    ASSERT_TRUE(starts.complete()) << pattern;
+    for (const std::string& word : texts) {
+      for (size_t cut = 4; cut <= word.size(); ++cut) {
+        ExpectSameAnswer(re, starts, word.substr(0, cut));
+        ExpectSameAnswer(re, starts, "x " + word.substr(0, cut) + " and more text after it");
+      }
+    }
+  }
+}
+
 // The byte tests turn away texts that cannot hold a match, and only those
 // (SearchingFromTheStartsGivesRe2sMatch compares Match's answers with RE2's).
 TEST(MatchStarts, ByteTestsTurnAwayTextsThatCannotMatch) {
