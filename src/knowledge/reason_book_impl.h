@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "knowledge/rule_set.h"
+#include "knowledge/template.h"
 #include "knowledge/word_finder.h"
 #include "ndr/reasons.h"
 
@@ -341,7 +342,7 @@ inline bool StepLooksUp(Step s) {
 struct PrecedenceRow {
   Step step = Step::kNoWords;
   Reason reason = Reason::kUndefined;  // for steps with a fixed reason
-  std::string evidence;                // template (internal::FillTemplate)
+  internal::Template evidence;         // read once, when the table loads
   int line = 0;
 };
 
@@ -401,9 +402,11 @@ struct ReasonBook::Impl {
   std::vector<PrecedenceRow> precedence;  // in table order
   std::unordered_map<std::string_view, std::string> phrases;  // explanations.tsv: id (in phrase_ids) -> text
   std::deque<std::string> phrase_ids;
-  // The wording step's evidence sentences, looked up once (LoadPhrases): words
-  // of the vendor's own row, of a generic row, of a row matching the report's text.
-  std::string_view evidence_wording_vendor, evidence_wording, evidence_wording_context;
+  // The wording step's evidence sentences, looked up and read once
+  // (LoadPhrases): words of the vendor's own row, of a generic row, of a row
+  // matching the report's text; and those of the status and reply code steps.
+  internal::Template evidence_wording_vendor, evidence_wording, evidence_wording_context;
+  internal::Template evidence_status, evidence_reply;
   // A phrase of explanations.tsv by id, "" when there is none.
   std::string_view PhraseText(std::string_view id) const {
     auto it = phrases.find(id);

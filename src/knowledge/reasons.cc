@@ -528,14 +528,14 @@ bool DecideByWords(const ReasonBook::Impl& impl, Facts* facts, Classification* o
     outweighed_status = f.status.ToString();
     outweighed_meaning = sd->meaning;
   }
-  std::string_view evidence = f.best.vendor         ? impl.evidence_wording_vendor
-                              : f.best.from_context ? impl.evidence_wording_context
-                                                    : impl.evidence_wording;
+  const internal::Template& evidence = f.best.vendor         ? impl.evidence_wording_vendor
+                                       : f.best.from_context ? impl.evidence_wording_context
+                                                             : impl.evidence_wording;
   std::string quoted = Quote(f.best.matched);
-  out->evidence = internal::FillTemplate(evidence, {{"vendor", f.vendor_name},
-                                                    {"words", quoted},
-                                                    {"status", outweighed_status},
-                                                    {"code_meaning", outweighed_meaning}});
+  out->evidence = evidence.Fill({{"vendor", f.vendor_name},
+                                 {"words", quoted},
+                                 {"status", outweighed_status},
+                                 {"code_meaning", outweighed_meaning}});
   // The words are this answer's now (the walk stops here).
   out->words = std::move(facts->best.matched);
   return true;
@@ -589,11 +589,11 @@ Classification Decide(const ReasonBook& book, const ReasonBook::Impl& impl, std:
   auto fixed = [&](const PrecedenceRow& row) {
     out.reason = row.reason;
     out.decided_by = RefOf(row);
-    out.evidence = internal::FillTemplate(row.evidence, {{"status", status_text},
-                                                         {"reply", reply_text},
-                                                         {"command", SmtpCommandName(in.command)},
-                                                         {"action", in.action},
-                                                         {"feedback_type", in.feedback_type}});
+    out.evidence = row.evidence.Fill({{"status", status_text},
+                                      {"reply", reply_text},
+                                      {"command", SmtpCommandName(in.command)},
+                                      {"action", in.action},
+                                      {"feedback_type", in.feedback_type}});
   };
 
   for (const PrecedenceRow& row : impl.precedence) {
@@ -642,8 +642,7 @@ Classification Decide(const ReasonBook& book, const ReasonBook::Impl& impl, std:
         if (guess && (f.delayed() || (IsVague(*sd) && !f.text.empty()))) continue;
         out.reason = sd->reason;
         out.decided_by = RefOf(*sd);
-        out.evidence = internal::FillTemplate(
-            book.Phrase("evidence-status"),
+        out.evidence = impl.evidence_status.Fill(
             {{"status", status_text},
              {"meaning", sd->meaning},
              {"vendor", sd->scope == "generic" ? std::string_view() : f.vendor_name},
@@ -671,8 +670,7 @@ Classification Decide(const ReasonBook& book, const ReasonBook::Impl& impl, std:
         }
         out.reason = f.reply_default->reason;
         out.decided_by = RefOf(*f.reply_default);
-        out.evidence = internal::FillTemplate(book.Phrase("evidence-reply"),
-                                              {{"reply", reply_text}, {"meaning", f.reply_default->meaning}});
+        out.evidence = impl.evidence_reply.Fill({{"reply", reply_text}, {"meaning", f.reply_default->meaning}});
         return out;
       case Step::kDelayed:
         if (!f.delayed()) continue;

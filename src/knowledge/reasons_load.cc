@@ -458,14 +458,14 @@ bool ReasonBook::Impl::LoadPrecedence(std::string* error) {
     }
     seen[static_cast<size_t>(index)] = true;
     p.step = static_cast<Step>(index);
-    p.evidence = Trim(t.Cell(row, "evidence"));
+    p.evidence = internal::Template(Trim(t.Cell(row, "evidence")));
     std::string_view reason = t.Cell(row, "reason");
     if (internal::rb::StepLooksUp(p.step)) {
-      if (!reason.empty() || !p.evidence.empty()) {
+      if (!reason.empty() || !p.evidence.text().empty()) {
         *error = t.Where(row, "step '" + std::string(name) + "' looks its reason up: reason and evidence stay empty");
         return false;
       }
-    } else if (!ParseReason(reason, &p.reason) || p.evidence.empty()) {
+    } else if (!ParseReason(reason, &p.reason) || p.evidence.text().empty()) {
       *error = t.Where(row, "step '" + std::string(name) + "' needs a known reason and an evidence sentence");
       return false;
     }
@@ -497,10 +497,12 @@ bool ReasonBook::Impl::LoadPhrases(std::string* error) {
     phrase_ids.push_back(std::move(id));
     phrases.emplace(phrase_ids.back(), std::move(text));
   }
-  // (The map's texts stay put: views of them stay valid.)
-  evidence_wording_vendor = PhraseText("evidence-wording-vendor");
-  evidence_wording = PhraseText("evidence-wording");
-  evidence_wording_context = PhraseText("evidence-wording-context");
+  auto read = [this](std::string_view id) { return internal::Template(std::string(PhraseText(id))); };
+  evidence_wording_vendor = read("evidence-wording-vendor");
+  evidence_wording = read("evidence-wording");
+  evidence_wording_context = read("evidence-wording-context");
+  evidence_status = read("evidence-status");
+  evidence_reply = read("evidence-reply");
   return true;
 }
 

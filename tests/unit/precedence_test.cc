@@ -41,6 +41,28 @@ TEST(Template, FillsPlaceholdersAndDropsOptionalParts) {
   EXPECT_EQ(names, (std::vector<std::string_view>{"a", "b", "c"}));
 }
 
+// A template read once fills as FillTemplate does, each time, also after it
+// was copied (its pieces are offsets into its own text), and on the odd
+// texts: an unclosed bracket or brace, a brace across a bracket, "{}".
+TEST(Template, ReadOnceFillsAsFillTemplate) {
+  internal::TemplateValues values = {{"a", "A"}, {"b", ""}};
+  for (const char* text : {"open [bracket {a}", "[x{a]y}", "{}[{}]", "[{a}{b?}]{a}[", "a]b[c{a}]d{",
+                           "[{a} {b}] [{b?}x] {zz}", "", "plain", "x[ {a}][ and {b}] y[ {a}!]"}) {
+    internal::Template read(text);
+    EXPECT_EQ(read.text(), text);
+    internal::Template copy = read;
+    read = internal::Template("something else {a}");
+    EXPECT_EQ(copy.Fill(values), internal::FillTemplate(text, values)) << text;
+    EXPECT_EQ(copy.Fill(values), copy.Fill({{"a", "A"}})) << text;
+  }
+  EXPECT_EQ(internal::Template("open [bracket {a}").Fill(values), "open [bracket A");
+  EXPECT_EQ(internal::Template("[x{a]y}").Fill(values), "x{ay}");
+  EXPECT_EQ(internal::Template("[{a}{b?}]{a}[").Fill(values), "A[");
+  EXPECT_EQ(internal::Template("a]b[c{a}]d{").Fill(values), "a]bcAd{");
+  EXPECT_EQ(internal::Template("[{a} {b}] [{b?}x] {zz}").Fill(values), "  ");
+  EXPECT_EQ(internal::Template("x[, quoted{q?}]").Fill({{"q", "yes"}}), "x, quoted");
+}
+
 struct StepCase {
   const char* step;
   Reason reason;
@@ -246,8 +268,11 @@ TEST(Explanations, EveryPhraseIdIsUsedAndPresent) {
       used.insert((*it)[1]);
     }
   }
-  // Ids chosen by a condition rather than written in a Phrase("...") call.
-  for (const char* id : {"evidence-wording", "evidence-wording-vendor", "evidence-wording-context"}) used.insert(id);
+  // Ids read once when the book loads (reasons_load.cc), not in a Phrase("...") call.
+  for (const char* id : {"evidence-wording", "evidence-wording-vendor", "evidence-wording-context", "evidence-status",
+                         "evidence-reply"}) {
+    used.insert(id);
+  }
   for (const std::string& id : used) EXPECT_FALSE(book->Phrase(id).empty()) << "missing phrase " << id;
 
   internal::TsvTable t;
