@@ -23,8 +23,11 @@ using internal::DomainOf;
 std::string_view ReceivingVendor(const ReasonBook& book, const Finding& f) {
   std::string_view vendor = book.VendorOfHost(f.remote_mta);
   if (vendor.empty()) vendor = book.VendorOfWords(f.diagnostic.empty() ? f.status_comment : f.diagnostic);
-  if (vendor.empty()) vendor = book.VendorOfHost(DomainOf(f.recipient));
-  if (vendor.empty()) vendor = book.VendorOfHost(DomainOf(f.original_recipient));
+  const std::string_view recipient_domain = DomainOf(f.recipient);
+  if (vendor.empty()) vendor = book.VendorOfHost(recipient_domain);
+  // (Most often the recipient's own: the same host is not looked up twice.)
+  const std::string_view original_domain = DomainOf(f.original_recipient);
+  if (vendor.empty() && original_domain != recipient_domain) vendor = book.VendorOfHost(original_domain);
   return vendor;
 }
 
@@ -32,7 +35,9 @@ std::string_view ReceivingVendor(const ReasonBook& book, const Finding& f) {
 // report's From (MAILER-DAEMON@amazonses.com).
 std::string_view ReportingVendor(const ReasonBook& book, const Finding& f) {
   std::string_view vendor = book.VendorOfHost(f.reporting_mta);
-  if (vendor.empty()) vendor = book.VendorOfHost(DomainOf(f.report_from));
+  // (The From's domain is often the Reporting-MTA itself: looked up once.)
+  const std::string_view from_domain = DomainOf(f.report_from);
+  if (vendor.empty() && from_domain != f.reporting_mta) vendor = book.VendorOfHost(from_domain);
   return vendor;
 }
 

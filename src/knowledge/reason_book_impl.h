@@ -370,6 +370,10 @@ struct ReasonBook::Impl {
   std::array<ReasonInfo, kReasonCount> infos;
   std::vector<Rule> rules;
   std::unordered_map<std::string, size_t> rule_by_id;
+  // By line of reason_rules.tsv: the index of the row there, or -1. A
+  // RuleRef made by Classify names its line: its row is found without
+  // hashing its id (FindRule).
+  std::vector<int> rule_at_line;
   Scope generic;
   // By vendor id (views of the vendors' ids, which stay put after loading).
   std::unordered_map<std::string_view, Scope> vendor_scopes;
@@ -396,6 +400,7 @@ struct ReasonBook::Impl {
     std::vector<const Default*> reply;
   };
   std::unordered_map<std::string_view, ScopeDefaults> defaults_by_scope;  // views of the rows' scopes
+  const ScopeDefaults* generic_defaults = nullptr;  // defaults_by_scope's "generic" (every lookup falls back to it)
   std::vector<Blocklist> blocklists;
   internal::RuleSet blocklist_set;  // the blocklist patterns, in table order: one pass finds the candidates
   std::shared_ptr<const internal::SmtpText> smtp;  // the reading of codes and words
@@ -411,6 +416,16 @@ struct ReasonBook::Impl {
   std::string_view PhraseText(std::string_view id) const {
     auto it = phrases.find(id);
     return it == phrases.end() ? std::string_view() : std::string_view(it->second);
+  }
+
+  // The row `ref` names (by its line, else by its id), or null.
+  const Rule* FindRule(const RuleRef& ref) const {
+    if (ref.line > 0 && static_cast<size_t>(ref.line) < rule_at_line.size()) {
+      const int at = rule_at_line[static_cast<size_t>(ref.line)];
+      if (at >= 0 && rules[static_cast<size_t>(at)].id == ref.row) return &rules[static_cast<size_t>(at)];
+    }
+    auto it = rule_by_id.find(ref.row);
+    return it == rule_by_id.end() ? nullptr : &rules[it->second];
   }
 
   const Vendor* FindVendor(std::string_view id) const {
@@ -435,8 +450,10 @@ struct ReasonBook::Impl {
   Candidate BestIn(const Scope& scope, bool vendor, std::string_view text, const ClassifyInput& in,
                    int reply, EnhancedStatus status, bool* failed) const;
   const ScopeDefaults* DefaultsOf(std::string_view scope) const;  // null for "" or a scope without rows
-  const Default* StatusDefault(EnhancedStatus status, std::string_view vendor) const;
-  const Default* ReplyDefault(int reply, std::string_view vendor) const;
+  // The default row for a code: `vendor_rows`' (DefaultsOf the vendor; null
+  // for none), else the generic one; null when neither has a row.
+  const Default* StatusDefault(EnhancedStatus status, const ScopeDefaults* vendor_rows) const;
+  const Default* ReplyDefault(int reply, const ScopeDefaults* vendor_rows) const;
 };
 
 namespace internal {

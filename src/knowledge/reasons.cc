@@ -188,9 +188,9 @@ ReasonBook::RuleGuidance ReasonBook::Guidance(const RuleRef& rule) const {
     return g;
   }
   if (rule.table != RuleTable::kReasonRules) return g;
-  auto it = impl_->rule_by_id.find(rule.row);
-  if (it == impl_->rule_by_id.end()) return g;
-  const Rule& r = impl_->rules[it->second];
+  const Rule* found = impl_->FindRule(rule);
+  if (found == nullptr) return g;
+  const Rule& r = *found;
   g.advice = r.advice;
   g.summary = r.summary;
   g.drop_reason_advice = r.drop_reason_advice;
@@ -327,10 +327,9 @@ const ReasonBook::Impl::ScopeDefaults* ReasonBook::Impl::DefaultsOf(std::string_
   return it == defaults_by_scope.end() ? nullptr : &it->second;
 }
 
-const Default* ReasonBook::Impl::StatusDefault(EnhancedStatus status, std::string_view vendor) const {
+const Default* ReasonBook::Impl::StatusDefault(EnhancedStatus status, const ScopeDefaults* vendor_rows) const {
   if (status.empty()) return nullptr;
-  for (int pass = 0; pass < 2; ++pass) {
-    const ScopeDefaults* rows = DefaultsOf(pass == 0 ? vendor : std::string_view("generic"));
+  for (const ScopeDefaults* rows : {vendor_rows, generic_defaults}) {
     if (rows == nullptr) continue;
     // The most specific matching row, the first in table order among equals.
     // A row naming the subject never ranks equal with one that does not (the
@@ -357,10 +356,9 @@ const Default* ReasonBook::Impl::StatusDefault(EnhancedStatus status, std::strin
   return nullptr;
 }
 
-const Default* ReasonBook::Impl::ReplyDefault(int reply, std::string_view vendor) const {
+const Default* ReasonBook::Impl::ReplyDefault(int reply, const ScopeDefaults* vendor_rows) const {
   if (reply == 0) return nullptr;
-  for (int pass = 0; pass < 2; ++pass) {
-    const ScopeDefaults* rows = DefaultsOf(pass == 0 ? vendor : std::string_view("generic"));
+  for (const ScopeDefaults* rows : {vendor_rows, generic_defaults}) {
     if (rows == nullptr) continue;
     for (const Default* d : rows->reply) {
       if (d->reply == reply) return d;
@@ -576,8 +574,9 @@ Classification Decide(const ReasonBook& book, const ReasonBook::Impl& impl, std:
   // The codes' readings are shown as they are; they weigh in only with a
   // reason the failed command can give (none on the recipient's address
   // before it was named), in every step alike.
-  const Default* status_read = impl.StatusDefault(f.status, vendor);
-  const Default* reply_read = impl.ReplyDefault(f.reply, vendor);
+  const ReasonBook::Impl::ScopeDefaults* vendor_defaults = impl.DefaultsOf(vendor);
+  const Default* status_read = impl.StatusDefault(f.status, vendor_defaults);
+  const Default* reply_read = impl.ReplyDefault(f.reply, vendor_defaults);
   auto fitting = [&](const Default* d) { return d != nullptr && impl.Fits(d->reason, in.command) ? d : nullptr; };
   f.status_default = fitting(status_read);
   f.reply_default = fitting(reply_read);

@@ -302,6 +302,8 @@ bool ReasonBook::Impl::LoadRules(std::string* error) {
     }
     scope.rules.push_back(rules.size());
     rule_by_id.emplace(r.id, rules.size());
+    if (rule_at_line.size() <= static_cast<size_t>(r.line)) rule_at_line.resize(static_cast<size_t>(r.line) + 1, -1);
+    rule_at_line[static_cast<size_t>(r.line)] = static_cast<int>(rules.size());
     rules.push_back(std::move(r));
   }
   auto rank_by_priority = [&](Scope* scope) {
@@ -390,6 +392,7 @@ bool ReasonBook::Impl::LoadDefaults(std::string* error) {
     rows.status_by_subject[subject].push_back(&d);
   }
   for (const Default& d : reply_defaults) defaults_by_scope[std::string_view(d.scope)].reply.push_back(&d);
+  generic_defaults = DefaultsOf("generic");
   return true;
 }
 

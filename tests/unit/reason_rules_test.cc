@@ -1030,5 +1030,32 @@ TEST(ReasonRules, NonEnglishWordingsDecide) {
   ExpectEveryLanguage({"스팸으로 판단되어 거부되었습니다"}, Reason::kSpamDetected);
 }
 
+// Guidance finds a wording row by the line its RuleRef names, and by its id
+// when the line is missing or names another row: the same row either way.
+TEST(ReasonRules, GuidanceFindsTheRowByLineOrById) {
+  auto book = Book();
+  ASSERT_NE(book, nullptr);
+  ClassifyInput in;
+  in.diagnostic = "550 5.7.1 Too many invalid recipients";
+  const RuleRef by_classify = book->Classify(in).decided_by;
+  ASSERT_EQ(by_classify.ToString(), "reason_rules.tsv:too-many-invalid-recipients");
+  ASSERT_GT(by_classify.line, 0);
+  const ReasonBook::RuleGuidance found = book->Guidance(by_classify);
+  EXPECT_FALSE(found.summary.empty());
+  EXPECT_FALSE(found.advice.empty());
+  EXPECT_TRUE(found.has_suppress);
+  for (int line : {0, by_classify.line + 1, 1000000}) {
+    RuleRef ref = by_classify;
+    ref.line = line;
+    const ReasonBook::RuleGuidance again = book->Guidance(ref);
+    EXPECT_EQ(again.summary, found.summary) << line;
+    EXPECT_EQ(again.advice, found.advice) << line;
+    EXPECT_EQ(again.has_suppress, found.has_suppress) << line;
+  }
+  RuleRef unknown = by_classify;
+  unknown.row = "no-such-row";
+  EXPECT_TRUE(book->Guidance(unknown).summary.empty());
+}
+
 }  // namespace
 }  // namespace ndr
