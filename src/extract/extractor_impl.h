@@ -129,6 +129,13 @@ const TranscriptEntry* FindEntry(const Transcript& t, std::string_view address);
 // The command whose error reply names the address; with one session only, that
 // session's command. kUnknown otherwise.
 SmtpCommand TranscriptCommandFor(const Transcript& t, std::string_view address);
+// A result line's address and words as RE2::FullMatch(line,
+// transcript_result) -- with local_parts, transcript_local_result -- captures
+// them ("550 5.1.1 <a@b>... User unknown" -> "a@b", "User unknown"), read by
+// hand: the pattern's groups cost a submatch search (BitState) per line. For
+// an ASCII `line` without '\n' only (another is RE2's to read); false when
+// the pattern does not match.
+bool AsciiResultLine(std::string_view line, bool local_parts, std::string_view* address, std::string_view* words);
 // Whether a transcript in text may name a command: only its ">>> " lines do,
 // so without one TranscriptCommandFor gives kUnknown for every address (and a
 // caller that wants only the command need not parse the text).

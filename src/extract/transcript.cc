@@ -44,7 +44,79 @@ std::string LocalPartInBrackets(std::string_view words) {
   return IsBareLocalPart(inside) ? std::string(inside) : std::string();
 }
 
+bool IsReplyClass(char c) { return c == '2' || c == '4' || c == '5'; }
+bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
+// RE2's \s.
+bool IsPatternSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
+
+// Past a run of 1 to 3 digits at line[i] and the byte `next` after it;
+// npos when they are not there.
+size_t PastDigitsThen(std::string_view line, size_t i, char next) {
+  size_t j = i;
+  while (j < line.size() && IsAsciiDigit(line[j])) ++j;
+  if (j == i || j - i > 3 || j >= line.size() || line[j] != next) return std::string_view::npos;
+  return j + 1;
+}
+
 }  // namespace
+
+// The pattern, for reference (local_parts: "[^\s<>@]+?" for the address):
+//   ^([245][0-9][0-9])[ -](?:[245]\.[0-9]{1,3}\.[0-9]{1,3} )?<?([^\s<>]+@[^\s<>]+?)>?\.\.\.\s*(.*)$
+// read in the order RE2 (like Perl) prefers its ways through it.
+bool AsciiResultLine(std::string_view line, bool local_parts, std::string_view* address, std::string_view* words) {
+  constexpr size_t npos = std::string_view::npos;
+  const size_t n = line.size();
+  if (n < 4 || !IsReplyClass(line[0]) || !IsAsciiDigit(line[1]) || !IsAsciiDigit(line[2]) ||
+      (line[3] != ' ' && line[3] != '-')) {
+    return false;
+  }
+  size_t i = 4;
+  // A status with its blank is taken (the way without it fails too: the
+  // address's bytes would stop at that blank with no '@' and no "..." in them).
+  if (i + 1 < n && IsReplyClass(line[i]) && line[i + 1] == '.') {
+    size_t past = PastDigitsThen(line, i + 2, '.');
+    if (past != npos) past = PastDigitsThen(line, past, ' ');
+    if (past != npos) i = past;
+  }
+  if (i < n && line[i] == '<') ++i;  // (without it, the address could not begin with '<' either)
+  auto address_byte = [&](char c) { return !IsPatternSpace(c) && c != '<' && c != '>' && (!local_parts || c != '@'); };
+  size_t run_end = i;  // the address lies in [i, run_end)
+  while (run_end < n && address_byte(line[run_end])) ++run_end;
+  // Where the match goes on past an address that ends at k: ">..." (the
+  // optional '>' is tried first) or "..."; npos when neither is there.
+  auto past_dots = [&](size_t k) {
+    if (k < n && line[k] == '>' && line.compare(k + 1, 3, "...") == 0) return k + 4;
+    if (line.compare(k, 3, "...") == 0) return k + 3;
+    return npos;
+  };
+  size_t end = npos;   // the address's end
+  size_t rest = npos;  // where the words begin (before their blanks)
+  // The address ends as early as it can (a lazy part), after the last '@'
+  // that lets it (the greedy local part) when it holds one.
+  auto first_end = [&](size_t from) {
+    for (size_t k = from; k <= run_end; ++k) {
+      rest = past_dots(k);
+      if (rest != npos) {
+        end = k;
+        return true;
+      }
+    }
+    return false;
+  };
+  if (local_parts) {
+    if (!first_end(i + 1)) return false;
+  } else {
+    bool found = false;
+    for (size_t at = run_end; !found && at-- > i + 1;) {
+      if (line[at] == '@') found = first_end(at + 2);
+    }
+    if (!found) return false;
+  }
+  while (rest < n && IsPatternSpace(line[rest])) ++rest;
+  *address = line.substr(i, end - i);
+  *words = line.substr(rest);
+  return true;
+}
 
 Transcript ParseTranscript(const ExtractorPatterns& p, std::string_view text, bool local_parts) {
   Transcript out;
@@ -118,8 +190,19 @@ Transcript ParseTranscript(const ExtractorPatterns& p, std::string_view text, bo
       continue;
     }
     if (!may_be_result) continue;
-    std::string code, address, words;
-    if (RE2::FullMatch(piece, result_line, &code, &address, &words)) {
+    std::string_view address;
+    std::string_view words;
+    bool result = false;
+    if (IsAscii(line)) {  // (a line holds no '\n')
+      result = AsciiResultLine(line, local_parts, &address, &words);
+    } else {
+      re2::StringPiece address_piece;
+      re2::StringPiece words_piece;
+      result = RE2::FullMatch(piece, result_line, nullptr, &address_piece, &words_piece);
+      address = std::string_view(address_piece.data(), address_piece.size());
+      words = std::string_view(words_piece.data(), words_piece.size());
+    }
+    if (result) {
       TranscriptEntry e;
       e.address = CleanAddress(address);
       bool error_reply = !session.reply.empty() && (session.reply[0] == '4' || session.reply[0] == '5');

@@ -295,6 +295,43 @@ TEST(FindAddresses, AsciiReadingIsThePatterns) {
   }
 }
 
+// A transcript's result lines ("550 5.1.1 <a@b>... User unknown") are read
+// by hand when ASCII: the same address and words as RE2's captures of the
+// patterns, on the samples and on lines generated from the pieces that
+// matter (codes, statuses, brackets, '@', dots, blanks).
+TEST(Transcript, AsciiResultLineIsThePatterns) {
+  std::string error;
+  internal::ExtractorPatterns p(internal::SmtpText::Load(&error));
+  auto same_as_pattern = [&](const std::string& line) {
+    for (bool local_parts : {false, true}) {
+      const RE2& re = local_parts ? *p.transcript_local_result : *p.transcript_result;
+      std::string code, address, words;
+      const bool expected = RE2::FullMatch(line, re, &code, &address, &words);
+      std::string_view got_address, got_words;
+      ASSERT_EQ(internal::AsciiResultLine(line, local_parts, &got_address, &got_words), expected)
+          << line << " local_parts=" << local_parts;
+      if (expected) {
+        ASSERT_EQ(got_address, address) << line;
+        ASSERT_EQ(got_words, words) << line;
+      }
+    }
+  };
+  for (const char* line : {"550 5.1.1 <jo@example.org>... User unknown", "554 <kim@example.org>... 550 Host unknown",
+                           "550 kim... User unknown", "550-5.1.1 jo@x.org>...", "550 a@b@c... x", "550 a@b...c@d",
+                           "550 a@b....x", "550 5.1.1 ....", "550 5.1.1 ... x", "550 <a@b>>... x", "550 5.1.1234 a@b... x",
+                           "451 4.4.1 <a@b>...\t \r words\r", "550 <>... x", "550 @b... x", "550 a@... x"}) {
+    same_as_pattern(line);
+  }
+  const std::vector<std::string> pieces = {"550", "5", "4", "2", "0", "1", "123", ".", "...", " ", "-", "\t", "<", ">",
+                                           "@", "a", "b.c", "5.1.1", "4.7.10", "\r", "\f", ":"};
+  std::mt19937 random(7);
+  for (int n = 0; n < 40000; ++n) {
+    std::string line = random() % 4 == 0 ? "" : "550 ";
+    for (size_t i = random() % 10; i > 0; --i) line += pieces[random() % pieces.size()];
+    same_as_pattern(line);
+  }
+}
+
 // Only a transcript's ">>> " lines name commands: without one, no address
 // gets a command from it (FromDsn then skips parsing the text).
 TEST(Transcript, CommandsOnlyFromClientLines) {
