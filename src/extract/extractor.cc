@@ -57,19 +57,35 @@ ExtractorPatterns::~ExtractorPatterns() = default;
 
 namespace {
 
-// Bytes that can never be part of an address's local part or domain (the
-// pattern's classes, read generously: every byte >= 0x80 may be a letter).
-bool OutsideLocalPart(char c) {
-  auto u = static_cast<unsigned char>(c);
-  return u <= 0x20 || u == 0x7F || c == '"' || c == '(' || c == ')' || c == ',' || c == ':' || c == ';' ||
-         c == '<' || c == '>' || c == '@' || c == '[' || c == '\\' || c == ']';
+// The byte classes FindAddresses walks every byte around each '@' with, one
+// table lookup a byte instead of a dozen comparisons.
+enum AddressByte : unsigned char {
+  kOutsideLocalPart = 1,  // never part of a local part or domain
+  kLetterOrDigit = 2,     // an ASCII letter or digit
+  kInDomain = 4,          // may be part of a domain
+};
+struct AddressByteTable {
+  unsigned char bits[256] = {};
+};
+constexpr AddressByteTable MakeAddressByteTable() {
+  AddressByteTable t;
+  for (int u = 0; u < 256; ++u) {
+    const bool letter_or_digit = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9');
+    // (The pattern's classes read generously: every byte >= 0x80 may be a letter.)
+    const bool outside = u <= 0x20 || u == 0x7F || u == '"' || u == '(' || u == ')' || u == ',' || u == ':' ||
+                         u == ';' || u == '<' || u == '>' || u == '@' || u == '[' || u == '\\' || u == ']';
+    const bool in_domain = u >= 0x80 || letter_or_digit || u == '-' || u == '.';
+    t.bits[u] = static_cast<unsigned char>((outside ? kOutsideLocalPart : 0) | (letter_or_digit ? kLetterOrDigit : 0) |
+                                           (in_domain ? kInDomain : 0));
+  }
+  return t;
 }
-bool AsciiLetterOrDigit(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-bool InDomain(char c) {
-  return static_cast<unsigned char>(c) >= 0x80 || AsciiLetterOrDigit(c) || c == '-' || c == '.';
-}
+constexpr AddressByteTable kAddressBytes = MakeAddressByteTable();
+
+bool IsAddressByte(char c, AddressByte kind) { return (kAddressBytes.bits[static_cast<unsigned char>(c)] & kind) != 0; }
+bool OutsideLocalPart(char c) { return IsAddressByte(c, kOutsideLocalPart); }
+bool AsciiLetterOrDigit(char c) { return IsAddressByte(c, kLetterOrDigit); }
+bool InDomain(char c) { return IsAddressByte(c, kInDomain); }
 
 // The start of a quoted local part that ends with the quote at text[quote]
 // ("john doe"@example.net, RFC 5321's Quoted-string): printable ASCII, a
@@ -210,25 +226,28 @@ std::vector<AddressHit> FindAddresses(const ExtractorPatterns& p, std::string_vi
     // Text glued to the address in scripts without spaces ("jo@example.jp您好"):
     // a top-level label of ASCII letters does not go on in another script.
     std::string_view found = text.substr(begin, end - begin);
-    size_t dot = found.rfind('.');
-    if (dot != std::string_view::npos && dot + 1 < found.size() &&
-        static_cast<unsigned char>(found[dot + 1]) < 0x80) {
-      size_t i = dot + 1;
-      while (i < found.size() && static_cast<unsigned char>(found[i]) < 0x80) ++i;
-      if (i < found.size()) {
-        end = begin + i;
-        found = found.substr(0, i);
+    // (An ASCII window holds no such text: nothing to cut.)
+    if (high >= 0x80) {
+      size_t dot = found.rfind('.');
+      if (dot != std::string_view::npos && dot + 1 < found.size() &&
+          static_cast<unsigned char>(found[dot + 1]) < 0x80) {
+        size_t i = dot + 1;
+        while (i < found.size() && static_cast<unsigned char>(found[i]) < 0x80) ++i;
+        if (i < found.size()) {
+          end = begin + i;
+          found = found.substr(0, i);
+        }
       }
-    }
-    // The same before the address ("发送到jo@example.cn", "宛先：jo@example.jp"):
-    // an ASCII local part does not begin with ideographs, kana or full-width
-    // marks. A local part wholly in such a script (RFC 6531) is kept whole.
-    size_t ascii_from = found.find('@');
-    while (ascii_from > 0 && static_cast<unsigned char>(found[ascii_from - 1]) < 0x80) --ascii_from;
-    if (ascii_from >= 3 && found[ascii_from] != '@' && found[ascii_from] != '.' &&
-        IsCjkCharacterEnd(found.substr(0, ascii_from))) {
-      begin += ascii_from;
-      found.remove_prefix(ascii_from);
+      // The same before the address ("发送到jo@example.cn", "宛先：jo@example.jp"):
+      // an ASCII local part does not begin with ideographs, kana or full-width
+      // marks. A local part wholly in such a script (RFC 6531) is kept whole.
+      size_t ascii_from = found.find('@');
+      while (ascii_from > 0 && static_cast<unsigned char>(found[ascii_from - 1]) < 0x80) --ascii_from;
+      if (ascii_from >= 3 && found[ascii_from] != '@' && found[ascii_from] != '.' &&
+          IsCjkCharacterEnd(found.substr(0, ascii_from))) {
+        begin += ascii_from;
+        found.remove_prefix(ascii_from);
+      }
     }
     // 'jo@example.net' (Exchange quotes addresses so): the quote the local
     // part may legally hold is the wrapper here, not part of the address.
