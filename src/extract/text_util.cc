@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <cctype>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace ndr {
 namespace internal {
 
@@ -77,7 +81,22 @@ namespace {
 bool NothingToClean(std::string_view a) {
   if (a.empty()) return true;
   if (IsOpening(a.front()) || a.front() == '@' || IsClosing(a.back()) || ProxyTypeEnd(a) > 0) return false;
-  for (char c : a) {
+  size_t i = 0;
+#if defined(__SSE2__)
+  // Sixteen bytes at a time (most addresses are longer): a byte at most ' '
+  // (unsigned), ';' or '<'.
+  const __m128i blank = _mm_set1_epi8(' ');
+  const __m128i semicolon = _mm_set1_epi8(';');
+  const __m128i bracket = _mm_set1_epi8('<');
+  for (; i + 16 <= a.size(); i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a.data() + i));
+    const __m128i low = _mm_cmpeq_epi8(_mm_min_epu8(v, blank), v);
+    const __m128i hit = _mm_or_si128(low, _mm_or_si128(_mm_cmpeq_epi8(v, semicolon), _mm_cmpeq_epi8(v, bracket)));
+    if (_mm_movemask_epi8(hit) != 0) return false;
+  }
+#endif
+  for (; i < a.size(); ++i) {
+    const char c = a[i];
     if (static_cast<unsigned char>(c) <= ' ' || c == ';' || c == '<') return false;
   }
   return true;

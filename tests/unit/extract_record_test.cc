@@ -121,6 +121,34 @@ TEST(CleanAddress, NothingToCleanOrOneByteThatARuleReads) {
   EXPECT_EQ(CleanAddress("rfc822;\"jo.\"@example.org"), "jo.@example.org");
 }
 
+// NothingToClean reads long addresses sixteen bytes at a time: a byte a rule
+// reads (a blank, ';', '<') is seen at every place, in a sixteen-byte step or
+// in the tail after them; a byte >= 0x80 is none.
+TEST(CleanAddress, ARuleByteAnywhereInALongAddress) {
+  using internal::CleanAddress;
+  const std::string clean = "jo.long.name+tag@mail.example.org";  // 33 bytes: two steps and a tail
+  EXPECT_EQ(CleanAddress(clean), clean);
+  EXPECT_EQ(CleanAddress("j\xC3\xB6rg.long.name+tag@mail.example.org"), "j\xC3\xB6rg.long.name+tag@mail.example.org");
+  // A blank: the word that holds the '@' is taken.
+  for (size_t at = 1; at + 1 < clean.size(); ++at) {
+    if (clean[at] == '@') continue;
+    for (char c : {' ', '\t'}) {
+      std::string dirty = clean;
+      dirty[at] = c;
+      std::string word = at < clean.find('@') ? clean.substr(at + 1) : clean.substr(0, at);
+      if (word.back() == '.') word.pop_back();  // (a dot that ends a sentence)
+      EXPECT_EQ(CleanAddress(dirty), word) << at << " " << static_cast<int>(c);
+    }
+  }
+  // '<' of a display name's brackets, and ';' after an address type.
+  for (size_t k = 1; k < 36; ++k) {
+    EXPECT_EQ(CleanAddress(std::string(k, 'x') + "<jo@example.org>yy"), "jo@example.org") << k;
+  }
+  for (size_t k = 1; k < 23; ++k) {
+    EXPECT_EQ(CleanAddress(std::string(k, 'x') + ";jo.long.name+tag@mail.example.org"), clean) << k;
+  }
+}
+
 TEST(CleanAddress, InPlaceGivesTheSame) {
   for (const char* raw : {"jo@example.org", "rfc822; <jo@example.org>", "\"jo..x.\"@example.org", " jo@example.org.",
                           "\"jo doe\"@example.org", "@a.example,@b.example:jo@example.org", "", "x400; /S=jo/"}) {
