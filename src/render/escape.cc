@@ -95,7 +95,7 @@ bool AnyByteToLookAt(const char* p) {
 // AnyByteToLookAt), or text.size(). Most text is plain ASCII: it is skipped
 // sixteen bytes at a time where the CPU has SSE2 (every x86-64), then eight,
 // then one (the hot loop of every JSON line).
-size_t NextToLookAt(std::string_view text, size_t i) {
+__attribute__((always_inline)) inline size_t NextToLookAt(std::string_view text, size_t i) {
 #if defined(__SSE2__)
   const __m128i space = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7F);
   const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');

@@ -56,6 +56,28 @@ TEST(RenderJson, EveryKeyInContractOrder) {
   EXPECT_EQ(check.values().at("suppress"), "true");
 }
 
+// Each key's lead is copied as a block of fixed size and the line cut after
+// it: the line holds the keys and values and nothing else, whether the
+// values are empty or not (written here from ForEachRecordField).
+TEST(RenderJson, LineIsExactlyTheKeysAndValues) {
+  for (const Record& r : {Record(), SampleRecord()}) {
+    std::string expected;
+    ForEachRecordField(r, [&](const RecordField& f) {
+      expected += expected.empty() ? "{" : ",";
+      expected += "\"" + std::string(f.key) + "\":";
+      if (f.is_bool) {
+        expected += std::string(f.value);
+      } else {
+        std::string quoted;
+        AppendJsonString(f.value, &quoted);
+        expected += quoted;
+      }
+    });
+    expected += "}";
+    EXPECT_EQ(RecordToJson(r), expected);
+  }
+}
+
 TEST(RenderJson, EscapesQuotesControlsAndBackslashes) {
   std::string out;
   AppendJsonString("a\"b\\c\nd\te\x01", &out);
