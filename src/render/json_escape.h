@@ -7,16 +7,15 @@
 #include <cstddef>
 #include <string_view>
 
+// WriteJsonEscaped(text, out), inline: the renderer calls it for every field.
+#include "render/escape_walk.h"
+
 namespace ndr {
 namespace internal {
 
 // At most this many bytes are written per byte of text (a control character
 // becomes "\u001b"; a 3-byte bidi control "\u202e"; an invalid byte U+FFFD's 3).
 inline constexpr size_t kJsonEscapedPerByte = 6;
-
-// Writes `text` as the inside of a JSON string (no quotes) at `out`, which
-// has room for kJsonEscapedPerByte bytes per byte of text; returns the end.
-char* WriteJsonEscaped(std::string_view text, char* out);
 
 }  // namespace internal
 }  // namespace ndr
