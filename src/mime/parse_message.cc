@@ -40,12 +40,13 @@ class PartBuilder {
   PartBuilder(const Limits& limits, BodyScope bodies, bool own_report, ProblemLog* log)
       : limits_(limits), bodies_(bodies), own_report_(own_report), log_(log) {}
 
-  // Entity `index` of `entities` as a Part; `built` holds the Parts of the
-  // entities before it; its fields move to the Part.
-  Part Build(std::vector<Entity>& entities, const std::vector<Part>& built, size_t index) {
+  // Entity `index` of `entities` into the Part `p` (new, built in place: a
+  // Part returned and moved into the list cost a move and a destructor);
+  // `built` holds the Parts of the entities before it; the entity's fields
+  // move to the Part.
+  void Build(std::vector<Entity>& entities, const std::vector<Part>& built, size_t index, Part& p) {
     Entity& e = entities[index];
     const Entity* next = index + 1 < entities.size() ? &entities[index + 1] : nullptr;
-    Part p;
     p.depth = e.depth;
     p.in_attached_message = e.in_attached_message;
     p.headers = std::move(e.headers);
@@ -76,7 +77,6 @@ class PartBuilder {
         }
         break;
     }
-    return p;
   }
 
  private:
@@ -199,7 +199,13 @@ void ParseInto(std::string_view raw, const Limits& limits, BodyScope bodies, Mes
   PartBuilder builder(limits, bodies, bodies == BodyScope::kText && HasOwnReport(tree.entities), log);
   message->parts.reserve(tree.entities.size());
   for (size_t i = 0; i < tree.entities.size(); ++i) {
-    message->parts.push_back(builder.Build(tree.entities, message->parts, i));
+    Part& part = message->parts.emplace_back();  // (room reserved: stays where it is)
+    try {
+      builder.Build(tree.entities, message->parts, i, part);
+    } catch (...) {
+      message->parts.pop_back();  // a part half built is no part (ParseMessage logs why)
+      throw;
+    }
   }
   if (message->headers().empty() && !raw.empty()) log->Add(ProblemKind::kStructure, "no header fields");
 }
