@@ -457,6 +457,17 @@ MatchStarts::MatchStarts(std::string_view pattern) {
     std::memset(folded_second_rows_[k], folded_seconds_[k], sizeof(folded_second_rows_[k]));
   }
   path_count_ = static_cast<uint32_t>(paths.size());
+  // Too many pairs for the blocks of sixteen: the pairs as a bit table, for
+  // NextStart to test the places it would look up (see PairMayStart).
+  std::vector<uint64_t> pair_rows;
+  if (!folded_pairs_ && !keys.empty()) {
+    pair_rows.assign(64, 0);
+    for (const uint32_t key : keys) {
+      const auto first = static_cast<unsigned char>(key >> 24);
+      const auto second = static_cast<unsigned char>(key >> 16);
+      pair_rows[(first | 0x20) & 63] |= uint64_t{1} << ((second | 0x20) & 63);
+    }
+  }
   // One blob, each part on an 8-byte boundary; what NextStart reads first.
   size_t size = 0;
   auto place = [&size](size_t bytes) {
@@ -464,6 +475,8 @@ MatchStarts::MatchStarts(std::string_view pattern) {
     size += (bytes + 7) & ~size_t{7};
     return at;
   };
+  pair_rows_ = place(pair_rows.size() * sizeof(uint64_t));
+  has_pair_rows_ = !pair_rows.empty();
   keys_ = place(keys.size() * sizeof(uint32_t));
   first_keys_ = place(first_keys.size() * sizeof(uint32_t));
   firsts_ = place(firsts.size());
@@ -475,6 +488,7 @@ MatchStarts::MatchStarts(std::string_view pattern) {
   auto copy = [this](uint32_t at, const void* from, size_t bytes) {
     if (bytes > 0) std::memcpy(blob_.data() + at, from, bytes);
   };
+  copy(pair_rows_, pair_rows.data(), pair_rows.size() * sizeof(uint64_t));
   copy(keys_, keys.data(), keys.size() * sizeof(uint32_t));
   copy(first_keys_, first_keys.data(), first_keys.size() * sizeof(uint32_t));
   copy(firsts_, firsts.data(), firsts.size());
@@ -554,12 +568,22 @@ size_t MatchStarts::NextStart(std::string_view text, size_t from, size_t* group)
       }
       for (; mask != 0; mask &= mask - 1) {
         const size_t place = at + static_cast<size_t>(__builtin_ctz(mask));
-        if (KeyIndexAt(text, place, group)) return place;
+        if ((!has_pair_rows_ || PairMayStart(At<uint64_t>(pair_rows_), text.data() + place)) &&
+            KeyIndexAt(text, place, group)) {
+          return place;
+        }
       }
       if (at + 15 >= last) return std::string_view::npos;
     }
   }
 #endif
+  if (has_pair_rows_) {
+    const uint64_t* rows = At<uint64_t>(pair_rows_);
+    for (; i <= last; ++i) {
+      if (PairMayStart(rows, text.data() + i) && KeyIndexAt(text, i, group)) return i;
+    }
+    return std::string_view::npos;
+  }
   for (; i <= last; ++i) {
     if (KeyIndexAt(text, i, group)) return i;
   }

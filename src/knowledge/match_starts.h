@@ -170,6 +170,19 @@ class MatchStarts {
   // a block of the text with (made once here, not on each call).
   alignas(16) unsigned char folded_first_rows_[kMaxFolded][16] = {};
   alignas(16) unsigned char folded_second_rows_[kMaxFolded][16] = {};
+  // Unless the blocks test the keys' first two bytes (too many pairs): a
+  // table of those pairs, each byte with the 0x20 bit set and cut to its low
+  // six bits, row (first byte) by bit (second byte), in blob_ at pair_rows_.
+  // A place the blocks (by first bytes) or the byte-by-byte loop (too many
+  // of those too) let through is looked up only when its pair is there:
+  // most fail it, where a first byte alone lets through most letters.
+  uint32_t pair_rows_ = 0;
+  bool has_pair_rows_ = false;
+  static bool PairMayStart(const uint64_t* rows, const char* p) {
+    const auto first = static_cast<unsigned char>(p[0]);
+    const auto second = static_cast<unsigned char>(p[1]);
+    return ((rows[(first | 0x20) & 63] >> ((second | 0x20) & 63)) & 1) != 0;
+  }
   // Whether a key starts at text[i] (i + 4 <= text.size()): *group its index.
   bool KeyIndexAt(std::string_view text, size_t i, size_t* group) const;
 };

@@ -236,6 +236,35 @@ TEST(MatchStarts, EveryPlaceIsFoundInBlocksOfSixteen) {
   }
 }
 
+// Keys of too many first bytes and pairs for the blocks of sixteen: a place
+// is looked up only when its first two bytes are a key's, in either case;
+// bytes that differ from those in the 0x20 bit or above the low six bits
+// ('0' for 'p', '\x10' for '0') are no key, and each key is still found.
+TEST(MatchStarts, ManyKeysAreFoundByTheirFirstTwoBytes) {
+  std::string pattern;
+  std::vector<std::string> words;
+  for (char c = 'a'; c < 'a' + 20; ++c) {
+    words.push_back(std::string(1, c) + static_cast<char>('z' - (c - 'a')) + "-key");
+    words.push_back(std::string(1, c) + "0-key");
+  }
+  for (const std::string& word : words) pattern += (pattern.empty() ? "" : "|") + word;
+  const RE2 re(pattern, Insensitive());
+  ASSERT_TRUE(re.ok());
+  const MatchStarts starts(pattern);
+  ASSERT_TRUE(starts.complete());
+  const std::string near = "p\x10-key PZ-KEY a0-kex \x01z-key ";  // near misses, none a word
+  for (const std::string& word : {words[0], words[7], words[39], std::string("T\x30-KEY"), std::string("BY-key")}) {
+    for (size_t at = 0; at < 40; at += 3) {
+      std::string text;
+      while (text.size() < 48) text += near;
+      ExpectSameAnswer(re, starts, text);
+      text.replace(at, word.size(), word);
+      ExpectSameAnswer(re, starts, text);
+      ExpectSameAnswer(re, starts, text.substr(0, at + word.size()));
+    }
+  }
+}
+
 // A path's eight bytes after its key are read lowered, in one word when the
 // text has them all: capitals match, and a byte that differs from the word's
 // in its 0x20 bit alone but is no letter ('`' for '@', '\r' for '-') does
