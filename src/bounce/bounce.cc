@@ -330,6 +330,13 @@ namespace {
 
 bool IsReportType(std::string_view type) { return IsDsnType(type) || type == "message/feedback-report"; }
 
+// Whether `text` opens with a JSON object ('{' after blanks and line ends),
+// as ReadSesNotification requires.
+bool OpensJsonObject(std::string_view text) {
+  const size_t start = text.find_first_not_of(" \t\r\n");
+  return start != std::string_view::npos && text[start] == '{';
+}
+
 // Whether a body part's own header block is a mail message's (a From, and
 // the Received or Message-ID a message carries) rather than the MIME fields
 // a body part has: a returned original that lost its message/rfc822 wrapper.
@@ -503,8 +510,9 @@ BounceParts LocateBounce(const Message& message, const BounceMarkers& markers, c
   }
 
   // Amazon SES notifications are JSON in the body: read them as the report
-  // they stand for (bounce, delivery, complaint).
-  if (!markers.generic_only() && !have_dsn && !have_feedback &&
+  // they stand for (bounce, delivery, complaint). (A body that opens no JSON
+  // object is none, and is not searched for the notification's key.)
+  if (!markers.generic_only() && !have_dsn && !have_feedback && OpensJsonObject(out.human_text) &&
       internal::Contains(out.human_text, "notificationType")) {
     BounceParts ses = out;
     if (internal::ReadSesNotification(out.human_text, &ses, limits.max_recipients)) {

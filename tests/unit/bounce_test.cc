@@ -105,6 +105,20 @@ TEST(Bounce, QuotedHeaderBlockWithoutAMarkerLine) {
   EXPECT_TRUE(p.original_headers.empty());
 }
 
+// An SES notification is read when the body opens with its JSON object,
+// after blank lines too; one that opens with words is no notification.
+TEST(Bounce, SesNotificationOpensTheBody) {
+  const std::string json =
+      "{\"notificationType\":\"Bounce\",\"bounce\":{\"bounceType\":\"Permanent\",\"bounceSubType\":\"General\","
+      "\"bouncedRecipients\":[{\"emailAddress\":\"eve@example.net\",\"status\":\"5.1.1\"}]}}\n";
+  const std::string head = "From: SES <no-reply@sns.amazonaws.com>\nSubject: note\n\n";
+  BounceParts parts = Locate(head + " \r\n\n\t" + json);
+  EXPECT_EQ(parts.kind, BounceKind::kDeliveryReport);
+  ASSERT_EQ(parts.per_recipient.size(), 1u);
+  EXPECT_EQ(parts.per_recipient[0].Get("Final-Recipient"), "rfc822; eve@example.net");
+  EXPECT_TRUE(Locate(head + "As SES sent it:\n" + json).per_recipient.empty());
+}
+
 TEST(Bounce, OrdinaryMailIsNotABounce) {
   BounceParts p = Locate("From: friend@example.org\nSubject: lunch?\n\nCall me at 550-1234.\n");
   EXPECT_EQ(p.kind, BounceKind::kNotBounce);
