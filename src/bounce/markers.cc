@@ -246,6 +246,9 @@ struct BounceMarkers::Impl {
     }
   }
   std::unique_ptr<RE2> boilerplate;   // the "boilerplate" patterns as one RE2
+  // The words its matches begin with: a text without them (nearly every
+  // diagnostic) is given back without RE2's replacing pass over it.
+  MatchStarts boilerplate_starts;
   std::unique_ptr<RE2> list_heading;  // the "recipient-list" patterns as one RE2
   std::unique_ptr<RE2> reply_heading;  // the "reply-heading" patterns as one RE2
 };
@@ -434,6 +437,7 @@ bool BounceMarkers::Build(std::string* error) {
       *error = "data/bounce_markers.tsv: boilerplate patterns do not compile together";
       return false;
     }
+    impl_->boilerplate_starts = MatchStarts(boilerplate_alternatives);
   }
   return true;
 }
@@ -525,6 +529,7 @@ std::vector<size_t> BounceMarkers::FindReplyHeadings(std::string_view text) cons
 std::string BounceMarkers::StripBoilerplate(std::string_view text) const {
   std::string out(text);
   if (!impl_->boilerplate || !impl_->boilerplate->ok() || text.empty()) return out;
+  if (!impl_->boilerplate_starts.Match(*impl_->boilerplate, text, 0, IsAscii(text), nullptr, 0)) return out;
   if (RE2::GlobalReplace(&out, *impl_->boilerplate, " ") == 0) return out;
   // Squeeze and trim what is left.
   std::string squeezed;

@@ -300,6 +300,19 @@ TEST(BounceMarkers, GenericScopeDropsFormatRows) {
             "550 No such user. Giving up on 192.0.2.1.");
 }
 
+// Boilerplate is cut wherever it stands, in either case and in a text with
+// other than ASCII letters; a text without it comes back as it is.
+TEST(BounceMarkers, BoilerplateIsCutOnlyWhereItStands) {
+  const BounceMarkers& markers = ndr_test::Markers();
+  EXPECT_EQ(markers.StripBoilerplate("550 No such user (GENERATED FROM list@example.org) here"), "550 No such user here");
+  EXPECT_EQ(markers.StripBoilerplate("550 Benutzer unbekannt, Empf\xc3\xa4nger (generated from a@example.org)"),
+            "550 Benutzer unbekannt, Empf\xc3\xa4nger");
+  for (std::string text : {"550 5.1.1 <a@example.org>: generated from nothing", "giving up", "(generated from)",
+                           "552 Mailbox f\xc3\xbcll", "  two  spaces  stay  "}) {
+    EXPECT_EQ(markers.StripBoilerplate(text), text);
+  }
+}
+
 TEST(BounceMarkers, SummaryLabelsButNotTheSmtpCommand) {
   const BounceMarkers& markers = ndr_test::Markers();
   for (const char* label : {"To:", "Cc:", "Reply-To:", "Delivered-To:", "An:", "De :", "Kopie:", "宛先:"}) {
