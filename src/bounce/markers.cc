@@ -127,6 +127,9 @@ struct CaptureRows {
   explicit CaptureRows(bool prefilter) : prefiltered(prefilter) {}
   const bool prefiltered;
   std::vector<std::unique_ptr<RE2>> own;  // when not prefiltered (else the set's: compiled once, groups kept)
+  // Where own[i]'s matches begin: a paragraph without those words (nearly
+  // every one asked for an "(expanded from ...)") costs no RE2 search.
+  std::vector<MatchStarts> own_starts;
   RuleSet rows;
 
   // false with *error set when the pattern does not have exactly one capture.
@@ -140,6 +143,7 @@ struct CaptureRows {
       if (index >= 0) re = &rows.Compiled(index, true);
     } else {
       own.push_back(std::make_unique<RE2>(re2::StringPiece(pattern.data(), pattern.size()), options));
+      own_starts.emplace_back(pattern);
       re = own.back().get();
     }
     if (re == nullptr || !re->ok() || re->NumberOfCapturingGroups() != 1) {
@@ -169,9 +173,12 @@ struct CaptureRows {
     // capture (should the pass fail, every row is).
     for (int row : Candidates(text)) {
       const RE2* re = prefiltered ? &rows.Compiled(row, ascii) : own[static_cast<size_t>(row)].get();
+      auto next = [&](size_t from) {
+        return prefiltered ? re->Match(input, from, text.size(), RE2::UNANCHORED, whole, 2)
+                           : own_starts[static_cast<size_t>(row)].Match(*re, text, from, ascii, whole, 2);
+      };
       size_t offset = 0;
-      while (offset < text.size() && out.size() < 256 &&
-             re->Match(input, offset, text.size(), RE2::UNANCHORED, whole, 2)) {
+      while (offset < text.size() && out.size() < 256 && next(offset)) {
         size_t end = static_cast<size_t>(whole[0].data() - text.data()) + whole[0].size();
         if (whole[1].data() != nullptr && !whole[1].empty()) {
           size_t b = static_cast<size_t>(whole[1].data() - text.data());
