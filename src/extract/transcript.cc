@@ -106,11 +106,21 @@ bool AsciiResultLine(std::string_view line, bool local_parts, std::string_view* 
   if (local_parts) {
     if (!first_end(i + 1)) return false;
   } else {
-    bool found = false;
-    for (size_t at = run_end; !found && at-- > i + 1;) {
-      if (line[at] == '@') found = first_end(at + 2);
+    // The last '@' with an end at least two bytes after it, then the first
+    // such end: three walks, each linear. (Trying each '@' from the last,
+    // each walking on to the run's end, took 20 s on a line of 100,000 '@'.)
+    size_t last_end = npos;
+    for (size_t k = run_end + 1; k-- > i + 3;) {
+      if (past_dots(k) != npos) {
+        last_end = k;
+        break;
+      }
     }
-    if (!found) return false;
+    if (last_end == npos) return false;
+    size_t at = last_end - 1;
+    while (at-- > i + 1 && line[at] != '@') {
+    }
+    if (at <= i || line[at] != '@' || !first_end(at + 2)) return false;
   }
   while (rest < n && IsPatternSpace(line[rest])) ++rest;
   *address = line.substr(i, end - i);

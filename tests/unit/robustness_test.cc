@@ -229,6 +229,21 @@ TEST(RobustnessTest, ManyLabelledAddressesStayLinear) {
   EXPECT_LT(t.seconds, kMaxSeconds);
 }
 
+// Hang: a transcript's result line of 100,000 '@' and "..." after a blank:
+// the hand reading of result lines tried each '@' from the last, each walking
+// on to the run's end (20 s).
+TEST(RobustnessTest, ResultLineOfManyAtSignsStaysLinear) {
+  std::string in =
+      "From: MAILER-DAEMON@mx.example.org\nSubject: Returned mail: see transcript for details\n\n"
+      "   ----- Transcript of session follows -----\n>>> RCPT To:<kim@example.net>\n<<< 550 5.1.1 unknown\n250 ";
+  in += std::string(100000, '@');
+  in += " ...\n550 5.1.1 kim@example.net... User unknown\n";
+  Timed t = AnalyzeTimed(in);
+  ASSERT_EQ(t.analysis.records.size(), 1u);
+  EXPECT_EQ(t.analysis.records[0].recipient, "kim@example.net");
+  EXPECT_LT(t.seconds, kMaxSeconds);
+}
+
 // Hang: glibc's UTF-7 decoder, once "+3(" has left it in a broken state,
 // rejects every later byte, and each rejection re-reads all the input iconv was
 // handed: this 200 KB text/plain part took ~12 s.
