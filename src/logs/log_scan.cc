@@ -5,7 +5,6 @@
 #include <zlib.h>
 
 #include <algorithm>
-#include <array>
 #include <cstring>
 
 #include "ndr/logs.h"
@@ -26,11 +25,17 @@ std::string GzipError(gzFile in) {
 
 bool LooksLikeMailLog(std::string_view text) {
   constexpr size_t kLines = 5;           // the first non-blank lines looked at
+  constexpr size_t kNeeded = 3;          // of them, this many alike (all, when fewer)
   constexpr size_t kMaxLookedAt = 64u << 10;
+  // A sign missed by this many lines cannot be on kNeeded of kLines.
+  constexpr size_t kMissesToFail = kLines - kNeeded + 1;
   text = text.substr(0, kMaxLookedAt);
-  // Called for every message a scan reads: the lines are views kept in place.
-  std::array<std::string_view, kLines> found;
-  size_t count = 0;
+  auto commas = [](std::string_view line) { return std::count(line.begin(), line.end(), ','); };
+  // Called for every message a scan reads: lines are read one at a time, and
+  // reading stops as soon as no sign of a log can be on enough of them (a
+  // message's header lines: after three).
+  size_t count = 0, stamped = 0, json = 0, same_commas = 0;
+  std::ptrdiff_t first_commas = 0;
   size_t pos = 0;
   while (pos < text.size() && count < kLines) {
     size_t end = text.find('\n', pos);
@@ -38,23 +43,21 @@ bool LooksLikeMailLog(std::string_view text) {
     std::string_view line = text.substr(pos, end - pos);
     pos = end + 1;
     while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
-    if (!line.empty()) found[count++] = line;
-  }
-  if (count == 0) return false;
-  const std::string_view first = found[0];
-  if (first.rfind("#Software:", 0) == 0 || first.rfind("#Fields:", 0) == 0) return true;
-  size_t stamped = 0, json = 0, same_commas = 0;
-  auto commas = [](std::string_view line) { return std::count(line.begin(), line.end(), ','); };
-  // The first line's commas are counted once; the others only when it has enough.
-  const auto first_commas = commas(first);
-  for (size_t i = 0; i < count; ++i) {
-    std::string_view line = found[i];
+    if (line.empty()) continue;
+    if (count == 0) {
+      if (line.rfind("#Software:", 0) == 0 || line.rfind("#Fields:", 0) == 0) return true;
+      first_commas = commas(line);  // the others' commas are counted only when it has enough
+    }
+    ++count;
     // A fixed reference time: only whether a stamp is there matters.
     if (!LeadingLogTime(line, 1).empty()) ++stamped;
     if (line.front() == '{' && line.back() == '}') ++json;
     if (first_commas >= 4 && commas(line) == first_commas) ++same_commas;
+    if (count - stamped >= kMissesToFail && count - json >= kMissesToFail && count - same_commas >= kMissesToFail) {
+      return false;
+    }
   }
-  size_t needed = count < 3 ? count : 3;
+  const size_t needed = count < kNeeded ? count : kNeeded;
   return count >= 2 && (stamped >= needed || json >= needed || same_commas >= needed);
 }
 

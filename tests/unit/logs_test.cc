@@ -509,6 +509,16 @@ TEST(LooksLikeMailLog, BouncesAndPastedTextAreNoLog) {
   EXPECT_FALSE(LooksLikeMailLog("Dear team, a, b, c, d, e went wrong.\nPlease help.\n"));
 }
 
+// Reading stops once no sign can be on 3 of the first 5 lines: two lines
+// without a stamp still leave room for three with one, three do not.
+TEST(LooksLikeMailLog, StopsOnlyWhenThreeLinesMissEverySign) {
+  const std::string stamped = "Nov 30 08:12:01 mx postfix/smtp[1]: AB: status=sent\n";
+  EXPECT_TRUE(LooksLikeMailLog("Note one\nNote two\n" + stamped + stamped + stamped));
+  EXPECT_FALSE(LooksLikeMailLog("Note one\nNote two\nNote three\n" + stamped + stamped));
+  const std::string json = "{\"type\":\"Bounce\"}\n";
+  EXPECT_TRUE(LooksLikeMailLog(stamped + stamped + json + json + json));
+}
+
 TEST(ScanLogCli, ALogReadAsMessagesSaysToUseLogAndGivesNoRecords) {
   std::string cmd = std::string(NDR_BINARY) + " scan --format json " + NDR_SOURCE_DIR + "/samples/logs/postfix.log";
   ndr_test::CommandResult r = ndr_test::RunCommandWithStderr(cmd);
