@@ -80,24 +80,26 @@ inline bool AnyByteToLookAt(const char* p) {
           has_zero_byte(w ^ (kOnes * '\\'))) != 0;
 }
 
+#if defined(__SSE2__)
+// A bit per byte of the 16 at `p` that needs a look (see AnyByteToLookAt).
+__attribute__((always_inline)) inline unsigned OddBytes16(const char* p) {
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  // Signed bytes: below 0x20 are the controls and every 8-bit byte.
+  const __m128i odd =
+      _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)), _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F))),
+                   _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+  return static_cast<unsigned>(_mm_movemask_epi8(odd));
+}
+#endif
+
 // The offset of the first byte at or after `i` that needs a look (see
 // AnyByteToLookAt), or text.size(). Most text is plain ASCII: it is skipped
 // sixteen bytes at a time where the CPU has SSE2 (every x86-64), then eight,
 // then one (the hot loop of every JSON line).
 __attribute__((always_inline)) inline size_t NextToLookAt(std::string_view text, size_t i) {
 #if defined(__SSE2__)
-  const __m128i space = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7F);
-  const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
-  // A bit per byte of the 16 at `at` that needs a look.
-  auto odd_bytes = [&](size_t at) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + at));
-    // Signed bytes: below 0x20 are the controls and every 8-bit byte.
-    const __m128i odd = _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(v, space), _mm_cmpeq_epi8(v, del)),
-                                     _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
-    return static_cast<unsigned>(_mm_movemask_epi8(odd));
-  };
   while (text.size() - i >= 16) {
-    const unsigned mask = odd_bytes(i);
+    const unsigned mask = OddBytes16(text.data() + i);
     if (mask != 0) return i + static_cast<size_t>(__builtin_ctz(mask));
     i += 16;
   }
@@ -105,7 +107,7 @@ __attribute__((always_inline)) inline size_t NextToLookAt(std::string_view text,
   // already passed (no loop over them one by one).
   if (i < text.size() && text.size() >= 16) {
     const size_t at = text.size() - 16;
-    const unsigned mask = odd_bytes(at) >> (i - at);
+    const unsigned mask = OddBytes16(text.data() + at) >> (i - at);
     return mask != 0 ? i + static_cast<size_t>(__builtin_ctz(mask)) : text.size();
   }
 #endif
@@ -116,6 +118,46 @@ __attribute__((always_inline)) inline size_t NextToLookAt(std::string_view text,
     ++i;
   }
   return i;
+}
+
+// Copies `text` to `out` (room for kJsonEscapedPerByte bytes a byte of it)
+// when no byte of it needs a look, 16 or 8 bytes a step, the last step
+// overlapping the one before: the end of the copy; else nullptr, and what
+// was written is to be written over. Most values are plain: one pass reads
+// and writes them, instead of a search and then a copy.
+__attribute__((always_inline)) inline char* CopyIfPlain(std::string_view text, char* out) {
+  const char* const p = text.data();
+  const size_t n = text.size();
+#if defined(__SSE2__)
+  if (n >= 16) {
+    size_t i = 0;
+    for (; n - i >= 16; i += 16) {
+      if (OddBytes16(p + i) != 0) return nullptr;
+      std::memcpy(out + i, p + i, 16);
+    }
+    if (i < n) {
+      if (OddBytes16(p + n - 16) != 0) return nullptr;
+      std::memcpy(out + n - 16, p + n - 16, 16);
+    }
+    return out + n;
+  }
+#endif
+  size_t i = 0;
+  for (; n - i >= 8; i += 8) {
+    if (AnyByteToLookAt(p + i)) return nullptr;
+    std::memcpy(out + i, p + i, 8);
+  }
+  if (i < n && n >= 8) {
+    if (AnyByteToLookAt(p + n - 8)) return nullptr;
+    std::memcpy(out + n - 8, p + n - 8, 8);
+    return out + n;
+  }
+  for (; i < n; ++i) {
+    const unsigned char c = static_cast<unsigned char>(p[i]);
+    if (!IsPlainAscii(c) || c == '"' || c == '\\') return nullptr;
+    out[i] = p[i];
+  }
+  return out + n;
 }
 
 // Walks `text`: each run of safe characters goes to keep(data, size), and
@@ -171,6 +213,7 @@ inline char* WriteJsonEscape(char32_t cp, bool invalid, char* p) {
 // Writes `text` as the inside of a JSON string (no quotes) at `out`, which
 // has room for kJsonEscapedPerByte bytes per byte of text; returns the end.
 inline char* WriteJsonEscaped(std::string_view text, char* out) {
+  if (char* end = escape::CopyIfPlain(text, out)) return end;
   escape::WalkEscaped(
       text, escape::IsJsonSpecial,
       [&out](const char* data, size_t size) {

@@ -539,6 +539,30 @@ TEST(RenderJson, RecordValuesAreWrittenAsJsonStringsWhateverTheirSize) {
   }
 }
 
+// A plain value is copied as it is read, 16 or 8 bytes at a time: every
+// length, with and without a byte to escape at each place (first, last, in
+// the overlap of the last block), comes out as AppendJsonString writes it.
+TEST(RenderJson, ValuesOfEveryShortLengthAreCopiedOrEscapedAlike) {
+  const std::string filler = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ";
+  for (size_t size = 0; size <= 40; ++size) {
+    std::vector<std::string> values = {filler.substr(0, size)};
+    for (size_t at = 0; at < size; ++at) {
+      for (char odd : {'"', '\\', '\x01', '\x7f', '\xC3'}) {
+        std::string v = filler.substr(0, size);
+        v[at] = odd;
+        values.push_back(v);
+      }
+    }
+    for (const std::string& v : values) {
+      Record r = SampleRecord();
+      r.diagnostic = v;
+      std::string want = "\"diagnostic\":";
+      AppendJsonString(v, &want);
+      EXPECT_NE(RecordToJson(r).find(want + ","), std::string::npos) << size << " " << v;
+    }
+  }
+}
+
 // A bounce's text is written by whoever made the message come back: terminal
 // escape sequences in it must never reach a person's terminal raw.
 TEST(TerminalSafe, ControlCharactersBecomeVisibleEscapes) {
