@@ -362,6 +362,10 @@ TEST(Classify, PrecedenceCases) {
        "", SmtpCommand::kRcpt, "", Reason::kBlocked},
       // iPlanet / Sun Messaging Server's reason for an unknown recipient.
       {"not-found-in-directory", 0, "", "Not found in directory", "", kNone, "", Reason::kUserUnknown},
+      // The recipient's side refuses the sender's domain (not the IP, not
+      // a security rule: the 5.7.1 fallback).
+      {"domain-not-accepted", 550, "5.7.1", "550 5.7.1 Recipient mailbox is not accepting mail from your domain", "",
+       SmtpCommand::kRcpt, "", Reason::kRejected},
       // Domino's words for a full mailbox.
       {"domino-mail-file-full", 0, "5.0.0", "Unable to deliver: Recipient's mail file is full", "", kNone, "",
        Reason::kMailboxFull},
