@@ -366,6 +366,20 @@ TEST(Classify, PrecedenceCases) {
       // a security rule: the 5.7.1 fallback).
       {"domain-not-accepted", 550, "5.7.1", "550 5.7.1 Recipient mailbox is not accepting mail from your domain", "",
        SmtpCommand::kRcpt, "", Reason::kRejected},
+      // A link in the message is on a blocklist: the content, not the
+      // sending IP ('blocklisted' alone reads as blocked).
+      {"link-blocklisted", 554, "5.7.1", "554 5.7.1 The message contains a link to a site that is blocklisted", "",
+       SmtpCommand::kData, "", Reason::kSpamDetected},
+      // Rate limits in other words than the rows had.
+      {"sender-mail-rate-exceeded", 451, "4.7.1", "451 4.7.1 Mail rate for this sender exceeded, please try later",
+       "", SmtpCommand::kRcpt, "", Reason::kSpeeding},
+      {"sending-too-many-messages", 421, "4.7.0",
+       "421 4.7.0 Connection refused - your server is sending too many messages", "", kNone, "", Reason::kSpeeding},
+      {"recipient-daily-receive-limit", 550, "5.7.1", "550 5.7.1 Recipient has exceeded their daily receive limit",
+       "", SmtpCommand::kRcpt, "", Reason::kSpeeding},
+      // A content rule of the receiving side.
+      {"forbidden-words", 550, "5.7.0", "550 5.7.0 Message rejected: body contains forbidden words", "",
+       SmtpCommand::kData, "", Reason::kPolicyViolation},
       // Domino's words for a full mailbox.
       {"domino-mail-file-full", 0, "5.0.0", "Unable to deliver: Recipient's mail file is full", "", kNone, "",
        Reason::kMailboxFull},
